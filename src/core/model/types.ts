@@ -1,0 +1,42 @@
+// The provider-neutral model interface of the agent loop. Providers (Responses API, Chat Completions)
+// translate this request into their wire format with the `openai` SDK and translate the SSE stream back
+// into `ModelStreamEvent`s. Nothing above this file knows which wire API is in use.
+import type { Usage } from '../../shared/events';
+
+/** A conversation item, in the order the model saw or produced it. Append-only within a session. */
+export type ConversationItem =
+  | { type: 'user'; text: string; images?: { mediaType: string; dataBase64: string }[] }
+  | { type: 'assistant'; text: string }
+  /** A JSON-arguments function call (exec_command, update_plan, apply_patch on Chat Completions…). */
+  | { type: 'function_call'; callId: string; name: string; arguments: string }
+  /** A freeform (custom / grammar) tool call: apply_patch on the Responses API. */
+  | { type: 'custom_tool_call'; callId: string; name: string; input: string }
+  /** The result the agent sends back for `callId` (matches the call's type on the wire). */
+  | { type: 'tool_output'; callId: string; output: string; custom?: boolean };
+
+export type ToolSpec =
+  | { kind: 'function'; name: string; description: string; parameters: Record<string, unknown> }
+  /** Freeform tool constrained by a Lark grammar (Responses API only; Chat gets `fallback` instead). */
+  | { kind: 'custom'; name: string; description: string; grammar: { syntax: 'lark'; definition: string }; fallback: { description: string; parameters: Record<string, unknown> } };
+
+export interface ModelRequest {
+  model: string;
+  instructions: string;
+  input: ConversationItem[];
+  tools: ToolSpec[];
+  /** Sent as `prompt_cache_key` (the session id) so consecutive requests hit the same cache. */
+  promptCacheKey?: string;
+}
+
+export type ModelStreamEvent =
+  | { type: 'text.delta'; itemId: string; delta: string }
+  | { type: 'text.done'; itemId: string; text: string }
+  | { type: 'function_call'; callId: string; name: string; arguments: string }
+  | { type: 'custom_tool_call'; callId: string; name: string; input: string }
+  | { type: 'usage'; usage: Usage }
+  | { type: 'done' };
+
+export interface ModelClient {
+  /** Streams one model response. Throws `ModelError` (see errors.ts) for classified failures. */
+  stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelStreamEvent>;
+}

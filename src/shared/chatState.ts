@@ -1,0 +1,216 @@
+// Chat state derived from agent events. The same reducer runs in the host (source of truth, rebuilt from
+// the session log) and in the webview (applying the deltas it is sent), so both always agree.
+// Entries are updated immutably so React can memoise rows by identity; everything is O(1) per event
+// except locating an entry, which goes through the `index` map.
+import type { AgentEvent, ApprovalDecision, ApprovalSubject, FileChangeSummary, PlanStep, TurnError } from './events';
+
+export type ChatEntry =
+  | { kind: 'user'; id: string; turnId: string; text: string; at: number }
+  | { kind: 'assistant'; id: string; turnId: string; text: string; streaming: boolean }
+  | {
+      kind: 'tool';
+      id: string;
+      turnId: string;
+      tool: string;
+      title: string;
+      cwd?: string;
+      output: string;
+      status: 'running' | 'ok' | 'error' | 'denied' | 'cancelled' | 'background';
+      exitCode?: number;
+      durationMs?: number;
+    }
+  | { kind: 'plan'; id: string; turnId: string; explanation?: string; plan: PlanStep[] }
+  | { kind: 'approval'; id: string; turnId: string; subject: ApprovalSubject; decision?: ApprovalDecision; note?: string }
+  | { kind: 'patch'; id: string; turnId: string; files: FileChangeSummary[]; outcome?: 'applied' | 'discarded' | 'failed'; message?: string }
+  | { kind: 'notice'; id: string; turnId: string; text: string }
+  | { kind: 'error'; id: string; turnId: string; error: TurnError }
+  | { kind: 'stopped'; id: string; turnId: string };
+
+export interface ChatState {
+  entries: ChatEntry[];
+  /** entry id -> position in `entries` */
+  index: Map<string, number>;
+  /** The turn in progress, if any. */
+  activeTurnId: string | undefined;
+  usage: { inputTokens: number; cachedInputTokens: number; outputTokens: number; lastInputTokens: number; lastCachedInputTokens: number };
+}
+
+/** Cap on tool output kept in chat state per card; the session log keeps the model-visible output. */
+export const MAX_TOOL_OUTPUT_CHARS = 200_000;
+
+export function emptyChatState(): ChatState {
+  return {
+    entries: [],
+    index: new Map(),
+    activeTurnId: undefined,
+    usage: { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, lastInputTokens: 0, lastCachedInputTokens: 0 },
+  };
+}
+
+function push(state: ChatState, entry: ChatEntry): void {
+  state.index.set(entry.id, state.entries.length);
+  state.entries.push(entry);
+}
+
+function update<K extends ChatEntry['kind']>(
+  state: ChatState,
+  id: string,
+  kind: K,
+  change: (entry: Extract<ChatEntry, { kind: K }>) => Extract<ChatEntry, { kind: K }>,
+): void {
+  const at = state.index.get(id);
+  if (at === undefined) return;
+  const entry = state.entries[at];
+  if (!entry || entry.kind !== kind) return;
+  state.entries[at] = change(entry as Extract<ChatEntry, { kind: K }>);
+}
+
+function appendCapped(output: string, chunk: string): string {
+  const next = output + chunk;
+  return next.length > MAX_TOOL_OUTPUT_CHARS ? next.slice(next.length - MAX_TOOL_OUTPUT_CHARS) : next;
+}
+
+/**
+ * Applies one event in place to `state.entries` (the array is mutated, changed entries are replaced by
+ * new objects). Returns the ids of entries that were added or changed, so a view can re-render just those.
+ */
+export function applyEvent(state: ChatState, event: AgentEvent): string[] {
+  switch (event.type) {
+    case 'turn.started': {
+      state.activeTurnId = event.turnId;
+      const id = `user-${event.turnId}`;
+      push(state, { kind: 'user', id, turnId: event.turnId, text: event.text, at: event.at });
+      return [id];
+    }
+    case 'message.delta': {
+      if (!state.index.has(event.itemId)) {
+        push(state, { kind: 'assistant', id: event.itemId, turnId: event.turnId, text: event.delta, streaming: true });
+      } else {
+        update(state, event.itemId, 'assistant', (e) => ({ ...e, text: e.text + event.delta }));
+      }
+      return [event.itemId];
+    }
+    case 'message.completed': {
+      if (!state.index.has(event.itemId)) {
+        push(state, { kind: 'assistant', id: event.itemId, turnId: event.turnId, text: event.text, streaming: false });
+      } else {
+        update(state, event.itemId, 'assistant', (e) => ({ ...e, text: event.text, streaming: false }));
+      }
+      return [event.itemId];
+    }
+    case 'tool.started': {
+      if (event.tool === 'update_plan') return [];
+      push(state, {
+        kind: 'tool',
+        id: event.callId,
+        turnId: event.turnId,
+        tool: event.tool,
+        title: event.title,
+        ...(event.cwd !== undefined ? { cwd: event.cwd } : {}),
+        output: '',
+        status: 'running',
+      });
+      return [event.callId];
+    }
+    case 'tool.output':
+      update(state, event.callId, 'tool', (e) => ({ ...e, output: appendCapped(e.output, event.chunk) }));
+      return [event.callId];
+    case 'tool.ended':
+      update(state, event.callId, 'tool', (e) => ({
+        ...e,
+        status: event.status === 'running' ? 'background' : event.status,
+        ...(event.exitCode !== undefined ? { exitCode: event.exitCode } : {}),
+        durationMs: event.durationMs,
+      }));
+      return [event.callId];
+    case 'plan.updated': {
+      const id = `plan-${event.callId}`;
+      push(state, {
+        kind: 'plan',
+        id,
+        turnId: event.turnId,
+        plan: event.plan,
+        ...(event.explanation !== undefined ? { explanation: event.explanation } : {}),
+      });
+      return [id];
+    }
+    case 'approval.requested':
+      push(state, { kind: 'approval', id: event.approvalId, turnId: event.turnId, subject: event.subject });
+      return [event.approvalId];
+    case 'approval.resolved':
+      update(state, event.approvalId, 'approval', (e) => ({
+        ...e,
+        decision: event.decision,
+        ...(event.note !== undefined ? { note: event.note } : {}),
+      }));
+      return [event.approvalId];
+    case 'patch.proposed':
+      push(state, { kind: 'patch', id: event.changeSetId, turnId: event.turnId, files: event.files });
+      return [event.changeSetId];
+    case 'patch.resolved':
+      update(state, event.changeSetId, 'patch', (e) => ({
+        ...e,
+        outcome: event.outcome,
+        ...(event.message !== undefined ? { message: event.message } : {}),
+      }));
+      return [event.changeSetId];
+    case 'retrying': {
+      const id = `retry-${event.turnId}-${event.attempt}`;
+      const seconds = Math.max(1, Math.round(event.delayMs / 1000));
+      push(state, { kind: 'notice', id, turnId: event.turnId, text: `${event.reason} Retrying in ${seconds}s (attempt ${event.attempt}).` });
+      return [id];
+    }
+    case 'usage': {
+      const u = state.usage;
+      state.usage = {
+        inputTokens: u.inputTokens + event.usage.inputTokens,
+        cachedInputTokens: u.cachedInputTokens + event.usage.cachedInputTokens,
+        outputTokens: u.outputTokens + event.usage.outputTokens,
+        lastInputTokens: event.usage.inputTokens,
+        lastCachedInputTokens: event.usage.cachedInputTokens,
+      };
+      return [];
+    }
+    case 'turn.completed': {
+      const changed = finishTurn(state, event.turnId, event.stopped);
+      if (event.stopped) {
+        const id = `stopped-${event.turnId}`;
+        push(state, { kind: 'stopped', id, turnId: event.turnId });
+        changed.push(id);
+      }
+      return changed;
+    }
+    case 'turn.failed': {
+      const changed = finishTurn(state, event.turnId, false);
+      const id = `error-${event.turnId}`;
+      push(state, { kind: 'error', id, turnId: event.turnId, error: event.error });
+      changed.push(id);
+      return changed;
+    }
+  }
+}
+
+/** Closes whatever the turn left open: streaming messages stop streaming, running tools are cancelled. */
+function finishTurn(state: ChatState, turnId: string, stopped: boolean): string[] {
+  if (state.activeTurnId === turnId) state.activeTurnId = undefined;
+  const changed: string[] = [];
+  // Only the tail can belong to the finishing turn: walk back until an older turn shows up.
+  for (let i = state.entries.length - 1; i >= 0; i--) {
+    const entry = state.entries[i];
+    if (!entry || entry.turnId !== turnId) break;
+    if (entry.kind === 'assistant' && entry.streaming) {
+      state.entries[i] = { ...entry, streaming: false };
+      changed.push(entry.id);
+    } else if (entry.kind === 'tool' && entry.status === 'running') {
+      state.entries[i] = { ...entry, status: stopped ? 'cancelled' : 'error' };
+      changed.push(entry.id);
+    }
+  }
+  return changed;
+}
+
+export function chatStateFromEvents(events: Iterable<AgentEvent>): ChatState {
+  const state = emptyChatState();
+  for (const event of events) applyEvent(state, event);
+  return state;
+}

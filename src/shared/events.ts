@@ -1,0 +1,107 @@
+// The agent's event stream: what `Agent.submit()` yields, what the session log stores (one event per
+// JSONL line) and what the host forwards to the webview as deltas. Every consumer derives its state from
+// these events with the reducer in `chatState.ts`, so the log, the host and the view can never disagree.
+// Modelled on Codex's `sdk/typescript/src/events.ts`: one tagged union, every field documented.
+
+/** Token accounting for one model request (from the API's `usage`). */
+export interface Usage {
+  /** Prompt tokens, including the cached ones. */
+  inputTokens: number;
+  /** Prompt tokens served from the provider's prompt cache (`input_tokens_details.cached_tokens`). */
+  cachedInputTokens: number;
+  /** Completion tokens, including reasoning tokens. */
+  outputTokens: number;
+}
+
+/** One step of a plan, as sent by the model through `update_plan`. */
+export interface PlanStep {
+  step: string;
+  status: 'pending' | 'in_progress' | 'completed';
+}
+
+/** Something the user can do about a failure; the host maps `command` to a VS Code command. */
+export interface UserAction {
+  label: string;
+  /** A `tandem.*` command id (e.g. `tandem.setApiKey`) or the pseudo-action `retry`. */
+  command: string;
+}
+
+/** Classified failure of a turn: `code` is stable (tests and UI key on it), `message` is for humans. */
+export interface TurnError {
+  code:
+    | 'no_api_key'
+    | 'auth'
+    | 'connection'
+    | 'rate_limited'
+    | 'server'
+    | 'stream_dropped'
+    | 'bad_request'
+    | 'context_length'
+    | 'timeout'
+    | 'limit'
+    | 'internal';
+  /** One or two sentences a user can act on; never contains the API key or a stack trace. */
+  message: string;
+  action?: UserAction;
+}
+
+/** A file in a proposed change set, as shown to the user. Paths are workspace-relative, `/`-separated. */
+export interface FileChangeSummary {
+  path: string;
+  kind: 'add' | 'delete' | 'update';
+  /** Destination when an update also renames the file. */
+  movePath?: string;
+  added: number;
+  removed: number;
+  /** Unified diff of this file (3 lines of context), for display. */
+  diff: string;
+}
+
+/** What waits on the user. */
+export type ApprovalSubject =
+  | { kind: 'command'; command: string; cwd: string; reason: string }
+  | { kind: 'patch'; files: FileChangeSummary[]; reason: string };
+
+export type ApprovalDecision = 'approve' | 'approve_session' | 'deny';
+
+export type AgentEvent =
+  /** The user's message was accepted and a turn begins. `text` is what the user typed. */
+  | { type: 'turn.started'; turnId: string; text: string; at: number }
+  /** A fragment of the assistant's visible answer. Concatenate deltas with the same `itemId`. */
+  | { type: 'message.delta'; turnId: string; itemId: string; delta: string }
+  /** The assistant message `itemId` is complete; `text` is the whole message. */
+  | { type: 'message.completed'; turnId: string; itemId: string; text: string }
+  /** The model called a tool. `title` is a one-line human summary (the command line for exec_command). */
+  | { type: 'tool.started'; turnId: string; callId: string; tool: string; title: string; cwd?: string; at: number }
+  /** Live output of a running tool (PTY output for commands), in order. */
+  | { type: 'tool.output'; turnId: string; callId: string; chunk: string }
+  /** The tool finished. `exitCode` is set for processes; `sessionId` when a process keeps running. */
+  | {
+      type: 'tool.ended';
+      turnId: string;
+      callId: string;
+      status: 'ok' | 'error' | 'denied' | 'running' | 'cancelled';
+      exitCode?: number;
+      sessionId?: number;
+      durationMs: number;
+    }
+  /** The plan changed (replaces the previous plan of the session). */
+  | { type: 'plan.updated'; turnId: string; callId: string; explanation?: string; plan: PlanStep[] }
+  /** The agent waits for the user's decision on `approvalId`. */
+  | { type: 'approval.requested'; turnId: string; approvalId: string; subject: ApprovalSubject }
+  /** The user (or the session policy) decided. */
+  | { type: 'approval.resolved'; turnId: string; approvalId: string; decision: ApprovalDecision; note?: string }
+  /** The model proposed a change set; nothing is on disk yet. */
+  | { type: 'patch.proposed'; turnId: string; callId: string; changeSetId: string; files: FileChangeSummary[] }
+  /** The change set was applied (fully) or discarded by the user. */
+  | { type: 'patch.resolved'; turnId: string; changeSetId: string; outcome: 'applied' | 'discarded' | 'failed'; message?: string }
+  /** A transient failure is being retried after `delayMs`. */
+  | { type: 'retrying'; turnId: string; attempt: number; delayMs: number; reason: string }
+  /** Token usage of one model request of this turn. */
+  | { type: 'usage'; turnId: string; usage: Usage }
+  /** The turn ended normally (`stopped` is false) or because the user pressed Stop (`stopped` is true). */
+  | { type: 'turn.completed'; turnId: string; stopped: boolean; at: number }
+  /** The turn ended with an error the model could not fix. */
+  | { type: 'turn.failed'; turnId: string; error: TurnError; at: number };
+
+export type AgentEventType = AgentEvent['type'];

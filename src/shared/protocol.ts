@@ -1,0 +1,91 @@
+// Messages between the extension host and the chat webview. One tagged union per direction.
+// The host is the source of truth: on `ready` it sends a `snapshot` of the session, then only deltas
+// (`event`). Messages from the webview are untrusted: the host runs `parseWebviewMessage` on every one.
+import type { AgentEvent, ApprovalDecision } from './events';
+import type { ChatEntry } from './chatState';
+
+export interface SessionSummary {
+  id: string;
+  title: string;
+  /** Epoch ms of the last event. */
+  updatedAt: number;
+  workspace?: string;
+}
+
+export interface ViewConfig {
+  model: string;
+  wireApi: 'responses' | 'chat';
+  approvalPolicy: 'read-only' | 'ask' | 'auto' | 'full-access';
+  /** False when neither SecretStorage nor OPENAI_API_KEY holds a key. */
+  hasApiKey: boolean;
+}
+
+export type HostToWebview =
+  /** Whole session state: sent after `ready`, after New Chat and after a session switch. */
+  | {
+      type: 'snapshot';
+      sessionId: string;
+      entries: ChatEntry[];
+      activeTurnId: string | undefined;
+      usage: { inputTokens: number; cachedInputTokens: number; outputTokens: number; lastInputTokens: number; lastCachedInputTokens: number };
+      config: ViewConfig;
+    }
+  /** One agent event to apply with the shared reducer. */
+  | { type: 'event'; sessionId: string; event: AgentEvent }
+  /** Settings or key presence changed. */
+  | { type: 'config'; config: ViewConfig };
+
+export type WebviewToHost =
+  /** The webview's script has loaded and listens; the host replies with a snapshot. */
+  | { type: 'ready' }
+  | { type: 'send'; text: string }
+  | { type: 'stop' }
+  | { type: 'newChat' }
+  | { type: 'approval'; approvalId: string; decision: ApprovalDecision; note?: string }
+  | { type: 'patchDecision'; changeSetId: string; decision: 'apply' | 'discard' }
+  /** Run one of the host commands the view is allowed to trigger (error actions, toolbar). */
+  | { type: 'runCommand'; command: AllowedViewCommand }
+  | { type: 'retry' };
+
+/** The only commands the webview may ask the host to run. */
+export const ALLOWED_VIEW_COMMANDS = ['tandem.setApiKey', 'tandem.newChat', 'tandem.showLog', 'workbench.action.openSettings'] as const;
+export type AllowedViewCommand = (typeof ALLOWED_VIEW_COMMANDS)[number];
+
+/** Longest message text accepted from the composer (1 MB of characters). */
+export const MAX_SEND_CHARS = 1_000_000;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isShortString = (v: unknown, max = 200): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
+
+/**
+ * Validates an untrusted message from the webview. Returns a well-typed copy holding only known fields,
+ * or `undefined` for anything unknown or malformed (the caller logs and drops it).
+ */
+export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
+  if (!isObject(raw) || typeof raw.type !== 'string') return undefined;
+  switch (raw.type) {
+    case 'ready':
+    case 'stop':
+    case 'newChat':
+    case 'retry':
+      return { type: raw.type };
+    case 'send':
+      if (typeof raw.text !== 'string' || raw.text.trim() === '' || raw.text.length > MAX_SEND_CHARS) return undefined;
+      return { type: 'send', text: raw.text };
+    case 'approval': {
+      const decision = raw.decision;
+      if (!isShortString(raw.approvalId)) return undefined;
+      if (decision !== 'approve' && decision !== 'approve_session' && decision !== 'deny') return undefined;
+      if (raw.note !== undefined && (typeof raw.note !== 'string' || raw.note.length > 10_000)) return undefined;
+      return { type: 'approval', approvalId: raw.approvalId, decision, ...(raw.note !== undefined ? { note: raw.note } : {}) };
+    }
+    case 'patchDecision':
+      if (!isShortString(raw.changeSetId) || (raw.decision !== 'apply' && raw.decision !== 'discard')) return undefined;
+      return { type: 'patchDecision', changeSetId: raw.changeSetId, decision: raw.decision };
+    case 'runCommand':
+      if (!ALLOWED_VIEW_COMMANDS.includes(raw.command as AllowedViewCommand)) return undefined;
+      return { type: 'runCommand', command: raw.command as AllowedViewCommand };
+    default:
+      return undefined;
+  }
+}
