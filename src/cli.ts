@@ -1,0 +1,173 @@
+// Headless Tandem on the same core as the extension.
+//   tandem exec [--json] [--model M] [--base-url URL] [--wire-api responses|chat]
+//               [--approval read-only|auto|full-access] [--cd DIR] PROMPT
+//   tandem apply-patch [PATCH]          (patch from the argument or stdin; exit 0 applied, 1 not)
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ApprovalPolicy } from './core/approvals/policy';
+import { computeChangeSet } from './core/patch/apply';
+import type { AgentEvent } from './shared/events';
+import { createAgentSession } from './node/agentFactory';
+import { createProcessRunner } from './node/createRunner';
+import { writeChangeSetAtomically } from './node/fsChangeSetWriter';
+import { NodeFileReader } from './node/nodeFileReader';
+import { SessionStore } from './node/sessionStore';
+
+const USAGE = `Usage:
+  tandem exec [--json] [--model M] [--base-url URL] [--wire-api responses|chat]
+              [--approval read-only|auto|full-access] [--cd DIR] PROMPT
+  tandem apply-patch [PATCH]     apply a patch (argument or stdin) in the current directory, atomically
+
+exec runs one agent turn headless. The API key comes from OPENAI_API_KEY, the base URL from --base-url,
+OPENAI_BASE_URL or https://api.openai.com/v1. --approval defaults to read-only (nothing is written); there
+is no one to ask, so anything that would need approval is denied. --json prints one event per line.
+Sessions are logged under ~/.tandem/sessions.`;
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function applyPatchCommand(args: string[]): Promise<number> {
+  const patch = args[0] ?? (await readStdin());
+  const cwd = process.cwd();
+  try {
+    const changeSet = await computeChangeSet(patch, cwd, new NodeFileReader());
+    await writeChangeSetAtomically(changeSet);
+    for (const change of changeSet.changes) {
+      const letter = change.kind === 'add' ? 'A' : change.kind === 'delete' ? 'D' : 'M';
+      process.stdout.write(`${letter} ${path.relative(cwd, change.movePath ?? change.path)}\n`);
+    }
+    return 0;
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+function printHuman(event: AgentEvent): void {
+  switch (event.type) {
+    case 'message.delta':
+      process.stdout.write(event.delta);
+      break;
+    case 'message.completed':
+      process.stdout.write('\n');
+      break;
+    case 'tool.started':
+      process.stderr.write(`\n$ ${event.title}\n`);
+      break;
+    case 'tool.output':
+      process.stderr.write(event.chunk);
+      break;
+    case 'tool.ended':
+      process.stderr.write(`\n[${event.status}${event.exitCode !== undefined ? `, exit ${event.exitCode}` : ''}, ${event.durationMs} ms]\n`);
+      break;
+    case 'plan.updated':
+      process.stderr.write(event.plan.map((s) => `  [${s.status === 'completed' ? 'x' : s.status === 'in_progress' ? '>' : ' '}] ${s.step}`).join('\n') + '\n');
+      break;
+    case 'patch.resolved':
+      process.stderr.write(`patch ${event.outcome}${event.message ? `: ${event.message}` : ''}\n`);
+      break;
+    case 'retrying':
+      process.stderr.write(`${event.reason} Retrying in ${Math.round(event.delayMs / 1000)}s…\n`);
+      break;
+    case 'turn.failed':
+      process.stderr.write(`error: ${event.error.message}\n`);
+      break;
+    default:
+      break;
+  }
+}
+
+async function execCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      model: { type: 'string', default: 'gpt-5.5' },
+      'base-url': { type: 'string' },
+      'wire-api': { type: 'string', default: 'responses' },
+      approval: { type: 'string', default: 'read-only' },
+      cd: { type: 'string' },
+    },
+  });
+  const prompt = positionals.join(' ').trim() || (process.stdin.isTTY ? '' : (await readStdin()).trim());
+  if (!prompt) throw new UsageError('exec needs a PROMPT.');
+  const approval = values.approval as ApprovalPolicy;
+  if (!['read-only', 'auto', 'full-access'].includes(approval)) throw new UsageError(`--approval must be read-only, auto or full-access (got ${approval}).`);
+  const wireApi = values['wire-api'];
+  if (wireApi !== 'responses' && wireApi !== 'chat') throw new UsageError(`--wire-api must be responses or chat (got ${wireApi}).`);
+  const apiKey = process.env.OPENAI_API_KEY?.trim();
+  if (!apiKey) {
+    process.stderr.write('error: OPENAI_API_KEY is not set.\n');
+    return 1;
+  }
+  const cwd = path.resolve(values.cd ?? process.cwd());
+  const sessionId = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${Math.random().toString(36).slice(2, 8)}`;
+  const store = new SessionStore(path.join(os.homedir(), '.tandem', 'sessions'));
+  const writer = store.create({ id: sessionId, createdAt: Date.now(), workspace: cwd, model: values.model });
+  const runner = createProcessRunner({ onFallback: (reason) => process.stderr.write(`note: no pseudo-terminal (${reason}); using pipes.\n`) });
+  const agent = await createAgentSession({
+    sessionId,
+    apiKey,
+    baseUrl: values['base-url'] ?? process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1',
+    wireApi,
+    model: values.model,
+    cwd,
+    workspaceRoots: [cwd],
+    approvalPolicy: () => approval,
+    runner,
+    files: new NodeFileReader(),
+    recorder: writer,
+    handleChangeSet: async (changeSet, { review }) => {
+      if (review) return { outcome: 'discarded', message: 'This change needs approval and tandem exec cannot ask; nothing was written.' };
+      try {
+        await writeChangeSetAtomically(changeSet);
+        return { outcome: 'applied', message: `Applied ${changeSet.changes.length} file change(s).` };
+      } catch (error) {
+        return { outcome: 'failed', message: `Nothing was written: ${error instanceof Error ? error.message : String(error)}` };
+      }
+    },
+  });
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort(new Error('interrupted')));
+  let exitCode = 0;
+  for await (const event of agent.submit({ type: 'user_turn', text: prompt }, controller.signal)) {
+    if (event.type === 'approval.requested') {
+      agent.submit({ type: 'approval', approvalId: event.approvalId, decision: 'deny', note: `tandem exec cannot ask for approval (--approval ${approval}).` });
+    }
+    if (event.type === 'turn.failed') exitCode = 1;
+    if (event.type === 'turn.completed' && event.stopped) exitCode = 130;
+    if (values.json) process.stdout.write(JSON.stringify(event) + '\n');
+    else printHuman(event);
+  }
+  agent.dispose();
+  await writer.flush();
+  return exitCode;
+}
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === 'exec') return await execCommand(rest);
+    if (command === 'apply-patch') return await applyPatchCommand(rest);
+    process.stdout.write(USAGE + '\n');
+    return command === undefined || command === '--help' || command === '-h' ? 0 : 2;
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,246 @@
+// One conversation with the model. Codex-style API: `submit(operation)`; a user turn returns the turn's
+// event stream (an async iterable that ends after `turn.completed` / `turn.failed`). Cancellation is by
+// AbortSignal (the caller's, or `interrupt`). The history is append-only so every request's prefix is
+// byte-identical to the previous request (prompt caching), and `prompt_cache_key` is the session id.
+import type { AgentEvent, ApprovalDecision, ApprovalSubject, TurnError } from '../../shared/events';
+import { decideCommand, decidePatch } from '../approvals/policy';
+import { SessionApprovals } from '../approvals/sessionApprovals';
+import type { ConversationItem, ModelRequest } from '../model/types';
+import { toTurnError } from '../model/errors';
+import { environmentBlock } from '../prompt/environment';
+import { ProcessSessions } from '../tools/processSessions';
+import type { Authorization, Tool, ToolContext } from '../tools/types';
+import { AsyncQueue, raceAbort } from './asyncQueue';
+import { runModelStep } from './modelStep';
+import { executeToolCall } from './toolCall';
+import { DEFAULT_LIMITS, type AgentSessionOptions, type Operation, type TurnLimits } from './types';
+
+interface PendingApproval {
+  resolve(answer: { decision: ApprovalDecision; note?: string }): void;
+}
+
+/** Thrown inside a turn to end it with a classified, user-facing error. */
+export class TurnFailure extends Error {
+  constructor(readonly error: TurnError) {
+    super(error.message);
+  }
+}
+
+export class AgentSession {
+  readonly id: string;
+  private readonly history: ConversationItem[];
+  private readonly limits: TurnLimits;
+  private readonly approvals = new SessionApprovals();
+  private readonly pendingApprovals = new Map<string, PendingApproval>();
+  readonly processSessions = new ProcessSessions();
+  private activeTurn: { id: string; controller: AbortController } | undefined;
+  private turnCounter = 0;
+  private readonly newId: () => string;
+
+  constructor(private readonly options: AgentSessionOptions) {
+    this.id = options.sessionId;
+    this.history = [...(options.history ?? [])];
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    let counter = 0;
+    this.newId = options.newId ?? (() => `${Date.now().toString(36)}-${(counter++).toString(36)}`);
+    if (this.history.length === 0 && options.projectInstructions) {
+      this.appendItem({ type: 'user', text: options.projectInstructions });
+    }
+  }
+
+  get isBusy(): boolean {
+    return this.activeTurn !== undefined;
+  }
+
+  /** The conversation as the model sees it (read-only view, for tests and diagnostics). */
+  get conversation(): readonly ConversationItem[] {
+    return this.history;
+  }
+
+  /** Submits an operation. A `user_turn` returns its event stream; other operations return nothing. */
+  submit(op: Extract<Operation, { type: 'user_turn' }>, signal?: AbortSignal): AsyncIterable<AgentEvent>;
+  submit(op: Exclude<Operation, { type: 'user_turn' }>): void;
+  submit(op: Operation, signal?: AbortSignal): AsyncIterable<AgentEvent> | void {
+    switch (op.type) {
+      case 'user_turn':
+        return this.startTurn(op, signal);
+      case 'approval': {
+        const pending = this.pendingApprovals.get(op.approvalId);
+        if (!pending) return; // stale click on an already-resolved card
+        this.pendingApprovals.delete(op.approvalId);
+        pending.resolve({ decision: op.decision, ...(op.note !== undefined ? { note: op.note } : {}) });
+        return;
+      }
+      case 'interrupt':
+        this.activeTurn?.controller.abort(new Error('interrupted'));
+        return;
+    }
+  }
+
+  /** Kills background processes and aborts the running turn. */
+  dispose(): void {
+    this.activeTurn?.controller.abort(new Error('disposed'));
+    this.processSessions.killAll();
+  }
+
+  private appendItem(item: ConversationItem): void {
+    this.history.push(item);
+    this.options.recorder?.item(item);
+  }
+
+  private startTurn(op: Extract<Operation, { type: 'user_turn' }>, outerSignal?: AbortSignal): AsyncIterable<AgentEvent> {
+    if (this.activeTurn) throw new Error('A turn is already running; stop it or wait for it to finish.');
+    const turnId = `${this.id}-t${++this.turnCounter}-${this.newId()}`;
+    const controller = new AbortController();
+    const onOuterAbort = () => controller.abort(outerSignal?.reason);
+    outerSignal?.addEventListener('abort', onOuterAbort, { once: true });
+    const wallTimer = setTimeout(() => controller.abort(new TurnFailure({ code: 'limit', message: `The turn ran longer than ${Math.round(this.limits.maxWallMs / 60000)} minutes and was stopped.` })), this.limits.maxWallMs);
+    this.activeTurn = { id: turnId, controller };
+
+    const queue = new AsyncQueue<AgentEvent>();
+    const emit = (event: AgentEvent) => {
+      this.options.recorder?.event(event);
+      queue.push(event);
+    };
+    void this.runTurn(turnId, op, controller.signal, emit).finally(() => {
+      clearTimeout(wallTimer);
+      outerSignal?.removeEventListener('abort', onOuterAbort);
+      for (const [id, pending] of this.pendingApprovals) {
+        pending.resolve({ decision: 'deny', note: 'The turn ended.' });
+        this.pendingApprovals.delete(id);
+      }
+      this.activeTurn = undefined;
+      queue.close();
+    });
+    return queue;
+  }
+
+  private async runTurn(turnId: string, op: Extract<Operation, { type: 'user_turn' }>, signal: AbortSignal, emit: (e: AgentEvent) => void): Promise<void> {
+    emit({ type: 'turn.started', turnId, text: op.text, at: Date.now() });
+    const env = environmentBlock(this.options.environment());
+    this.appendItem({ type: 'user', text: `${op.text}\n\n${env}`, ...(op.images?.length ? { images: op.images } : {}) });
+    try {
+      for (let step = 0; ; step++) {
+        if (step >= this.limits.maxSteps) {
+          throw new TurnFailure({ code: 'limit', message: `Stopped after ${this.limits.maxSteps} model requests in one turn. Send a message to continue.` });
+        }
+        const request: ModelRequest = {
+          model: this.options.modelName,
+          instructions: this.options.instructions,
+          input: this.history,
+          tools: this.options.tools.map((t) => t.spec),
+          promptCacheKey: this.id,
+        };
+        const result = await runModelStep({
+          client: this.options.model,
+          request: { ...request, input: [...this.history] },
+          signal,
+          turnId,
+          itemIdPrefix: `${turnId}-s${step}`,
+          emit,
+          appendItem: (item) => this.appendItem(item),
+          ...(this.options.retryDelay ? { retryDelay: this.options.retryDelay } : {}),
+        });
+        if (result.toolCalls.length === 0) break;
+        // Calls run one after another in the order the model gave them: predictable for the user watching,
+        // and approvals never interleave. Every call gets an output, so the history stays well-formed.
+        for (const call of result.toolCalls) {
+          const output = await executeToolCall(call, this.toolContext(turnId, call.callId, signal, emit), this.toolsByName(), emit, turnId, signal);
+          this.appendItem({ type: 'tool_output', callId: call.callId, output, ...(call.custom ? { custom: true } : {}) });
+        }
+        if (signal.aborted) throw signal.reason;
+      }
+      emit({ type: 'turn.completed', turnId, stopped: false, at: Date.now() });
+    } catch (error) {
+      this.answerDanglingCalls(signal.aborted ? 'The user stopped the turn before this call finished.' : 'The turn failed before this call ran.');
+      const reason = signal.aborted ? signal.reason : error;
+      if (reason instanceof TurnFailure) {
+        emit({ type: 'turn.failed', turnId, error: reason.error, at: Date.now() });
+      } else if (signal.aborted) {
+        this.processSessions.killAll();
+        emit({ type: 'turn.completed', turnId, stopped: true, at: Date.now() });
+      } else {
+        emit({ type: 'turn.failed', turnId, error: toTurnError(error), at: Date.now() });
+      }
+    }
+  }
+
+  /** Every call in the history needs an output, or the next request is rejected by the API. */
+  private answerDanglingCalls(output: string): void {
+    const answered = new Set<string>();
+    for (let i = this.history.length - 1; i >= 0; i--) {
+      const item = this.history[i]!;
+      if (item.type === 'user') break;
+      if (item.type === 'tool_output') answered.add(item.callId);
+    }
+    const dangling: ConversationItem[] = [];
+    for (let i = this.history.length - 1; i >= 0; i--) {
+      const item = this.history[i]!;
+      if (item.type === 'user') break;
+      if ((item.type === 'function_call' || item.type === 'custom_tool_call') && !answered.has(item.callId)) {
+        dangling.unshift({ type: 'tool_output', callId: item.callId, output, ...(item.type === 'custom_tool_call' ? { custom: true } : {}) });
+      }
+    }
+    for (const item of dangling) this.appendItem(item);
+  }
+
+  private toolsByName(): Map<string, Tool> {
+    return new Map(this.options.tools.map((t) => [t.name, t]));
+  }
+
+  private toolContext(turnId: string, callId: string, signal: AbortSignal, emit: (e: AgentEvent) => void): ToolContext {
+    let patchNeedsReview = false;
+    return {
+      turnId,
+      callId,
+      cwd: this.options.cwd,
+      workspaceRoots: this.options.workspaceRoots,
+      signal,
+      emit,
+      runner: this.options.runner,
+      files: this.options.files,
+      sessions: this.processSessions,
+      authorize: async (subject) => {
+        const auth = await this.authorize(turnId, subject, signal, emit);
+        if (subject.kind === 'patch' && auth.allowed) patchNeedsReview = auth.review;
+        return auth.allowed ? { allowed: true } : { allowed: false, reason: auth.reason };
+      },
+      proposeChanges: async (changeSet) => {
+        const outcome = await this.options.handleChangeSet(changeSet, { review: patchNeedsReview, turnId, signal });
+        return outcome;
+      },
+    };
+  }
+
+  /**
+   * The policy check, right before execution, on the exact command or files. For patches, "ask" does
+   * not raise a separate approval card: the change set itself is shown for review (Apply / Discard).
+   */
+  private async authorize(turnId: string, subject: ApprovalSubject, signal: AbortSignal, emit: (e: AgentEvent) => void): Promise<(Authorization & { allowed: false }) | { allowed: true; review: boolean }> {
+    const policy = this.options.approvalPolicy();
+    const roots = this.options.workspaceRoots;
+    if (subject.kind === 'patch') {
+      const paths = subject.files.flatMap((f) => [absolute(this.options.cwd, f.path), ...(f.movePath ? [absolute(this.options.cwd, f.movePath)] : [])]);
+      const verdict = decidePatch(policy, paths, { workspaceRoots: roots });
+      if (verdict.verdict === 'deny') return { allowed: false, reason: verdict.reason };
+      const review = verdict.verdict === 'ask' && !this.approvals.arePatchesApproved();
+      return { allowed: true, review };
+    }
+    const verdict = decideCommand(policy, subject.command, { cwd: subject.cwd, workspaceRoots: roots, sessionApprovals: this.approvals });
+    if (verdict.verdict === 'allow') return { allowed: true, review: false };
+    if (verdict.verdict === 'deny') return { allowed: false, reason: verdict.reason };
+    const approvalId = `approval-${this.newId()}`;
+    const answer = new Promise<{ decision: ApprovalDecision; note?: string }>((resolve) => this.pendingApprovals.set(approvalId, { resolve }));
+    emit({ type: 'approval.requested', turnId, approvalId, subject: { ...subject, reason: verdict.reason } });
+    const { decision, note } = await raceAbort(answer, signal);
+    emit({ type: 'approval.resolved', turnId, approvalId, decision, ...(note !== undefined ? { note } : {}) });
+    if (decision === 'deny') return { allowed: false, reason: note ? `The user denied it: ${note}` : 'The user denied it.' };
+    if (decision === 'approve_session') this.approvals.rememberCommand(subject.command);
+    return { allowed: true, review: false };
+  }
+}
+
+/** Workspace-relative summary paths back to absolute ones for the policy check. */
+function absolute(cwd: string, path: string): string {
+  return path.startsWith('/') ? path : `${cwd.replace(/\/+$/, '')}/${path}`;
+}

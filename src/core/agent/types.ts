@@ -1,0 +1,61 @@
+// Operations the host submits to an agent session, and the session's dependencies.
+import type { AgentEvent, ApprovalDecision, ApprovalSubject } from '../../shared/events';
+import type { ConversationItem, ModelClient } from '../model/types';
+import type { ChangeSet, PatchOutcome } from '../patch/types';
+import type { FileReader, ProcessRunner } from '../ports';
+import type { EnvironmentInfo } from '../prompt/environment';
+import type { ApprovalPolicy } from '../approvals/policy';
+import type { Tool } from '../tools/types';
+
+export type Operation =
+  /** Start a turn with the user's message. */
+  | { type: 'user_turn'; text: string; images?: { mediaType: string; dataBase64: string }[] }
+  /** Answer an `approval.requested` event. */
+  | { type: 'approval'; approvalId: string; decision: ApprovalDecision; note?: string }
+  /** Stop the running turn (same as aborting the turn's signal). */
+  | { type: 'interrupt' };
+
+/** What the host does with a proposed change set. `review` is true when the policy wants the user to decide. */
+export type ChangeSetHandler = (changeSet: ChangeSet, options: { review: boolean; turnId: string; signal: AbortSignal }) => Promise<PatchOutcome>;
+
+/** Persists everything needed to rebuild the chat and resume the conversation. */
+export interface SessionRecorder {
+  event(event: AgentEvent): void;
+  item(item: ConversationItem): void;
+}
+
+export interface TurnLimits {
+  /** Model requests per turn before the turn fails with code 'limit'. */
+  maxSteps: number;
+  /** Wall time per turn (ms), including time waiting for approvals. */
+  maxWallMs: number;
+}
+
+export const DEFAULT_LIMITS: TurnLimits = { maxSteps: 60, maxWallMs: 60 * 60 * 1000 };
+
+export interface AgentSessionOptions {
+  sessionId: string;
+  model: ModelClient;
+  modelName: string;
+  instructions: string;
+  tools: Tool[];
+  runner: ProcessRunner;
+  files: FileReader;
+  cwd: string;
+  workspaceRoots: string[];
+  /** Read on every decision so a settings change applies at once. */
+  approvalPolicy: () => ApprovalPolicy;
+  environment: () => EnvironmentInfo;
+  handleChangeSet: ChangeSetHandler;
+  recorder?: SessionRecorder;
+  /** Conversation restored from the session log (append-only). */
+  history?: ConversationItem[];
+  limits?: Partial<TurnLimits>;
+  /** AGENTS.md text, added once as the first user item of a new session. */
+  projectInstructions?: string;
+  /** Injected for tests: sleep used between retries. */
+  retryDelay?: (ms: number, signal: AbortSignal) => Promise<void>;
+  newId?: () => string;
+}
+
+export type { ApprovalSubject };

@@ -1,0 +1,81 @@
+// The session log format: append-only JSONL, one record per line. The chat state is derived from the
+// `event` records (shared reducer), the model conversation from the `item` records. A crash can leave
+// a half-written last line; parsing skips any line that is not valid JSON instead of losing the rest.
+import type { AgentEvent } from '../../shared/events';
+import type { ConversationItem } from '../model/types';
+
+export interface SessionMeta {
+  id: string;
+  createdAt: number;
+  /** Workspace folder path the session ran in. */
+  workspace?: string;
+  model?: string;
+}
+
+export type SessionRecord =
+  | { type: 'meta'; v: 1; meta: SessionMeta }
+  | { type: 'event'; event: AgentEvent }
+  | { type: 'item'; item: ConversationItem };
+
+export interface ParsedSession {
+  meta: SessionMeta | undefined;
+  events: AgentEvent[];
+  items: ConversationItem[];
+  /** Lines that could not be parsed (a torn last write, manual edits). */
+  skippedLines: number;
+}
+
+export function serializeRecord(record: SessionRecord): string {
+  return JSON.stringify(record) + '\n';
+}
+
+export function parseSessionLog(text: string): ParsedSession {
+  const parsed: ParsedSession = { meta: undefined, events: [], items: [], skippedLines: 0 };
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    let record: SessionRecord;
+    try {
+      record = JSON.parse(line) as SessionRecord;
+    } catch {
+      parsed.skippedLines++;
+      continue;
+    }
+    if (record?.type === 'meta') parsed.meta = record.meta;
+    else if (record?.type === 'event' && record.event) parsed.events.push(record.event);
+    else if (record?.type === 'item' && record.item) parsed.items.push(record.item);
+    else parsed.skippedLines++;
+  }
+  return parsed;
+}
+
+/** Title of a session: the first user message, on one line, shortened. */
+export function sessionTitle(events: AgentEvent[]): string {
+  const first = events.find((e) => e.type === 'turn.started');
+  const text = first?.type === 'turn.started' ? first.text.replace(/\s+/g, ' ').trim() : '';
+  return text ? (text.length > 60 ? `${text.slice(0, 57)}…` : text) : 'New chat';
+}
+
+/**
+ * Merges consecutive streaming deltas (same message or same tool call) before they are written, so a
+ * 1,500-delta answer costs a handful of lines instead of 1,500.
+ */
+export function coalesceRecords(records: SessionRecord[]): SessionRecord[] {
+  const out: SessionRecord[] = [];
+  for (const record of records) {
+    const last = out[out.length - 1];
+    if (last?.type === 'event' && record.type === 'event') {
+      const a = last.event;
+      const b = record.event;
+      if (a.type === 'message.delta' && b.type === 'message.delta' && a.itemId === b.itemId) {
+        out[out.length - 1] = { type: 'event', event: { ...a, delta: a.delta + b.delta } };
+        continue;
+      }
+      if (a.type === 'tool.output' && b.type === 'tool.output' && a.callId === b.callId) {
+        out[out.length - 1] = { type: 'event', event: { ...a, chunk: a.chunk + b.chunk } };
+        continue;
+      }
+    }
+    out.push(record);
+  }
+  return out;
+}

@@ -1,0 +1,244 @@
+// Owns the open chat session: its agent, its log and the chat state derived from it. The extension host
+// is the source of truth; the webview gets a snapshot on `ready` and then one delta per agent event.
+import * as vscode from 'vscode';
+import type { AgentSession } from '../core/agent/agentSession';
+import type { ChangeSet, PatchOutcome } from '../core/patch/types';
+import type { ProcessRunner } from '../core/ports';
+import { applyEvent, chatStateFromEvents, emptyChatState, type ChatState } from '../shared/chatState';
+import type { AgentEvent } from '../shared/events';
+import type { ViewConfig, WebviewToHost } from '../shared/protocol';
+import { createAgentSession } from '../node/agentFactory';
+import { SessionStore, type SessionWriter } from '../node/sessionStore';
+import type { ApiKeyStore } from './apiKey';
+import { applyChangeSet } from './changeSetApplier';
+import type { ChatViewProvider } from './chatViewProvider';
+import { readConfig } from './config';
+import { DisposableStore } from './disposables';
+import type { TerminalMirror } from './terminalMirror';
+import { VscodeFileReader } from './vscodeFileReader';
+
+const CURRENT_SESSION_KEY = 'tandem.currentSessionId';
+
+export class ChatController implements vscode.Disposable {
+  private readonly disposables = new DisposableStore();
+  private sessionId = newSessionId();
+  private state: ChatState = emptyChatState();
+  private writer: SessionWriter;
+  private agent: AgentSession | undefined;
+  private agentFingerprint = '';
+  private restoredHistory: Parameters<typeof createAgentSession>[0]['history'] = [];
+  private readonly pendingReviews = new Map<string, (decision: 'apply' | 'discard') => void>();
+  private view: ChatViewProvider | undefined;
+  private readonly files = new VscodeFileReader();
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly store: SessionStore,
+    private readonly apiKeys: ApiKeyStore,
+    private readonly runner: ProcessRunner,
+    private readonly terminal: TerminalMirror,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.writer = this.store.create({ id: this.sessionId, createdAt: Date.now(), ...this.workspaceMeta() });
+    this.disposables.add(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('tandem') && void this.postConfig()));
+    this.disposables.add(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.postConfig()));
+    this.disposables.add(this.apiKeys.onDidChange(() => void this.postConfig()));
+  }
+
+  attachView(view: ChatViewProvider): void {
+    this.view = view;
+  }
+
+  /** Reopens the session that was open before the window reloaded. */
+  async restore(): Promise<void> {
+    const id = this.context.workspaceState.get<string>(CURRENT_SESSION_KEY);
+    if (!id) return;
+    const parsed = await this.store.load(id).catch((error: unknown) => {
+      this.log.error(`Could not read session ${id}:`, error);
+      return undefined;
+    });
+    if (!parsed) return;
+    this.sessionId = id;
+    this.writer = this.store.open(id);
+    this.state = chatStateFromEvents(parsed.events);
+    this.restoredHistory = parsed.items;
+    if (this.state.activeTurnId) {
+      // The window closed mid-turn: close that turn as stopped so nothing shows as still running.
+      this.record({ type: 'turn.completed', turnId: this.state.activeTurnId, stopped: true, at: Date.now() });
+    }
+    if (parsed.skippedLines) this.log.warn(`Session ${id}: skipped ${parsed.skippedLines} unreadable line(s).`);
+  }
+
+  async onReady(): Promise<void> {
+    this.view?.post({
+      type: 'snapshot',
+      sessionId: this.sessionId,
+      entries: this.state.entries,
+      activeTurnId: this.state.activeTurnId,
+      usage: this.state.usage,
+      config: await this.viewConfig(),
+    });
+  }
+
+  onMessage(message: Exclude<WebviewToHost, { type: 'ready' }>): void {
+    switch (message.type) {
+      case 'send':
+        void this.send(message.text);
+        break;
+      case 'stop':
+        this.stop();
+        break;
+      case 'newChat':
+        void this.newChat();
+        break;
+      case 'approval':
+        this.agent?.submit({ type: 'approval', approvalId: message.approvalId, decision: message.decision, ...(message.note !== undefined ? { note: message.note } : {}) });
+        break;
+      case 'patchDecision':
+        this.pendingReviews.get(message.changeSetId)?.(message.decision);
+        break;
+      case 'runCommand':
+        void vscode.commands.executeCommand(message.command, ...(message.command === 'workbench.action.openSettings' ? ['tandem'] : []));
+        break;
+      case 'retry': {
+        const lastUser = [...this.state.entries].reverse().find((e) => e.kind === 'user');
+        if (lastUser?.kind === 'user') void this.send(lastUser.text);
+        break;
+      }
+    }
+  }
+
+  get isBusy(): boolean {
+    return this.state.activeTurnId !== undefined;
+  }
+
+  async send(text: string): Promise<void> {
+    if (this.isBusy) {
+      void vscode.window.showInformationMessage('Tandem is still working on the previous message. Stop it first or wait.');
+      return;
+    }
+    void this.context.workspaceState.update(CURRENT_SESSION_KEY, this.sessionId);
+    const apiKey = await this.apiKeys.get();
+    if (!apiKey) {
+      const turnId = `${this.sessionId}-nokey-${Date.now()}`;
+      this.record({ type: 'turn.started', turnId, text, at: Date.now() });
+      this.record({
+        type: 'turn.failed',
+        turnId,
+        at: Date.now(),
+        error: { code: 'no_api_key', message: 'No API key is set. Run "Tandem: Set API Key" or set the OPENAI_API_KEY environment variable.', action: { label: 'Set API Key', command: 'tandem.setApiKey' } },
+      });
+      return;
+    }
+    let agent: AgentSession;
+    try {
+      agent = await this.ensureAgent(apiKey);
+    } catch (error) {
+      this.log.error('Could not start the agent:', error);
+      void vscode.window.showErrorMessage(`Tandem could not start: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    try {
+      for await (const event of agent.submit({ type: 'user_turn', text })) this.publish(event);
+    } catch (error) {
+      this.log.error('Turn crashed:', error);
+    } finally {
+      await this.writer.flush().catch((error: unknown) => this.log.error('Could not write the session log:', error));
+    }
+  }
+
+  stop(): void {
+    this.agent?.submit({ type: 'interrupt' });
+  }
+
+  async newChat(): Promise<void> {
+    this.stop();
+    this.agent?.dispose();
+    this.agent = undefined;
+    await this.writer.flush().catch(() => undefined);
+    this.sessionId = newSessionId();
+    this.writer = this.store.create({ id: this.sessionId, createdAt: Date.now(), ...this.workspaceMeta() });
+    this.state = emptyChatState();
+    this.restoredHistory = [];
+    await this.context.workspaceState.update(CURRENT_SESSION_KEY, undefined);
+    await this.onReady();
+  }
+
+  /** The agent is rebuilt (keeping the conversation) when the endpoint, model or key changed. */
+  private async ensureAgent(apiKey: string): Promise<AgentSession> {
+    const config = readConfig();
+    const fingerprint = JSON.stringify([config.baseUrl, config.model, config.wireApi, apiKey.length, apiKey.slice(-4)]);
+    if (this.agent && fingerprint === this.agentFingerprint) return this.agent;
+    const history = this.agent ? [...this.agent.conversation] : this.restoredHistory;
+    this.agent?.dispose();
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? this.context.globalStorageUri.fsPath;
+    this.agent = await createAgentSession({
+      sessionId: this.sessionId,
+      apiKey,
+      baseUrl: config.baseUrl,
+      wireApi: config.wireApi,
+      model: config.model,
+      cwd: root,
+      workspaceRoots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+      approvalPolicy: () => readConfig().approvalPolicy,
+      runner: this.runner,
+      files: this.files,
+      recorder: this.writer,
+      history: history ?? [],
+      loadProjectInstructions: vscode.workspace.isTrusted,
+      handleChangeSet: (changeSet, options) => this.handleChangeSet(changeSet, options),
+    });
+    this.agentFingerprint = fingerprint;
+    return this.agent;
+  }
+
+  private async handleChangeSet(changeSet: ChangeSet, options: { review: boolean; signal: AbortSignal }): Promise<PatchOutcome> {
+    if (options.review) {
+      const decision = await new Promise<'apply' | 'discard'>((resolve) => {
+        this.pendingReviews.set(changeSet.id, resolve);
+        options.signal.addEventListener('abort', () => resolve('discard'), { once: true });
+      }).finally(() => this.pendingReviews.delete(changeSet.id));
+      if (decision === 'discard') return { outcome: 'discarded', message: 'The user discarded this change; nothing was written.' };
+    }
+    return applyChangeSet(changeSet);
+  }
+
+  /** Applies an event to the chat state, forwards it to the view and the terminal mirror. */
+  private publish(event: AgentEvent): void {
+    applyEvent(this.state, event);
+    this.terminal.onEvent(event);
+    this.view?.post({ type: 'event', sessionId: this.sessionId, event });
+  }
+
+  /** For events the host makes itself (not from the agent): they must be logged too. */
+  private record(event: AgentEvent): void {
+    this.writer.event(event);
+    this.publish(event);
+    void this.writer.flush();
+  }
+
+  private async viewConfig(): Promise<ViewConfig> {
+    const config = readConfig();
+    return { model: config.model, wireApi: config.wireApi, approvalPolicy: config.approvalPolicy, hasApiKey: Boolean(await this.apiKeys.get()) };
+  }
+
+  private async postConfig(): Promise<void> {
+    this.view?.post({ type: 'config', config: await this.viewConfig() });
+  }
+
+  private workspaceMeta(): { workspace?: string } {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    return folder ? { workspace: folder.uri.fsPath } : {};
+  }
+
+  dispose(): void {
+    this.agent?.dispose();
+    void this.writer.flush();
+    this.disposables.dispose();
+  }
+}
+
+function newSessionId(): string {
+  const now = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+  return `${now}-${Math.random().toString(36).slice(2, 8)}`;
+}

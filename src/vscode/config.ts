@@ -1,0 +1,28 @@
+import * as vscode from 'vscode';
+import type { ApprovalPolicy } from '../core/approvals/policy';
+
+export interface TandemConfig {
+  baseUrl: string;
+  model: string;
+  wireApi: 'responses' | 'chat';
+  approvalPolicy: ApprovalPolicy;
+}
+
+const POLICIES: ApprovalPolicy[] = ['read-only', 'ask', 'auto', 'full-access'];
+
+/**
+ * Reads Tandem's settings. `baseUrl`, `model` and `wireApi` are application-scoped in package.json, so
+ * VS Code ignores them in a workspace's .vscode/settings.json: a cloned repository cannot redirect the key.
+ * In an untrusted workspace the policy is forced to read-only.
+ */
+export function readConfig(): TandemConfig {
+  const c = vscode.workspace.getConfiguration('tandem');
+  const policy = c.get<string>('approvalPolicy', 'ask');
+  const wireApi = c.get<string>('wireApi', 'responses');
+  return {
+    baseUrl: c.get<string>('baseUrl', 'https://api.openai.com/v1').trim() || 'https://api.openai.com/v1',
+    model: c.get<string>('model', 'gpt-5.5').trim() || 'gpt-5.5',
+    wireApi: wireApi === 'chat' ? 'chat' : 'responses',
+    approvalPolicy: !vscode.workspace.isTrusted ? 'read-only' : POLICIES.includes(policy as ApprovalPolicy) ? (policy as ApprovalPolicy) : 'ask',
+  };
+}

@@ -1,0 +1,47 @@
+// Entry point: wires settings, secrets, the session store, the agent's process runner and the chat view.
+// Everything created here is owned by one DisposableStore that VS Code disposes on deactivation.
+import * as vscode from 'vscode';
+import { createProcessRunner } from '../node/createRunner';
+import { SessionStore } from '../node/sessionStore';
+import { ApiKeyStore } from './apiKey';
+import { ChatController } from './chatController';
+import { ChatViewProvider } from './chatViewProvider';
+import { registerFixThis } from './commands/fixThis';
+import { registerNewChat } from './commands/newChat';
+import { registerClearApiKey, registerSetApiKey } from './commands/setApiKey';
+import { DisposableStore } from './disposables';
+import { TerminalMirror } from './terminalMirror';
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const disposables = new DisposableStore();
+  context.subscriptions.push(disposables);
+
+  const log = disposables.add(vscode.window.createOutputChannel('Tandem', { log: true }));
+  const apiKeys = disposables.add(new ApiKeyStore(context.secrets));
+  const store = new SessionStore(vscode.Uri.joinPath(context.globalStorageUri, 'sessions').fsPath);
+  const runner = createProcessRunner({
+    onFallback: (reason) => {
+      log.warn(`node-pty unavailable, commands run without a terminal: ${reason}`);
+      void vscode.window.showWarningMessage('Tandem: the pseudo-terminal module could not load; commands run without a terminal (no colours, no prompts).');
+    },
+  });
+  const terminal = disposables.add(new TerminalMirror());
+  const controller = disposables.add(new ChatController(context, store, apiKeys, runner, terminal, log));
+  const view = disposables.add(
+    new ChatViewProvider(context.extensionUri, { onReady: () => void controller.onReady(), onMessage: (m) => controller.onMessage(m) }, log),
+  );
+  controller.attachView(view);
+  await controller.restore();
+
+  disposables.add(vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view));
+  disposables.add(registerNewChat(controller, view));
+  disposables.add(registerSetApiKey(apiKeys));
+  disposables.add(registerClearApiKey(apiKeys));
+  disposables.add(registerFixThis(controller, view));
+  disposables.add(vscode.commands.registerCommand('tandem.showLog', () => log.show()));
+  log.info(`Tandem activated (session store: ${store.dir}).`);
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}
