@@ -1,0 +1,60 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SessionStore } from '../../../src/node/sessionStore';
+
+const dirs: string[] = [];
+function tempStore(): SessionStore {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-sessions-'));
+  dirs.push(dir);
+  return new SessionStore(dir);
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('SessionStore (JSONL on disk)', () => {
+  it('writes coalesced records and reads them back; appends after reopening', async () => {
+    const store = tempStore();
+    const writer = store.create({ id: 's1', createdAt: 1, workspace: '/w' });
+    writer.event({ type: 'turn.started', turnId: 't', text: 'hello there', at: 1 });
+    for (const delta of ['a', 'b', 'c']) writer.event({ type: 'message.delta', turnId: 't', itemId: 'm', delta });
+    writer.item({ type: 'user', text: 'hello there' });
+    await writer.flush();
+    const lines = fs.readFileSync(path.join(store.dir, 's1.jsonl'), 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(4); // meta, turn.started, one merged delta, item
+
+    const again = store.open('s1');
+    again.event({ type: 'turn.completed', turnId: 't', stopped: false, at: 2 });
+    await again.flush();
+    const parsed = await store.load('s1');
+    expect(parsed?.events.map((e) => e.type)).toEqual(['turn.started', 'message.delta', 'turn.completed']);
+    expect(parsed?.items).toEqual([{ type: 'user', text: 'hello there' }]);
+  });
+
+  it('survives a torn last line, lists newest first with titles, deletes', async () => {
+    const store = tempStore();
+    const a = store.create({ id: 'a', createdAt: 1 });
+    a.event({ type: 'turn.started', turnId: 't', text: 'first chat', at: 1 });
+    await a.flush();
+    fs.appendFileSync(path.join(store.dir, 'a.jsonl'), '{"type":"event","ev');
+    const b = store.create({ id: 'b', createdAt: 2, workspace: '/w' });
+    b.event({ type: 'turn.started', turnId: 't', text: 'second chat', at: 2 });
+    await b.flush();
+    fs.utimesSync(path.join(store.dir, 'a.jsonl'), new Date(1000), new Date(1000));
+
+    expect((await store.load('a'))?.skippedLines).toBe(1);
+    const list = await store.list();
+    expect(list.map((s) => [s.id, s.title])).toEqual([
+      ['b', 'second chat'],
+      ['a', 'first chat'],
+    ]);
+    await store.delete('a');
+    expect(await store.load('a')).toBeUndefined();
+  });
+
+  it('rejects session ids that could escape the folder', () => {
+    expect(() => tempStore().open('../../etc/passwd')).toThrow(/Invalid session id/);
+  });
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_SEND_CHARS, parseWebviewMessage } from '../../../src/shared/protocol';
+
+describe('parseWebviewMessage (untrusted input from the webview)', () => {
+  it('accepts each well-formed message and keeps only known fields', () => {
+    expect(parseWebviewMessage({ type: 'ready', extra: 1 })).toEqual({ type: 'ready' });
+    expect(parseWebviewMessage({ type: 'send', text: 'hi', evil: true })).toEqual({ type: 'send', text: 'hi' });
+    expect(parseWebviewMessage({ type: 'stop' })).toEqual({ type: 'stop' });
+    expect(parseWebviewMessage({ type: 'approval', approvalId: 'a1', decision: 'approve_session', note: 'ok' })).toEqual({
+      type: 'approval',
+      approvalId: 'a1',
+      decision: 'approve_session',
+      note: 'ok',
+    });
+    expect(parseWebviewMessage({ type: 'patchDecision', changeSetId: 'c1', decision: 'apply' })).toEqual({ type: 'patchDecision', changeSetId: 'c1', decision: 'apply' });
+    expect(parseWebviewMessage({ type: 'runCommand', command: 'tandem.setApiKey' })).toEqual({ type: 'runCommand', command: 'tandem.setApiKey' });
+  });
+
+  it.each([
+    ['null', null],
+    ['array', [{ type: 'send', text: 'x' }]],
+    ['string', 'send'],
+    ['unknown type', { type: 'rm -rf' }],
+    ['send without text', { type: 'send' }],
+    ['send with blank text', { type: 'send', text: '   ' }],
+    ['send with non-string text', { type: 'send', text: { toString: 'x' } }],
+    ['send too long', { type: 'send', text: 'x'.repeat(MAX_SEND_CHARS + 1) }],
+    ['approval with bad decision', { type: 'approval', approvalId: 'a', decision: 'yes' }],
+    ['approval without id', { type: 'approval', decision: 'approve' }],
+    ['approval with non-string note', { type: 'approval', approvalId: 'a', decision: 'deny', note: 5 }],
+    ['patch decision bad', { type: 'patchDecision', changeSetId: 'c', decision: 'write' }],
+    ['arbitrary command', { type: 'runCommand', command: 'workbench.action.terminal.sendSequence' }],
+  ])('drops %s', (_name, raw) => {
+    expect(parseWebviewMessage(raw)).toBeUndefined();
+  });
+});
