@@ -1,0 +1,118 @@
+// apply_patch: the model edits files by sending a patch in Codex's format. On the Responses API it is a
+// freeform tool constrained by Codex's Lark grammar (the shape OpenAI's models are trained on); on Chat
+// Completions the same text arrives as JSON `{"input": "…"}`. The tool only proposes: it computes the
+// change set in memory, asks the policy, and hands it to the host, which reviews and writes it.
+import { computeChangeSet, PatchApplyError, PatchParseError } from '../patch/apply';
+import { APPLY_PATCH_LARK_GRAMMAR } from '../patch/grammar';
+import { parsePatch, type PatchOperation } from '../patch/parser';
+import { summarizeChangeSet } from '../patch/summary';
+import type { ChangeSet } from '../patch/types';
+import { ToolInputError, type Tool, type ToolResult } from './types';
+
+export interface ApplyPatchArgs {
+  patch: string;
+}
+
+const DESCRIPTION =
+  'Edit files with a patch: add, delete, update or move files. Paths are relative to the working directory. ' +
+  "In an update, each '@@' chunk holds context lines (' '), removed lines ('-') and added lines ('+'); give 3 lines of " +
+  "context around each change, and '@@ <line>' (e.g. the enclosing function's header) when context alone is ambiguous.";
+
+const FORMAT = `*** Begin Patch
+*** Add File: path/new.txt
++line of the new file
+*** Delete File: path/old.txt
+*** Update File: path/file.py
+*** Move to: path/renamed.py   (optional)
+@@ def enclosing_function():
+ context
+-removed
++added
+*** End of File   (optional: the chunk ends the file)
+*** End Patch`;
+
+export const applyPatchTool: Tool<ApplyPatchArgs> = {
+  name: 'apply_patch',
+  spec: {
+    kind: 'custom',
+    name: 'apply_patch',
+    description: `${DESCRIPTION} Send the patch as raw text, not JSON.`,
+    grammar: { syntax: 'lark', definition: APPLY_PATCH_LARK_GRAMMAR },
+    fallback: {
+      description: DESCRIPTION,
+      parameters: {
+        type: 'object',
+        properties: { input: { type: 'string', description: `The whole patch:\n${FORMAT}` } },
+        required: ['input'],
+        additionalProperties: false,
+      },
+    },
+  },
+
+  parse(input: string): ApplyPatchArgs {
+    const patch = unwrapJsonArguments(input);
+    if (patch.trim() === '') throw new ToolInputError("The patch is empty. Send the patch text, from '*** Begin Patch' to '*** End Patch'.");
+    return { patch };
+  },
+
+  describe(args, ctx) {
+    return { title: titleFor(args.patch), cwd: ctx.cwd };
+  },
+
+  async run(args, ctx): Promise<ToolResult> {
+    let changeSet: ChangeSet;
+    try {
+      changeSet = await computeChangeSet(args.patch, ctx.cwd, ctx.files, `patch-${ctx.callId}`);
+    } catch (error) {
+      if (error instanceof PatchParseError || error instanceof PatchApplyError) return { status: 'error', output: error.message };
+      throw error;
+    }
+    // The policy resolves these cwd-relative paths back against ctx.cwd.
+    const files = summarizeChangeSet(changeSet, ctx.cwd);
+    const count = files.length === 1 ? '1 file' : `${files.length} files`;
+    const authorization = await ctx.authorize({ kind: 'patch', files, reason: `Apply a patch to ${count}` });
+    if (!authorization.allowed) {
+      return { status: 'denied', output: `The patch was not applied, nothing was written: ${authorization.reason}` };
+    }
+    ctx.emit({ type: 'patch.proposed', turnId: ctx.turnId, callId: ctx.callId, changeSetId: changeSet.id, files });
+    const result = await ctx.proposeChanges(changeSet);
+    ctx.emit({
+      type: 'patch.resolved',
+      turnId: ctx.turnId,
+      changeSetId: changeSet.id,
+      // The event has no 'partial': part of the set was written, which the message details.
+      outcome: result.outcome === 'partial' ? 'applied' : result.outcome,
+      message: result.message,
+    });
+    const status = result.outcome === 'applied' || result.outcome === 'partial' ? 'ok' : result.outcome === 'discarded' ? 'denied' : 'error';
+    return { status, output: result.message };
+  },
+};
+
+/** Chat Completions sends `{"input": "<patch>"}`; the Responses API sends the patch itself. */
+function unwrapJsonArguments(input: string): string {
+  if (!input.trimStart().startsWith('{')) return input;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(input);
+  } catch (error) {
+    throw new ToolInputError(`The arguments are not valid JSON (${error instanceof Error ? error.message : String(error)}). Send {"input": "<the patch>"}.`);
+  }
+  const patch = (parsed as { input?: unknown } | null)?.input;
+  if (typeof patch !== 'string') throw new ToolInputError('Expected {"input": "<the patch>"} with the patch text as a string.');
+  return patch;
+}
+
+function titleFor(patch: string): string {
+  let operations: PatchOperation[];
+  try {
+    operations = parsePatch(patch);
+  } catch {
+    return 'apply_patch';
+  }
+  const [only] = operations;
+  if (operations.length !== 1 || !only) return `Edit ${operations.length} files`;
+  if (only.kind === 'add') return `Add ${only.path}`;
+  if (only.kind === 'delete') return `Delete ${only.path}`;
+  return only.movePath ? `Move ${only.path} → ${only.movePath}` : `Edit ${only.path}`;
+}

@@ -1,0 +1,40 @@
+// FileReader over the local disk. Text is decoded strictly as UTF-8 with any BOM kept, so that what the
+// patch engine writes back is byte-identical outside the edited lines; a file that is not UTF-8 (binary,
+// Latin-1) is refused rather than silently corrupted.
+import { readFile, stat } from 'node:fs/promises';
+import type { FileReader } from '../core/ports';
+
+export class NodeFileReader implements FileReader {
+  async readText(path: string): Promise<string | undefined> {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      throw error;
+    }
+    try {
+      return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    } catch {
+      throw new Error(`${path} is not UTF-8 text`);
+    }
+  }
+
+  async exists(path: string): Promise<boolean> {
+    try {
+      await stat(path);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async isDirectory(path: string): Promise<boolean> {
+    try {
+      return (await stat(path)).isDirectory();
+    } catch {
+      return false;
+    }
+  }
+}
