@@ -1,0 +1,131 @@
+// ProcessRunner on node-pty: commands run in a real pseudo-terminal, so programs behave as they do in the
+// user's terminal (colours, line buffering, prompts that wait for input). node-pty is a native module and
+// is loaded lazily so that a failed load (wrong ABI, missing prebuild) can fall back to pipes
+// (createRunner.ts). The helpers at the top are shared with the pipe runner.
+import { constants } from 'node:os';
+import type * as NodePtyModule from 'node-pty';
+import type { IPty } from 'node-pty';
+import type { ProcessRunner, RunningProcess, SpawnOptions } from '../core/ports';
+import { userShell } from './environment';
+
+/** Grace period between SIGTERM and SIGKILL when killing a process tree. */
+export const KILL_GRACE_MS = 2_000;
+
+/**
+ * The user's environment plus what keeps commands non-interactive where they should be: pagers that
+ * would wait for a keypress (git log, man) print straight through. ELECTRON_RUN_AS_NODE (set in the
+ * extension host) is dropped, or a `code` launched by the agent would start as plain Node.
+ */
+export function commandEnv(extra: Record<string, string> | undefined, term: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  delete env.ELECTRON_RUN_AS_NODE;
+  Object.assign(env, { TERM: term, PAGER: 'cat', GIT_PAGER: 'cat', GH_PAGER: 'cat' }, extra);
+  return env;
+}
+
+/** `shell -c cmd`, or `-lc` for a login shell (reads the profile: slower, but sees the user's PATH setup). */
+export function shellArgs(command: string, login: boolean | undefined): string[] {
+  return [login ? '-lc' : '-c', command];
+}
+
+/** 128 + signal number, the shell convention for "killed by a signal". */
+export function signalExitCode(signal: NodeJS.Signals | number): number {
+  const number = typeof signal === 'number' ? signal : (constants.signals[signal] ?? 15);
+  return 128 + number;
+}
+
+function isGroupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Kills a whole process group (the command's shell leads its own group, so background jobs and
+ * grandchildren go too): SIGTERM now, SIGKILL after `graceMs` if any member is still there.
+ */
+export function killProcessGroup(pgid: number, graceMs = KILL_GRACE_MS): void {
+  try {
+    process.kill(-pgid, 'SIGTERM');
+  } catch {
+    return; // group already gone
+  }
+  const timer = setTimeout(() => {
+    if (!isGroupAlive(pgid)) return;
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // exited in between
+    }
+  }, graceMs);
+  timer.unref();
+}
+
+export type NodePty = typeof NodePtyModule;
+
+/** Loads node-pty; throws when the native module cannot load on this machine. */
+export function loadNodePty(): NodePty {
+  // A plain require (not an import) so a load failure is a catchable error at runtime, and so esbuild
+  // leaves the native module external.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('node-pty') as NodePty;
+}
+
+class PtyProcess implements RunningProcess {
+  readonly exited: Promise<number>;
+  private readonly listeners = new Set<(chunk: string) => void>();
+  private done = false;
+
+  constructor(private readonly pty: IPty) {
+    pty.onData((chunk) => {
+      for (const listener of this.listeners) listener(chunk);
+    });
+    // node-pty reports exit only after the terminal's output has been drained, so no data follows.
+    this.exited = new Promise((resolve) => {
+      pty.onExit(({ exitCode, signal }) => {
+        this.done = true;
+        resolve(signal ? signalExitCode(signal) : exitCode);
+      });
+    });
+  }
+
+  get pid(): number {
+    return this.pty.pid;
+  }
+
+  onOutput(listener: (chunk: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  write(chars: string): void {
+    if (!this.done) this.pty.write(chars);
+  }
+
+  kill(): void {
+    // The pty child calls setsid(), so its pid is also its process group id.
+    if (!this.done) killProcessGroup(this.pty.pid);
+  }
+}
+
+export class PtyRunner implements ProcessRunner {
+  constructor(
+    private readonly pty: NodePty = loadNodePty(),
+    readonly shell: string = userShell(),
+  ) {}
+
+  spawn(options: SpawnOptions): RunningProcess {
+    const pty = this.pty.spawn(this.shell, shellArgs(options.command, options.login), {
+      name: 'xterm-256color',
+      cols: options.cols ?? 120,
+      rows: options.rows ?? 40,
+      cwd: options.cwd,
+      env: commandEnv(options.env, 'xterm-256color'),
+    });
+    return new PtyProcess(pty);
+  }
+}

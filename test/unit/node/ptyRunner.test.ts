@@ -1,0 +1,192 @@
+// Both process runners against real processes: output, exit codes, stdin, environment and killing a
+// whole process tree. No timing assertions: every wait is on a condition.
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ProcessRunner, RunningProcess } from '../../../src/core/ports';
+import { createProcessRunner } from '../../../src/node/createRunner';
+import { PipeRunner } from '../../../src/node/pipeRunner';
+import { PtyRunner, type NodePty } from '../../../src/node/ptyRunner';
+
+const runners: [string, () => ProcessRunner][] = [
+  ['pty', () => new PtyRunner(undefined, '/bin/bash')],
+  ['pipe', () => new PipeRunner('/bin/bash')],
+];
+
+/** Collects all output of a process. */
+function collect(proc: RunningProcess): { text: () => string } {
+  let text = '';
+  proc.onOutput((chunk) => (text += chunk));
+  return { text: () => text };
+}
+
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Alive and not a zombie (PID 1 in a container may never reap orphans). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+const started: RunningProcess[] = [];
+afterEach(() => {
+  for (const proc of started.splice(0)) proc.kill();
+});
+
+describe.each(runners)('%s runner', (_name, makeRunner) => {
+  const runner = makeRunner();
+  const run = (command: string, extra: { login?: boolean } = {}) => {
+    const proc = runner.spawn({ command, cwd: tmpdir(), ...extra });
+    started.push(proc);
+    return { proc, out: collect(proc) };
+  };
+
+  it('streams output and exits 0', async () => {
+    const { proc, out } = run('echo hello; echo world');
+    expect(await proc.exited).toBe(0);
+    expect(out.text().replace(/\r\n/g, '\n')).toBe('hello\nworld\n');
+  });
+
+  it('reports the exit code', async () => {
+    expect(await run('exit 3').proc.exited).toBe(3);
+    expect(await run('false').proc.exited).toBe(1);
+  });
+
+  it('runs in the given working directory', async () => {
+    const { proc, out } = run('pwd');
+    await proc.exited;
+    expect(out.text().trim()).toBe(tmpdir());
+  });
+
+  it('round-trips stdin', async () => {
+    const { proc, out } = run('read x; echo "got $x"');
+    proc.write('banana\n');
+    expect(await proc.exited).toBe(0);
+    expect(out.text()).toContain('got banana');
+  });
+
+  it('sets PAGER and GIT_PAGER to cat', async () => {
+    const { proc, out } = run('echo "pager=$PAGER git=$GIT_PAGER"');
+    await proc.exited;
+    expect(out.text()).toContain('pager=cat git=cat');
+  });
+
+  it('kills the whole process tree, background jobs included', async () => {
+    const { proc, out } = run('sleep 100 & echo "pid:$!"; sleep 100 & echo "pid:$!"; wait');
+    await waitFor(() => (out.text().match(/pid:\d+/g) ?? []).length === 2, 'both pids');
+    const pids = [...out.text().matchAll(/pid:(\d+)/g)].map((m) => Number(m[1]));
+    expect(pids.every(isAlive)).toBe(true);
+    proc.kill();
+    expect(await proc.exited).toBeGreaterThanOrEqual(128);
+    await waitFor(() => !pids.some(isAlive), 'sleeps to be gone');
+  });
+
+  it('reports 128 + signal when killed', async () => {
+    const { proc, out } = run('echo ready; sleep 100');
+    await waitFor(() => out.text().includes('ready'), 'ready');
+    proc.kill();
+    expect(await proc.exited).toBe(128 + 15);
+  });
+
+  it('ignores writes and kills after exit', async () => {
+    const { proc } = run('true');
+    await proc.exited;
+    expect(() => proc.write('late\n')).not.toThrow();
+    expect(() => proc.kill()).not.toThrow();
+  });
+});
+
+describe('pty runner specifics', () => {
+  it('gives the command a terminal of 120 columns', async () => {
+    const proc = new PtyRunner(undefined, '/bin/bash').spawn({ command: 'tty -s && echo tty; tput cols; echo "$TERM"', cwd: tmpdir() });
+    const out = collect(proc);
+    await proc.exited;
+    expect(out.text().replace(/\r/g, '').split('\n').slice(0, 3)).toEqual(['tty', '120', 'xterm-256color']);
+  });
+
+  it('interrupts with Ctrl-C through the terminal', async () => {
+    const proc = new PtyRunner(undefined, '/bin/bash').spawn({ command: 'echo ready; sleep 100', cwd: tmpdir() });
+    started.push(proc);
+    const out = collect(proc);
+    await waitFor(() => out.text().includes('ready'), 'ready');
+    proc.write('\u0003');
+    expect(await proc.exited).toBe(128 + 2);
+  });
+});
+
+describe('pipe runner specifics', () => {
+  it('merges stderr into the output and turns \\u0003 into SIGINT', async () => {
+    const runner = new PipeRunner('/bin/bash');
+    const a = runner.spawn({ command: 'echo out; echo err >&2', cwd: tmpdir() });
+    const out = collect(a);
+    await a.exited;
+    expect(out.text()).toContain('out\n');
+    expect(out.text()).toContain('err\n');
+
+    const b = runner.spawn({ command: 'echo ready; sleep 100', cwd: tmpdir() });
+    started.push(b);
+    const outB = collect(b);
+    await waitFor(() => outB.text().includes('ready'), 'ready');
+    b.write('\u0003');
+    expect(await b.exited).toBe(128 + 2);
+  });
+});
+
+describe('createProcessRunner', () => {
+  it('uses the pty when node-pty loads, without a fallback notice', async () => {
+    const notices: string[] = [];
+    const runner = createProcessRunner({ shell: '/bin/bash', onFallback: (reason) => notices.push(reason) });
+    const proc = runner.spawn({ command: 'tty -s && echo tty || echo notty', cwd: tmpdir() });
+    const out = collect(proc);
+    await proc.exited;
+    expect(out.text().trim()).toBe('tty');
+    expect(notices).toEqual([]);
+    expect(runner.shell).toBe('/bin/bash');
+  });
+});
+
+describe('createProcessRunner fallback', () => {
+  it('falls back to pipes with one notice when node-pty cannot load', async () => {
+    const notices: string[] = [];
+    const runner = createProcessRunner({
+      shell: '/bin/bash',
+      onFallback: (reason) => notices.push(reason),
+      loadPty: () => {
+        throw new Error('NODE_MODULE_VERSION mismatch');
+      },
+    });
+    for (let i = 0; i < 2; i++) {
+      const proc = runner.spawn({ command: 'tty -s && echo tty || echo notty', cwd: tmpdir() });
+      const out = collect(proc);
+      await proc.exited;
+      expect(out.text().trim()).toBe('notty');
+    }
+    expect(notices).toEqual(['NODE_MODULE_VERSION mismatch']);
+  });
+
+  it('falls back when the pty loads but cannot spawn', async () => {
+    const notices: string[] = [];
+    const brokenPty = { spawn: () => { throw new Error('posix_spawnp failed'); } } as unknown as NodePty;
+    const runner = createProcessRunner({ shell: '/bin/bash', onFallback: (reason) => notices.push(reason), loadPty: () => brokenPty });
+    const proc = runner.spawn({ command: 'echo fine', cwd: tmpdir() });
+    const out = collect(proc);
+    expect(await proc.exited).toBe(0);
+    expect(out.text()).toBe('fine\n');
+    expect(notices).toEqual(['posix_spawnp failed']);
+  });
+});
