@@ -8,5 +8,4 @@ export default defineConfig({
     testTimeout: 20_000,
     pool: 'forks',
   },
-  esbuild: { jsx: 'automatic' },
 });

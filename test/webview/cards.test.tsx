@@ -1,0 +1,143 @@
+// @vitest-environment jsdom
+import { afterEach, describe, expect, it } from 'vitest';
+import { fireEvent, screen } from '@testing-library/react';
+import { setup, snapshot, type Harness } from './harness';
+import type { ChatEntry } from '../../src/shared/chatState';
+import type { FileChangeSummary } from '../../src/shared/events';
+
+let h: Harness | undefined;
+afterEach(() => {
+  h?.dispose();
+  h = undefined;
+});
+
+const file: FileChangeSummary = {
+  path: 'src/a.ts',
+  kind: 'update',
+  added: 1,
+  removed: 1,
+  diff: '--- a/src/a.ts\n+++ b/src/a.ts\n@@ -1,2 +1,2 @@\n context\n-old line\n+new line\n',
+};
+
+const commandApproval: ChatEntry = {
+  kind: 'approval',
+  id: 'ap1',
+  turnId: 't1',
+  subject: { kind: 'command', command: 'rm -rf build', cwd: '/ws', reason: 'Deletes files.' },
+};
+
+describe('approval card', () => {
+  it.each([
+    ['Approve', 'approve'],
+    ['Approve for session', 'approve_session'],
+    ['Deny', 'deny'],
+  ] as const)('%s posts decision %s once', async (name, decision) => {
+    h = setup(snapshot([commandApproval], 't1'));
+    expect(screen.getByText('rm -rf build')).toBeTruthy();
+    const button = await screen.findByRole('button', { name });
+    fireEvent.click(button);
+    fireEvent.click(button);
+    expect(h.sent()).toEqual([{ type: 'approval', approvalId: 'ap1', decision }]);
+  });
+
+  it('shows the decision once resolved, without buttons', async () => {
+    h = setup(snapshot([commandApproval], 't1'));
+    await screen.findByRole('button', { name: 'Deny' });
+    h.events({ type: 'approval.resolved', turnId: 't1', approvalId: 'ap1', decision: 'approve_session' });
+    expect(screen.getByText('Approved for session')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Deny' })).toBeNull();
+  });
+
+  it('lists the files of a patch approval', () => {
+    h = setup(snapshot([{ kind: 'approval', id: 'ap2', turnId: 't1', subject: { kind: 'patch', files: [file], reason: 'Writes outside.' } }], 't1'));
+    expect(screen.getByText('src/a.ts')).toBeTruthy();
+    expect(screen.getByText('Writes outside.')).toBeTruthy();
+  });
+});
+
+describe('patch card', () => {
+  it('shows per-file counts and a coloured diff; Apply and Discard post the decision', async () => {
+    h = setup(snapshot([{ kind: 'patch', id: 'cs1', turnId: 't1', files: [file] }]));
+    expect(screen.getByText('src/a.ts')).toBeTruthy();
+    expect(screen.getByText('modified')).toBeTruthy();
+    expect(h.container.querySelector('.diff-line.add')?.textContent).toBe('+new line\n');
+    expect(h.container.querySelector('.diff-line.del')?.textContent).toBe('-old line\n');
+    fireEvent.click(await screen.findByRole('button', { name: 'Apply' }));
+    expect(h.sent()).toEqual([{ type: 'patchDecision', changeSetId: 'cs1', decision: 'apply' }]);
+  });
+
+  it('Discard posts discard and the outcome replaces the buttons', async () => {
+    h = setup(snapshot([{ kind: 'patch', id: 'cs1', turnId: 't1', files: [file] }]));
+    fireEvent.click(await screen.findByRole('button', { name: 'Discard' }));
+    expect(h.sent()).toEqual([{ type: 'patchDecision', changeSetId: 'cs1', decision: 'discard' }]);
+    h.events({ type: 'patch.resolved', turnId: 't1', changeSetId: 'cs1', outcome: 'discarded' });
+    expect(screen.getByText('Discarded')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Apply' })).toBeNull();
+  });
+});
+
+describe('error card', () => {
+  it('runs the allowed command of the action', async () => {
+    h = setup(snapshot([]));
+    h.events({
+      type: 'turn.failed',
+      turnId: 't1',
+      at: 1,
+      error: { code: 'no_api_key', message: 'No API key is set.', action: { label: 'Set API Key', command: 'tandem.setApiKey' } },
+    });
+    expect(screen.getByText('No API key is set.')).toBeTruthy();
+    fireEvent.click(await screen.findByRole('button', { name: 'Set API Key' }));
+    expect(h.sent()).toEqual([{ type: 'runCommand', command: 'tandem.setApiKey' }]);
+  });
+
+  it('posts retry for the retry action and offers nothing for unknown commands', async () => {
+    h = setup(
+      snapshot([
+        { kind: 'error', id: 'e1', turnId: 't1', error: { code: 'server', message: 'Server error.', action: { label: 'Retry', command: 'retry' } } },
+        { kind: 'error', id: 'e2', turnId: 't2', error: { code: 'internal', message: 'Odd.', action: { label: 'Do evil', command: 'workbench.action.terminal.sendSequence' } } },
+      ]),
+    );
+    fireEvent.click(await screen.findByRole('button', { name: 'Retry' }));
+    expect(h.sent()).toEqual([{ type: 'retry' }]);
+    expect(screen.queryByRole('button', { name: 'Do evil' })).toBeNull();
+  });
+});
+
+describe('tool and plan cards', () => {
+  it('streams tool output (without terminal escapes), folds it after success, and toggles', () => {
+    h = setup(snapshot([]));
+    h.events(
+      { type: 'turn.started', turnId: 't1', text: 'run', at: 1 },
+      { type: 'tool.started', turnId: 't1', callId: 'c1', tool: 'exec_command', title: 'npm test', at: 1 },
+      { type: 'tool.output', turnId: 't1', callId: 'c1', chunk: '\u001b[32mpassing\u001b[0m\r\n' },
+    );
+    expect(screen.getByRole('img', { name: 'Running' })).toBeTruthy();
+    expect(h.container.querySelector('pre.tool-output')?.textContent).toBe('passing\n');
+    h.events({ type: 'tool.ended', turnId: 't1', callId: 'c1', status: 'error', exitCode: 1, durationMs: 65_000 });
+    expect(screen.getByText('exit 1')).toBeTruthy();
+    expect(screen.getByText('1m 5s')).toBeTruthy();
+    const toggle = screen.getByRole('button', { name: /npm test/ });
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+    fireEvent.click(toggle);
+    expect(h.container.querySelector('pre.tool-output')).toBeNull();
+  });
+
+  it('renders the plan as a checklist', () => {
+    h = setup(
+      snapshot([
+        {
+          kind: 'plan',
+          id: 'plan-1',
+          turnId: 't1',
+          plan: [
+            { step: 'Read code', status: 'completed' },
+            { step: 'Fix bug', status: 'in_progress' },
+          ],
+        },
+      ]),
+    );
+    const items = screen.getAllByRole('listitem');
+    expect(items.map((li) => li.textContent)).toEqual(['Read code', 'Fix bug']);
+    expect(screen.getByRole('img', { name: 'done' })).toBeTruthy();
+  });
+});

@@ -1,0 +1,70 @@
+// A tool call: its command line, status, exit code and duration, and the live output. Output is open
+// while the tool runs (and when it failed) and folds away when it succeeds; the user's toggle wins.
+import { VscodeBadge } from '../elements';
+import { memo, useMemo, useState } from 'react';
+import type { ChatEntry } from '../../../src/shared/chatState';
+import { formatDuration, terminalText } from '../format';
+
+type ToolEntry = Extract<ChatEntry, { kind: 'tool' }>;
+
+const STATUS: Record<ToolEntry['status'], { icon: string; label: string }> = {
+  running: { icon: 'loading codicon-modifier-spin', label: 'Running' },
+  ok: { icon: 'check', label: 'Succeeded' },
+  error: { icon: 'error', label: 'Failed' },
+  denied: { icon: 'circle-slash', label: 'Denied' },
+  cancelled: { icon: 'debug-stop', label: 'Cancelled' },
+  background: { icon: 'debug-disconnect', label: 'Running in background' },
+};
+
+export const ToolCard = memo(function ToolCard({ entry }: { entry: ToolEntry }) {
+  const [toggled, setToggled] = useState<boolean | undefined>(undefined);
+  const output = useMemo(() => terminalText(entry.output), [entry.output]);
+  const status = STATUS[entry.status];
+  const open = toggled ?? (entry.status === 'running' || entry.status === 'error');
+  const hasOutput = output.trim().length > 0;
+  const outputId = `output-${entry.id}`;
+
+  const summary = (
+    <>
+      <span className={`codicon codicon-${entry.tool === 'exec_command' ? 'terminal' : 'tools'}`} aria-hidden="true" />
+      <code className="tool-title" title={entry.cwd ? `in ${entry.cwd}` : undefined}>
+        {entry.title}
+      </code>
+    </>
+  );
+
+  return (
+    <div className={`card tool status-${entry.status}`}>
+      <div className="tool-header">
+        {hasOutput ? (
+          <button
+            type="button"
+            className="tool-toggle"
+            aria-expanded={open}
+            aria-controls={outputId}
+            onClick={() => setToggled(!open)}
+          >
+            <span className={`codicon codicon-chevron-${open ? 'down' : 'right'}`} aria-hidden="true" />
+            {summary}
+          </button>
+        ) : (
+          <div className="tool-toggle">{summary}</div>
+        )}
+        <span className="tool-meta">
+          <span className={`codicon codicon-${status.icon} status-icon`} role="img" aria-label={status.label} title={status.label} />
+          {entry.exitCode !== undefined && (
+            <VscodeBadge className={entry.exitCode === 0 ? 'exit ok' : 'exit failed'} title="Exit code">
+              exit {entry.exitCode}
+            </VscodeBadge>
+          )}
+          {entry.durationMs !== undefined && <span className="duration">{formatDuration(entry.durationMs)}</span>}
+        </span>
+      </div>
+      {hasOutput && open && (
+        <pre className="tool-output" id={outputId}>
+          {output}
+        </pre>
+      )}
+    </div>
+  );
+});

@@ -1,0 +1,101 @@
+// The chat state as an external store for `useSyncExternalStore`. History lives here; the composer's
+// text does not (typing must never re-render history).
+// Subscriptions are split so a streaming delta wakes only the row it changed: the list subscribes to the
+// id list and the header/composer to `meta`, each row to its own entry id (fed by `applyEvent`'s ids).
+import { applyEvent, emptyChatState, type ChatEntry, type ChatState } from '../../src/shared/chatState';
+import type { HostToWebview, ViewConfig } from '../../src/shared/protocol';
+
+export interface ViewMeta {
+  /** Undefined until the first snapshot arrives. */
+  sessionId: string | undefined;
+  activeTurnId: string | undefined;
+  usage: ChatState['usage'];
+  config: ViewConfig | undefined;
+}
+
+type Listener = () => void;
+
+export class ChatStore {
+  private state: ChatState = emptyChatState();
+  private ids: readonly string[] = [];
+  private meta: ViewMeta = { sessionId: undefined, activeTurnId: undefined, usage: emptyChatState().usage, config: undefined };
+  private readonly listeners = new Set<Listener>();
+  private readonly entryListeners = new Map<string, Set<Listener>>();
+
+  receive(msg: HostToWebview): void {
+    switch (msg.type) {
+      case 'snapshot': {
+        const state = emptyChatState();
+        for (const entry of msg.entries) {
+          state.index.set(entry.id, state.entries.length);
+          state.entries.push(entry);
+        }
+        state.activeTurnId = msg.activeTurnId;
+        state.usage = msg.usage;
+        this.state = state;
+        this.ids = state.entries.map((e) => e.id);
+        this.meta = { sessionId: msg.sessionId, activeTurnId: msg.activeTurnId, usage: msg.usage, config: msg.config };
+        // Every row may now show a different entry under the same id (e.g. after a session switch).
+        for (const set of this.entryListeners.values()) for (const l of [...set]) l();
+        this.emit();
+        return;
+      }
+      case 'config':
+        this.meta = { ...this.meta, config: msg.config };
+        this.emit();
+        return;
+      case 'event': {
+        // Events of another session (a switch in flight) are stale: the next snapshot covers them.
+        if (msg.sessionId !== this.meta.sessionId) return;
+        const before = this.state.entries.length;
+        const changed = applyEvent(this.state, msg.event);
+        let listChanged = false;
+        if (this.state.entries.length !== before) {
+          this.ids = [...this.ids, ...this.state.entries.slice(before).map((e) => e.id)];
+          listChanged = true;
+        }
+        if (this.state.activeTurnId !== this.meta.activeTurnId || this.state.usage !== this.meta.usage) {
+          this.meta = { ...this.meta, activeTurnId: this.state.activeTurnId, usage: this.state.usage };
+          listChanged = true;
+        }
+        for (const id of changed) {
+          const set = this.entryListeners.get(id);
+          if (set) for (const l of [...set]) l();
+        }
+        if (listChanged) this.emit();
+        return;
+      }
+    }
+  }
+
+  /** Subscribes to the id list and `meta`. */
+  subscribe = (listener: Listener): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  subscribeEntry(id: string, listener: Listener): () => void {
+    let set = this.entryListeners.get(id);
+    if (!set) {
+      set = new Set();
+      this.entryListeners.set(id, set);
+    }
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.entryListeners.delete(id);
+    };
+  }
+
+  getIds = (): readonly string[] => this.ids;
+  getMeta = (): ViewMeta => this.meta;
+
+  getEntry(id: string): ChatEntry | undefined {
+    const at = this.state.index.get(id);
+    return at === undefined ? undefined : this.state.entries[at];
+  }
+
+  private emit(): void {
+    for (const l of [...this.listeners]) l();
+  }
+}
