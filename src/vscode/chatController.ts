@@ -8,7 +8,7 @@ import { applyEvent, chatStateFromEvents, emptyChatState, type ChatState } from 
 import type { AgentEvent } from '../shared/events';
 import type { ViewConfig, WebviewToHost } from '../shared/protocol';
 import { createAgentSession } from '../node/agentFactory';
-import { SessionStore, type SessionWriter } from '../node/sessionStore';
+import type { SessionStore, SessionWriter } from '../node/sessionStore';
 import type { ApiKeyStore } from './apiKey';
 import { applyChangeSet } from './changeSetApplier';
 import type { ChatViewProvider } from './chatViewProvider';

