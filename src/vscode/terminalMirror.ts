@@ -3,15 +3,24 @@
 import * as vscode from 'vscode';
 import type { AgentEvent } from '../shared/events';
 
+/**
+ * A Pseudoterminal drops whatever is written before VS Code calls `open()` (which happens only once the
+ * terminal is shown), so output is kept here until then. Bounded, because a hidden terminal could
+ * otherwise collect a chatty build's whole output; the chat cards hold each command's full output.
+ */
+const MAX_PENDING_CHARS = 256 * 1024;
+
 export class TerminalMirror implements vscode.Disposable {
   private terminal: vscode.Terminal | undefined;
   private readonly write = new vscode.EventEmitter<string>();
   private readonly commandCalls = new Set<string>();
-  private closeListener: vscode.Disposable;
+  private readonly closeListener: vscode.Disposable;
+  private opened = false;
+  private pending = '';
 
   constructor() {
     this.closeListener = vscode.window.onDidCloseTerminal((t) => {
-      if (t === this.terminal) this.terminal = undefined;
+      if (t === this.terminal) this.forgetTerminal();
     });
   }
 
@@ -19,26 +28,44 @@ export class TerminalMirror implements vscode.Disposable {
     if (event.type === 'tool.started' && event.tool === 'exec_command') {
       this.commandCalls.add(event.callId);
       this.ensureTerminal();
-      this.write.fire(`\r\n\x1b[1;36m${event.cwd ?? ''} $\x1b[0m ${event.title.replace(/\n/g, '\r\n')}\r\n`);
+      this.print(`\r\n\x1b[1;36m${event.cwd ?? ''} $\x1b[0m ${event.title.replace(/\n/g, '\r\n')}\r\n`);
     } else if (event.type === 'tool.output' && this.commandCalls.has(event.callId)) {
-      this.write.fire(event.chunk.replace(/(?<!\r)\n/g, '\r\n'));
+      this.print(event.chunk.replace(/(?<!\r)\n/g, '\r\n'));
     } else if (event.type === 'tool.ended' && this.commandCalls.has(event.callId)) {
       this.commandCalls.delete(event.callId);
-      if (event.exitCode !== undefined) this.write.fire(`\x1b[2m[exit ${event.exitCode}]\x1b[0m\r\n`);
+      if (event.exitCode !== undefined) this.print(`\x1b[2m[exit ${event.exitCode}]\x1b[0m\r\n`);
     }
+  }
+
+  private print(text: string): void {
+    if (this.opened) {
+      this.write.fire(text);
+      return;
+    }
+    this.pending += text;
+    if (this.pending.length > MAX_PENDING_CHARS) this.pending = this.pending.slice(this.pending.length - MAX_PENDING_CHARS);
   }
 
   private ensureTerminal(): void {
     if (this.terminal) return;
     const pty: vscode.Pseudoterminal = {
       onDidWrite: this.write.event,
-      open: () => this.write.fire('\x1b[2mTandem mirrors the agent\'s commands here.\x1b[0m\r\n'),
-      close: () => (this.terminal = undefined),
+      open: () => {
+        this.opened = true;
+        this.write.fire(`\x1b[2mTandem mirrors the agent's commands here.\x1b[0m\r\n${this.pending}`);
+        this.pending = '';
+      },
+      close: () => this.forgetTerminal(),
     };
     this.terminal = vscode.window.createTerminal({ name: 'Tandem', pty, isTransient: true });
   }
 
-  /** Text of the terminal session so far is not kept here; the chat cards hold each command's output. */
+  private forgetTerminal(): void {
+    this.terminal = undefined;
+    this.opened = false;
+    this.pending = '';
+  }
+
   dispose(): void {
     this.closeListener.dispose();
     this.terminal?.dispose();

@@ -36,6 +36,16 @@ function streamed(deltas: string[], delayMs = 0): MockResponse {
   return { steps: [{ type: 'text', text: deltas.join(''), deltas }], ...(delayMs ? { deltaDelayMs: delayMs } : {}) };
 }
 
+/** One model response that calls a function tool (`exec_command`, …) with these arguments. */
+function toolCall(name: string, args: unknown): MockResponse {
+  return { steps: [{ type: 'function_call', name, arguments: JSON.stringify(args) }] };
+}
+
+/** One model response that calls the freeform `apply_patch` tool (Responses API custom tool). */
+function applyPatch(patch: string): MockResponse {
+  return { steps: [{ type: 'custom_tool_call', name: 'apply_patch', input: patch }] };
+}
+
 /** An HTTP error with an OpenAI-shaped body. */
 function httpError(status: number, code: string, message: string): MockResponse {
   return { status, body: { error: { message, type: 'invalid_request_error', param: null, code } } };
@@ -55,7 +65,15 @@ interface FlowResult {
 const results: FlowResult[] = [];
 
 // The flows of each code-server instance, in order: a flow's predecessors on its server are its setup.
-const WITH_KEY_FLOWS = ['open the Tandem view', 'streamed markdown answer', 'stop mid-answer', 'conversation survives a reload', '401 from the API', 'no errors in the webview console'];
+const WITH_KEY_FLOWS = [
+  'open the Tandem view',
+  'streamed markdown answer',
+  'stop mid-answer',
+  'conversation survives a reload',
+  '401 from the API',
+  'agent runs commands and applies an approved patch',
+  'no errors in the webview console',
+];
 const NO_KEY_FLOWS = ['no API key', 'connection refused names the URL'];
 
 /** How many flows of `group` to run under TANDEM_E2E_FLOW: up to the last one that matches. */
@@ -100,7 +118,8 @@ async function withKeyFlows(browser: Browser, root: string, api: MockOpenAI, wor
     root: path.join(root, 'cs-with-key'),
     workspace,
     vsix: VSIX,
-    settings: { 'tandem.baseUrl': api.baseUrl, 'tandem.model': MODEL },
+    // DOM terminal renderer: its text is in the DOM, so a flow can read what the "Tandem" terminal shows
+    settings: { 'tandem.baseUrl': api.baseUrl, 'tandem.model': MODEL, 'terminal.integrated.gpuAcceleration': 'off' },
     env: { OPENAI_API_KEY: 'test-key' },
   });
   let page: Page | undefined;
@@ -168,6 +187,51 @@ async function withKeyFlows(browser: Browser, root: string, api: MockOpenAI, wor
       await view.errorCard.filter({ hasText: /API key|401|unauthori[sz]ed/i }).waitFor();
       await waitIdle(view);
       await screenshot(p, path.join(SHOTS, '06-auth-error.png'));
+    });
+
+    await flow('agent runs commands and applies an approved patch', p, async () => {
+      const helloPath = path.join(workspace, 'hello.ts');
+      const original = fs.readFileSync(helloPath, 'utf8');
+      await api.script([
+        toolCall('exec_command', { cmd: 'cat hello.ts' }), // known read-only: runs without asking
+        toolCall('exec_command', { cmd: 'echo built > build.log' }), // a write: asks in "ask" mode
+        applyPatch("*** Begin Patch\n*** Update File: hello.ts\n-export const greeting = 'hello';\n+export const greeting = 'hello, world';\n*** End Patch\n"),
+        streamed(['Updated the ', 'greeting.']),
+      ]);
+      await view.send('run the build and fix the greeting');
+      // the read-only command ran without an approval card; its output folds away on success, one click opens it
+      const catCard = view.toolCard('cat hello.ts');
+      await catCard.and(view.frame.locator('.status-ok')).waitFor();
+      await catCard.getByRole('button', { expanded: false }).click();
+      await catCard.getByText("export const greeting = 'hello';").waitFor();
+      // the write waits for the user
+      const approval = view.approvalCard('echo built > build.log');
+      await approval.waitFor();
+      await screenshot(p, path.join(SHOTS, '08-command-approval.png'));
+      assert.equal(fs.existsSync(path.join(workspace, 'build.log')), false, 'nothing ran before the approval');
+      await approval.getByRole('button', { name: 'Approve', exact: true }).click();
+      await waitFor('build.log written by the approved command', () => fs.existsSync(path.join(workspace, 'build.log')), 20_000);
+      await view.toolCard('echo built > build.log').getByText('exit 0').waitFor();
+      // the patch is proposed, not written
+      const patch = view.patchCard('hello.ts');
+      await patch.waitFor();
+      assert.equal(fs.readFileSync(helloPath, 'utf8'), original, 'the proposed patch is not on disk before Apply');
+      await screenshot(p, path.join(SHOTS, '09-patch-proposed.png'));
+      await patch.getByRole('button', { name: 'Apply', exact: true }).click();
+      await waitFor('hello.ts changed on disk', () => fs.readFileSync(helloPath, 'utf8') === "export const greeting = 'hello, world';\n", 20_000);
+      await view.waitForText('Updated the greeting.');
+      await waitIdle(view);
+      await screenshot(p, path.join(SHOTS, '10-agent-turn-done.png'));
+      // the model was told about each result, in order
+      const bodies = (await api.requests()).slice(-3).map((r) => JSON.stringify(r.body));
+      assert.match(bodies[0] ?? '', /export const greeting/, 'the command output went back to the model');
+      assert.match(bodies[2] ?? '', /Applied/, 'the patch outcome went back to the model');
+      // the same session is mirrored in a VS Code terminal named "Tandem"
+      await view.runCommand('View: Toggle Terminal');
+      await p.locator('.part.panel', { hasText: 'Tandem' }).first().waitFor();
+      await p.locator('.part.panel .xterm-rows', { hasText: 'echo built > build.log' }).waitFor(); // output from before the panel opened
+      await screenshot(p, path.join(SHOTS, '11-tandem-terminal.png'));
+      await view.runCommand('View: Toggle Terminal'); // close the panel again for the next flows
     });
 
     await flow('no errors in the webview console', p, async () => {

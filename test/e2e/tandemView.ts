@@ -82,6 +82,21 @@ export class TandemView {
     return this.frame.getByRole('alert').last();
   }
 
+  /** The command card whose command line is `command`. */
+  toolCard(command: string): Locator {
+    return this.frame.locator('.card.tool', { hasText: command }).first();
+  }
+
+  /** The pending approval card for `command`. */
+  approvalCard(command: string): Locator {
+    return this.frame.locator('.card.approval', { hasText: command }).first();
+  }
+
+  /** The newest change-set card that touches `file`. */
+  patchCard(file: string): Locator {
+    return this.frame.locator('.card.patch', { hasText: file }).last();
+  }
+
   /** A rendered code block (`<pre><code>`) containing `text`. */
   codeBlock(text: string): Locator {
     return this.frame.locator('pre code', { hasText: text }).first();
@@ -90,6 +105,17 @@ export class TandemView {
   /** The whole webview body text (for failure messages and content assertions). */
   async bodyText(): Promise<string> {
     return (await this.frame.locator('body').innerText({ timeout: 10_000 })).trim();
+  }
+
+  /** Runs a workbench command by its palette title (F1, type, Enter). */
+  async runCommand(title: string): Promise<void> {
+    await this.page.locator('.monaco-workbench .part.editor').click({ position: { x: 5, y: 5 } }); // focus the workbench, not the webview
+    await this.page.keyboard.press('F1');
+    await this.quickInput.waitFor();
+    await this.quickInput.fill(`>${title}`);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+    await this.quickInput.press('Enter');
+    await this.quickInput.waitFor({ state: 'hidden' });
   }
 
   /** The workbench's quick input (input boxes, quick picks), e.g. the one "Set API Key" opens. */
