@@ -1,11 +1,13 @@
 // Headless Tandem on the same core as the extension.
 //   tandem exec [--json] [--model M] [--base-url URL] [--wire-api responses|chat]
-//               [--approval read-only|auto|full-access] [--cd DIR] PROMPT
+//               [--approval read-only|auto|full-access] [--sandbox workspace-write|read-only|off]
+//               [--sandbox-network] [--cd DIR] PROMPT
 //   tandem apply-patch [PATCH]          (patch from the argument or stdin; exit 0 applied, 1 not)
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ApprovalPolicy } from './core/approvals/policy';
+import type { SandboxMode } from './core/ports';
 import { computeChangeSet } from './core/patch/apply';
 import type { AgentEvent } from './shared/events';
 import { createAgentSession } from './node/agentFactory';
@@ -16,13 +18,19 @@ import { SessionStore } from './node/sessionStore';
 
 const USAGE = `Usage:
   tandem exec [--json] [--model M] [--base-url URL] [--wire-api responses|chat]
-              [--approval read-only|auto|full-access] [--cd DIR] PROMPT
+              [--approval read-only|auto|full-access] [--sandbox workspace-write|read-only|off]
+              [--sandbox-network] [--cd DIR] PROMPT
   tandem apply-patch [PATCH]     apply a patch (argument or stdin) in the current directory, atomically
 
 exec runs one agent turn headless. The API key comes from OPENAI_API_KEY, the base URL from --base-url,
 OPENAI_BASE_URL or https://api.openai.com/v1. --approval defaults to read-only (nothing is written); there
-is no one to ask, so anything that would need approval is denied. --json prints one event per line.
+is no one to ask, so anything that would need approval is denied. Commands run in an OS sandbox
+(--sandbox, default workspace-write: only the workspace and a private temp dir are writable, no network
+unless --sandbox-network; full access runs without it). Where no sandbox works (no bwrap, Windows), every
+command not known to be read-only needs approval, so exec denies it. --json prints one event per line.
 Sessions are logged under ~/.tandem/sessions.`;
+
+const SANDBOX_MODES: SandboxMode[] = ['workspace-write', 'read-only', 'off'];
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -91,6 +99,8 @@ async function execCommand(args: string[]): Promise<number> {
       'base-url': { type: 'string' },
       'wire-api': { type: 'string', default: 'responses' },
       approval: { type: 'string', default: 'read-only' },
+      sandbox: { type: 'string', default: 'workspace-write' },
+      'sandbox-network': { type: 'boolean', default: false },
       cd: { type: 'string' },
     },
   });
@@ -98,6 +108,8 @@ async function execCommand(args: string[]): Promise<number> {
   if (!prompt) throw new UsageError('exec needs a PROMPT.');
   const approval = values.approval as ApprovalPolicy;
   if (!['read-only', 'auto', 'full-access'].includes(approval)) throw new UsageError(`--approval must be read-only, auto or full-access (got ${approval}).`);
+  const sandboxMode = values.sandbox as SandboxMode;
+  if (!SANDBOX_MODES.includes(sandboxMode)) throw new UsageError(`--sandbox must be workspace-write, read-only or off (got ${sandboxMode}).`);
   const wireApi = values['wire-api'];
   if (wireApi !== 'responses' && wireApi !== 'chat') throw new UsageError(`--wire-api must be responses or chat (got ${wireApi}).`);
   const apiKey = process.env.OPENAI_API_KEY?.trim();
@@ -109,7 +121,16 @@ async function execCommand(args: string[]): Promise<number> {
   const sessionId = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${Math.random().toString(36).slice(2, 8)}`;
   const store = new SessionStore(path.join(os.homedir(), '.tandem', 'sessions'));
   const writer = store.create({ id: sessionId, createdAt: Date.now(), workspace: cwd, model: values.model });
-  const runner = createProcessRunner({ onFallback: (reason) => process.stderr.write(`note: no pseudo-terminal (${reason}); using pipes.\n`) });
+  const runner = createProcessRunner({
+    onFallback: (reason) => process.stderr.write(`note: no pseudo-terminal (${reason}); using pipes.\n`),
+    sandbox: {
+      settings: () => ({ mode: sandboxMode, network: values['sandbox-network'] === true }),
+      approvalPolicy: () => approval,
+      onUnavailable: (reason) =>
+        process.stderr.write(`note: no OS sandbox: ${reason}. Commands not known to be read-only need approval, which exec cannot give: they are denied (--sandbox off runs them unsandboxed).\n`),
+    },
+  });
+  runner.sandboxStatus?.(); // probe now, so the note comes before the turn's output
   const agent = await createAgentSession({
     sessionId,
     apiKey,

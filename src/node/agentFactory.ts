@@ -3,7 +3,7 @@ import { AgentSession } from '../core/agent/agentSession';
 import type { AgentSessionOptions } from '../core/agent/types';
 import type { ApprovalPolicy } from '../core/approvals/policy';
 import { createModelClient } from '../core/model/createClient';
-import type { FileReader, ProcessRunner } from '../core/ports';
+import type { FileReader, ProcessRunner, SandboxStatus } from '../core/ports';
 import { BASE_INSTRUCTIONS } from '../core/prompt/instructions';
 import { loadAgentsMd } from '../core/prompt/agentsMd';
 import { applyPatchTool } from '../core/tools/applyPatch';
@@ -18,6 +18,17 @@ export function defaultTools(): Tool[] {
   return [execCommandTool, writeStdinTool, applyPatchTool, updatePlanTool] as Tool[];
 }
 
+/** The sandbox line of the model's environment block: what will fail, so it does not try workarounds. */
+export function describeSandbox(status: SandboxStatus | undefined): string | undefined {
+  if (!status) return undefined;
+  if (status.state === 'enforced') {
+    const writes = status.mode === 'workspace-write' ? 'writes only inside the workspace and $TMPDIR' : 'read-only except $TMPDIR';
+    return `${status.mode} (${writes}; .git is read-only; network ${status.network ? 'on' : 'off'}); the user is asked to re-run a command the sandbox blocked`;
+  }
+  if (status.state === 'unavailable') return `none (${status.reason}); commands not known to be read-only need the user's approval`;
+  return 'off';
+}
+
 export interface AgentFactoryOptions {
   sessionId: string;
   apiKey: string;
@@ -27,6 +38,7 @@ export interface AgentFactoryOptions {
   cwd: string;
   workspaceRoots: string[];
   approvalPolicy: () => ApprovalPolicy;
+  /** Sandboxed when created with createProcessRunner({ sandbox }); its status feeds the policy and prompt. */
   runner: ProcessRunner;
   files: FileReader;
   handleChangeSet: AgentSessionOptions['handleChangeSet'];
@@ -53,7 +65,10 @@ export async function createAgentSession(options: AgentFactoryOptions): Promise<
     cwd: options.cwd,
     workspaceRoots: options.workspaceRoots,
     approvalPolicy: options.approvalPolicy,
-    environment: () => environmentInfo(options.cwd, options.approvalPolicy(), options.runner.shell),
+    environment: () => {
+      const sandbox = describeSandbox(options.runner.sandboxStatus?.());
+      return { ...environmentInfo(options.cwd, options.approvalPolicy(), options.runner.shell), ...(sandbox ? { sandbox } : {}) };
+    },
     handleChangeSet: options.handleChangeSet,
     ...(options.recorder ? { recorder: options.recorder } : {}),
     ...(options.history ? { history: options.history } : {}),

@@ -3,9 +3,9 @@
 // no interactive prompts), and Ctrl-C written as \u0003 is turned into SIGINT for the process group,
 // because there is no terminal driver to do it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { ProcessRunner, RunningProcess, SpawnOptions } from '../core/ports';
+import type { RunningProcess, SpawnOptions } from '../core/ports';
 import { userShell } from './environment';
-import { commandEnv, killProcessGroup, shellArgs, signalExitCode } from './ptyRunner';
+import { commandEnv, killProcessGroup, shellArgs, signalExitCode, type ArgvRunner, type ArgvSpawnOptions } from './ptyRunner';
 
 /** After the shell exits, how long to wait for its pipes to drain before reporting the exit. */
 const DRAIN_MS = 200;
@@ -79,13 +79,17 @@ class PipeProcess implements RunningProcess {
   }
 }
 
-export class PipeRunner implements ProcessRunner {
+export class PipeRunner implements ArgvRunner {
   constructor(readonly shell: string = userShell()) {}
 
   spawn(options: SpawnOptions): RunningProcess {
-    const child = spawn(this.shell, shellArgs(options.command, options.login), {
+    return this.spawnArgv({ ...options, file: this.shell, args: shellArgs(options.command, options.login) });
+  }
+
+  spawnArgv(options: ArgvSpawnOptions): RunningProcess {
+    const child = spawn(options.file, options.args, {
       cwd: options.cwd,
-      env: commandEnv(options.env, 'dumb'),
+      env: commandEnv(options.env, 'dumb', options.dropEnv),
       // Own process group (setsid), so kill() reaches background jobs and grandchildren too.
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],

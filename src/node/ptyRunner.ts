@@ -16,12 +16,30 @@ export const KILL_GRACE_MS = 2_000;
  * would wait for a keypress (git log, man) print straight through. ELECTRON_RUN_AS_NODE (set in the
  * extension host) is dropped, or a `code` launched by the agent would start as plain Node.
  */
-export function commandEnv(extra: Record<string, string> | undefined, term: string): Record<string, string> {
+export function commandEnv(extra: Record<string, string> | undefined, term: string, drop: readonly string[] = []): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
-  delete env.ELECTRON_RUN_AS_NODE;
+  for (const key of ['ELECTRON_RUN_AS_NODE', ...drop]) delete env[key];
   Object.assign(env, { TERM: term, PAGER: 'cat', GIT_PAGER: 'cat', GH_PAGER: 'cat' }, extra);
   return env;
+}
+
+/** A program and its arguments to start directly (the sandbox wraps the shell in bwrap / sandbox-exec). */
+export interface ArgvSpawnOptions {
+  file: string;
+  args: string[];
+  cwd: string;
+  /** Added to the user's environment. */
+  env?: Record<string, string>;
+  /** Removed from the user's environment. */
+  dropEnv?: readonly string[];
+  cols?: number;
+  rows?: number;
+}
+
+/** A runner that can also start an arbitrary argv with the same terminal, environment and kill semantics. */
+export interface ArgvRunner extends ProcessRunner {
+  spawnArgv(options: ArgvSpawnOptions): RunningProcess;
 }
 
 /** `shell -c cmd`, or `-lc` for a login shell (reads the profile: slower, but sees the user's PATH setup). */
@@ -112,19 +130,23 @@ class PtyProcess implements RunningProcess {
   }
 }
 
-export class PtyRunner implements ProcessRunner {
+export class PtyRunner implements ArgvRunner {
   constructor(
     private readonly pty: NodePty = loadNodePty(),
     readonly shell: string = userShell(),
   ) {}
 
   spawn(options: SpawnOptions): RunningProcess {
-    const pty = this.pty.spawn(this.shell, shellArgs(options.command, options.login), {
+    return this.spawnArgv({ ...options, file: this.shell, args: shellArgs(options.command, options.login) });
+  }
+
+  spawnArgv(options: ArgvSpawnOptions): RunningProcess {
+    const pty = this.pty.spawn(options.file, options.args, {
       name: 'xterm-256color',
       cols: options.cols ?? 120,
       rows: options.rows ?? 40,
       cwd: options.cwd,
-      env: commandEnv(options.env, 'xterm-256color'),
+      env: commandEnv(options.env, 'xterm-256color', options.dropEnv),
     });
     return new PtyProcess(pty);
   }

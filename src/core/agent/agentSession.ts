@@ -3,7 +3,7 @@
 // AbortSignal (the caller's, or `interrupt`). The history is append-only so every request's prefix is
 // byte-identical to the previous request (prompt caching), and `prompt_cache_key` is the session id.
 import type { AgentEvent, ApprovalDecision, ApprovalSubject, TurnError } from '../../shared/events';
-import { decideCommand, decidePatch } from '../approvals/policy';
+import { decideCommand, decidePatch, isSandboxEscalation } from '../approvals/policy';
 import { SessionApprovals } from '../approvals/sessionApprovals';
 import type { ConversationItem, ModelRequest } from '../model/types';
 import { toTurnError } from '../model/errors';
@@ -226,16 +226,23 @@ export class AgentSession {
       const review = verdict.verdict === 'ask' && !this.approvals.arePatchesApproved();
       return { allowed: true, review };
     }
-    const verdict = decideCommand(policy, subject.command, { cwd: subject.cwd, workspaceRoots: roots, sessionApprovals: this.approvals });
-    if (verdict.verdict === 'allow') return { allowed: true, review: false };
-    if (verdict.verdict === 'deny') return { allowed: false, reason: verdict.reason };
+    // Running a command again outside the sandbox is always the user's call, and only for this once.
+    const escalation = isSandboxEscalation(subject);
+    let reason = subject.reason;
+    if (!escalation) {
+      const sandbox = this.options.runner.sandboxStatus?.();
+      const verdict = decideCommand(policy, subject.command, { cwd: subject.cwd, workspaceRoots: roots, sessionApprovals: this.approvals, ...(sandbox ? { sandbox } : {}) });
+      if (verdict.verdict === 'allow') return { allowed: true, review: false };
+      if (verdict.verdict === 'deny') return { allowed: false, reason: verdict.reason };
+      reason = verdict.reason;
+    }
     const approvalId = `approval-${this.newId()}`;
     const answer = new Promise<{ decision: ApprovalDecision; note?: string }>((resolve) => this.pendingApprovals.set(approvalId, { resolve }));
-    emit({ type: 'approval.requested', turnId, approvalId, subject: { ...subject, reason: verdict.reason } });
+    emit({ type: 'approval.requested', turnId, approvalId, subject: { ...subject, reason } });
     const { decision, note } = await raceAbort(answer, signal);
     emit({ type: 'approval.resolved', turnId, approvalId, decision, ...(note !== undefined ? { note } : {}) });
     if (decision === 'deny') return { allowed: false, reason: note ? `The user denied it: ${note}` : 'The user denied it.' };
-    if (decision === 'approve_session') this.approvals.rememberCommand(subject.command);
+    if (decision === 'approve_session' && !escalation) this.approvals.rememberCommand(subject.command);
     return { allowed: true, review: false };
   }
 }

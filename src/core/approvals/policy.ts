@@ -4,12 +4,15 @@
 //   read-only   — only known read-only commands; no file changes.
 //   ask         — known read-only commands run; everything else is asked (or approved for the session).
 //   auto        — anything inside the workspace runs; risky commands (see risk.ts) are asked.
-//   full-access — everything runs; protected paths in patches are still reviewed.
+//   full-access — everything runs, outside the OS sandbox; protected paths in patches are still reviewed.
+// The OS sandbox (ports.ts SandboxStatus) is the second line: where one was asked for but cannot work,
+// the policy fails closed and asks before every command not known to be read-only, even in auto mode.
 import { parsedCommandSafety } from './knownSafe';
 import { protectedPart, workspaceRelative } from './paths';
 import { assessCommandRisks } from './risk';
 import { parseShell } from './shellParse';
 import { normalizePath } from '../patch/posixPath';
+import type { SandboxMode, SandboxStatus } from '../ports';
 
 export type ApprovalPolicy = 'read-only' | 'ask' | 'auto' | 'full-access';
 
@@ -26,6 +29,8 @@ export interface CommandPolicyContext {
   sessionApprovals?: { isCommandApproved(command: string): boolean };
   /** To resolve `~`; without it, `~` paths count as outside the workspace. */
   homeDir?: string;
+  /** Where the command would run. Absent: as `off` (runners without a sandbox). */
+  sandbox?: SandboxStatus;
 }
 
 export interface PatchPolicyContext {
@@ -48,9 +53,38 @@ export function decideCommand(policy: ApprovalPolicy, command: string, context: 
   }
   const risks = assessCommandRisks(parsed, context);
   if (risks.length > 0) return ask(`Needs a look: ${risks.slice(0, 3).join('; ')}.`);
+  // An answer the user gave ("approve for this session") stands with or without a sandbox.
   if (context.sessionApprovals?.isCommandApproved(command)) return allow('Approved for this session.');
+  if (context.sandbox?.state === 'unavailable') {
+    return ask(`No OS sandbox (${context.sandbox.reason}), so every command that is not known to be read-only is asked.`);
+  }
   if (policy === 'auto') return allow('Auto mode: runs inside the workspace and nothing risky was found.');
   return ask(`Not a known read-only command: ${safety.reason}.`);
+}
+
+/**
+ * The sandbox a command gets: full access means no protection was chosen (like Codex's
+ * danger-full-access, it runs unsandboxed); read-only approval also confines the OS side to read-only.
+ */
+export function effectiveSandboxMode(setting: SandboxMode, policy: ApprovalPolicy): SandboxMode {
+  if (setting === 'off' || policy === 'full-access') return 'off';
+  return policy === 'read-only' ? 'read-only' : setting;
+}
+
+// ---- escalation: re-running a command outside the sandbox ------------------------------------------
+// A command that failed because of the sandbox may run again without it only after an approval card
+// that says why. The card is a `command` approval whose reason starts with this prefix; authorize()
+// always asks for it (no mode, session approval or known-safe verdict skips it), so a look-alike reason
+// could only ever make Tandem ask more, never less.
+
+const ESCALATION_PREFIX = 'Failed inside the sandbox: ';
+
+export function escalationReason(why: string): string {
+  return `${ESCALATION_PREFIX}${why}; run it again without the sandbox?`;
+}
+
+export function isSandboxEscalation(subject: { kind: string; reason: string }): boolean {
+  return subject.kind === 'command' && subject.reason.startsWith(ESCALATION_PREFIX);
 }
 
 /** `paths` are the absolute paths a change set adds, updates, deletes or moves to. */

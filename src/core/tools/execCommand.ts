@@ -1,8 +1,11 @@
 // exec_command: runs one shell command line in a pseudo-terminal, Codex "unified exec" style. The call
 // waits until the command exits or its yield time passes; a command still running then (a dev server, a
 // prompt waiting for input) keeps running as a background session that write_stdin polls and feeds.
-// Output streams live to the chat card and is budgeted (head + tail) for the model.
-import type { RunningProcess } from '../ports';
+// Output streams live to the chat card and is budgeted (head + tail) for the model. A command that
+// fails because of the OS sandbox can run again outside it, but only through an approval card that says
+// what the sandbox refused (Codex calls this escalation).
+import { escalationReason } from '../approvals/policy';
+import type { RunningProcess, SandboxedProcessInfo } from '../ports';
 import { DEFAULT_MAX_OUTPUT_TOKENS, formatProcessOutput, MAX_OUTPUT_TOKENS_LIMIT } from './outputFormat';
 import { WatchedProcess } from './processSessions';
 import { ToolInputError, type Tool, type ToolContext, type ToolResult } from './types';
@@ -142,7 +145,7 @@ export const execCommandTool: Tool<ExecCommandArgs> = {
     kind: 'function',
     name: 'exec_command',
     description:
-      'Runs a shell command in a pseudo-terminal and returns its output. Returns when the command exits, or after yield_time_ms with a session_id if it is still running (poll or send input with write_stdin).',
+      'Runs a shell command in a pseudo-terminal and returns its output. Returns when the command exits, or after yield_time_ms with a session_id if it is still running (poll or send input with write_stdin). Commands may run in a sandbox; if it blocks one, the user is asked to re-run it outside.',
     parameters: {
       type: 'object',
       properties: {
@@ -173,16 +176,69 @@ export const execCommandTool: Tool<ExecCommandArgs> = {
     if (!auth.allowed) {
       return { status: 'denied', output: `The command was not run. ${auth.reason}\nDo not retry it unchanged; adjust your approach or ask the user.` };
     }
-    let process: RunningProcess;
-    try {
-      process = ctx.runner.spawn({ command: args.cmd, cwd, login: args.login });
-    } catch (error) {
-      return { status: 'error', output: `The command could not be started: ${error instanceof Error ? error.message : String(error)}` };
+    const first = await runOnce(args, ctx, cwd, startedAt, false);
+    if (first.denial === undefined || ctx.signal.aborted) return first.result;
+    const escalation = await ctx.authorize({ kind: 'command', command: args.cmd, cwd, reason: escalationReason(first.denial) });
+    if (!escalation.allowed) {
+      return { ...first.result, output: `${first.result.output}\nFailed inside the sandbox: ${first.denial}. Running it outside the sandbox was not approved. ${escalation.reason}` };
     }
-    const watched = new WatchedProcess(process, args.cmd);
-    return waitAndReport(watched, ctx, { yieldTimeMs: args.yieldTimeMs, maxOutputTokens: args.maxOutputTokens, startedAt });
+    ctx.emit({ type: 'tool.output', turnId: ctx.turnId, callId: ctx.callId, chunk: '\r\n[Tandem: running it again outside the sandbox, as approved]\r\n' });
+    const second = await runOnce(args, ctx, cwd, Date.now(), true);
+    return { ...second.result, output: `Ran again outside the sandbox after the user approved it (inside it failed: ${first.denial}).\n${second.result.output}` };
   },
 };
+
+/** Starts the command and waits on it; `denial` says why it failed when the sandbox was the cause. */
+async function runOnce(args: ExecCommandArgs, ctx: ToolContext, cwd: string, startedAt: number, withoutSandbox: boolean): Promise<{ result: ToolResult; denial?: string }> {
+  let process: RunningProcess;
+  try {
+    process = ctx.runner.spawn({ command: args.cmd, cwd, login: args.login, workspaceRoots: ctx.workspaceRoots, ...(withoutSandbox ? { withoutSandbox } : {}) });
+  } catch (error) {
+    return { result: { status: 'error', output: `The command could not be started: ${error instanceof Error ? error.message : String(error)}` } };
+  }
+  const watched = new WatchedProcess(process, args.cmd);
+  const result = await waitAndReport(watched, ctx, { yieldTimeMs: args.yieldTimeMs, maxOutputTokens: args.maxOutputTokens, startedAt });
+  const denial = result.status === 'error' && process.sandbox ? sandboxDenial(result.output, process.sandbox) : undefined;
+  return denial === undefined ? { result } : { result, denial };
+}
+
+// ---- recognising the sandbox's refusals ---------------------------------------------------------------
+// Heuristics on the output of a command that exited nonzero inside the sandbox. A false positive costs
+// one approval card the user can deny; a miss leaves the model to explain the error. The evidence line is
+// quoted on the card so the user sees what was refused. The output is the framed tool output, already
+// cleaned of terminal escapes.
+
+const READ_ONLY = /read-only file system|\bEROFS\b/i;
+const ACCESS_DENIED = /permission denied|operation not permitted|\bEACCES\b|\bEPERM\b/i;
+const MISSING = /no such file or directory|\bENOENT\b|not a directory/i;
+const NETWORK = /network is unreachable|\bENETUNREACH\b|could not resolve|temporary failure in name resolution|name or service not known|nodename nor servname|getaddrinfo|\bEAI_AGAIN\b|\bENOTFOUND\b|connection refused|\bECONNREFUSED\b/i;
+const PROCESS_LIMIT = /cannot fork|fork: (retry|resource temporarily unavailable)|spawn\b.*\bEAGAIN\b/i;
+const SANDBOX_START = /^(bwrap|sandbox-exec): /;
+/** Absolute paths in a message, delimited by spaces, quotes (GNU tools use ‘…’) and `:`. */
+const PATHS = /(?:^|[\s'"`‘’“(=:])(\/[^\s'"`‘’”:,;)]*)/g;
+
+function isUnder(root: string, path: string): boolean {
+  return path === root || path.startsWith(root.endsWith('/') ? root : `${root}/`);
+}
+
+/** Why the sandbox made this output's command fail, or `undefined` when nothing points at it. */
+export function sandboxDenial(output: string, sandbox: SandboxedProcessInfo): string | undefined {
+  for (const raw of output.split('\n')) {
+    const line = raw.trim();
+    if (line === '') continue;
+    const evidence = `("${line.length > 160 ? `${line.slice(0, 159)}…` : line}")`;
+    const paths = [...line.matchAll(PATHS)].map((m) => m[1]!);
+    if (SANDBOX_START.test(line)) return `the sandbox could not start ${evidence}`;
+    if (READ_ONLY.test(line)) return `the sandbox keeps that location read-only ${evidence}`;
+    const hidden = paths.find((p) => sandbox.hiddenPaths.some((h) => isUnder(h, p)));
+    if (hidden && (MISSING.test(line) || ACCESS_DENIED.test(line))) return `the sandbox hides ${hidden} ${evidence}`;
+    const outside = paths.some((p) => !sandbox.writableRoots.some((r) => isUnder(r, p)) || sandbox.protectedPaths.some((r) => isUnder(r, p)));
+    if (outside && ACCESS_DENIED.test(line)) return `the sandbox refused access outside the writable folders ${evidence}`;
+    if (!sandbox.network && NETWORK.test(line)) return `the sandbox has no network access ${evidence}`;
+    if (PROCESS_LIMIT.test(line)) return `the sandbox's process limit was reached ${evidence}`;
+  }
+  return undefined;
+}
 
 async function isDirectory(ctx: ToolContext, path: string): Promise<boolean> {
   try {

@@ -3,7 +3,9 @@ import { mkdtempSync, mkdirSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { execCommandTool, resolveWorkdir } from '../../../../src/core/tools/execCommand';
+import type { ProcessRunner, SandboxedProcessInfo, SpawnOptions } from '../../../../src/core/ports';
+import { execCommandTool, resolveWorkdir, sandboxDenial } from '../../../../src/core/tools/execCommand';
+import type { ApprovalSubject } from '../../../../src/shared/events';
 import type { ProcessSessions } from '../../../../src/core/tools/processSessions';
 import { ToolInputError } from '../../../../src/core/tools/types';
 import { isAlive, makeContext, waitFor } from './toolContext';
@@ -147,5 +149,117 @@ describe('exec_command run', () => {
     const result = await execCommandTool.run(parse({ cmd: 'ls' }), context({ runner }));
     expect(result).toMatchObject({ status: 'error' });
     expect(result.output).toContain('fork failed');
+  });
+});
+
+// ---- the sandbox: escalation after a sandbox refusal, with a fake runner ---------------------------------
+
+const SANDBOX: SandboxedProcessInfo = { network: false, writableRoots: ['/ws', '/tmp'], protectedPaths: ['/ws/.git'], hiddenPaths: ['/home/me/.ssh'] };
+
+/** A process that prints `output`, then exits with `code`; sandboxed unless spawned withoutSandbox. */
+function scriptedRunner(runs: { output: string; code: number }[]) {
+  const spawned: SpawnOptions[] = [];
+  const runner: ProcessRunner = {
+    shell: '/bin/bash',
+    spawn(options) {
+      const script = runs[spawned.length] ?? { output: '', code: 0 };
+      spawned.push(options);
+      const listeners = new Set<(chunk: string) => void>();
+      const exited = new Promise<number>((resolve) => setTimeout(() => {
+        for (const listener of listeners) listener(script.output);
+        setTimeout(() => resolve(script.code), 5);
+      }, 5));
+      return {
+        pid: 1000 + spawned.length,
+        exited,
+        onOutput: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
+        write: () => {},
+        kill: () => {},
+        ...(options.withoutSandbox ? {} : { sandbox: SANDBOX }),
+      };
+    },
+  };
+  return { runner, spawned };
+}
+
+describe('exec_command and the sandbox', () => {
+  const subjectsOf = (answers: boolean[]) => {
+    const subjects: ApprovalSubject[] = [];
+    const authorize = async (subject: unknown) => {
+      subjects.push(subject as ApprovalSubject);
+      const allowed = answers[subjects.length - 1] ?? true;
+      return allowed ? { allowed: true as const } : { allowed: false as const, reason: 'The user denied it.' };
+    };
+    return { subjects, authorize };
+  };
+
+  it('asks to re-run a command the sandbox refused, and re-runs it outside only when approved', async () => {
+    const { runner, spawned } = scriptedRunner([
+      { output: "touch: cannot touch '/etc/motd': Read-only file system\r\n", code: 1 },
+      { output: 'done\r\n', code: 0 },
+    ]);
+    const { subjects, authorize } = subjectsOf([true, true]);
+    const ctx = context({ runner, authorize });
+    const result = await execCommandTool.run(parse({ cmd: 'touch /etc/motd && echo done' }), ctx);
+
+    expect(subjects).toHaveLength(2);
+    expect(subjects[1]).toEqual({
+      kind: 'command',
+      command: 'touch /etc/motd && echo done',
+      cwd: root,
+      reason: `Failed inside the sandbox: the sandbox keeps that location read-only ("touch: cannot touch '/etc/motd': Read-only file system"); run it again without the sandbox?`,
+    });
+    expect(spawned.map((s) => s.withoutSandbox ?? false)).toEqual([false, true]);
+    expect(spawned[0]?.workspaceRoots).toEqual([root]);
+    expect(result).toMatchObject({ status: 'ok', exitCode: 0 });
+    expect(result.output).toMatch(/^Ran again outside the sandbox after the user approved it \(inside it failed: the sandbox keeps that location read-only/);
+    expect(ctx.outputOf()).toContain('[Tandem: running it again outside the sandbox, as approved]');
+  });
+
+  it('keeps the failure, and says so, when the re-run is not approved', async () => {
+    const { runner, spawned } = scriptedRunner([{ output: 'fatal: unable to access https://github.com/x/y: Could not resolve host: github.com\n', code: 128 }]);
+    const { subjects, authorize } = subjectsOf([true, false]);
+    const result = await execCommandTool.run(parse({ cmd: 'git fetch' }), context({ runner, authorize }));
+    expect(subjects[1]?.reason).toMatch(/^Failed inside the sandbox: the sandbox has no network access/);
+    expect(spawned).toHaveLength(1);
+    expect(result).toMatchObject({ status: 'error', exitCode: 128 });
+    expect(result.output).toMatch(/Running it outside the sandbox was not approved\. The user denied it\.$/);
+  });
+
+  it('does not ask when the failure has nothing to do with the sandbox, or the process was not sandboxed', async () => {
+    for (const output of ['FAIL test/add.test.ts\nexpected 3, got -1\n', "rm: cannot remove '/ws/x': Permission denied\n"]) {
+      const { runner, spawned } = scriptedRunner([{ output, code: 1 }]);
+      const { subjects, authorize } = subjectsOf([true]);
+      const result = await execCommandTool.run(parse({ cmd: 'npm test' }), context({ runner, authorize }));
+      expect(subjects).toHaveLength(1);
+      expect(spawned).toHaveLength(1);
+      expect(result.status).toBe('error');
+    }
+  });
+});
+
+describe('sandboxDenial', () => {
+  const why = (output: string, info: Partial<SandboxedProcessInfo> = {}) => sandboxDenial(output, { ...SANDBOX, ...info });
+  it.each<[string, RegExp | undefined]>([
+    ["mkdir: cannot create directory '/usr/local/x': Read-only file system", /keeps that location read-only/],
+    ['Error: EROFS: read-only file system, open \'/ws/.git/index.lock\'', /keeps that location read-only/],
+    ['cat: /home/me/.ssh/id_rsa: No such file or directory', /hides \/home\/me\/\.ssh\/id_rsa/],
+    ["npm ERR! Error: EACCES: permission denied, mkdir '/home/me/.npm/_cacache'", /refused access outside the writable folders/],
+    ["touch: cannot touch ‘/ws/.git/x’: Permission denied", /refused access outside/],
+    ["rm: cannot remove '/ws/build/x': Permission denied", undefined],
+    ['curl: (6) Could not resolve host: example.com', /no network access/],
+    ['Error: getaddrinfo EAI_AGAIN registry.npmjs.org', /no network access/],
+    ['connect ECONNREFUSED 127.0.0.1:5432', /no network access/],
+    ['bash: fork: retry: Resource temporarily unavailable', /process limit/],
+    ['bwrap: Can\'t chdir to /home/me/.ssh: No such file or directory', /could not start/],
+    ['AssertionError: expected 1 to be 2', undefined],
+  ])('%j', (output, expected) => {
+    const reason = why(`Wall time: 0.1 seconds\nProcess exited with code 1\nOutput:\n${output}\n`);
+    if (expected === undefined) expect(reason).toBeUndefined();
+    else expect(reason).toMatch(expected);
+  });
+
+  it('blames the network only when the network is off', () => {
+    expect(why('curl: (6) Could not resolve host: example.com', { network: true })).toBeUndefined();
   });
 });

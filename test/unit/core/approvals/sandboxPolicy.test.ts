@@ -1,0 +1,70 @@
+// The approval policy with the OS sandbox: failing closed where a sandbox was asked for but cannot work,
+// which sandbox each mode gets, and the escalation card's reason.
+import { describe, expect, it } from 'vitest';
+import { decideCommand, effectiveSandboxMode, escalationReason, isSandboxEscalation, type ApprovalPolicy } from '../../../../src/core/approvals/policy';
+import { SessionApprovals } from '../../../../src/core/approvals/sessionApprovals';
+import type { SandboxStatus } from '../../../../src/core/ports';
+
+const unavailable: SandboxStatus = { state: 'unavailable', reason: 'bubblewrap (bwrap) is not installed' };
+const enforced: SandboxStatus = { state: 'enforced', mode: 'workspace-write', network: false, mechanism: 'bwrap' };
+const context = { cwd: '/ws', workspaceRoots: ['/ws'], homeDir: '/home/me' };
+const verdict = (policy: ApprovalPolicy, command: string, sandbox?: SandboxStatus) => decideCommand(policy, command, { ...context, ...(sandbox ? { sandbox } : {}) }).verdict;
+
+describe('decideCommand without a sandbox that was asked for (fail closed)', () => {
+  // command, read-only, ask, auto, full-access
+  it.each<[string, string, string, string, string]>([
+    ['ls -la', 'allow', 'allow', 'allow', 'allow'],
+    ['git status && git diff', 'allow', 'allow', 'allow', 'allow'],
+    ['npm test', 'deny', 'ask', 'ask', 'allow'],
+    ['touch src/new.ts', 'deny', 'ask', 'ask', 'allow'],
+    ['git commit -m wip', 'deny', 'ask', 'ask', 'allow'],
+    ['rm -rf /', 'deny', 'ask', 'ask', 'allow'],
+  ])('%j: read-only %s, ask %s, auto %s, full-access %s', (command, readOnly, askMode, auto, full) => {
+    expect(['read-only', 'ask', 'auto', 'full-access'].map((p) => verdict(p as ApprovalPolicy, command, unavailable))).toEqual([readOnly, askMode, auto, full]);
+  });
+
+  it('says plainly why it asks', () => {
+    expect(decideCommand('auto', 'npm test', { ...context, sandbox: unavailable }).reason).toBe(
+      'No OS sandbox (bubblewrap (bwrap) is not installed), so every command that is not known to be read-only is asked.',
+    );
+  });
+
+  it('keeps what the user approved for the session', () => {
+    const sessionApprovals = new SessionApprovals();
+    sessionApprovals.rememberCommand('npm test');
+    expect(decideCommand('auto', 'npm test', { ...context, sandbox: unavailable, sessionApprovals }).verdict).toBe('allow');
+    expect(decideCommand('auto', 'npm run build', { ...context, sandbox: unavailable, sessionApprovals }).verdict).toBe('ask');
+  });
+
+  it('changes nothing where the sandbox works or is off', () => {
+    expect(verdict('auto', 'npm test', enforced)).toBe('allow');
+    expect(verdict('auto', 'npm test', { state: 'off', reason: 'the sandbox is turned off' })).toBe('allow');
+    expect(verdict('auto', 'npm test')).toBe('allow');
+    expect(verdict('auto', 'echo x > /etc/hosts', enforced)).toBe('ask');
+  });
+});
+
+describe('effectiveSandboxMode', () => {
+  it.each<[string, ApprovalPolicy, string]>([
+    ['workspace-write', 'ask', 'workspace-write'],
+    ['workspace-write', 'auto', 'workspace-write'],
+    ['workspace-write', 'read-only', 'read-only'],
+    ['workspace-write', 'full-access', 'off'],
+    ['read-only', 'auto', 'read-only'],
+    ['read-only', 'full-access', 'off'],
+    ['off', 'ask', 'off'],
+    ['off', 'read-only', 'off'],
+  ])('setting %s with policy %s gives %s', (setting, policy, expected) => {
+    expect(effectiveSandboxMode(setting as 'workspace-write', policy)).toBe(expected);
+  });
+});
+
+describe('escalation reasons', () => {
+  it('are recognisable command approvals that ask the question', () => {
+    const reason = escalationReason('the sandbox has no network access ("Could not resolve host: github.com")');
+    expect(reason).toBe('Failed inside the sandbox: the sandbox has no network access ("Could not resolve host: github.com"); run it again without the sandbox?');
+    expect(isSandboxEscalation({ kind: 'command', reason })).toBe(true);
+    expect(isSandboxEscalation({ kind: 'command', reason: 'The agent wants to run a shell command.' })).toBe(false);
+    expect(isSandboxEscalation({ kind: 'patch', reason })).toBe(false);
+  });
+});

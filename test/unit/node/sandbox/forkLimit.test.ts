@@ -1,0 +1,61 @@
+// The fork-bomb guard: RLIMIT_NPROC set inside the sandbox's user namespace bounds how many processes a
+// command can have, and when the command ends its PID namespace takes every leftover process with it.
+// The kernel exempts root from RLIMIT_NPROC, so when the tests run as root (CI does) bwrap is started
+// through a shim that drops to `nobody` first: that is the unprivileged setup real users have.
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { createProcessRunner } from '../../../../src/node/createRunner';
+import { findOnPath } from '../../../../src/node/sandbox/sandboxProbe';
+import { describeWithBwrap, hostPidsRunning, runToEnd, tempDir, waitFor } from './sandboxTestUtils';
+
+const NOBODY = 65534;
+const LIMIT = 40;
+const SLEEP = ['sleep', '765.4321'];
+/** Forks up to 200 background sleeps, reporting each; dash gives up at the first failed fork. */
+const FORK_LOOP = `i=0; while [ $i -lt 200 ]; do ${SLEEP.join(' ')} & i=$((i+1)); echo "forked $i"; done; echo "loop finished"`;
+
+function unprivilegedBwrap(): string | undefined {
+  const bwrap = findOnPath('bwrap');
+  if (!bwrap || process.getuid?.() !== 0) return bwrap;
+  const setpriv = findOnPath('setpriv');
+  if (!setpriv) throw new Error('running as root needs setpriv (util-linux) to test the process limit as an unprivileged user');
+  const shim = join(tempDir('tandem-sb-shim-'), 'bwrap-as-nobody');
+  writeFileSync(shim, `#!/bin/sh\nexec ${setpriv} --reuid=${NOBODY} --regid=${NOBODY} --clear-groups ${bwrap} "$@"\n`);
+  chmodSync(shim, 0o755);
+  return shim;
+}
+
+describeWithBwrap('sandbox process limit', () => {
+  const bwrapPath = unprivilegedBwrap();
+  // Owned by root when the tests run as root: open them up for `nobody`.
+  const workspace = tempDir('tandem-sb-fork-ws-');
+  const privateTmp = tempDir('tandem-sb-fork-tmp-');
+  for (const dir of [workspace, privateTmp]) chmodSync(dir, 0o777);
+  const runner = (maxProcesses: number) =>
+    createProcessRunner({
+      shell: '/bin/sh',
+      sandbox: { settings: () => ({ mode: 'workspace-write', network: false }), approvalPolicy: () => 'auto', maxProcesses, tempDir: privateTmp, homeDir: workspace, ...(bwrapPath ? { bwrapPath } : {}) },
+    });
+
+  it('stops a fork loop at the limit, quickly, and leaves nothing behind', async () => {
+    const startedAt = Date.now();
+    const result = await runToEnd(runner(LIMIT), { command: FORK_LOOP, cwd: workspace, workspaceRoots: [workspace] });
+    const forked = Math.max(0, ...[...result.out.matchAll(/forked (\d+)/g)].map((m) => Number(m[1])));
+    expect(result.out).toMatch(/Cannot fork/);
+    expect(result.out).not.toContain('loop finished');
+    expect(result.code).not.toBe(0);
+    expect(forked).toBeGreaterThan(0);
+    expect(forked).toBeLessThan(LIMIT);
+    expect(Date.now() - startedAt).toBeLessThan(10_000);
+    await waitFor(() => hostPidsRunning(SLEEP).length === 0, 'the sleeps to die with the sandbox');
+  });
+
+  it('is the limit that stops it: with room to spare the same loop finishes', async () => {
+    const result = await runToEnd(runner(4096), { command: FORK_LOOP, cwd: workspace, workspaceRoots: [workspace] });
+    expect(result.out).toContain('forked 200');
+    expect(result.out).toContain('loop finished');
+    expect(result.code).toBe(0);
+    await waitFor(() => hostPidsRunning(SLEEP).length === 0, 'the sleeps to die with the sandbox');
+  });
+});

@@ -1,0 +1,147 @@
+// The argument and profile builders, as text: bwrap's mount order and namespaces, the macOS Seatbelt
+// profile (which cannot run here), and the plan they are built from.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bwrapArgs, bwrapCommand } from '../../../../src/node/sandbox/bwrapArgs';
+import { planSandbox, type SandboxPlan } from '../../../../src/node/sandbox/sandboxPlan';
+import { seatbeltCommand, seatbeltProfile } from '../../../../src/node/sandbox/seatbeltProfile';
+import { tempDir } from './sandboxTestUtils';
+
+const plan: SandboxPlan = {
+  mode: 'workspace-write',
+  network: false,
+  cwd: '/ws/a/src',
+  writableRoots: ['/ws/a', '/ws/b'],
+  readOnlyRoots: [],
+  protectedPaths: ['/ws/a/.git'],
+  hiddenDirs: ['/home/me/.ssh'],
+  hiddenFiles: ['/home/me/.netrc'],
+  privateTmp: '/tmp/tandem-sandbox-x',
+  maxProcesses: 4096,
+};
+
+/** The value following each occurrence of `flag`. */
+const after = (args: string[], flag: string) => args.flatMap((a, i) => (a === flag ? [args.slice(i + 1, i + 3).join(' ')] : []));
+
+describe('bwrapArgs', () => {
+  it('unshares user, pid, ipc and (network off) net, dies with its parent and drops capabilities', () => {
+    const args = bwrapArgs(plan);
+    for (const flag of ['--die-with-parent', '--unshare-user', '--unshare-pid', '--unshare-ipc', '--unshare-net']) expect(args).toContain(flag);
+    expect(args[args.indexOf('--cap-drop') + 1]).toBe('ALL');
+    expect(args).not.toContain('--new-session');
+    expect(bwrapArgs({ ...plan, network: true })).not.toContain('--unshare-net');
+  });
+
+  it('mounts read-only first, then /dev, /proc, the private /tmp, the writable roots, and protections on top', () => {
+    const args = bwrapArgs(plan);
+    const mounts = args.filter((a) => a.startsWith('--') && !a.startsWith('--unshare') && !['--die-with-parent', '--cap-drop', '--chdir'].includes(a));
+    expect(mounts).toEqual(['--ro-bind', '--dev', '--proc', '--bind', '--bind', '--bind', '--ro-bind', '--tmpfs', '--remount-ro', '--ro-bind']);
+    expect(after(args, '--bind')).toEqual(['/tmp/tandem-sandbox-x /tmp', '/ws/a /ws/a', '/ws/b /ws/b']);
+    expect(after(args, '--ro-bind')).toEqual(['/ /', '/ws/a/.git /ws/a/.git', '/dev/null /home/me/.netrc']);
+    expect(after(args, '--tmpfs')).toEqual(['/home/me/.ssh --remount-ro']);
+    expect(args.slice(-2)).toEqual(['--chdir', '/ws/a/src']);
+  });
+
+  it('in read-only mode binds the workspace read-only (it may live under /tmp)', () => {
+    const args = bwrapArgs({ ...plan, mode: 'read-only', writableRoots: [], readOnlyRoots: ['/tmp/ws'], protectedPaths: [] });
+    expect(after(args, '--bind')).toEqual(['/tmp/tandem-sandbox-x /tmp']);
+    expect(after(args, '--ro-bind')).toContain('/tmp/ws /tmp/ws');
+  });
+
+  it('wraps the shell in a script that sets the process limit (inside the namespace) and routes Ctrl-C', () => {
+    const { file, args } = bwrapCommand('/usr/bin/bwrap', plan, '/bin/bash', ['-c', 'npm test']);
+    expect(file).toBe('/usr/bin/bwrap');
+    const rest = args.slice(args.indexOf('--') + 1);
+    expect(rest[0]).toBe('/bin/sh');
+    expect(rest[2]).toContain('ulimit -u "$n" 2>/dev/null || ulimit -p "$n" 2>/dev/null');
+    expect(rest[2]).toContain(`exec bash -c 'set -m; "$@"; exit $?'`);
+    expect(rest[2]?.split('\n').at(-1)).toBe('exec "$@"');
+    expect(rest.slice(3)).toEqual(['tandem-sandbox', '4096', '/bin/bash', '-c', 'npm test']);
+  });
+});
+
+describe('seatbeltProfile', () => {
+  it('is closed by default and names paths only through parameters', () => {
+    const { profile, params } = seatbeltProfile({ ...plan, writableRoots: ['/Users/me/it\'s "quoted")'], protectedPaths: [] });
+    expect(profile.startsWith('(version 1)\n(deny default)\n')).toBe(true);
+    expect(profile).not.toContain('/Users/me');
+    expect(params).toContainEqual(['WRITABLE_0', '/Users/me/it\'s "quoted")']);
+    // balanced parentheses: the profile parses as one list per line group
+    const depth = [...profile.replace(/"[^"]*"/g, '').replace(/#"[^"]*"/g, '').replace(/;[^\n]*/g, '')].reduce((d, c) => d + (c === '(' ? 1 : c === ')' ? -1 : 0), 0);
+    expect(depth).toBe(0);
+  });
+
+  it('reads everything except the hidden paths, writes only the roots minus protected folders and the temp dir', () => {
+    const { profile, params } = seatbeltProfile({ ...plan, hiddenDirs: ['/Users/me/.ssh'], hiddenFiles: [], writableRoots: ['/Users/me/ws'], protectedPaths: ['/Users/me/ws/.git'] });
+    expect(profile).toContain('(allow file-read* (require-not (require-any (subpath (param "HIDDEN_0")))))');
+    expect(profile).toContain('(allow file-write*\n  (subpath (param "TMPDIR"))\n  (require-all (subpath (param "WRITABLE_0")) (require-not (subpath (param "WRITABLE_0_RO_0")))))');
+    expect(params).toEqual([
+      ['HIDDEN_0', '/Users/me/.ssh'],
+      ['TMPDIR', '/tmp/tandem-sandbox-x'],
+      ['WRITABLE_0', '/Users/me/ws'],
+      ['WRITABLE_0_RO_0', '/Users/me/ws/.git'],
+    ]);
+  });
+
+  it('carves hidden paths out of a writable root that contains them (a workspace opened at $HOME)', () => {
+    const { profile, params } = seatbeltProfile({ ...plan, writableRoots: ['/Users/me'], protectedPaths: [], hiddenDirs: ['/Users/me/.ssh'], hiddenFiles: [] });
+    expect(profile).toContain('(require-all (subpath (param "WRITABLE_0")) (require-not (subpath (param "WRITABLE_0_RO_0"))))');
+    expect(params).toContainEqual(['WRITABLE_0_RO_0', '/Users/me/.ssh']);
+  });
+
+  it('allows the network only when it is on', () => {
+    expect(seatbeltProfile(plan).profile).not.toMatch(/network-outbound/);
+    expect(seatbeltProfile({ ...plan, network: true }).profile).toMatch(/\(allow network-outbound network-inbound system-socket\)/);
+  });
+
+  it('read-only mode has no writable root', () => {
+    const { params } = seatbeltProfile({ ...plan, mode: 'read-only', writableRoots: [], protectedPaths: [] });
+    expect(params.map(([name]) => name)).toEqual(['HIDDEN_0', 'HIDDEN_1', 'TMPDIR']);
+  });
+
+  it('runs the shell through /usr/bin/sandbox-exec with -D parameters', () => {
+    const { file, args } = seatbeltCommand({ ...plan, hiddenDirs: [], hiddenFiles: [], writableRoots: ['/w'], protectedPaths: [] }, '/bin/zsh', ['-c', 'make']);
+    expect(file).toBe('/usr/bin/sandbox-exec');
+    expect(args[0]).toBe('-p');
+    expect(args.slice(2)).toEqual(['-D', 'TMPDIR=/tmp/tandem-sandbox-x', '-D', 'WRITABLE_0=/w', '--', '/bin/zsh', '-c', 'make']);
+  });
+});
+
+describe('planSandbox', () => {
+  const ws = tempDir('tandem-plan-ws-');
+  const home = tempDir('tandem-plan-home-');
+  mkdirSync(join(ws, '.git'));
+  mkdirSync(join(ws, '.vscode'));
+  mkdirSync(join(home, '.ssh'));
+  mkdirSync(join(home, '.aws'));
+  writeFileSync(join(home, '.npmrc'), '//registry/:_authToken=x');
+  const base = { network: false, cwd: ws, workspaceRoots: [ws], homeDir: home, privateTmp: tempDir('tandem-plan-tmp-') };
+
+  it('finds the protected folders and credential stores that exist', () => {
+    const result = planSandbox({ ...base, mode: 'workspace-write' });
+    expect(result.writableRoots).toEqual([ws]);
+    expect(result.protectedPaths).toEqual([join(ws, '.git'), join(ws, '.vscode')]);
+    expect(result.hiddenDirs).toEqual(expect.arrayContaining([join(home, '.ssh'), join(home, '.aws')]));
+    expect(result.hiddenDirs).not.toContain(join(home, '.kube'));
+    expect(result.hiddenFiles).toContain(join(home, '.npmrc'));
+    expect(result.maxProcesses).toBe(4096);
+  });
+
+  it('hides the runtime dir (D-Bus, keyring, ssh-agent and VS Code sockets)', () => {
+    const runtimeDir = tempDir('tandem-plan-run-');
+    expect(planSandbox({ ...base, mode: 'workspace-write', runtimeDir }).hiddenDirs).toContain(runtimeDir);
+  });
+
+  it('writes nothing in read-only mode, and keeps a workspace opened inside a hidden folder visible', () => {
+    const readOnly = planSandbox({ ...base, mode: 'read-only' });
+    expect(readOnly.writableRoots).toEqual([]);
+    expect(readOnly.readOnlyRoots).toEqual([ws]);
+    expect(readOnly.protectedPaths).toEqual([]);
+    const inside = planSandbox({ ...base, mode: 'workspace-write', workspaceRoots: [join(home, '.aws')] });
+    expect(inside.hiddenDirs).not.toContain(join(home, '.aws'));
+    // …but not for a working directory the model chose
+    const cwdInside = planSandbox({ ...base, mode: 'workspace-write', cwd: join(home, '.ssh') });
+    expect(cwdInside.hiddenDirs).toContain(join(home, '.ssh'));
+  });
+});
