@@ -21,7 +21,7 @@ export type ChatEntry =
     }
   | { kind: 'plan'; id: string; turnId: string; explanation?: string; plan: PlanStep[] }
   | { kind: 'approval'; id: string; turnId: string; subject: ApprovalSubject; decision?: ApprovalDecision; note?: string }
-  | { kind: 'patch'; id: string; turnId: string; files: FileChangeSummary[]; outcome?: 'applied' | 'discarded' | 'failed'; message?: string }
+  | { kind: 'patch'; id: string; turnId: string; files: FileChangeSummary[]; outcome?: 'applied' | 'discarded' | 'partial' | 'failed'; message?: string }
   | { kind: 'notice'; id: string; turnId: string; text: string }
   | { kind: 'error'; id: string; turnId: string; error: TurnError }
   | { kind: 'stopped'; id: string; turnId: string };
@@ -146,6 +146,16 @@ export function applyEvent(state: ChatState, event: AgentEvent): string[] {
       return [event.approvalId];
     case 'patch.proposed':
       push(state, { kind: 'patch', id: event.changeSetId, turnId: event.turnId, files: event.files });
+      return [event.changeSetId];
+    case 'patch.hunk':
+      update(state, event.changeSetId, 'patch', (e) => ({
+        ...e,
+        files: e.files.map((file) =>
+          file.hunks?.some((h) => h.id === event.hunkId)
+            ? { ...file, hunks: file.hunks.map((h) => (h.id === event.hunkId ? { ...h, state: event.state } : h)) }
+            : file,
+        ),
+      }));
       return [event.changeSetId];
     case 'patch.resolved':
       update(state, event.changeSetId, 'patch', (e) => ({

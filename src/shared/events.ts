@@ -55,6 +55,28 @@ export interface FileChangeSummary {
   removed: number;
   /** Unified diff of this file (3 lines of context), for display. */
   diff: string;
+  /** The reviewable pieces of this file, when the host reviews the change (absent in approval cards). */
+  hunks?: HunkSummary[];
+  /** Adds, deletes and moves are accepted or rejected as a whole, with one hunk for the file. */
+  wholeFile?: boolean;
+}
+
+/**
+ * One reviewable hunk: a contiguous run of changed lines. `pending` waits for the user; `stale` means the
+ * user edited those lines meanwhile, so it was not applied; `undone` was applied, then undone by the user.
+ */
+export interface HunkSummary {
+  /** Unique within its change set. */
+  id: string;
+  /** `@@ -a,b +c,d @@`, line numbers as proposed. */
+  header: string;
+  /** Diff lines with their ' ', '-', '+' prefix, including up to 3 lines of context. */
+  lines: string[];
+  added: number;
+  removed: number;
+  /** First line of the hunk in the file as it was when proposed (1-based). */
+  line: number;
+  state: 'pending' | 'accepted' | 'rejected' | 'stale' | 'undone';
 }
 
 /** What waits on the user. */
@@ -93,8 +115,13 @@ export type AgentEvent =
   | { type: 'approval.resolved'; turnId: string; approvalId: string; decision: ApprovalDecision; note?: string }
   /** The model proposed a change set; nothing is on disk yet. */
   | { type: 'patch.proposed'; turnId: string; callId: string; changeSetId: string; files: FileChangeSummary[] }
-  /** The change set was applied (fully) or discarded by the user. */
-  | { type: 'patch.resolved'; turnId: string; changeSetId: string; outcome: 'applied' | 'discarded' | 'failed'; message?: string }
+  /** A hunk of a change set under review changed state (the user accepted, rejected or undid it, or edited it stale). */
+  | { type: 'patch.hunk'; turnId: string; changeSetId: string; hunkId: string; state: HunkSummary['state']; note?: string }
+  /**
+   * The change set is decided: every hunk `applied`, none (`discarded`), some (`partial`), or writing
+   * `failed` (nothing written). `message` is what the model was told.
+   */
+  | { type: 'patch.resolved'; turnId: string; changeSetId: string; outcome: 'applied' | 'discarded' | 'partial' | 'failed'; message?: string }
   /** A transient failure is being retried after `delayMs`. */
   | { type: 'retrying'; turnId: string; attempt: number; delayMs: number; reason: string }
   /** Token usage of one model request of this turn. */

@@ -42,7 +42,10 @@ export type WebviewToHost =
   | { type: 'stop' }
   | { type: 'newChat' }
   | { type: 'approval'; approvalId: string; decision: ApprovalDecision; note?: string }
-  | { type: 'patchDecision'; changeSetId: string; decision: 'apply' | 'discard' }
+  /** Accept, reject or undo one hunk of a change set, or all of them when `hunkId` is absent. */
+  | { type: 'hunkDecision'; changeSetId: string; hunkId?: string; decision: 'accept' | 'reject' | 'undo'; note?: string }
+  /** Open VS Code's diff editor for file `fileIndex` of a change set (original vs proposal). */
+  | { type: 'openDiff'; changeSetId: string; fileIndex: number }
   /** Run one of the host commands the view is allowed to trigger (error actions, toolbar). */
   | { type: 'runCommand'; command: AllowedViewCommand }
   | { type: 'retry' };
@@ -79,9 +82,22 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
       if (raw.note !== undefined && (typeof raw.note !== 'string' || raw.note.length > 10_000)) return undefined;
       return { type: 'approval', approvalId: raw.approvalId, decision, ...(raw.note !== undefined ? { note: raw.note } : {}) };
     }
-    case 'patchDecision':
-      if (!isShortString(raw.changeSetId) || (raw.decision !== 'apply' && raw.decision !== 'discard')) return undefined;
-      return { type: 'patchDecision', changeSetId: raw.changeSetId, decision: raw.decision };
+    case 'hunkDecision': {
+      const decision = raw.decision;
+      if (!isShortString(raw.changeSetId) || (decision !== 'accept' && decision !== 'reject' && decision !== 'undo')) return undefined;
+      if (raw.hunkId !== undefined && !isShortString(raw.hunkId)) return undefined;
+      if (raw.note !== undefined && (typeof raw.note !== 'string' || raw.note.length > 10_000)) return undefined;
+      return {
+        type: 'hunkDecision',
+        changeSetId: raw.changeSetId,
+        decision,
+        ...(raw.hunkId !== undefined ? { hunkId: raw.hunkId } : {}),
+        ...(raw.note ? { note: raw.note } : {}),
+      };
+    }
+    case 'openDiff':
+      if (!isShortString(raw.changeSetId) || typeof raw.fileIndex !== 'number' || !Number.isInteger(raw.fileIndex) || raw.fileIndex < 0 || raw.fileIndex > 100_000) return undefined;
+      return { type: 'openDiff', changeSetId: raw.changeSetId, fileIndex: raw.fileIndex };
     case 'runCommand':
       if (!ALLOWED_VIEW_COMMANDS.includes(raw.command as AllowedViewCommand)) return undefined;
       return { type: 'runCommand', command: raw.command as AllowedViewCommand };

@@ -10,11 +10,12 @@ import type { ViewConfig, WebviewToHost } from '../shared/protocol';
 import { createAgentSession } from '../node/agentFactory';
 import type { SessionStore, SessionWriter } from '../node/sessionStore';
 import type { ApiKeyStore } from './apiKey';
-import { applyChangeSet } from './changeSetApplier';
 import type { ChatViewProvider } from './chatViewProvider';
 import { readConfig } from './config';
 import { DisposableStore } from './disposables';
 import type { TerminalMirror } from './terminalMirror';
+import { openProposalDiff } from './review/proposalDocuments';
+import type { ReviewManager } from './review/reviewManager';
 import { VscodeFileReader } from './vscodeFileReader';
 
 const CURRENT_SESSION_KEY = 'tandem.currentSessionId';
@@ -27,7 +28,6 @@ export class ChatController implements vscode.Disposable {
   private agent: AgentSession | undefined;
   private agentFingerprint = '';
   private restoredHistory: Parameters<typeof createAgentSession>[0]['history'] = [];
-  private readonly pendingReviews = new Map<string, (decision: 'apply' | 'discard') => void>();
   private view: ChatViewProvider | undefined;
   private readonly files = new VscodeFileReader();
 
@@ -38,6 +38,7 @@ export class ChatController implements vscode.Disposable {
     private readonly runner: ProcessRunner,
     private readonly terminal: TerminalMirror,
     private readonly log: vscode.LogOutputChannel,
+    private readonly reviews: ReviewManager,
   ) {
     this.writer = this.store.create({ id: this.sessionId, createdAt: Date.now(), ...this.workspaceMeta() });
     this.disposables.add(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('tandem') && void this.postConfig()));
@@ -65,6 +66,12 @@ export class ChatController implements vscode.Disposable {
     if (this.state.activeTurnId) {
       // The window closed mid-turn: close that turn as stopped so nothing shows as still running.
       this.record({ type: 'turn.completed', turnId: this.state.activeTurnId, stopped: true, at: Date.now() });
+    }
+    // Reviews live in memory: a change still under review when the window closed was never written.
+    for (const entry of this.state.entries) {
+      if (entry.kind === 'patch' && !entry.outcome && entry.files.some((f) => f.hunks?.some((h) => h.state === 'pending'))) {
+        this.record({ type: 'patch.resolved', turnId: entry.turnId, changeSetId: entry.id, outcome: 'discarded', message: 'The window reloaded before this change was reviewed; its pending edits were not written.' });
+      }
     }
     if (parsed.skippedLines) this.log.warn(`Session ${id}: skipped ${parsed.skippedLines} unreadable line(s).`);
   }
@@ -94,8 +101,11 @@ export class ChatController implements vscode.Disposable {
       case 'approval':
         this.agent?.submit({ type: 'approval', approvalId: message.approvalId, decision: message.decision, ...(message.note !== undefined ? { note: message.note } : {}) });
         break;
-      case 'patchDecision':
-        this.pendingReviews.get(message.changeSetId)?.(message.decision);
+      case 'hunkDecision':
+        void this.reviews.decide(message.changeSetId, message.hunkId, message.decision, message.note);
+        break;
+      case 'openDiff':
+        void openProposalDiff(this.reviews, message.changeSetId, message.fileIndex);
         break;
       case 'runCommand':
         void vscode.commands.executeCommand(message.command, ...(message.command === 'workbench.action.openSettings' ? ['tandem'] : []));
@@ -118,6 +128,7 @@ export class ChatController implements vscode.Disposable {
       return;
     }
     void this.context.workspaceState.update(CURRENT_SESSION_KEY, this.sessionId);
+    this.reviews.finishDecided(); // the user moved on: applied edits are no longer offered for undo
     const apiKey = await this.apiKeys.get();
     if (!apiKey) {
       const turnId = `${this.sessionId}-nokey-${Date.now()}`;
@@ -192,15 +203,14 @@ export class ChatController implements vscode.Disposable {
     return this.agent;
   }
 
-  private async handleChangeSet(changeSet: ChangeSet, options: { review: boolean; signal: AbortSignal }): Promise<PatchOutcome> {
-    if (options.review) {
-      const decision = await new Promise<'apply' | 'discard'>((resolve) => {
-        this.pendingReviews.set(changeSet.id, resolve);
-        options.signal.addEventListener('abort', () => resolve('discard'), { once: true });
-      }).finally(() => this.pendingReviews.delete(changeSet.id));
-      if (decision === 'discard') return { outcome: 'discarded', message: 'The user discarded this change; nothing was written.' };
-    }
-    return applyChangeSet(changeSet);
+  /** Proposed edits go to the review: in the chat card and inline in the editor, decided per hunk. */
+  private handleChangeSet(changeSet: ChangeSet, options: { review: boolean; turnId: string; signal: AbortSignal }): Promise<PatchOutcome> {
+    return this.reviews.propose(changeSet, { needsReview: options.review, turnId: options.turnId, signal: options.signal });
+  }
+
+  /** Review events (hunk decisions made in the editor or the chat) are logged and shown like agent events. */
+  recordReviewEvent(event: AgentEvent): void {
+    this.record(event);
   }
 
   /** Applies an event to the chat state, forwards it to the view and the terminal mirror. */

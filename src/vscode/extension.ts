@@ -6,10 +6,17 @@ import { SessionStore } from '../node/sessionStore';
 import { ApiKeyStore } from './apiKey';
 import { ChatController } from './chatController';
 import { ChatViewProvider } from './chatViewProvider';
+import { readConfig } from './config';
 import { registerFixThis } from './commands/fixThis';
 import { registerNewChat } from './commands/newChat';
 import { registerClearApiKey, registerSetApiKey } from './commands/setApiKey';
 import { DisposableStore } from './disposables';
+import { registerReviewCommands } from './commands/reviewCommands';
+import { PROPOSAL_SCHEME, ProposalDocuments } from './review/proposalDocuments';
+import { ReviewCodeLensProvider } from './review/reviewCodeLens';
+import { ReviewDecorations } from './review/reviewDecorations';
+import { ReviewManager } from './review/reviewManager';
+import { ReviewStatusBar } from './review/reviewStatusBar';
 import { TerminalMirror } from './terminalMirror';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -24,9 +31,26 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       log.warn(`node-pty unavailable, commands run without a terminal: ${reason}`);
       void vscode.window.showWarningMessage('Tandem: the pseudo-terminal module could not load; commands run without a terminal (no colours, no prompts).');
     },
+    sandbox: {
+      settings: () => readConfig().sandbox,
+      approvalPolicy: () => readConfig().approvalPolicy,
+      onUnavailable: (reason) => {
+        // Fails closed: without a sandbox, every command not known to be read-only waits for approval.
+        log.warn(`No OS sandbox for commands: ${reason}`);
+        void vscode.window.showWarningMessage(`Tandem: no sandbox for commands here (${reason}). Tandem will ask before every command that is not known to be read-only.`);
+      },
+    },
   });
+  runner.sandboxStatus?.(); // probe now (one short spawn) so a missing sandbox is announced at start, not mid-task
   const terminal = disposables.add(new TerminalMirror());
-  const controller = disposables.add(new ChatController(context, store, apiKeys, runner, terminal, log));
+  // The review reports hunk decisions through the controller, which logs them with the session.
+  const reviews = disposables.add(new ReviewManager((event) => controller.recordReviewEvent(event), log));
+  const controller = disposables.add(new ChatController(context, store, apiKeys, runner, terminal, log, reviews));
+  disposables.add(vscode.languages.registerCodeLensProvider({ scheme: 'file' }, new ReviewCodeLensProvider(reviews)));
+  disposables.add(new ReviewDecorations(reviews));
+  disposables.add(new ReviewStatusBar(reviews));
+  disposables.add(vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, disposables.add(new ProposalDocuments(reviews))));
+  disposables.add(registerReviewCommands(reviews));
   const view = disposables.add(
     new ChatViewProvider(context.extensionUri, { onReady: () => void controller.onReady(), onMessage: (m) => controller.onMessage(m) }, log),
   );

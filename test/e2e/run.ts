@@ -72,6 +72,9 @@ const WITH_KEY_FLOWS = [
   'conversation survives a reload',
   '401 from the API',
   'agent runs commands and applies an approved patch',
+  'review: accept a hunk in the editor, reject one in the chat, while typing and auto-saving',
+  'review: Ctrl+Z after accept restores the original',
+  'review: Reject all leaves every byte identical',
   'no errors in the webview console',
 ];
 const NO_KEY_FLOWS = ['no API key', 'connection refused names the URL'];
@@ -119,7 +122,14 @@ async function withKeyFlows(browser: Browser, root: string, api: MockOpenAI, wor
     workspace,
     vsix: VSIX,
     // DOM terminal renderer: its text is in the DOM, so a flow can read what the "Tandem" terminal shows
-    settings: { 'tandem.baseUrl': api.baseUrl, 'tandem.model': MODEL, 'terminal.integrated.gpuAcceleration': 'off' },
+    // Auto-save on a short delay for the whole run: nothing unaccepted may ever reach the disk.
+    settings: {
+      'tandem.baseUrl': api.baseUrl,
+      'tandem.model': MODEL,
+      'terminal.integrated.gpuAcceleration': 'off',
+      'files.autoSave': 'afterDelay',
+      'files.autoSaveDelay': 200,
+    },
     env: { OPENAI_API_KEY: 'test-key' },
   });
   let page: Page | undefined;
@@ -215,9 +225,9 @@ async function withKeyFlows(browser: Browser, root: string, api: MockOpenAI, wor
       // the patch is proposed, not written
       const patch = view.patchCard('hello.ts');
       await patch.waitFor();
-      assert.equal(fs.readFileSync(helloPath, 'utf8'), original, 'the proposed patch is not on disk before Apply');
+      assert.equal(fs.readFileSync(helloPath, 'utf8'), original, 'the proposed patch is not on disk before it is accepted');
       await screenshot(p, path.join(SHOTS, '09-patch-proposed.png'));
-      await patch.getByRole('button', { name: 'Apply', exact: true }).click();
+      await patch.getByRole('button', { name: 'Accept all', exact: true }).click();
       await waitFor('hello.ts changed on disk', () => fs.readFileSync(helloPath, 'utf8') === "export const greeting = 'hello, world';\n", 20_000);
       await view.waitForText('Updated the greeting.');
       await waitIdle(view);
@@ -225,13 +235,94 @@ async function withKeyFlows(browser: Browser, root: string, api: MockOpenAI, wor
       // the model was told about each result, in order
       const bodies = (await api.requests()).slice(-3).map((r) => JSON.stringify(r.body));
       assert.match(bodies[0] ?? '', /export const greeting/, 'the command output went back to the model');
-      assert.match(bodies[2] ?? '', /Applied/, 'the patch outcome went back to the model');
+      assert.match(bodies[2] ?? '', /accepted the whole change/, 'the patch outcome went back to the model');
       // the same session is mirrored in a VS Code terminal named "Tandem"
       await view.runCommand('View: Toggle Terminal');
       await p.locator('.part.panel', { hasText: 'Tandem' }).first().waitFor();
       await p.locator('.part.panel .xterm-rows', { hasText: 'echo built > build.log' }).waitFor(); // output from before the panel opened
       await screenshot(p, path.join(SHOTS, '11-tandem-terminal.png'));
-      await view.runCommand('View: Toggle Terminal'); // close the panel again for the next flows
+      await view.runCommand('View: Hide Panel'); // room for the editor in the next flows
+    });
+
+    const reviewPath = path.join(workspace, 'review.ts');
+    const reviewOriginal = ['// review fixture', 'export function area(r: number): number {', '  return 3.14 * r * r;', '}', '', 'export const a = 1;', 'export const b = 2;', 'export const c = 3;', '', 'export const label = "circle";', ''].join('\n');
+    const reviewPatch = [
+      '*** Begin Patch',
+      '*** Update File: review.ts',
+      '@@ export function area(r: number): number {',
+      '-  return 3.14 * r * r;',
+      '+  return Math.PI * r * r;',
+      '@@ export const c = 3;',
+      ' ',
+      '-export const label = "circle";',
+      '+export const label = "disc";',
+      '*** End Patch',
+      '',
+    ].join('\n');
+    const userLine = 'export const typedByTheUser = true;\n'; // no comment: the editor would continue it on Enter
+
+    await flow('review: accept a hunk in the editor, reject one in the chat, while typing and auto-saving', p, async () => {
+      fs.writeFileSync(reviewPath, reviewOriginal);
+      await api.script([applyPatch(reviewPatch), streamed(['Noted your choices.'])]);
+      await view.send('use Math.PI and rename the label');
+      const card = view.patchCard('review.ts');
+      await card.locator('.hunk').nth(1).waitFor();
+      // the proposal is shown in the editor, on the file itself, with CodeLens above each hunk
+      const editor = view.editorFor('review.ts');
+      await view.codeLens('Accept').first().waitFor({ timeout: 30_000 });
+      assert.equal(await view.codeLens('Accept').count(), 2, 'one Accept lens per hunk');
+      await view.codeLens(/Accept all Tandem edits \(2\)/).waitFor();
+      await p.locator('.statusbar-item', { hasText: '2 Tandem edits to review' }).waitFor();
+      await screenshot(p, path.join(SHOTS, '12-review-editor-codelens.png'));
+      // the user types above the pending hunks; auto-save writes their text, never the proposal
+      await editor.locator('.view-line').first().click();
+      await p.keyboard.press('Control+Home');
+      await p.keyboard.type(userLine);
+      await waitFor('auto-save to write the user text', () => fs.readFileSync(reviewPath, 'utf8').startsWith(userLine), 15_000);
+      assert.equal(fs.readFileSync(reviewPath, 'utf8'), userLine + reviewOriginal, 'only the user text reached the disk');
+      // accept the first hunk from the editor's CodeLens: it moved down with the user's line
+      await view.codeLens('Accept').first().click();
+      await card.locator('.hunk').nth(0).getByText('Accepted').waitFor();
+      await waitFor('the accepted hunk on disk', () => fs.readFileSync(reviewPath, 'utf8').includes('Math.PI'), 15_000);
+      await screenshot(p, path.join(SHOTS, '13-review-chat-card.png'));
+      // reject the second from the chat
+      await card.getByRole('button', { name: 'Reject hunk at line 10 of review.ts' }).click();
+      await view.waitForText('Noted your choices.');
+      await waitIdle(view);
+      const expected = userLine + reviewOriginal.replace('3.14 * r * r', 'Math.PI * r * r');
+      await waitFor('the file on disk to be exactly: user line + accepted hunk', () => fs.readFileSync(reviewPath, 'utf8') === expected, 15_000);
+      await waitFor('the Accept lenses to go once every hunk is decided', async () => (await view.codeLens('Accept').count()) === 0, 10_000);
+      await view.codeLens('Undo Tandem edit').waitFor(); // the accepted hunk can still be undone from the editor
+      const told = JSON.stringify((await api.requests()).at(-1)?.body);
+      assert.match(told, /accepted the hunk at line 3; rejected the hunk at line 10/, 'the model is told which hunks were kept');
+      await screenshot(p, path.join(SHOTS, '14-review-decided.png'));
+    });
+
+    await flow('review: Ctrl+Z after accept restores the original', p, async () => {
+      const editor = view.editorFor('review.ts');
+      await editor.locator('.view-line').first().click();
+      await p.keyboard.press('Control+z');
+      await editor.locator('.view-lines', { hasText: '3.14 * r * r' }).waitFor();
+      await waitFor('auto-save after the undo', () => fs.readFileSync(reviewPath, 'utf8') === userLine + reviewOriginal, 15_000);
+    });
+
+    await flow('review: Reject all leaves every byte identical', p, async () => {
+      const crlfPath = path.join(workspace, 'windows.txt');
+      const bytes = Buffer.from('\uFEFFfirst line\r\nsecond line\r\nthird line\r\n', 'utf8');
+      fs.writeFileSync(crlfPath, bytes);
+      const mtime = fs.statSync(crlfPath).mtimeMs;
+      await api.script([
+        applyPatch('*** Begin Patch\n*** Update File: windows.txt\n first line\n-second line\n+SECOND LINE\n third line\n*** End Patch\n'),
+        streamed(['Fine, leaving it.']),
+      ]);
+      await view.send('shout the second line');
+      await view.codeLens('Accept').first().waitFor({ timeout: 30_000 });
+      await view.runCommand('Tandem: Reject All Edits');
+      await view.waitForText('Fine, leaving it.');
+      await waitIdle(view);
+      await view.patchCard('windows.txt').getByText('Nothing applied').waitFor();
+      assert.deepEqual(fs.readFileSync(crlfPath), bytes, 'every byte (BOM, CRLF) is as it was');
+      assert.equal(fs.statSync(crlfPath).mtimeMs, mtime, 'the file was not even rewritten');
     });
 
     await flow('no errors in the webview console', p, async () => {

@@ -107,6 +107,17 @@ export class TandemView {
     return (await this.frame.locator('body').innerText({ timeout: 10_000 })).trim();
   }
 
+  /** The editor (not the webview) showing the file named `name`. */
+  editorFor(name: string): Locator {
+    return this.page.locator('.editor-group-container', { has: this.page.locator('.tab.active', { hasText: name }) }).locator('.monaco-editor').first();
+  }
+
+  /** A CodeLens in the visible editor whose text is `title` (icons aside). */
+  codeLens(title: string | RegExp): Locator {
+    const pattern = typeof title === 'string' ? new RegExp(`^\\W*${title}\\s*$`) : title;
+    return this.page.locator('.monaco-editor .codelens-decoration a', { hasText: pattern });
+  }
+
   /** Runs a workbench command by its palette title (F1, type, Enter). */
   async runCommand(title: string): Promise<void> {
     await this.page.locator('.monaco-workbench .part.editor').click({ position: { x: 5, y: 5 } }); // focus the workbench, not the webview

@@ -55,24 +55,61 @@ describe('approval card', () => {
   });
 });
 
-describe('patch card', () => {
-  it('shows per-file counts and a coloured diff; Apply and Discard post the decision', async () => {
-    h = setup(snapshot([{ kind: 'patch', id: 'cs1', turnId: 't1', files: [file] }]));
+const reviewed: FileChangeSummary = {
+  ...file,
+  added: 2,
+  removed: 1,
+  hunks: [
+    { id: '1.1', header: '@@ -1,2 +1,2 @@', lines: [' context', '-old line', '+new line'], added: 1, removed: 1, line: 2, state: 'pending' },
+    { id: '1.2', header: '@@ -9,1 +9,2 @@', lines: [' tail', '+added line'], added: 1, removed: 0, line: 10, state: 'pending' },
+  ],
+};
+
+describe('patch card (review)', () => {
+  it('shows each hunk with its own Accept / Reject, posting the hunk decision', async () => {
+    h = setup(snapshot([{ kind: 'patch', id: 'cs1', turnId: 't1', files: [reviewed] }]));
     expect(screen.getByText('src/a.ts')).toBeTruthy();
     expect(screen.getByText('modified')).toBeTruthy();
+    expect(h.container.querySelectorAll('.hunk')).toHaveLength(2);
     expect(h.container.querySelector('.diff-line.add')?.textContent).toBe('+new line\n');
     expect(h.container.querySelector('.diff-line.del')?.textContent).toBe('-old line\n');
-    fireEvent.click(await screen.findByRole('button', { name: 'Apply' }));
-    expect(h.sent()).toEqual([{ type: 'patchDecision', changeSetId: 'cs1', decision: 'apply' }]);
+    fireEvent.click(await screen.findByRole('button', { name: 'Accept hunk at line 2 of src/a.ts' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Reject hunk at line 10 of src/a.ts' }));
+    expect(h.sent()).toEqual([
+      { type: 'hunkDecision', changeSetId: 'cs1', decision: 'accept', hunkId: '1.1' },
+      { type: 'hunkDecision', changeSetId: 'cs1', decision: 'reject', hunkId: '1.2' },
+    ]);
   });
 
-  it('Discard posts discard and the outcome replaces the buttons', async () => {
-    h = setup(snapshot([{ kind: 'patch', id: 'cs1', turnId: 't1', files: [file] }]));
-    fireEvent.click(await screen.findByRole('button', { name: 'Discard' }));
-    expect(h.sent()).toEqual([{ type: 'patchDecision', changeSetId: 'cs1', decision: 'discard' }]);
-    h.events({ type: 'patch.resolved', turnId: 't1', changeSetId: 'cs1', outcome: 'discarded' });
-    expect(screen.getByText('Discarded')).toBeTruthy();
-    expect(screen.queryByRole('button', { name: 'Apply' })).toBeNull();
+  it('Accept all / Reject all and Open diff post for the whole set', async () => {
+    h = setup(snapshot([{ kind: 'patch', id: 'cs1', turnId: 't1', files: [reviewed] }]));
+    fireEvent.click(await screen.findByRole('button', { name: 'Accept all' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Reject all' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Open diff of src/a.ts' }));
+    expect(h.sent()).toEqual([
+      { type: 'hunkDecision', changeSetId: 'cs1', decision: 'accept' },
+      { type: 'hunkDecision', changeSetId: 'cs1', decision: 'reject' },
+      { type: 'openDiff', changeSetId: 'cs1', fileIndex: 0 },
+    ]);
+  });
+
+  it('follows hunk states from the host (decided in the editor too) and shows the outcome', async () => {
+    h = setup(snapshot([{ kind: 'patch', id: 'cs1', turnId: 't1', files: [reviewed] }], 't1'));
+    h.events({ type: 'patch.hunk', turnId: 't1', changeSetId: 'cs1', hunkId: '1.1', state: 'accepted' });
+    expect(screen.getByText('Accepted')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Accept hunk at line 2 of src/a.ts' })).toBeNull();
+    expect(await screen.findByRole('button', { name: 'Undo hunk at line 2 of src/a.ts' })).toBeTruthy();
+    h.events({ type: 'patch.hunk', turnId: 't1', changeSetId: 'cs1', hunkId: '1.2', state: 'stale' });
+    expect(screen.getByText(/Stale/)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Accept all' })).toBeNull();
+    h.events({ type: 'patch.resolved', turnId: 't1', changeSetId: 'cs1', outcome: 'partial', message: 'part' });
+    expect(screen.getByText('Partly applied')).toBeTruthy();
+  });
+
+  it('still shows a plain diff for changes logged before hunks existed', () => {
+    h = setup(snapshot([{ kind: 'patch', id: 'cs1', turnId: 't1', files: [file], outcome: 'applied' }]));
+    expect(h.container.querySelector('.diff-line.add')?.textContent).toBe('+new line\n');
+    expect(screen.getByText('Applied')).toBeTruthy();
   });
 });
 

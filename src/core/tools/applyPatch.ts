@@ -6,6 +6,7 @@ import { computeChangeSet, PatchApplyError, PatchParseError } from '../patch/app
 import { APPLY_PATCH_LARK_GRAMMAR } from '../patch/grammar';
 import { parsePatch, type PatchOperation } from '../patch/parser';
 import { summarizeChangeSet } from '../patch/summary';
+import { createChangeSetReview, withHunkSummaries } from '../review/changeSetReview';
 import type { ChangeSet } from '../patch/types';
 import { ToolInputError, type Tool, type ToolResult } from './types';
 
@@ -68,7 +69,8 @@ export const applyPatchTool: Tool<ApplyPatchArgs> = {
       throw error;
     }
     // The policy resolves these cwd-relative paths back against ctx.cwd.
-    const files = summarizeChangeSet(changeSet, ctx.cwd);
+    // Hunk ids are deterministic, so the host's review of the same change set uses the same ones.
+    const files = withHunkSummaries(summarizeChangeSet(changeSet, ctx.cwd), createChangeSetReview(changeSet, ctx.turnId, (path) => path));
     const count = files.length === 1 ? '1 file' : `${files.length} files`;
     const authorization = await ctx.authorize({ kind: 'patch', files, reason: `Apply a patch to ${count}` });
     if (!authorization.allowed) {
@@ -80,8 +82,7 @@ export const applyPatchTool: Tool<ApplyPatchArgs> = {
       type: 'patch.resolved',
       turnId: ctx.turnId,
       changeSetId: changeSet.id,
-      // The event has no 'partial': part of the set was written, which the message details.
-      outcome: result.outcome === 'partial' ? 'applied' : result.outcome,
+      outcome: result.outcome,
       message: result.message,
     });
     const status = result.outcome === 'applied' || result.outcome === 'partial' ? 'ok' : result.outcome === 'discarded' ? 'denied' : 'error';

@@ -12,7 +12,9 @@ describe('parseWebviewMessage (untrusted input from the webview)', () => {
       decision: 'approve_session',
       note: 'ok',
     });
-    expect(parseWebviewMessage({ type: 'patchDecision', changeSetId: 'c1', decision: 'apply' })).toEqual({ type: 'patchDecision', changeSetId: 'c1', decision: 'apply' });
+    expect(parseWebviewMessage({ type: 'hunkDecision', changeSetId: 'c1', hunkId: '1.2', decision: 'accept', x: 1 })).toEqual({ type: 'hunkDecision', changeSetId: 'c1', hunkId: '1.2', decision: 'accept' });
+    expect(parseWebviewMessage({ type: 'hunkDecision', changeSetId: 'c1', decision: 'reject', note: 'no' })).toEqual({ type: 'hunkDecision', changeSetId: 'c1', decision: 'reject', note: 'no' });
+    expect(parseWebviewMessage({ type: 'openDiff', changeSetId: 'c1', fileIndex: 0 })).toEqual({ type: 'openDiff', changeSetId: 'c1', fileIndex: 0 });
     expect(parseWebviewMessage({ type: 'runCommand', command: 'tandem.setApiKey' })).toEqual({ type: 'runCommand', command: 'tandem.setApiKey' });
   });
 
@@ -28,7 +30,11 @@ describe('parseWebviewMessage (untrusted input from the webview)', () => {
     ['approval with bad decision', { type: 'approval', approvalId: 'a', decision: 'yes' }],
     ['approval without id', { type: 'approval', decision: 'approve' }],
     ['approval with non-string note', { type: 'approval', approvalId: 'a', decision: 'deny', note: 5 }],
-    ['patch decision bad', { type: 'patchDecision', changeSetId: 'c', decision: 'write' }],
+    ['the old whole-set decision', { type: 'patchDecision', changeSetId: 'c', decision: 'apply' }],
+    ['hunk decision with a bad decision', { type: 'hunkDecision', changeSetId: 'c', decision: 'write' }],
+    ['hunk decision with a non-string hunk id', { type: 'hunkDecision', changeSetId: 'c', hunkId: 3, decision: 'accept' }],
+    ['open diff with a fractional index', { type: 'openDiff', changeSetId: 'c', fileIndex: 0.5 }],
+    ['open diff with a negative index', { type: 'openDiff', changeSetId: 'c', fileIndex: -1 }],
     ['arbitrary command', { type: 'runCommand', command: 'workbench.action.terminal.sendSequence' }],
   ])('drops %s', (_name, raw) => {
     expect(parseWebviewMessage(raw)).toBeUndefined();

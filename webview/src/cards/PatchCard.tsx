@@ -1,56 +1,83 @@
-// A proposed change set, nothing written yet: per-file diffs and Apply / Discard. Shows the outcome
-// once the host reports it (`patch.resolved`).
-import { VscodeButton } from '../elements';
-import { memo, useState } from 'react';
+// A proposed change set under review: a diff per file, "Accept" / "Reject" per hunk, "Accept all" /
+// "Reject all" for the set, "Open diff" per file (VS Code's diff editor). The same hunks are shown in the
+// editor with CodeLens; whichever side the user clicks, the host reports the hunk's new state here.
+import { memo, useCallback } from 'react';
 import type { ChatEntry } from '../../../src/shared/chatState';
+import type { FileChangeSummary } from '../../../src/shared/events';
 import { usePost } from '../context';
+import { VscodeButton } from '../elements';
 import { FileDiff } from './FileDiff';
+import { HunkView } from './HunkView';
 
 type PatchEntry = Extract<ChatEntry, { kind: 'patch' }>;
 
 const OUTCOME: Record<NonNullable<PatchEntry['outcome']>, { icon: string; text: string }> = {
   applied: { icon: 'check', text: 'Applied' },
-  discarded: { icon: 'discard', text: 'Discarded' },
+  partial: { icon: 'check', text: 'Partly applied' },
+  discarded: { icon: 'discard', text: 'Nothing applied' },
   failed: { icon: 'error', text: 'Failed' },
 };
 
+const KIND: Record<FileChangeSummary['kind'], string> = { add: 'new file', delete: 'deleted', update: 'modified' };
+
+const LANGUAGE_BY_EXTENSION: Record<string, string> = {
+  ts: 'typescript', tsx: 'typescript', mts: 'typescript', cts: 'typescript', js: 'javascript', jsx: 'javascript', mjs: 'javascript', cjs: 'javascript',
+  py: 'python', go: 'go', rs: 'rust', java: 'java', json: 'json', css: 'css', md: 'markdown', html: 'xml', xml: 'xml', yml: 'yaml', yaml: 'yaml', sh: 'bash',
+};
+const languageOf = (path: string) => LANGUAGE_BY_EXTENSION[path.split('.').pop()?.toLowerCase() ?? ''] ?? '';
+
 export const PatchCard = memo(function PatchCard({ entry }: { entry: PatchEntry }) {
   const post = usePost();
-  const [sent, setSent] = useState(false);
   const added = entry.files.reduce((n, f) => n + f.added, 0);
   const removed = entry.files.reduce((n, f) => n + f.removed, 0);
-
-  const decide = (decision: 'apply' | 'discard') => {
-    if (sent) return;
-    setSent(true);
-    post({ type: 'patchDecision', changeSetId: entry.id, decision });
-  };
+  const hunks = entry.files.flatMap((f) => f.hunks ?? []);
+  const pending = hunks.filter((h) => h.state === 'pending').length;
+  const decide = useCallback(
+    (decision: 'accept' | 'reject' | 'undo', hunkId?: string) => post({ type: 'hunkDecision', changeSetId: entry.id, decision, ...(hunkId ? { hunkId } : {}) }),
+    [post, entry.id],
+  );
 
   return (
-    <div className={`card patch${entry.outcome ? ` ${entry.outcome}` : ''}`}>
+    <div className={`card patch${entry.outcome ? ` ${entry.outcome}` : ''}`} role="group" aria-label={`Proposed changes to ${entry.files.map((f) => f.path).join(', ')}`}>
       <div className="card-title">
         <span className="codicon codicon-diff" aria-hidden="true" />
         {entry.files.length === 1 ? '1 file changed' : `${entry.files.length} files changed`}
         <span className="added">+{added}</span>
         <span className="removed">−{removed}</span>
+        {pending > 0 && (
+          <span className="patch-actions">
+            <VscodeButton onClick={() => decide('accept')}>Accept all</VscodeButton>
+            <VscodeButton secondary onClick={() => decide('reject')}>
+              Reject all
+            </VscodeButton>
+          </span>
+        )}
       </div>
-      {entry.files.map((file) => (
-        <FileDiff key={file.path} file={file} open={entry.files.length <= 3} />
-      ))}
-      {entry.outcome ? (
+      {entry.files.map((file, fileIndex) =>
+        file.hunks ? (
+          <div className="review-file" key={file.path}>
+            <div className="review-file-header">
+              <span className="codicon codicon-file" aria-hidden="true" />
+              <span className="file-path">{file.movePath ? `${file.path} → ${file.movePath}` : file.path}</span>
+              <span className={`file-kind ${file.kind}`}>{file.movePath ? 'moved' : KIND[file.kind]}</span>
+              <span className="added">+{file.added}</span>
+              <span className="removed">−{file.removed}</span>
+              <button type="button" className="icon-button" title="Open diff" aria-label={`Open diff of ${file.path}`} onClick={() => post({ type: 'openDiff', changeSetId: entry.id, fileIndex })}>
+                <span className="codicon codicon-diff-single" aria-hidden="true" />
+              </button>
+            </div>
+            {file.hunks.map((hunk) => (
+              <HunkView key={hunk.id} hunk={hunk} fileLabel={file.path} language={languageOf(file.movePath ?? file.path)} onDecide={(d) => decide(d, hunk.id)} />
+            ))}
+          </div>
+        ) : (
+          <FileDiff key={file.path} file={file} open={entry.files.length <= 3} />
+        ),
+      )}
+      {entry.outcome && (
         <div className={`decision ${entry.outcome}`} role="status">
           <span className={`codicon codicon-${OUTCOME[entry.outcome].icon}`} aria-hidden="true" />
           {OUTCOME[entry.outcome].text}
-          {entry.message && <span className="muted"> — {entry.message}</span>}
-        </div>
-      ) : (
-        <div className="actions">
-          <VscodeButton disabled={sent} onClick={() => decide('apply')}>
-            Apply
-          </VscodeButton>
-          <VscodeButton secondary disabled={sent} onClick={() => decide('discard')}>
-            Discard
-          </VscodeButton>
         </div>
       )}
     </div>

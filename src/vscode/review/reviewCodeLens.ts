@@ -1,0 +1,48 @@
+// CodeLens above each pending hunk ("Accept", "Reject", "Diff") and at the top of a file under review
+// ("Accept all (n)", "Reject all"); "Undo" above hunks that were applied without asking.
+import * as vscode from 'vscode';
+import { splitLines } from '../../core/review/hunks';
+import { isUndoable } from '../../core/review/transform';
+import type { ReviewManager } from './reviewManager';
+
+export class ReviewCodeLensProvider implements vscode.CodeLensProvider {
+  readonly onDidChangeCodeLenses: vscode.Event<void>;
+
+  constructor(private readonly reviews: ReviewManager) {
+    this.onDidChangeCodeLenses = reviews.onDidChange;
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    const lenses: vscode.CodeLens[] = [];
+    let pendingInFile = 0;
+    for (const { review } of this.reviews.all) {
+      review.files.forEach((file, fileIndex) => {
+        if (file.path !== document.uri.fsPath || file.wholeFile) return;
+        for (const hunk of file.hunks) {
+          const args = [review.id, hunk.id];
+          if (hunk.state === 'pending') {
+            pendingInFile++;
+            const at = new vscode.Range(document.positionAt(hunk.start), document.positionAt(hunk.start));
+            const counts = `+${splitLines(hunk.newText).length} −${splitLines(hunk.oldText).length}`;
+            lenses.push(
+              new vscode.CodeLens(at, { title: '$(check) Accept', command: 'tandem.acceptHunk', arguments: args, tooltip: `Accept this Tandem edit (${counts})` }),
+              new vscode.CodeLens(at, { title: '$(close) Reject', command: 'tandem.rejectHunk', arguments: args, tooltip: 'Reject this edit: the file stays as it is' }),
+              new vscode.CodeLens(at, { title: 'Diff', command: 'tandem.openProposalDiff', arguments: [review.id, fileIndex], tooltip: 'Compare the file with the proposal' }),
+            );
+          } else if (isUndoable(hunk)) {
+            const at = new vscode.Range(document.positionAt(hunk.start), document.positionAt(hunk.start));
+            lenses.push(new vscode.CodeLens(at, { title: '$(discard) Undo Tandem edit', command: 'tandem.undoHunk', arguments: args }));
+          }
+        }
+      });
+    }
+    if (pendingInFile > 0) {
+      const top = new vscode.Range(0, 0, 0, 0);
+      lenses.unshift(
+        new vscode.CodeLens(top, { title: `$(check-all) Accept all Tandem edits (${pendingInFile})`, command: 'tandem.acceptAll' }),
+        new vscode.CodeLens(top, { title: '$(close-all) Reject all', command: 'tandem.rejectAll' }),
+      );
+    }
+    return lenses;
+  }
+}

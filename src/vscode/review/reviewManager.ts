@@ -1,0 +1,288 @@
+// Owns every change set under review. Proposals never enter a document: the buffer holds only the user's
+// text plus accepted hunks, so saving, auto-save or a crash can never put unaccepted lines on disk.
+// Accepting goes through `workspace.applyEdit` (one undo step per accept; one atomic edit for "accept
+// all"), rejecting does nothing to the file at all. While the user types, hunks move with the text or go
+// stale (see core/review/transform.ts). State changes are reported as `patch.hunk` / `patch.resolved`
+// events through `report`, which the chat controller logs and forwards to the view.
+import * as vscode from 'vscode';
+import type { ChangeSet, PatchOutcome } from '../../core/patch/types';
+import {
+  createChangeSetReview,
+  isDecided,
+  pendingCount,
+  reviewOutcome,
+  type ChangeSetReview,
+  type FileReview,
+} from '../../core/review/changeSetReview';
+import type { HunkState, ReviewHunk } from '../../core/review/hunks';
+import { isUndoable, transformHunks } from '../../core/review/transform';
+import type { AgentEvent } from '../../shared/events';
+import { DisposableStore } from '../disposables';
+import { buildAcceptEdit, buildUndoEdit, saveIfClean, wholeFileUris } from './reviewEdits';
+
+export interface ActiveReview {
+  review: ChangeSetReview;
+  /** Set while a turn waits for the user's decisions. */
+  resolve?: (outcome: PatchOutcome) => void;
+  /** Applied without asking (auto / full-access): hunks stay undoable until the user moves on. */
+  autoApplied: boolean;
+}
+
+export type ReviewDecision = 'accept' | 'reject' | 'undo';
+
+export class ReviewManager implements vscode.Disposable {
+  private readonly disposables = new DisposableStore();
+  private readonly reviews = new Map<string, ActiveReview>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires whenever a hunk's state or position changes (CodeLens, decorations, status bar listen). */
+  readonly onDidChange = this.changed.event;
+  /** The hunk whose own edit is being applied right now: its change event is not the user's typing. */
+  private applying: { uri: string; hunkIds: Set<string> } | undefined;
+
+  constructor(
+    private readonly report: (event: AgentEvent) => void,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.disposables.add(this.changed);
+    this.disposables.add(vscode.workspace.onDidChangeTextDocument((e) => this.onDocumentChanged(e)));
+    this.disposables.add(vscode.workspace.onDidDeleteFiles((e) => this.onFilesGone(e.files)));
+    this.disposables.add(vscode.workspace.onDidRenameFiles((e) => this.onFilesGone(e.files.map((f) => f.oldUri))));
+  }
+
+  /**
+   * Starts reviewing a change set. With `needsReview` the returned promise settles once every hunk is
+   * decided (or the turn is aborted); without it, everything is applied at once and stays undoable.
+   */
+  async propose(changeSet: ChangeSet, options: { needsReview: boolean; turnId: string; signal: AbortSignal }): Promise<PatchOutcome> {
+    const review = createChangeSetReview(changeSet, options.turnId, (path) => vscode.workspace.asRelativePath(vscode.Uri.file(path)));
+    const active: ActiveReview = { review, autoApplied: !options.needsReview };
+    this.reviews.set(review.id, active);
+    await this.markChangedSinceProposal(active);
+    if (!options.needsReview) {
+      const outcome = await this.acceptAll(review.id);
+      this.changed.fire();
+      return outcome ?? { outcome: 'failed', message: 'Nothing could be applied.' };
+    }
+    void this.showFirstFile(review);
+    this.changed.fire();
+    return new Promise<PatchOutcome>((resolve) => {
+      active.resolve = resolve;
+      options.signal.addEventListener(
+        'abort',
+        () => {
+          if (!active.resolve) return;
+          active.resolve = undefined;
+          // The hunks stay reviewable in the editor and the chat; the model hears what happened next turn.
+          resolve({ outcome: 'discarded', message: 'The user stopped the turn while this change was under review; nothing more was written.' });
+        },
+        { once: true },
+      );
+    });
+  }
+
+  get all(): readonly ActiveReview[] {
+    return [...this.reviews.values()];
+  }
+
+  get(changeSetId: string): ActiveReview | undefined {
+    return this.reviews.get(changeSetId);
+  }
+
+  /** Pending hunks across every review, in review then document order. */
+  pendingHunks(): { review: ActiveReview; file: FileReview; hunk: ReviewHunk }[] {
+    return this.all.flatMap((review) => review.review.files.flatMap((file) => file.hunks.filter((h) => h.state === 'pending').map((hunk) => ({ review, file, hunk }))));
+  }
+
+  /** Files (absolute paths) with pending or undoable hunks. */
+  filesUnderReview(): string[] {
+    const paths = new Set<string>();
+    for (const { review } of this.all) for (const file of review.files) if (file.hunks.some((h) => h.state === 'pending' || isUndoable(h))) paths.add(file.path);
+    return [...paths];
+  }
+
+  /** Applies a user decision on one hunk, or on every hunk of the change set when `hunkId` is absent. */
+  async decide(changeSetId: string, hunkId: string | undefined, decision: ReviewDecision, note?: string): Promise<void> {
+    const active = this.reviews.get(changeSetId);
+    if (!active) {
+      void vscode.window.showInformationMessage('Tandem: this change is no longer under review (it was decided, or the window reloaded).');
+      return;
+    }
+    if (note) for (const file of active.review.files) for (const h of file.hunks) if (!hunkId || h.id === hunkId) active.review.notes.set(h.id, note);
+    if (decision === 'accept') {
+      if (hunkId) await this.acceptHunks(active, [hunkId]);
+      else await this.acceptAll(changeSetId);
+    } else if (decision === 'reject') {
+      for (const file of active.review.files) for (const h of file.hunks) if ((!hunkId || h.id === hunkId) && h.state === 'pending') this.setState(active, h, 'rejected');
+    } else {
+      await this.undo(active, hunkId);
+    }
+    this.settleIfDecided(active);
+    this.changed.fire();
+  }
+
+  /** Accepts every pending hunk of the change set in one atomic WorkspaceEdit. */
+  private async acceptAll(changeSetId: string): Promise<PatchOutcome | undefined> {
+    const active = this.reviews.get(changeSetId);
+    if (!active) return undefined;
+    const ids = active.review.files.flatMap((f) => f.hunks.filter((h) => h.state === 'pending').map((h) => h.id));
+    await this.acceptHunks(active, ids);
+    this.settleIfDecided(active);
+    return isDecided(active.review) ? reviewOutcome(active.review) : undefined;
+  }
+
+  private async acceptHunks(active: ActiveReview, hunkIds: readonly string[]): Promise<void> {
+    const wanted = new Set(hunkIds);
+    // Two tries: the workbench refuses an edit made against a version the user has typed past.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const targets = active.review.files.flatMap((file) => file.hunks.filter((h) => wanted.has(h.id) && h.state === 'pending').map((hunk) => ({ file, hunk })));
+      if (targets.length === 0) return;
+      const built = await buildAcceptEdit(targets);
+      for (const stale of built.stale) this.setState(active, stale, 'stale');
+      if (built.targets.length === 0) return;
+      const uris = new Set(built.targets.filter((t) => !t.file.wholeFile).map((t) => vscode.Uri.file(t.file.path).toString()));
+      const cleanBefore = new Set(vscode.workspace.textDocuments.filter((d) => uris.has(d.uri.toString()) && !d.isDirty).map((d) => d.uri.toString()));
+      this.applying = { uri: '*', hunkIds: new Set(built.targets.map((t) => t.hunk.id)) };
+      let ok: boolean;
+      try {
+        ok = await vscode.workspace.applyEdit(built.edit);
+      } finally {
+        this.applying = undefined;
+      }
+      if (!ok) {
+        this.log.warn(`Review ${active.review.id}: the workbench refused the edit (attempt ${attempt + 1}).`);
+        continue;
+      }
+      for (const { hunk } of built.targets) {
+        hunk.end = hunk.start + hunk.newText.length;
+        this.setState(active, hunk, 'accepted');
+      }
+      await saveIfClean([...uris], cleanBefore, [...wholeFileUris(built.targets)]);
+      return;
+    }
+    void vscode.window.showWarningMessage('Tandem: VS Code refused the edit twice (the file kept changing); the hunk is still pending.');
+  }
+
+  private async undo(active: ActiveReview, hunkId: string | undefined): Promise<void> {
+    const targets = active.review.files.flatMap((file) => file.hunks.filter((h) => (!hunkId || h.id === hunkId) && isUndoable(h)).map((hunk) => ({ file, hunk })));
+    if (targets.length === 0) {
+      void vscode.window.showInformationMessage('Tandem: nothing to undo here (the lines were edited since, or the change was not applied). Use Undo in the editor instead.');
+      return;
+    }
+    const built = await buildUndoEdit(targets);
+    if (built.targets.length === 0) return;
+    this.applying = { uri: '*', hunkIds: new Set(built.targets.map((t) => t.hunk.id)) };
+    try {
+      if (!(await vscode.workspace.applyEdit(built.edit))) return;
+    } finally {
+      this.applying = undefined;
+    }
+    const uris = new Set(built.targets.map((t) => vscode.Uri.file(t.file.path).toString()));
+    for (const { hunk } of built.targets) {
+      hunk.end = hunk.start + hunk.oldText.length;
+      this.setState(active, hunk, 'undone');
+    }
+    await saveIfClean([...uris], uris, []);
+  }
+
+  /** The user moved on (a new message): auto-applied changes are final, decided reviews are forgotten. */
+  finishDecided(): void {
+    for (const [id, active] of this.reviews) {
+      if (isDecided(active.review)) this.reviews.delete(id);
+    }
+    this.changed.fire();
+  }
+
+  private setState(active: ActiveReview, hunk: ReviewHunk, state: HunkState): void {
+    if (hunk.state === state) return;
+    hunk.state = state;
+    const note = active.review.notes.get(hunk.id);
+    this.report({ type: 'patch.hunk', turnId: active.review.turnId, changeSetId: active.review.id, hunkId: hunk.id, state, ...(note ? { note } : {}) });
+  }
+
+  private settleIfDecided(active: ActiveReview): void {
+    if (!isDecided(active.review) || active.review.files.some((f) => f.hunks.some((h) => h.state === 'pending'))) return;
+    const outcome = reviewOutcome(active.review);
+    if (active.resolve) {
+      const resolve = active.resolve;
+      active.resolve = undefined;
+      resolve(outcome); // the tool reports patch.resolved itself
+    } else if (!active.autoApplied || outcome.outcome !== 'applied') {
+      this.report({ type: 'patch.resolved', turnId: active.review.turnId, changeSetId: active.review.id, outcome: outcome.outcome, message: outcome.message });
+    }
+  }
+
+  private onDocumentChanged(e: vscode.TextDocumentChangeEvent): void {
+    if (e.contentChanges.length === 0 || e.document.uri.scheme !== 'file') return;
+    const path = e.document.uri.fsPath;
+    const changes = e.contentChanges.map((c) => ({ offset: c.rangeOffset, length: c.rangeLength, text: c.text }));
+    let touched = false;
+    for (const active of this.reviews.values()) {
+      for (const file of active.review.files) {
+        if (file.path !== path || file.wholeFile) continue;
+        touched = true;
+        const own = this.applying?.hunkIds;
+        const others = own ? file.hunks.filter((h) => !own.has(h.id)) : file.hunks;
+        for (const hunk of transformHunks(others, changes)) {
+          hunk.state = 'pending'; // let setState report the transition
+          this.setState(active, hunk, 'stale');
+        }
+      }
+      this.settleIfDecided(active);
+    }
+    if (touched) this.changed.fire();
+  }
+
+  private onFilesGone(uris: readonly vscode.Uri[]): void {
+    const gone = new Set(uris.map((u) => u.fsPath));
+    for (const active of this.reviews.values()) {
+      for (const file of active.review.files) {
+        if (!gone.has(file.path) || file.kind === 'add') continue;
+        for (const hunk of file.hunks) if (hunk.state === 'pending') this.setState(active, hunk, 'stale');
+      }
+      this.settleIfDecided(active);
+    }
+    this.changed.fire();
+  }
+
+  /** A file that no longer holds what the patch was made against: its hunks cannot apply. */
+  private async markChangedSinceProposal(active: ActiveReview): Promise<void> {
+    for (const file of active.review.files) {
+      if (file.kind === 'add') continue;
+      let current: string | undefined;
+      try {
+        current = (await vscode.workspace.openTextDocument(vscode.Uri.file(file.path))).getText();
+      } catch {
+        current = undefined;
+      }
+      if (current !== file.oldText) {
+        this.log.warn(`Review ${active.review.id}: ${file.displayPath} changed since the patch was made.`);
+        for (const hunk of file.hunks) this.setState(active, hunk, 'stale');
+      }
+    }
+    this.settleIfDecided(active);
+  }
+
+  private async showFirstFile(review: ChangeSetReview): Promise<void> {
+    const first = review.files.find((f) => f.kind === 'update' && !f.wholeFile && f.hunks.some((h) => h.state === 'pending'));
+    if (!first) return;
+    try {
+      const document = await vscode.workspace.openTextDocument(vscode.Uri.file(first.path));
+      const hunk = first.hunks.find((h) => h.state === 'pending');
+      const at = hunk ? document.positionAt(hunk.start) : new vscode.Position(0, 0);
+      await vscode.window.showTextDocument(document, { preview: true, preserveFocus: true, selection: new vscode.Range(at, at) });
+    } catch (error) {
+      this.log.warn(`Could not open ${first.displayPath} for review:`, error);
+    }
+  }
+
+  /** Counts for the status bar. */
+  get pendingTotal(): number {
+    return this.all.reduce((n, a) => n + pendingCount(a.review), 0);
+  }
+
+  dispose(): void {
+    for (const active of this.reviews.values()) active.resolve?.({ outcome: 'discarded', message: 'Tandem shut down before the change was reviewed; nothing more was written.' });
+    this.reviews.clear();
+    this.disposables.dispose();
+  }
+}

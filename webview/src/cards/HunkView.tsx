@@ -1,0 +1,74 @@
+// One reviewable hunk of a proposed file change: its diff lines (syntax-coloured by the file's language)
+// and, while pending, "Accept" / "Reject"; once decided, its state (and "Undo" for accepted hunks).
+import { memo, useMemo } from 'react';
+import type { HunkSummary } from '../../../src/shared/events';
+import { VscodeButton } from '../elements';
+import { highlightCode } from '../markdown/highlight';
+
+const STATE: Record<HunkSummary['state'], { icon: string; text: string }> = {
+  pending: { icon: 'circle-large-outline', text: 'Pending' },
+  accepted: { icon: 'check', text: 'Accepted' },
+  rejected: { icon: 'close', text: 'Rejected' },
+  stale: { icon: 'warning', text: 'Stale: you edited these lines, so it was not applied' },
+  undone: { icon: 'discard', text: 'Undone' },
+};
+
+export interface HunkViewProps {
+  hunk: HunkSummary;
+  /** For the buttons' accessible names: "Accept hunk at line 3 of src/a.ts". */
+  fileLabel: string;
+  language: string;
+  onDecide(decision: 'accept' | 'reject' | 'undo'): void;
+}
+
+export const HunkView = memo(function HunkView({ hunk, fileLabel, language, onDecide }: HunkViewProps) {
+  const rendered = useMemo(
+    () =>
+      hunk.lines.map((line) => {
+        const kind = line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : 'ctx';
+        const html = highlightCode(line.slice(1), language);
+        return { kind, sign: line.slice(0, 1) || ' ', html, text: line.slice(1) };
+      }),
+    [hunk.lines, language],
+  );
+  const where = `hunk at line ${hunk.line} of ${fileLabel}`;
+  const state = STATE[hunk.state];
+  return (
+    <div className={`hunk state-${hunk.state}`} data-hunk-id={hunk.id}>
+      <div className="hunk-header">
+        <span className="hunk-range">{hunk.header}</span>
+        {hunk.state === 'pending' ? (
+          <span className="hunk-actions">
+            <VscodeButton aria-label={`Accept ${where}`} onClick={() => onDecide('accept')}>
+              Accept
+            </VscodeButton>
+            <VscodeButton secondary aria-label={`Reject ${where}`} onClick={() => onDecide('reject')}>
+              Reject
+            </VscodeButton>
+          </span>
+        ) : (
+          <span className={`hunk-state ${hunk.state}`} role="status">
+            <span className={`codicon codicon-${state.icon}`} aria-hidden="true" />
+            {state.text}
+            {hunk.state === 'accepted' && (
+              <VscodeButton secondary aria-label={`Undo ${where}`} onClick={() => onDecide('undo')}>
+                Undo
+              </VscodeButton>
+            )}
+          </span>
+        )}
+      </div>
+      <pre className="diff">
+        {rendered.map((line, i) => (
+          <span key={i} className={`diff-line ${line.kind}`}>
+            <span className="diff-sign" aria-hidden="true">
+              {line.sign}
+            </span>
+            {line.html ? <span dangerouslySetInnerHTML={{ __html: line.html }} /> : line.text}
+            {'\n'}
+          </span>
+        ))}
+      </pre>
+    </div>
+  );
+});
