@@ -93,10 +93,20 @@ export function loadNodePty(): NodePty {
   return require('node-pty') as NodePty;
 }
 
+/**
+ * node-pty on Linux reports about half of the commands that exit at once without output (`bash -c 'touch
+ * x'`: the shell execs a program that closes its stdio on exit) as "killed by SIGHUP" with exit code 0,
+ * although the command ran to completion (the hang-up comes from the terminal closing as the session
+ * leader exits). Nothing but the terminal closing sends SIGHUP to the command's session, and we close it
+ * only when we kill, so a SIGHUP we did not cause is read as the exit code it came with.
+ */
+const SIGHUP = constants.signals.SIGHUP;
+
 class PtyProcess implements RunningProcess {
   readonly exited: Promise<number>;
   private readonly listeners = new Set<(chunk: string) => void>();
   private done = false;
+  private killed = false;
 
   constructor(private readonly pty: IPty) {
     pty.onData((chunk) => {
@@ -106,7 +116,7 @@ class PtyProcess implements RunningProcess {
     this.exited = new Promise((resolve) => {
       pty.onExit(({ exitCode, signal }) => {
         this.done = true;
-        resolve(signal ? signalExitCode(signal) : exitCode);
+        resolve(signal && !(signal === SIGHUP && !this.killed) ? signalExitCode(signal) : exitCode);
       });
     });
   }
@@ -126,7 +136,9 @@ class PtyProcess implements RunningProcess {
 
   kill(): void {
     // The pty child calls setsid(), so its pid is also its process group id.
-    if (!this.done) killProcessGroup(this.pty.pid);
+    if (this.done) return;
+    this.killed = true;
+    killProcessGroup(this.pty.pid);
   }
 }
 

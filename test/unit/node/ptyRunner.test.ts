@@ -1,6 +1,7 @@
 // Both process runners against real processes: output, exit codes, stdin, environment and killing a
 // whole process tree. No timing assertions: every wait is on a condition.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProcessRunner, RunningProcess } from '../../../src/core/ports';
@@ -65,6 +66,13 @@ describe.each(runners)('%s runner', (_name, makeRunner) => {
   it('reports the exit code', async () => {
     expect(await run('exit 3').proc.exited).toBe(3);
     expect(await run('false').proc.exited).toBe(1);
+  });
+
+  it('reports 0 for commands that exit at once without output (node-pty reported some as SIGHUP)', async () => {
+    const marker = join(mkdtempSync(join(tmpdir(), 'tandem-hup-')), 'x');
+    const codes: number[] = [];
+    for (let i = 0; i < 40; i++) codes.push(await run(`touch ${marker}`).proc.exited);
+    expect(codes.filter((c) => c !== 0)).toEqual([]);
   });
 
   it('runs in the given working directory', async () => {
