@@ -18,6 +18,12 @@ export interface ViewConfig {
   approvalPolicy: 'read-only' | 'ask' | 'auto' | 'full-access';
   /** False when neither SecretStorage nor OPENAI_API_KEY holds a key. */
   hasApiKey: boolean;
+  /** False in an untrusted workspace: Tandem then only reads, and says why. */
+  trusted: boolean;
+  /** How commands are confined: `enforced` (with what), `unavailable` (every write asks), `off`. */
+  sandbox: { state: 'enforced' | 'unavailable' | 'off'; detail: string };
+  /** Tokens the model's context holds, for the meter. */
+  contextWindow: number;
 }
 
 export type HostToWebview =

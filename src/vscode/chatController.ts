@@ -2,6 +2,7 @@
 // is the source of truth; the webview gets a snapshot on `ready` and then one delta per agent event.
 import * as vscode from 'vscode';
 import type { AgentSession } from '../core/agent/agentSession';
+import { contextWindowFor } from '../core/agent/contextWindow';
 import type { ChangeSet, PatchOutcome } from '../core/patch/types';
 import type { ProcessRunner } from '../core/ports';
 import { applyEvent, chatStateFromEvents, emptyChatState, type ChatState } from '../shared/chatState';
@@ -229,7 +230,22 @@ export class ChatController implements vscode.Disposable {
 
   private async viewConfig(): Promise<ViewConfig> {
     const config = readConfig();
-    return { model: config.model, wireApi: config.wireApi, approvalPolicy: config.approvalPolicy, hasApiKey: Boolean(await this.apiKeys.get()) };
+    const sandbox = this.runner.sandboxStatus?.() ?? { state: 'off' as const, reason: 'No sandbox for this runner.' };
+    return {
+      model: config.model,
+      wireApi: config.wireApi,
+      approvalPolicy: config.approvalPolicy,
+      hasApiKey: Boolean(await this.apiKeys.get()),
+      trusted: vscode.workspace.isTrusted,
+      sandbox: {
+        state: sandbox.state,
+        detail:
+          sandbox.state === 'enforced'
+            ? `Commands run in ${sandbox.mechanism}: ${sandbox.mode === 'workspace-write' ? 'writes only inside the workspace' : 'read-only'}, ${sandbox.network ? 'network on' : 'no network'}.`
+            : sandbox.reason,
+      },
+      contextWindow: contextWindowFor(config.model),
+    };
   }
 
   private async postConfig(): Promise<void> {

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest';
 import { fireEvent, screen } from '@testing-library/react';
-import { setup, snapshot, type Harness } from './harness';
+import { CONFIG, setup, snapshot, type Harness } from './harness';
 import { ChatStore } from '../../webview/src/store';
 
 let h: Harness | undefined;
@@ -107,9 +107,28 @@ describe('chat webview', () => {
   });
 
   it('offers Set API Key in the header when no key is configured', async () => {
-    h = setup(snapshot([], undefined, { model: 'm', wireApi: 'chat', approvalPolicy: 'auto', hasApiKey: false }));
+    h = setup(snapshot([], undefined, { ...CONFIG, model: 'm', wireApi: 'chat', approvalPolicy: 'auto', hasApiKey: false }));
     fireEvent.click(await screen.findByRole('button', { name: 'Set API Key' }));
     expect(h.sent()).toEqual([{ type: 'runCommand', command: 'tandem.setApiKey' }]);
+  });
+
+  it('says why it only reads in an untrusted workspace, and when commands have no sandbox', () => {
+    h = setup(snapshot([], undefined, { ...CONFIG, trusted: false, approvalPolicy: 'read-only', sandbox: { state: 'unavailable', detail: 'bwrap is not installed' } }));
+    expect(screen.getByText('Read-only (untrusted workspace)')).toBeTruthy();
+    expect(screen.getByText('No sandbox: asks first').closest('[title]')?.getAttribute('title')).toBe('bwrap is not installed');
+  });
+
+  it('meters the context of the last request against the window, with the prompt-cache hit rate', () => {
+    h = setup(snapshot([], undefined, CONFIG));
+    expect(screen.queryByRole('meter')).toBeNull(); // nothing sent yet
+    h.events({ type: 'turn.started', turnId: 't1', text: 'hi', at: 1 });
+    h.events({ type: 'usage', turnId: 't1', usage: { inputTokens: 40_000, cachedInputTokens: 30_000, outputTokens: 500 } });
+    const meter = screen.getByRole('meter', { name: 'Context used by the last request' });
+    expect(meter.getAttribute('aria-valuenow')).toBe('40000');
+    expect(meter.getAttribute('aria-valuemax')).toBe('400000');
+    expect(meter.textContent).toContain('40k / 400k');
+    expect(meter.textContent).toContain('cache 75%');
+    expect((meter.querySelector('.meter-fill') as HTMLElement).style.width).toBe('10%');
   });
 });
 

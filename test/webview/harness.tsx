@@ -48,7 +48,15 @@ export function fakeChannel(): FakeChannel {
   return channel;
 }
 
-export const CONFIG: ViewConfig = { model: 'test-model', wireApi: 'responses', approvalPolicy: 'ask', hasApiKey: true };
+export const CONFIG: ViewConfig = {
+  model: 'test-model',
+  wireApi: 'responses',
+  approvalPolicy: 'ask',
+  hasApiKey: true,
+  trusted: true,
+  sandbox: { state: 'enforced', detail: 'Commands run in bwrap.' },
+  contextWindow: 400_000,
+};
 export const SESSION = 's1';
 
 export function snapshot(entries: ChatEntry[], activeTurnId?: string, config: ViewConfig = CONFIG): HostToWebview {
