@@ -77,6 +77,8 @@ export interface HunkSummary {
   /** First line of the hunk in the file as it was when proposed (1-based). */
   line: number;
   state: 'pending' | 'accepted' | 'rejected' | 'stale' | 'undone';
+  /** Why a stale hunk went stale (the user edited those lines, the file changed on disk or was deleted). */
+  reason?: string;
 }
 
 /** What waits on the user. */
@@ -116,7 +118,7 @@ export type AgentEvent =
   /** The model proposed a change set; nothing is on disk yet. */
   | { type: 'patch.proposed'; turnId: string; callId: string; changeSetId: string; files: FileChangeSummary[] }
   /** A hunk of a change set under review changed state (the user accepted, rejected or undid it, or edited it stale). */
-  | { type: 'patch.hunk'; turnId: string; changeSetId: string; hunkId: string; state: HunkSummary['state']; note?: string }
+  | { type: 'patch.hunk'; turnId: string; changeSetId: string; hunkId: string; state: HunkSummary['state']; note?: string; reason?: string }
   /**
    * The change set is decided: every hunk `applied`, none (`discarded`), some (`partial`), or writing
    * `failed` (nothing written). `message` is what the model was told.

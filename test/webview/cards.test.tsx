@@ -99,11 +99,18 @@ describe('patch card (review)', () => {
     expect(screen.getByText('Accepted')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Accept hunk at line 2 of src/a.ts' })).toBeNull();
     expect(await screen.findByRole('button', { name: 'Undo hunk at line 2 of src/a.ts' })).toBeTruthy();
-    h.events({ type: 'patch.hunk', turnId: 't1', changeSetId: 'cs1', hunkId: '1.2', state: 'stale' });
-    expect(screen.getByText(/Stale/)).toBeTruthy();
+    h.events({ type: 'patch.hunk', turnId: 't1', changeSetId: 'cs1', hunkId: '1.2', state: 'stale', reason: 'The file changed since the patch was made.' });
+    expect(screen.getByText('Stale, not applied: The file changed since the patch was made.')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Accept all' })).toBeNull();
     h.events({ type: 'patch.resolved', turnId: 't1', changeSetId: 'cs1', outcome: 'partial', message: 'part' });
     expect(screen.getByText('Partly applied')).toBeTruthy();
+  });
+
+  it('offers Undo all once several hunks were applied (auto mode)', async () => {
+    const applied = { ...reviewed, hunks: reviewed.hunks!.map((x) => ({ ...x, state: 'accepted' as const })) };
+    h = setup(snapshot([{ kind: 'patch', id: 'cs1', turnId: 't1', files: [applied], outcome: 'applied' }]));
+    fireEvent.click(await screen.findByRole('button', { name: 'Undo every accepted hunk of this change' }));
+    expect(h.sent()).toEqual([{ type: 'hunkDecision', changeSetId: 'cs1', decision: 'undo' }]);
   });
 
   it('still shows a plain diff for changes logged before hunks existed', () => {

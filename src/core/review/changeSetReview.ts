@@ -100,7 +100,7 @@ function describeFile(file: FileReview, notes: Map<string, string>): string {
   const parts: string[] = [];
   if (accepted.length) parts.push(`accepted the hunk${accepted.length > 1 ? 's' : ''} at line ${accepted.map((h) => h.line).join(', ')}`);
   if (rejected.length) parts.push(`rejected the hunk${rejected.length > 1 ? 's' : ''} at line ${rejected.map((h) => `${h.line}${noteOf(h)}`).join(', ')}`);
-  if (stale.length) parts.push(`did not apply the hunk${stale.length > 1 ? 's' : ''} at line ${stale.map((h) => h.line).join(', ')} because the user edited those lines meanwhile`);
+  if (stale.length) parts.push(`did not apply the hunk${stale.length > 1 ? 's' : ''} at line ${stale.map((h) => h.line).join(', ')} because those lines changed while it was under review (edited by the user, or on disk)`);
   return `${name}: ${parts.join('; ')}.`;
 }
 

@@ -28,7 +28,10 @@ export function transformHunks(hunks: ReviewHunk[], changes: readonly TextChange
     const delta = change.text.length - change.length;
     for (const hunk of hunks) {
       if (!isTracked(hunk) || hunk.id === exclude) continue;
-      if (touches(change.offset, changeEnd, hunk.start, hunk.end)) {
+      // Whole lines inserted exactly where a hunk starts (Enter at the end of the line above, a paste of
+      // full lines) go above it and leave its lines intact: the hunk just moves down.
+      const linesAbove = change.length === 0 && change.offset === hunk.start && /\n$/.test(change.text);
+      if (!linesAbove && touches(change.offset, changeEnd, hunk.start, hunk.end)) {
         if (hunk.state === 'pending') {
           hunk.state = 'stale';
           stale.push(hunk);
@@ -39,6 +42,7 @@ export function transformHunks(hunks: ReviewHunk[], changes: readonly TextChange
         continue;
       }
       if (changeEnd <= hunk.start) {
+        // also the `linesAbove` case: offset === start, length 0
         hunk.start += delta;
         hunk.end += delta;
       }

@@ -137,7 +137,7 @@ export class ReviewManager implements vscode.Disposable {
       const targets = active.review.files.flatMap((file) => file.hunks.filter((h) => wanted.has(h.id) && h.state === 'pending').map((hunk) => ({ file, hunk })));
       if (targets.length === 0) return;
       const built = await buildAcceptEdit(targets);
-      for (const stale of built.stale) this.setState(active, stale, 'stale');
+      for (const stale of built.stale) this.setState(active, stale, 'stale', 'The lines changed before it could be applied.');
       if (built.targets.length === 0) return;
       const uris = new Set(built.targets.filter((t) => !t.file.wholeFile).map((t) => vscode.Uri.file(t.file.path).toString()));
       const cleanBefore = new Set(vscode.workspace.textDocuments.filter((d) => uris.has(d.uri.toString()) && !d.isDirty).map((d) => d.uri.toString()));
@@ -192,11 +192,11 @@ export class ReviewManager implements vscode.Disposable {
     this.changed.fire();
   }
 
-  private setState(active: ActiveReview, hunk: ReviewHunk, state: HunkState): void {
+  private setState(active: ActiveReview, hunk: ReviewHunk, state: HunkState, reason?: string): void {
     if (hunk.state === state) return;
     hunk.state = state;
     const note = active.review.notes.get(hunk.id);
-    this.report({ type: 'patch.hunk', turnId: active.review.turnId, changeSetId: active.review.id, hunkId: hunk.id, state, ...(note ? { note } : {}) });
+    this.report({ type: 'patch.hunk', turnId: active.review.turnId, changeSetId: active.review.id, hunkId: hunk.id, state, ...(note ? { note } : {}), ...(reason ? { reason } : {}) });
   }
 
   private settleIfDecided(active: ActiveReview): void {
@@ -224,7 +224,7 @@ export class ReviewManager implements vscode.Disposable {
         const others = own ? file.hunks.filter((h) => !own.has(h.id)) : file.hunks;
         for (const hunk of transformHunks(others, changes)) {
           hunk.state = 'pending'; // let setState report the transition
-          this.setState(active, hunk, 'stale');
+          this.setState(active, hunk, 'stale', 'You edited these lines while it was under review.');
         }
       }
       this.settleIfDecided(active);
@@ -237,7 +237,7 @@ export class ReviewManager implements vscode.Disposable {
     for (const active of this.reviews.values()) {
       for (const file of active.review.files) {
         if (!gone.has(file.path) || file.kind === 'add') continue;
-        for (const hunk of file.hunks) if (hunk.state === 'pending') this.setState(active, hunk, 'stale');
+        for (const hunk of file.hunks) if (hunk.state === 'pending') this.setState(active, hunk, 'stale', 'The file was deleted or moved.');
       }
       this.settleIfDecided(active);
     }
@@ -256,7 +256,7 @@ export class ReviewManager implements vscode.Disposable {
       }
       if (current !== file.oldText) {
         this.log.warn(`Review ${active.review.id}: ${file.displayPath} changed since the patch was made.`);
-        for (const hunk of file.hunks) this.setState(active, hunk, 'stale');
+        for (const hunk of file.hunks) this.setState(active, hunk, 'stale', current === undefined ? 'The file is gone.' : 'The file changed since the patch was made.');
       }
     }
     this.settleIfDecided(active);

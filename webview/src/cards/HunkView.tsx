@@ -9,7 +9,7 @@ const STATE: Record<HunkSummary['state'], { icon: string; text: string }> = {
   pending: { icon: 'circle-large-outline', text: 'Pending' },
   accepted: { icon: 'check', text: 'Accepted' },
   rejected: { icon: 'close', text: 'Rejected' },
-  stale: { icon: 'warning', text: 'Stale: you edited these lines, so it was not applied' },
+  stale: { icon: 'warning', text: 'Stale, not applied' },
   undone: { icon: 'discard', text: 'Undone' },
 };
 
@@ -49,7 +49,7 @@ export const HunkView = memo(function HunkView({ hunk, fileLabel, language, onDe
         ) : (
           <span className={`hunk-state ${hunk.state}`} role="status">
             <span className={`codicon codicon-${state.icon}`} aria-hidden="true" />
-            {state.text}
+            {hunk.state === 'stale' && hunk.reason ? `${state.text}: ${hunk.reason}` : state.text}
             {hunk.state === 'accepted' && (
               <VscodeButton secondary aria-label={`Undo ${where}`} onClick={() => onDecide('undo')}>
                 Undo

@@ -32,6 +32,7 @@ export const PatchCard = memo(function PatchCard({ entry }: { entry: PatchEntry 
   const removed = entry.files.reduce((n, f) => n + f.removed, 0);
   const hunks = entry.files.flatMap((f) => f.hunks ?? []);
   const pending = hunks.filter((h) => h.state === 'pending').length;
+  const accepted = hunks.filter((h) => h.state === 'accepted').length;
   const decide = useCallback(
     (decision: 'accept' | 'reject' | 'undo', hunkId?: string) => post({ type: 'hunkDecision', changeSetId: entry.id, decision, ...(hunkId ? { hunkId } : {}) }),
     [post, entry.id],
@@ -44,13 +45,21 @@ export const PatchCard = memo(function PatchCard({ entry }: { entry: PatchEntry 
         {entry.files.length === 1 ? '1 file changed' : `${entry.files.length} files changed`}
         <span className="added">+{added}</span>
         <span className="removed">−{removed}</span>
-        {pending > 0 && (
+        {pending > 0 ? (
           <span className="patch-actions">
             <VscodeButton onClick={() => decide('accept')}>Accept all</VscodeButton>
             <VscodeButton secondary onClick={() => decide('reject')}>
               Reject all
             </VscodeButton>
           </span>
+        ) : (
+          accepted > 1 && (
+            <span className="patch-actions">
+              <VscodeButton secondary onClick={() => decide('undo')} aria-label="Undo every accepted hunk of this change">
+                Undo all
+              </VscodeButton>
+            </span>
+          )
         )}
       </div>
       {entry.files.map((file, fileIndex) =>

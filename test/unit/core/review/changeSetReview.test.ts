@@ -40,7 +40,7 @@ describe('change set review', () => {
     expect(outcome.outcome).toBe('partial');
     expect(outcome.message).toContain('a.ts: accepted the hunk at line 1; rejected the hunk at line 7 (note: "keep seven lowercase")');
     expect(outcome.message).toContain('new.ts: accepted (creating it)');
-    expect(outcome.message).toContain('bom.ts: did not apply the hunk at line 1 because the user edited those lines meanwhile');
+    expect(outcome.message).toContain('bom.ts: did not apply the hunk at line 1 because those lines changed while it was under review');
   });
 
   it('reports all accepted as applied and none accepted as discarded', () => {

@@ -42,6 +42,13 @@ describe('transformHunks (the user types while hunks are pending)', () => {
     expect(edit(b.old, [{ offset: endOfAlpha, length: 0, text: ' // note' }]).slice(b.hunks[0]!.start, b.hunks[0]!.end)).toBe('beta\n');
   });
 
+  it('whole lines inserted exactly at the start of a hunk go above it (a paste, or Enter at the end of the line above)', () => {
+    const { old, hunks } = setup();
+    const change = { offset: hunks[0]!.start, length: 0, text: 'pasted\nlines\n' };
+    expect(transformHunks(hunks, [change])).toEqual([]);
+    expect(applyHunks(edit(old, [change]), hunks)).toBe(lines('alpha', 'pasted', 'lines', 'BETA', 'gamma', 'delta', 'EPSILON'));
+  });
+
   it('applies the changes of one multi-cursor event in descending offset order, whatever order they come in', () => {
     const { old, hunks } = setup();
     const changes = [

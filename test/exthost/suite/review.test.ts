@@ -1,0 +1,137 @@
+// The review against the real VS Code API: WorkspaceEdit, documents, undo, change events.
+// A ReviewManager of its own (the extension's is private to it), fed change sets as the agent would.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ChangeSet, PatchOutcome } from '../../../src/core/patch/types';
+import type { AgentEvent } from '../../../src/shared/events';
+import { ReviewManager } from '../../../src/vscode/review/reviewManager';
+
+const lines = (...l: string[]) => l.map((x) => `${x}\n`).join('');
+const ORIGINAL_A = lines('one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight');
+const PROPOSED_A = lines('ONE', 'two', 'three', 'four', 'five', 'six', 'seven', 'EIGHT');
+const ORIGINAL_B = lines('alpha', 'beta');
+const PROPOSED_B = lines('alpha', 'BETA');
+
+suite('review (real WorkspaceEdit)', () => {
+  let dir: string;
+  let reviews: ReviewManager;
+  let events: AgentEvent[];
+  let log: vscode.LogOutputChannel;
+  let counter = 0;
+
+  const file = (name: string) => path.join(dir, name);
+  const read = (name: string) => fs.readFileSync(file(name), 'utf8');
+  const changeSet = (): ChangeSet => ({
+    id: `cs-${++counter}`,
+    changes: [
+      { path: file('a.txt'), kind: 'update', oldText: ORIGINAL_A, newText: PROPOSED_A },
+      { path: file('b.txt'), kind: 'update', oldText: ORIGINAL_B, newText: PROPOSED_B },
+    ],
+  });
+  const propose = (cs: ChangeSet, needsReview = true): Promise<PatchOutcome> =>
+    reviews.propose(cs, { needsReview, turnId: 't1', signal: new AbortController().signal });
+  const waitUntil = async (what: string, check: () => boolean) => {
+    for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(check(), what);
+  };
+
+  suiteSetup(() => {
+    log = vscode.window.createOutputChannel('Tandem review test', { log: true });
+  });
+  suiteTeardown(() => log.dispose());
+
+  setup(async () => {
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.tmpdir();
+    dir = fs.mkdtempSync(path.join(root, 'review-'));
+    fs.writeFileSync(file('a.txt'), ORIGINAL_A);
+    fs.writeFileSync(file('b.txt'), ORIGINAL_B);
+    events = [];
+    reviews = new ReviewManager((e) => events.push(e), log);
+  });
+
+  teardown(async () => {
+    reviews.dispose();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('Accept all applies every hunk of every file in one atomic edit and tells the agent', async () => {
+    const outcome = propose(changeSet());
+    await waitUntil('the review is open', () => reviews.pendingTotal === 3);
+    assert.equal(read('a.txt'), ORIGINAL_A, 'nothing is written while pending');
+    await reviews.decide(reviews.all[0]!.review.id, undefined, 'accept');
+    const result = await outcome;
+    assert.equal(result.outcome, 'applied');
+    await waitUntil('both files saved', () => read('a.txt') === PROPOSED_A && read('b.txt') === PROPOSED_B);
+    assert.deepEqual(events.filter((e) => e.type === 'patch.hunk').map((e) => e.type === 'patch.hunk' && e.state), ['accepted', 'accepted', 'accepted']);
+  });
+
+  test('accepting one hunk and rejecting the rest writes exactly that hunk', async () => {
+    const outcome = propose(changeSet());
+    await waitUntil('the review is open', () => reviews.pendingTotal === 3);
+    const id = reviews.all[0]!.review.id;
+    await reviews.decide(id, '1.2', 'accept');
+    await reviews.decide(id, '1.1', 'reject', 'keep it lowercase');
+    await reviews.decide(id, '2.1', 'reject');
+    const result = await outcome;
+    assert.equal(result.outcome, 'partial');
+    assert.match(result.message, /accepted the hunk at line 8; rejected the hunk at line 1 \(note: "keep it lowercase"\)/);
+    await waitUntil('a.txt saved', () => read('a.txt') === ORIGINAL_A.replace('eight', 'EIGHT'));
+    assert.equal(read('b.txt'), ORIGINAL_B, 'the rejected file is byte-identical');
+  });
+
+  test("the user's typing above a hunk moves it; typing inside one makes it stale", async () => {
+    const outcome = propose(changeSet());
+    await waitUntil('the review is open', () => reviews.pendingTotal === 3);
+    const id = reviews.all[0]!.review.id;
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file('a.txt')));
+    const editor = await vscode.window.showTextDocument(document);
+    await editor.edit((b) => b.insert(new vscode.Position(0, 0), 'zero\n')); // above hunk 1.1
+    await editor.edit((b) => b.insert(new vscode.Position(8, 2), 'X')); // inside "eight": hunk 1.2
+    assert.equal(reviews.get(id)!.review.files[0]!.hunks[1]!.state, 'stale');
+    await reviews.decide(id, undefined, 'accept');
+    const result = await outcome;
+    assert.equal(result.outcome, 'partial');
+    assert.equal(document.getText(), lines('zero', 'ONE', 'two', 'three', 'four', 'five', 'six', 'seven', 'eiXght'));
+    assert.equal(document.isDirty, true, "the user's unsaved typing is not saved for them");
+    assert.equal(read('a.txt'), ORIGINAL_A, 'the disk still has what the user last saved');
+    const stale = events.find((e) => e.type === 'patch.hunk' && e.state === 'stale');
+    assert.ok(stale && stale.type === 'patch.hunk' && /edited these lines/.test(stale.reason ?? ''), 'the card says why');
+  });
+
+  test('one undo in the editor reverts one accept', async () => {
+    void propose(changeSet());
+    await waitUntil('the review is open', () => reviews.pendingTotal === 3);
+    const id = reviews.all[0]!.review.id;
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file('a.txt')));
+    await vscode.window.showTextDocument(document);
+    await reviews.decide(id, '1.1', 'accept');
+    await reviews.decide(id, '1.2', 'accept');
+    assert.equal(document.getText(), PROPOSED_A);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(document.getText(), ORIGINAL_A.replace('one', 'ONE'), 'only the last accept is undone');
+  });
+
+  test('auto mode applies at once and each hunk stays undoable until the user moves on', async () => {
+    const result = await propose(changeSet(), false);
+    assert.equal(result.outcome, 'applied');
+    await waitUntil('applied on disk', () => read('a.txt') === PROPOSED_A);
+    const id = reviews.all[0]!.review.id;
+    await reviews.decide(id, '1.1', 'undo');
+    await waitUntil('hunk 1.1 undone on disk', () => read('a.txt') === PROPOSED_A.replace('ONE', 'one'));
+    reviews.finishDecided();
+    assert.equal(reviews.get(id), undefined, 'after the next message the change is history');
+  });
+
+  test('a file changed on disk since the proposal is stale, never misapplied', async () => {
+    fs.writeFileSync(file('b.txt'), lines('alpha', 'gamma'));
+    const outcome = propose(changeSet());
+    await waitUntil('the review is open', () => reviews.pendingTotal === 2);
+    await reviews.decide(reviews.all[0]!.review.id, undefined, 'accept');
+    const result = await outcome;
+    assert.equal(result.outcome, 'partial');
+    assert.equal(read('b.txt'), lines('alpha', 'gamma'));
+  });
+});
