@@ -17,7 +17,7 @@ export class NodeFileReader implements FileReader {
     try {
       return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
     } catch {
-      throw new Error(`${path} is not UTF-8 text`);
+      throw new Error(`${path} is not UTF-8 text (a binary file, or text in another encoding such as Latin-1), so it is left alone`);
     }
   }
 

@@ -4,15 +4,15 @@
 // message order so consecutive requests share a byte-identical prefix (prompt caching).
 import type OpenAI from 'openai';
 import type {
-  ChatCompletionChunk,
   ChatCompletionContentPart,
   ChatCompletionCreateParamsStreaming,
   ChatCompletionMessageFunctionToolCall,
   ChatCompletionMessageParam,
   ChatCompletionTool,
 } from 'openai/resources/chat/completions/completions';
-import { ModelError, streamFailure } from './errors';
-import { createOpenAI, imageDataUrl, type OpenAIClientConfig } from './openaiSdk';
+import { ModelError } from './errors';
+import { createOpenAI, DEFAULT_TIMEOUT_MS, imageDataUrl, type OpenAIClientConfig } from './openaiSdk';
+import { DEFAULT_STREAM_IDLE_TIMEOUT_MS, guardStream, isRecord, malformedEvent, tokenCount } from './streamGuard';
 import type { ConversationItem, ModelClient, ModelRequest, ModelStreamEvent, ToolSpec } from './types';
 
 export function toChatMessages(instructions: string, items: ConversationItem[]): ChatCompletionMessageParam[] {
@@ -78,6 +78,13 @@ interface PartialCall {
   arguments: string;
 }
 
+/** A string field that may be absent (undefined / null) but is never another type. */
+function optionalString(value: unknown, what: string, baseUrl: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw malformedEvent(baseUrl, `${what} is not a string`);
+  return value;
+}
+
 /** Accumulates the streamed pieces of one choice; tool calls arrive as fragments keyed by `index`. */
 class ChunkAccumulator {
   text = '';
@@ -85,38 +92,63 @@ class ChunkAccumulator {
   finished = false;
   readonly calls = new Map<number, PartialCall>();
 
-  /** Returns the events to yield now (text deltas, usage); calls are only complete at the end. */
-  add(chunk: ChatCompletionChunk): ModelStreamEvent[] {
+  constructor(private readonly baseUrl: string) {}
+
+  /**
+   * Returns the events to yield now (text deltas, usage); calls are only complete at the end. The chunk
+   * is parsed JSON of unchecked shape: a field of the wrong type is a malformed stream.
+   */
+  add(chunk: unknown): ModelStreamEvent[] {
+    const baseUrl = this.baseUrl;
+    if (!isRecord(chunk)) throw malformedEvent(baseUrl, 'a chunk that is not an object');
     const events: ModelStreamEvent[] = [];
-    const choice = chunk.choices?.[0];
-    if (choice) {
-      const content = choice.delta?.content;
+    if (chunk.choices !== undefined && chunk.choices !== null && !Array.isArray(chunk.choices)) throw malformedEvent(baseUrl, 'choices is not a list');
+    const choice: unknown = (chunk.choices as unknown[] | undefined | null)?.[0];
+    if (choice !== undefined) {
+      if (!isRecord(choice)) throw malformedEvent(baseUrl, 'a choice is not an object');
+      const delta = choice.delta ?? {};
+      if (!isRecord(delta)) throw malformedEvent(baseUrl, 'delta is not an object');
+      const content = optionalString(delta.content, 'delta.content', baseUrl);
       if (content) {
         // One message per response; the chunk id is shared by all chunks of the response.
-        this.itemId ??= chunk.id || 'chat-message';
+        this.itemId ??= (typeof chunk.id === 'string' && chunk.id) || 'chat-message';
         this.text += content;
         events.push({ type: 'text.delta', itemId: this.itemId, delta: content });
       }
-      for (const piece of choice.delta?.tool_calls ?? []) {
-        const call = this.calls.get(piece.index) ?? { id: '', name: '', arguments: '' };
-        if (piece.id) call.id = piece.id;
-        if (piece.function?.name) call.name += piece.function.name;
-        if (piece.function?.arguments) call.arguments += piece.function.arguments;
-        this.calls.set(piece.index, call);
-      }
-      if (choice.finish_reason) this.finished = true;
+      const toolCalls = delta.tool_calls ?? [];
+      if (!Array.isArray(toolCalls)) throw malformedEvent(baseUrl, 'tool_calls is not a list');
+      for (const piece of toolCalls) this.addCallPiece(piece);
+      const finishReason = optionalString(choice.finish_reason, 'finish_reason', baseUrl);
+      if (finishReason) this.finished = true;
     }
-    if (chunk.usage) {
+    if (chunk.usage !== undefined && chunk.usage !== null) {
+      if (!isRecord(chunk.usage)) throw malformedEvent(baseUrl, 'usage is not an object');
+      const usage = chunk.usage;
+      const details = isRecord(usage.prompt_tokens_details) ? usage.prompt_tokens_details : {};
       events.push({
         type: 'usage',
-        usage: {
-          inputTokens: chunk.usage.prompt_tokens ?? 0,
-          cachedInputTokens: chunk.usage.prompt_tokens_details?.cached_tokens ?? 0,
-          outputTokens: chunk.usage.completion_tokens ?? 0,
-        },
+        usage: { inputTokens: tokenCount(usage.prompt_tokens), cachedInputTokens: tokenCount(details.cached_tokens), outputTokens: tokenCount(usage.completion_tokens) },
       });
     }
     return events;
+  }
+
+  private addCallPiece(piece: unknown): void {
+    const baseUrl = this.baseUrl;
+    if (!isRecord(piece)) throw malformedEvent(baseUrl, 'a tool call is not an object');
+    // Some providers leave out `index` when a response has a single call.
+    const index = piece.index ?? 0;
+    if (typeof index !== 'number' || !Number.isSafeInteger(index) || index < 0) throw malformedEvent(baseUrl, 'a tool call index is not a number');
+    const fn = piece.function ?? {};
+    if (!isRecord(fn)) throw malformedEvent(baseUrl, 'a tool call function is not an object');
+    const id = optionalString(piece.id, 'tool call id', baseUrl);
+    const name = optionalString(fn.name, 'function name', baseUrl);
+    const args = optionalString(fn.arguments, 'function arguments', baseUrl);
+    const call = this.calls.get(index) ?? { id: '', name: '', arguments: '' };
+    if (id) call.id = id;
+    if (name) call.name += name;
+    if (args) call.arguments += args;
+    this.calls.set(index, call);
   }
 
   /** The finished message and the calls in index order (the order the model emitted them). */
@@ -133,6 +165,18 @@ class ChunkAccumulator {
   }
 }
 
+/**
+ * The Chat Completions stream (the SDK's parsed chunks) as our events: text deltas and usage as they
+ * come, then the finished message, the calls and `done`. Throws ModelError for a malformed chunk or a
+ * stream that ends without a finish_reason (the SDK ends quietly at `[DONE]` and on a cut connection).
+ */
+export async function* normalizeChatChunks(chunks: AsyncIterable<unknown>, baseUrl: string): AsyncGenerator<ModelStreamEvent> {
+  const acc = new ChunkAccumulator(baseUrl);
+  for await (const chunk of chunks) yield* acc.add(chunk);
+  if (!acc.finished) throw new ModelError('stream_dropped', `The response stream from ${baseUrl} ended before the model finished.`, { retryable: true });
+  yield* acc.finish();
+}
+
 export class ChatClient implements ModelClient {
   private readonly sdk: OpenAI | ModelError;
   private readonly config: OpenAIClientConfig;
@@ -143,28 +187,15 @@ export class ChatClient implements ModelClient {
   }
 
   async *stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelStreamEvent> {
-    let produced = false;
-    if (this.sdk instanceof ModelError) throw this.sdk;
-    try {
-      const stream = await this.sdk.chat.completions.create(buildChatRequest(request), { signal });
-      const acc = new ChunkAccumulator();
-      for await (const chunk of stream) {
-        for (const event of acc.add(chunk)) {
-          produced = true;
-          yield event;
-        }
-      }
-      // The SDK ends quietly on abort and after `[DONE]`; without a finish_reason the stream was cut.
-      if (signal.aborted) throw signal.reason;
-      if (!acc.finished) {
-        throw new ModelError('stream_dropped', `The response stream from ${this.config.baseUrl} ended before the model finished.`, { retryable: true });
-      }
-      for (const event of acc.finish()) {
-        produced = true;
-        yield event;
-      }
-    } catch (error) {
-      throw streamFailure(error, signal, this.config.baseUrl, this.config.apiKey, produced);
-    }
+    const sdk = this.sdk;
+    if (sdk instanceof ModelError) throw sdk;
+    const { baseUrl, apiKey, timeoutMs = DEFAULT_TIMEOUT_MS, streamIdleTimeoutMs = DEFAULT_STREAM_IDLE_TIMEOUT_MS } = this.config;
+    yield* guardStream((requestSignal) => sdk.chat.completions.create(buildChatRequest(request), { signal: requestSignal }), normalizeChatChunks, {
+      baseUrl,
+      apiKey,
+      signal,
+      idleTimeoutMs: streamIdleTimeoutMs,
+      openTimeoutMs: timeoutMs + streamIdleTimeoutMs,
+    });
   }
 }

@@ -11,6 +11,11 @@ export interface OpenAIClientConfig {
   fetch?: typeof fetch;
   /** Time allowed until the response headers arrive (the SDK's `timeout`). Default 5 minutes. */
   timeoutMs?: number;
+  /**
+   * Time allowed between two streamed events before the response is abandoned (and, on top of
+   * `timeoutMs`, for an error response to finish). Default 5 minutes.
+   */
+  streamIdleTimeoutMs?: number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 5 * 60_000;

@@ -2,15 +2,10 @@
 // whole conversation is sent every time, built in a fixed key and item order so consecutive requests
 // share a byte-identical prefix and hit the prompt cache (`prompt_cache_key` = session id).
 import type OpenAI from 'openai';
-import type {
-  ResponseCreateParamsStreaming,
-  ResponseInputItem,
-  ResponseOutputItem,
-  ResponseStreamEvent,
-  Tool,
-} from 'openai/resources/responses/responses';
-import { ModelError, streamFailure } from './errors';
-import { createOpenAI, imageDataUrl, type OpenAIClientConfig } from './openaiSdk';
+import type { ResponseCreateParamsStreaming, ResponseInputItem, Tool } from 'openai/resources/responses/responses';
+import { ModelError } from './errors';
+import { createOpenAI, DEFAULT_TIMEOUT_MS, imageDataUrl, type OpenAIClientConfig } from './openaiSdk';
+import { DEFAULT_STREAM_IDLE_TIMEOUT_MS, guardStream, isRecord, malformedEvent, tokenCount } from './streamGuard';
 import type { ConversationItem, ModelClient, ModelRequest, ModelStreamEvent, ToolSpec } from './types';
 
 export function toResponsesInput(items: ConversationItem[]): ResponseInputItem[] {
@@ -63,53 +58,110 @@ export function buildResponsesRequest(request: ModelRequest): ResponseCreatePara
 }
 
 /** Text of a finished message item (output_text parts; a refusal is shown as text too). */
-function messageText(item: Extract<ResponseOutputItem, { type: 'message' }>): string {
-  return item.content.map((part) => (part.type === 'output_text' ? part.text : part.refusal)).join('');
+function messageText(content: unknown[], baseUrl: string): string {
+  return content
+    .map((part) => {
+      if (!isRecord(part)) throw malformedEvent(baseUrl, 'a message part is not an object');
+      if (part.type === 'output_text') return requireString(part.text, 'output_text.text', baseUrl);
+      if (part.type === 'refusal') return requireString(part.refusal, 'refusal.refusal', baseUrl);
+      return '';
+    })
+    .join('');
 }
 
-/** Maps one SSE event to our events; returns 'completed' on the terminal event. */
-function translate(event: ResponseStreamEvent, texts: Map<string, string>): { events: ModelStreamEvent[]; completed?: boolean } {
+function requireString(value: unknown, what: string, baseUrl: string): string {
+  if (typeof value !== 'string') throw malformedEvent(baseUrl, `${what} is not a string`);
+  return value;
+}
+
+function requireId(value: unknown, what: string, baseUrl: string): string {
+  if (typeof value !== 'string' || value === '') throw malformedEvent(baseUrl, `${what} is missing`);
+  return value;
+}
+
+/** The ModelError for a failure the API reported inside the stream (`response.failed`, an `error` event). */
+function reportedFailure(error: unknown): ModelError {
+  const code = isRecord(error) && typeof error.code === 'string' ? error.code : '';
+  const message = isRecord(error) && typeof error.message === 'string' && error.message !== '' ? error.message : 'The response failed.';
+  if (/context_length/.test(code)) return new ModelError('context_length', `The conversation is too long for the model's context window. Start a new chat and try again.`);
+  if (/rate_limit/.test(code)) return new ModelError('rate_limited', `Rate limited: ${message}`, { retryable: true });
+  if (/invalid|bad_request/.test(code)) return new ModelError('bad_request', `The model rejected the request: ${message}`);
+  return new ModelError('server', `The model failed to respond (${code || 'unknown error'}): ${message}`, { retryable: true });
+}
+
+/**
+ * Maps one SSE event (parsed JSON, shape unchecked) to our events; `completed` on the terminal event.
+ * Event types we do not use are skipped (the API adds new ones); a used one with the wrong shape is a
+ * malformed stream, never an `undefined` passed on.
+ */
+function translate(event: unknown, texts: Map<string, string>, baseUrl: string): { events: ModelStreamEvent[]; completed?: boolean } {
+  if (!isRecord(event) || typeof event.type !== 'string') throw malformedEvent(baseUrl, 'an event without a type');
   switch (event.type) {
-    case 'response.output_text.delta':
-      texts.set(event.item_id, (texts.get(event.item_id) ?? '') + event.delta);
-      return { events: [{ type: 'text.delta', itemId: event.item_id, delta: event.delta }] };
+    case 'response.output_text.delta': {
+      const itemId = requireId(event.item_id, 'item_id', baseUrl);
+      const delta = requireString(event.delta, 'delta', baseUrl);
+      texts.set(itemId, (texts.get(itemId) ?? '') + delta);
+      return { events: [{ type: 'text.delta', itemId, delta }] };
+    }
     case 'response.output_item.done': {
       const item = event.item;
+      if (!isRecord(item)) throw malformedEvent(baseUrl, 'output_item.done without an item');
       if (item.type === 'message') {
-        const text = messageText(item) || texts.get(item.id) || '';
-        texts.delete(item.id);
-        return { events: [{ type: 'text.done', itemId: item.id, text }] };
+        const itemId = requireId(item.id, 'message id', baseUrl);
+        if (!Array.isArray(item.content)) throw malformedEvent(baseUrl, 'message content is not a list');
+        const text = messageText(item.content, baseUrl) || texts.get(itemId) || '';
+        texts.delete(itemId);
+        return { events: [{ type: 'text.done', itemId, text }] };
       }
-      if (item.type === 'function_call') return { events: [{ type: 'function_call', callId: item.call_id, name: item.name, arguments: item.arguments }] };
-      if (item.type === 'custom_tool_call') return { events: [{ type: 'custom_tool_call', callId: item.call_id, name: item.name, input: item.input }] };
+      if (item.type === 'function_call') {
+        const callId = requireId(item.call_id, 'call_id', baseUrl);
+        return { events: [{ type: 'function_call', callId, name: requireString(item.name, 'name', baseUrl), arguments: requireString(item.arguments, 'arguments', baseUrl) }] };
+      }
+      if (item.type === 'custom_tool_call') {
+        const callId = requireId(item.call_id, 'call_id', baseUrl);
+        return { events: [{ type: 'custom_tool_call', callId, name: requireString(item.name, 'name', baseUrl), input: requireString(item.input, 'input', baseUrl) }] };
+      }
       return { events: [] };
     }
     case 'response.completed':
     case 'response.incomplete': {
       // `incomplete` (max_output_tokens, content filter) still ends the response: keep what arrived.
-      const usage = event.response.usage;
+      const response = isRecord(event.response) ? event.response : {};
+      const usage = response.usage;
       const events: ModelStreamEvent[] = [];
-      if (usage) {
+      if (isRecord(usage)) {
+        const details = isRecord(usage.input_tokens_details) ? usage.input_tokens_details : {};
         events.push({
           type: 'usage',
-          usage: { inputTokens: usage.input_tokens, cachedInputTokens: usage.input_tokens_details?.cached_tokens ?? 0, outputTokens: usage.output_tokens },
+          usage: { inputTokens: tokenCount(usage.input_tokens), cachedInputTokens: tokenCount(details.cached_tokens), outputTokens: tokenCount(usage.output_tokens) },
         });
       }
       events.push({ type: 'done' });
       return { events, completed: true };
     }
-    case 'response.failed': {
-      const error = event.response.error;
-      const code = error?.code ?? '';
-      const message = error?.message ?? 'The response failed.';
-      if (/context_length/.test(code)) throw new ModelError('context_length', `The conversation is too long for the model's context window. Start a new chat and try again.`);
-      if (/rate_limit/.test(code)) throw new ModelError('rate_limited', `Rate limited: ${message}`, { retryable: true });
-      if (/invalid|bad_request/.test(code)) throw new ModelError('bad_request', `The model rejected the request: ${message}`);
-      throw new ModelError('server', `The model failed to respond (${code || 'unknown error'}): ${message}`, { retryable: true });
-    }
+    case 'response.failed':
+      throw reportedFailure(isRecord(event.response) ? event.response.error : undefined);
+    case 'error':
+      // Normally an `event: error` frame, which the SDK throws itself; without the event name it arrives here.
+      throw reportedFailure(event);
     default:
       return { events: [] };
   }
+}
+
+/**
+ * The Responses API's stream (the SDK's parsed events) as our events: deltas, finished messages and
+ * calls, usage, then `done`. Throws ModelError for a failed response, a malformed event, or a stream that
+ * ends before `response.completed` (a cut connection the SDK ends quietly).
+ */
+export async function* normalizeResponsesEvents(events: AsyncIterable<unknown>, baseUrl: string): AsyncGenerator<ModelStreamEvent> {
+  const texts = new Map<string, string>();
+  for await (const event of events) {
+    const result = translate(event, texts, baseUrl);
+    yield* result.events;
+    if (result.completed) return;
+  }
+  throw new ModelError('stream_dropped', `The response stream from ${baseUrl} ended before the model finished.`, { retryable: true });
 }
 
 export class ResponsesClient implements ModelClient {
@@ -122,30 +174,15 @@ export class ResponsesClient implements ModelClient {
   }
 
   async *stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelStreamEvent> {
-    let produced = false;
-    if (this.sdk instanceof ModelError) throw this.sdk;
-    try {
-      const stream = await this.sdk.responses.create(buildResponsesRequest(request), { signal });
-      const texts = new Map<string, string>();
-      let completed = false;
-      for await (const event of stream) {
-        const result = translate(event, texts);
-        for (const out of result.events) {
-          produced = true;
-          yield out;
-        }
-        if (result.completed) {
-          completed = true;
-          break;
-        }
-      }
-      // The SDK ends the iteration quietly on abort; a clean end without `response.completed` is a drop.
-      if (signal.aborted) throw signal.reason;
-      if (!completed) {
-        throw new ModelError('stream_dropped', `The response stream from ${this.config.baseUrl} ended before the model finished.`, { retryable: true });
-      }
-    } catch (error) {
-      throw streamFailure(error, signal, this.config.baseUrl, this.config.apiKey, produced);
-    }
+    const sdk = this.sdk;
+    if (sdk instanceof ModelError) throw sdk;
+    const { baseUrl, apiKey, timeoutMs = DEFAULT_TIMEOUT_MS, streamIdleTimeoutMs = DEFAULT_STREAM_IDLE_TIMEOUT_MS } = this.config;
+    yield* guardStream((requestSignal) => sdk.responses.create(buildResponsesRequest(request), { signal: requestSignal }), normalizeResponsesEvents, {
+      baseUrl,
+      apiKey,
+      signal,
+      idleTimeoutMs: streamIdleTimeoutMs,
+      openTimeoutMs: timeoutMs + streamIdleTimeoutMs,
+    });
   }
 }

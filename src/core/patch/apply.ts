@@ -4,8 +4,9 @@
 // disk). Any failure rejects the whole patch; the writer then applies all of it or nothing.
 import type { FileReader } from '../ports';
 import { applyChunks, PatchApplyError } from './applyChunks';
+import { clip, MAX_QUOTE_CHARS } from './clip';
 import { parsePatch, type PatchOperation } from './parser';
-import { resolvePath } from './posixPath';
+import { relativePathInside, resolvePath } from './posixPath';
 import type { ChangeSet, FileChange } from './types';
 
 export { PatchApplyError } from './applyChunks';
@@ -33,10 +34,12 @@ interface AppliedOperation {
 
 async function applyOperation(operation: PatchOperation, cwd: string, pending: PendingFiles): Promise<AppliedOperation> {
   const path = resolvePath(cwd, operation.path);
-  const shown = operation.path;
+  // As the patch wrote it, for messages (clipped: a path can be a megabyte of garbage).
+  const shown = clip(operation.path);
   switch (operation.kind) {
     case 'add': {
       if (await pending.isDirectory(path)) throw new PatchApplyError(`Cannot add ${shown}: a directory with that name exists.`, shown);
+      await refuseUnderFile(path, cwd, pending, `Cannot add ${shown}`, shown);
       // Adding over an existing file replaces it (as in Codex); it is recorded as an update of that file.
       await pending.read(path, shown);
       pending.write(path, operation.contents);
@@ -60,14 +63,25 @@ async function applyOperation(operation: PatchOperation, cwd: string, pending: P
         pending.write(path, updated);
         return { kind: 'update', path };
       }
-      if (await pending.isDirectory(movePath)) throw new PatchApplyError(`Cannot move ${shown} to ${operation.movePath}: that is a directory.`, shown);
+      if (await pending.isDirectory(movePath)) throw new PatchApplyError(`Cannot move ${shown} to ${clip(operation.movePath ?? '')}: that is a directory.`, shown);
+      await refuseUnderFile(movePath, cwd, pending, `Cannot move ${shown} to ${clip(operation.movePath ?? '')}`, shown);
       // Moving onto an existing file replaces it (as in Codex).
-      await pending.read(movePath, operation.movePath ?? movePath);
+      await pending.read(movePath, clip(operation.movePath ?? movePath));
       pending.write(path, undefined);
       pending.write(movePath, updated);
       return { kind: 'update', path, movePath };
     }
   }
+}
+
+/**
+ * A file cannot be created where a parent "directory" is a file (or one this patch adds or deletes: the
+ * writer stages new files before it removes old ones). Caught here, the model hears it at once; left
+ * to the writer, the change would be reviewed first and only then fail.
+ */
+async function refuseUnderFile(path: string, cwd: string, pending: PendingFiles, what: string, shown: string): Promise<void> {
+  const file = await pending.fileAncestor(path);
+  if (file !== undefined) throw new PatchApplyError(`${what}: ${clip(relativePathInside(cwd, file) ?? file)} is a file, not a directory.`, shown);
 }
 
 /**
@@ -116,13 +130,23 @@ class PendingFiles {
     return known;
   }
 
+  /** The nearest proper ancestor of `path` that is (or was, before this patch) a file, if any. */
+  async fileAncestor(path: string): Promise<string | undefined> {
+    for (let dir = parentOf(path); dir !== '/'; dir = parentOf(dir)) {
+      if (this.contents.has(dir) && (this.contents.get(dir) !== undefined || this.originals.get(dir) !== undefined)) return dir;
+      if (await this.isDirectory(dir)) return undefined;
+      if (await this.files.exists(dir)) return dir;
+    }
+    return undefined;
+  }
+
   async read(path: string, shown: string): Promise<string | undefined> {
     if (!this.contents.has(path)) {
       let text: string | undefined;
       try {
         text = await this.files.readText(path);
       } catch (error) {
-        throw new PatchApplyError(`Cannot read ${shown}: ${error instanceof Error ? error.message : String(error)}`, shown);
+        throw new PatchApplyError(`Cannot read ${shown}: ${clip(error instanceof Error ? error.message : String(error), 2 * MAX_QUOTE_CHARS)}`, shown);
       }
       this.originals.set(path, text);
       this.contents.set(path, text);
@@ -142,4 +166,8 @@ class PendingFiles {
   current(path: string): string | undefined {
     return this.contents.get(path);
   }
+}
+
+function parentOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/')) || '/';
 }

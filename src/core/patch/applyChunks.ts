@@ -1,6 +1,7 @@
 // Applies the chunks of one `*** Update File:` to the file's text, in memory. The file keeps its
 // character: a UTF-8 BOM stays, CRLF files stay CRLF (untouched lines keep their own ending, new lines get
 // the file's prevailing one). Like Codex, the result always ends with a line break.
+import { clip } from './clip';
 import type { UpdateChunk } from './parser';
 import { normalizePunctuation, seekLines } from './seek';
 
@@ -18,6 +19,8 @@ export class PatchApplyError extends Error {
 
 const BOM = '\uFEFF';
 const MAX_LINES_SHOWN = 20;
+/** Longest line quoted in a listing (20 of them per list). */
+const MAX_LISTED_LINE_CHARS = 120;
 const RETRY_ADVICE = 'No file was changed. Read the file again and make the context and \'-\' lines match it exactly.';
 
 interface TextLines {
@@ -41,10 +44,28 @@ export function applyChunks(original: string, chunks: readonly UpdateChunk[], di
   replacements.sort((a, b) => a.start - b.start);
   // Back to front, so earlier indices stay valid.
   for (const { start, deleteCount, lines } of replacements.reverse()) {
+    const endings = replacementEndings(text.lines.slice(start, start + deleteCount), text.endings.slice(start, start + deleteCount), lines, text.eol);
     text.lines.splice(start, deleteCount, ...lines);
-    text.endings.splice(start, deleteCount, ...lines.map(() => text.eol));
+    text.endings.splice(start, deleteCount, ...endings);
   }
   return joinLines(text);
+}
+
+/**
+ * Line breaks for the lines replacing `oldLines`: the context the chunk starts and ends with (lines equal
+ * to the file's at the same end) keeps its own break, so a mixed LF/CRLF file changes only where edited;
+ * the lines in between get the file's prevailing break.
+ */
+function replacementEndings(oldLines: string[], oldEndings: string[], newLines: string[], eol: string): string[] {
+  let prefix = 0;
+  while (prefix < oldLines.length && prefix < newLines.length && oldLines[prefix] === newLines[prefix]) prefix++;
+  let suffix = 0;
+  while (suffix < oldLines.length - prefix && suffix < newLines.length - prefix && oldLines[oldLines.length - 1 - suffix] === newLines[newLines.length - 1 - suffix]) suffix++;
+  return newLines.map((_, i) => {
+    if (i < prefix) return oldEndings[i]!;
+    const fromEnd = newLines.length - i;
+    return fromEnd <= suffix ? oldEndings[oldEndings.length - fromEnd]! : eol;
+  });
 }
 
 function locateChunks(lines: string[], chunks: readonly UpdateChunk[], path: string): Replacement[] {
@@ -56,7 +77,7 @@ function locateChunks(lines: string[], chunks: readonly UpdateChunk[], path: str
       const anchor = seekLines(lines, [scope], cursor);
       if (!anchor) {
         const earlier = cursor > 0 && seekLines(lines, [scope], 0) ? ` It only occurs before the previous chunk's lines: chunks must follow the order of the file.` : '';
-        throw new PatchApplyError(`Could not find the line '@@ ${scope}' in ${path} (${where}).${earlier}\n${RETRY_ADVICE}`, path);
+        throw new PatchApplyError(`Could not find the line '@@ ${clip(scope)}' in ${path} (${where}).${earlier}\n${RETRY_ADVICE}`, path);
       }
       cursor = anchor.index + 1;
     }
@@ -91,7 +112,7 @@ function notFoundMessage(lines: string[], oldLines: string[], cursor: number, pa
     const closest = closestWindow(lines, oldLines);
     if (closest !== undefined) {
       const shown = lines.slice(closest, closest + Math.min(oldLines.length, MAX_LINES_SHOWN));
-      parts.push(`The closest lines in the file (from line ${closest + 1}):`, ...shown.map((line, i) => `${String(closest + i + 1).padStart(6)} | ${line}`));
+      parts.push(`The closest lines in the file (from line ${closest + 1}):`, ...shown.map((line, i) => `${String(closest + i + 1).padStart(6)} | ${clip(line, MAX_LISTED_LINE_CHARS)}`));
     }
   }
   parts.push(RETRY_ADVICE);
@@ -99,7 +120,7 @@ function notFoundMessage(lines: string[], oldLines: string[], cursor: number, pa
 }
 
 function indent(lines: string[]): string[] {
-  const shown = lines.slice(0, MAX_LINES_SHOWN).map((line) => `    ${line}`);
+  const shown = lines.slice(0, MAX_LINES_SHOWN).map((line) => `    ${clip(line, MAX_LISTED_LINE_CHARS)}`);
   if (lines.length > MAX_LINES_SHOWN) shown.push(`    … (${lines.length - MAX_LINES_SHOWN} more lines)`);
   return shown;
 }

@@ -2,6 +2,7 @@
 // written (unknown operations, lines without a ' '/'+'/'-' prefix, empty updates), lenient where models
 // commonly stray without ambiguity: whitespace around markers and headers, a heredoc wrapper, CRLF,
 // blank lines between operations, git-style `@@ -1,3 +1,4 @@` chunk headers.
+import { clip } from './clip';
 
 /** One `@@` chunk of an `*** Update File:` operation. */
 export interface UpdateChunk {
@@ -58,10 +59,10 @@ export function parsePatch(text: string): PatchOperation[] {
     if (first === -1 || last < first) throw new PatchParseError('The heredoc contains no patch.');
   }
   if (lines[first]!.trim() !== BEGIN_MARKER) {
-    throw new PatchParseError(`expected '${BEGIN_MARKER}' as the first line, got '${lines[first]}'.`, first + 1);
+    throw new PatchParseError(`expected '${BEGIN_MARKER}' as the first line, got '${clip(lines[first]!)}'.`, first + 1);
   }
   if (last === first || lines[last]!.trim() !== END_MARKER) {
-    throw new PatchParseError(`expected '${END_MARKER}' as the last line, got '${lines[last]}'.`, last + 1);
+    throw new PatchParseError(`expected '${END_MARKER}' as the last line, got '${clip(lines[last]!)}'.`, last + 1);
   }
 
   const operations = new OperationReader(lines, first + 1, last).readAll();
@@ -95,7 +96,7 @@ class OperationReader {
       if (!header) {
         const previous = operations.at(-1);
         const hint = previous?.kind === 'add' ? ' Every line of an added file must start with \'+\'.' : '';
-        throw this.error(`'${line}' is not a valid file operation. Expected ${VALID_HEADERS}, or '${END_MARKER}'.${hint}`);
+        throw this.error(`'${clip(line)}' is not a valid file operation. Expected ${VALID_HEADERS}, or '${END_MARKER}'.${hint}`);
       }
       const path = header[2]!.trim();
       if (path === '') throw this.error(`the ${header[1]} File header needs a path.`);
@@ -133,7 +134,7 @@ class OperationReader {
     }
     // A bare rename (`*** Move to:` and no chunk) is allowed by the grammar; an update without either is a mistake.
     if (chunks.length === 0 && movePath === undefined) {
-      throw new PatchParseError(`'*** Update File: ${path}' has no changes. Add at least one '@@' chunk with '-' and '+' lines.`, headerLine);
+      throw new PatchParseError(`'*** Update File: ${clip(path)}' has no changes. Add at least one '@@' chunk with '-' and '+' lines.`, headerLine);
     }
     return { kind: 'update', path, ...(movePath !== undefined ? { movePath } : {}), chunks, line: headerLine };
   }
@@ -143,12 +144,12 @@ class OperationReader {
     // Consecutive `@@` lines narrow the search step by step (class, then method).
     while (this.at < this.end && this.lines[this.at]!.startsWith('@@')) {
       const scope = chunkScope(this.lines[this.at]!);
-      if (scope === null) throw this.error(`'${this.lines[this.at]}' is not a valid chunk header. Use '@@' or '@@ <a line of the file above the change>'.`);
+      if (scope === null) throw this.error(`'${clip(this.lines[this.at]!)}' is not a valid chunk header. Use '@@' or '@@ <a line of the file above the change>'.`);
       if (scope !== '') chunk.scopes.push(scope);
       this.at++;
     }
     // Only the first chunk may omit its `@@` header; later chunks are delimited by one.
-    if (this.at === chunk.line - 1 && !isFirst) throw this.error(`expected '@@' to start the next chunk of ${path}.`);
+    if (this.at === chunk.line - 1 && !isFirst) throw this.error(`expected '@@' to start the next chunk of ${clip(path)}.`);
 
     let lineCount = 0;
     while (this.at < this.end) {
@@ -170,13 +171,13 @@ class OperationReader {
         chunk.newLines.push(line.slice(1));
       } else {
         throw this.error(
-          `unexpected line '${line}' in a chunk of ${path}. Each line must start with ' ' (context), '-' (remove) or '+' (add); start another chunk with '@@'.`,
+          `unexpected line '${clip(line)}' in a chunk of ${clip(path)}. Each line must start with ' ' (context), '-' (remove) or '+' (add); start another chunk with '@@'.`,
         );
       }
       lineCount++;
       this.at++;
     }
-    if (lineCount === 0) throw new PatchParseError(`a chunk of ${path} has no lines. Give context (' '), removed ('-') or added ('+') lines after '@@'.`, chunk.line);
+    if (lineCount === 0) throw new PatchParseError(`a chunk of ${clip(path)} has no lines. Give context (' '), removed ('-') or added ('+') lines after '@@'.`, chunk.line);
     return chunk;
   }
 

@@ -41,6 +41,8 @@ export function normalizePunctuation(line: string): string {
  * that ends exactly at the last line is preferred (the `*** End of File` marker); when the lines are not
  * at the end they are looked for anywhere, as the marker is only a hint about where to look.
  * An empty pattern matches at `from` (or at the end with `atEnd`).
+ * Linear in the file and pattern size per tier (KMP over interned lines): a naive scan is
+ * O(lines × pattern), seconds of blocked host for a long chunk against a file of repeated lines.
  */
 export function seekLines(lines: readonly string[], pattern: readonly string[], from: number, atEnd = false): LineMatch | undefined {
   if (pattern.length === 0) return { index: atEnd ? lines.length : Math.min(from, lines.length), tier: 'exact' };
@@ -48,8 +50,8 @@ export function seekLines(lines: readonly string[], pattern: readonly string[], 
   if (lastStart < from) return undefined;
   // Canonical forms are computed once per tier, and only for tiers that get tried.
   const canonicalized = TIERS.map(({ tier, canonical }) => {
-    let forms: { lines: string[]; pattern: string[] } | undefined;
-    return { tier, get: () => (forms ??= { lines: lines.map(canonical), pattern: pattern.map(canonical) }) };
+    let forms: InternedLines | undefined;
+    return { tier, get: () => (forms ??= intern(lines.map(canonical), pattern.map(canonical))) };
   });
   if (atEnd) {
     for (const { tier, get } of canonicalized) {
@@ -57,17 +59,47 @@ export function seekLines(lines: readonly string[], pattern: readonly string[], 
     }
   }
   for (const { tier, get } of canonicalized) {
-    const forms = get();
-    for (let start = from; start <= lastStart; start++) {
-      if (matchesAt(forms, start)) return { index: start, tier };
-    }
+    const index = firstMatch(get(), from);
+    if (index !== undefined) return { index, tier };
   }
   return undefined;
 }
 
-function matchesAt(forms: { lines: string[]; pattern: string[] }, start: number): boolean {
+/** Lines as numbers: each distinct pattern line gets an id, file lines that are in no pattern line get -1. */
+interface InternedLines {
+  lines: Int32Array;
+  pattern: Int32Array;
+}
+
+function intern(lines: string[], pattern: string[]): InternedLines {
+  const ids = new Map<string, number>();
+  const patternIds = Int32Array.from(pattern, (line) => {
+    let id = ids.get(line);
+    if (id === undefined) ids.set(line, (id = ids.size));
+    return id;
+  });
+  return { lines: Int32Array.from(lines, (line) => ids.get(line) ?? -1), pattern: patternIds };
+}
+
+function matchesAt(forms: InternedLines, start: number): boolean {
   for (let i = 0; i < forms.pattern.length; i++) {
     if (forms.lines[start + i] !== forms.pattern[i]) return false;
   }
   return true;
+}
+
+/** Knuth-Morris-Pratt: the first start `>= from` where the pattern occurs. */
+function firstMatch({ lines, pattern }: InternedLines, from: number): number | undefined {
+  const failure = new Int32Array(pattern.length);
+  for (let i = 1, k = 0; i < pattern.length; i++) {
+    while (k > 0 && pattern[i] !== pattern[k]) k = failure[k - 1]!;
+    if (pattern[i] === pattern[k]) k++;
+    failure[i] = k;
+  }
+  for (let i = from, k = 0; i < lines.length; i++) {
+    while (k > 0 && lines[i] !== pattern[k]) k = failure[k - 1]!;
+    if (lines[i] === pattern[k]) k++;
+    if (k === pattern.length) return i - pattern.length + 1;
+  }
+  return undefined;
 }

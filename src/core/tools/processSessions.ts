@@ -13,13 +13,95 @@ export const MAX_PROCESS_SESSIONS = 16;
  */
 export const MAX_BUFFERED_CHARS = 1_000_000;
 
+/** Tail chunks are joined into one once there are this many, so tiny chunks cannot pile up. */
+const MAX_TAIL_CHUNKS = 1024;
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
+
+/**
+ * The first `capacity / 2` characters and the last `capacity / 2` characters of a stream, with the
+ * number dropped in between. Appending costs O(chunk) however long the stream runs (re-slicing one big
+ * string per chunk would cost O(capacity) per chunk: minutes of CPU for a command printing gigabytes).
+ * Cuts never split a surrogate pair.
+ */
+export class HeadTailBuffer {
+  private head = '';
+  private headFull = false;
+  private tail: string[] = [];
+  private tailLength = 0;
+  private omitted = 0;
+  private readonly headCapacity: number;
+  /** What the head leaves of the capacity (one more when the head stopped short of a surrogate pair). */
+  private tailCapacity: number;
+
+  constructor(private readonly capacity: number) {
+    this.headCapacity = Math.floor(capacity / 2);
+    this.tailCapacity = capacity - this.headCapacity;
+  }
+
+  append(chunk: string): void {
+    let rest = chunk;
+    if (!this.headFull) {
+      const room = this.headCapacity - this.head.length;
+      if (rest.length <= room) {
+        this.head += rest;
+        return;
+      }
+      const cut = room > 0 && isHighSurrogate(rest.charCodeAt(room - 1)) ? room - 1 : room;
+      this.head += rest.slice(0, cut);
+      rest = rest.slice(cut);
+      this.headFull = true;
+      this.tailCapacity = this.capacity - this.head.length;
+    }
+    this.tail.push(rest);
+    this.tailLength += rest.length;
+    this.trimTail();
+    if (this.tail.length > MAX_TAIL_CHUNKS) this.tail = [this.tail.join('')];
+  }
+
+  /** The kept text (head then tail) and how many characters were dropped between them. */
+  take(): { output: string; omittedChars: number } {
+    const result = { output: this.head + this.tail.join(''), omittedChars: this.omitted };
+    this.head = '';
+    this.headFull = false;
+    this.tail = [];
+    this.tailLength = 0;
+    this.omitted = 0;
+    return result;
+  }
+
+  private trimTail(): void {
+    let excess = this.tailLength - this.tailCapacity;
+    let dropChunks = 0;
+    while (excess > 0) {
+      const first = this.tail[dropChunks]!;
+      if (first.length <= excess) {
+        excess -= first.length;
+        this.drop(first.length);
+        dropChunks++;
+        continue;
+      }
+      const cut = isLowSurrogate(first.charCodeAt(excess)) ? excess + 1 : excess;
+      this.tail[dropChunks] = first.slice(cut);
+      this.drop(cut);
+      excess = 0;
+    }
+    if (dropChunks > 0) this.tail.splice(0, dropChunks);
+  }
+
+  private drop(chars: number): void {
+    this.tailLength -= chars;
+    this.omitted += chars;
+  }
+}
+
 export type WaitOutcome = 'exited' | 'yielded' | 'aborted';
 
 /** A running process plus the output the model has not seen yet and its exit code once known. */
 export class WatchedProcess {
   readonly startedAt: number;
-  private pending = '';
-  private omitted = 0;
+  private readonly pending = new HeadTailBuffer(MAX_BUFFERED_CHARS);
   private code: number | undefined;
   private readonly exitWaiters = new Set<() => void>();
   private live: ((chunk: string) => void) | undefined;
@@ -54,10 +136,7 @@ export class WatchedProcess {
 
   /** Output since the last `take`, and how many characters of it were dropped by the buffer cap. */
   take(): { output: string; omittedChars: number } {
-    const result = { output: this.pending, omittedChars: this.omitted };
-    this.pending = '';
-    this.omitted = 0;
-    return result;
+    return this.pending.take();
   }
 
   /** Resolves when the process exits, `ms` elapse, or `signal` aborts, whichever is first. */
@@ -92,13 +171,7 @@ export class WatchedProcess {
 
   private append(chunk: string): void {
     this.live?.(chunk);
-    this.pending += chunk;
-    if (this.pending.length > MAX_BUFFERED_CHARS) {
-      // Keep the first half as it was and slide the second half forward: the middle is what gets lost.
-      const half = MAX_BUFFERED_CHARS / 2;
-      this.omitted += this.pending.length - MAX_BUFFERED_CHARS;
-      this.pending = this.pending.slice(0, half) + this.pending.slice(this.pending.length - half);
-    }
+    this.pending.append(chunk);
   }
 
   private markExited(code: number): void {
