@@ -73,4 +73,10 @@ export interface FileReader {
   readText(path: string): Promise<string | undefined>;
   exists(path: string): Promise<boolean>;
   isDirectory(path: string): Promise<boolean>;
+  /**
+   * `path` with every symlink resolved (for a path that does not exist yet: its nearest existing
+   * ancestor's real path plus the rest), so the policy sees where a write would really land. Readers
+   * without links (in-memory tests) may leave it out.
+   */
+  realPath?(path: string): Promise<string>;
 }

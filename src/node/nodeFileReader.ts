@@ -1,7 +1,8 @@
 // FileReader over the local disk. Text is decoded strictly as UTF-8 with any BOM kept, so that what the
 // patch engine writes back is byte-identical outside the edited lines; a file that is not UTF-8 (binary,
 // Latin-1) is refused rather than silently corrupted.
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { FileReader } from '../core/ports';
 
 export class NodeFileReader implements FileReader {
@@ -27,6 +28,19 @@ export class NodeFileReader implements FileReader {
       return true;
     } catch {
       return false;
+    }
+  }
+
+  async realPath(path: string): Promise<string> {
+    const missing: string[] = [];
+    for (let current = path; ; current = dirname(current)) {
+      try {
+        return join(await realpath(current), ...missing.reverse());
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if ((code !== 'ENOENT' && code !== 'ENOTDIR') || dirname(current) === current) return path;
+        missing.push(basename(current));
+      }
     }
   }
 

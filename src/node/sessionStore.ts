@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
+import { MAX_TOOL_OUTPUT_CHARS } from '../shared/chatState';
 import type { AgentEvent } from '../shared/events';
 import type { SessionRecorder } from '../core/agent/types';
 import type { ConversationItem } from '../core/model/types';
@@ -10,14 +11,48 @@ import { coalesceRecords, parseSessionLog, serializeRecord, sessionTitle, type P
 
 const FLUSH_DELAY_MS = 100;
 
+/**
+ * Output of one tool call kept in the log: the chat shows at most MAX_TOOL_OUTPUT_CHARS of it, and the model
+ * got its own head+tail copy in the tool result, so a command printing 100 MB must not write 100 MB of
+ * JSONL. Past the cap only a tail is kept, written with a note when the call ends.
+ */
+const LOGGED_OUTPUT_CHARS = MAX_TOOL_OUTPUT_CHARS;
+const LOGGED_TAIL_CHARS = 20_000;
+
+interface CappedOutput {
+  logged: number;
+  dropped: number;
+  tail: string;
+}
+
 export class SessionWriter implements SessionRecorder {
   private buffer: SessionRecord[] = [];
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
+  private readonly outputs = new Map<string, CappedOutput>();
 
   constructor(readonly file: string) {}
 
   event(event: AgentEvent): void {
+    if (event.type === 'tool.output') {
+      const output = this.outputs.get(event.callId) ?? { logged: 0, dropped: 0, tail: '' };
+      this.outputs.set(event.callId, output);
+      if (output.dropped === 0 && output.logged + event.chunk.length <= LOGGED_OUTPUT_CHARS) {
+        output.logged += event.chunk.length;
+      } else {
+        output.tail = (output.tail + event.chunk).slice(-LOGGED_TAIL_CHARS);
+        output.dropped += event.chunk.length;
+        return;
+      }
+    } else if (event.type === 'tool.ended') {
+      const output = this.outputs.get(event.callId);
+      this.outputs.delete(event.callId);
+      if (output?.dropped) {
+        const omitted = output.dropped - output.tail.length;
+        const chunk = `${omitted > 0 ? `\r\n[… ${omitted.toLocaleString('en-US')} characters of output not kept in the session log …]\r\n` : ''}${output.tail}`;
+        this.enqueue({ type: 'event', event: { type: 'tool.output', turnId: event.turnId, callId: event.callId, chunk } });
+      }
+    }
     this.enqueue({ type: 'event', event });
   }
 

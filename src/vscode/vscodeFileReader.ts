@@ -19,4 +19,8 @@ export class VscodeFileReader implements FileReader {
   isDirectory(path: string): Promise<boolean> {
     return this.disk.isDirectory(path);
   }
+
+  realPath(path: string): Promise<string> {
+    return this.disk.realPath(path);
+  }
 }

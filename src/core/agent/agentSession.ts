@@ -2,7 +2,7 @@
 // event stream (an async iterable that ends after `turn.completed` / `turn.failed`). Cancellation is by
 // AbortSignal (the caller's, or `interrupt`). The history is append-only so every request's prefix is
 // byte-identical to the previous request (prompt caching), and `prompt_cache_key` is the session id.
-import type { AgentEvent, ApprovalDecision, ApprovalSubject, TurnError } from '../../shared/events';
+import type { AgentEvent, ApprovalDecision, ApprovalSubject, FileChangeSummary, TurnError } from '../../shared/events';
 import { decideCommand, decidePatch, isSandboxEscalation } from '../approvals/policy';
 import { SessionApprovals } from '../approvals/sessionApprovals';
 import type { ConversationItem, ModelRequest } from '../model/types';
@@ -220,8 +220,8 @@ export class AgentSession {
     const policy = this.options.approvalPolicy();
     const roots = this.options.workspaceRoots;
     if (subject.kind === 'patch') {
-      const paths = subject.files.flatMap((f) => [absolute(this.options.cwd, f.path), ...(f.movePath ? [absolute(this.options.cwd, f.movePath)] : [])]);
-      const verdict = decidePatch(policy, paths, { workspaceRoots: roots });
+      const { paths, workspaceRoots } = await this.patchTargets(subject.files);
+      const verdict = decidePatch(policy, paths, { workspaceRoots });
       if (verdict.verdict === 'deny') return { allowed: false, reason: verdict.reason };
       const review = verdict.verdict === 'ask' && !this.approvals.arePatchesApproved();
       return { allowed: true, review };
@@ -244,6 +244,19 @@ export class AgentSession {
     if (decision === 'deny') return { allowed: false, reason: note ? `The user denied it: ${note}` : 'The user denied it.' };
     if (decision === 'approve_session' && !escalation) this.approvals.rememberCommand(subject.command);
     return { allowed: true, review: false };
+  }
+
+  /**
+   * Every path a patch writes, as written and with symlinks resolved (a link inside the workspace may
+   * point outside it, and the write would follow it), and the workspace roots both ways too (the roots
+   * themselves may sit behind a link, like /tmp on macOS).
+   */
+  private async patchTargets(files: readonly FileChangeSummary[]): Promise<{ paths: string[]; workspaceRoots: string[] }> {
+    const written = files.flatMap((f) => [absolute(this.options.cwd, f.path), ...(f.movePath ? [absolute(this.options.cwd, f.movePath)] : [])]);
+    const realPath = this.options.files.realPath?.bind(this.options.files);
+    if (!realPath) return { paths: written, workspaceRoots: this.options.workspaceRoots };
+    const [resolved, realRoots] = await Promise.all([Promise.all(written.map(realPath)), Promise.all(this.options.workspaceRoots.map(realPath))]);
+    return { paths: [...new Set([...written, ...resolved])], workspaceRoots: [...new Set([...this.options.workspaceRoots, ...realRoots])] };
   }
 }
 

@@ -33,6 +33,24 @@ describe('SessionStore (JSONL on disk)', () => {
     expect(parsed?.items).toEqual([{ type: 'user', text: 'hello there' }]);
   });
 
+  it('keeps a bounded head and tail of a huge command output, so the log stays small', async () => {
+    const store = tempStore();
+    const writer = store.create({ id: 'big', createdAt: 1 });
+    writer.event({ type: 'turn.started', turnId: 't', text: 'build', at: 1 });
+    writer.event({ type: 'tool.started', turnId: 't', callId: 'c', tool: 'exec_command', title: 'yes', at: 1 });
+    const chunk = 'y\n'.repeat(32 * 1024); // 64 KiB
+    for (let i = 0; i < 1600; i++) writer.event({ type: 'tool.output', turnId: 't', callId: 'c', chunk }); // 100 MiB
+    writer.event({ type: 'tool.output', turnId: 't', callId: 'c', chunk: 'THE END\n' });
+    writer.event({ type: 'tool.ended', turnId: 't', callId: 'c', status: 'ok', exitCode: 0, durationMs: 5 });
+    await writer.flush();
+    expect(fs.statSync(path.join(store.dir, 'big.jsonl')).size).toBeLessThan(400_000);
+    const parsed = await store.load('big');
+    const output = parsed!.events.filter((e) => e.type === 'tool.output').map((e) => (e.type === 'tool.output' ? e.chunk : '')).join('');
+    expect(output).toMatch(/characters of output not kept in the session log/);
+    expect(output.slice(-40)).toMatch(/THE END\n$/);
+    expect(parsed!.events.at(-1)?.type).toBe('tool.ended');
+  });
+
   it('survives a torn last line, lists newest first with titles, deletes', async () => {
     const store = tempStore();
     const a = store.create({ id: 'a', createdAt: 1 });

@@ -222,6 +222,39 @@ describe('approvals in the loop', () => {
   });
 });
 
+describe('symlinks in patches', () => {
+  it('reviews a patch that writes through a symlink pointing outside the workspace, even in auto mode', async () => {
+    const cwd = workspace();
+    const outside = workspace();
+    fs.symlinkSync(outside, path.join(cwd, 'link'));
+    const escape = '*** Begin Patch\n*** Add File: link/planted.txt\n+gotcha\n*** End Patch';
+    const inside = '*** Begin Patch\n*** Add File: fine.txt\n+ok\n*** End Patch';
+    server.setScript([{ steps: [mock.custom('apply_patch', escape)] }, { steps: [mock.custom('apply_patch', inside)] }, { steps: [mock.text('ok')] }]);
+    const reviews: boolean[] = [];
+    const agent = session('responses', cwd, {
+      policy: 'auto',
+      handleChangeSet: async (changeSet, { review }) => {
+        reviews.push(review);
+        if (review) return { outcome: 'discarded', message: 'The user discarded this change; nothing was written.' };
+        await writeChangeSetAtomically(changeSet);
+        return { outcome: 'applied', message: 'Applied.' };
+      },
+    });
+    await run(agent, 'plant a file');
+    expect(reviews).toEqual([true, false]); // the link escape is reviewed, the plain write inside is not
+    expect(fs.existsSync(path.join(outside, 'planted.txt'))).toBe(false);
+    expect(fs.readFileSync(path.join(cwd, 'fine.txt'), 'utf8')).toBe('ok\n');
+  });
+
+  it('resolves the real path of files that do not exist yet through their nearest existing ancestor', async () => {
+    const cwd = workspace();
+    const outside = workspace();
+    fs.symlinkSync(outside, path.join(cwd, 'link'));
+    expect(await new NodeFileReader().realPath(path.join(cwd, 'link', 'new', 'deep.txt'))).toBe(path.join(outside, 'new', 'deep.txt'));
+    expect(await new NodeFileReader().realPath(path.join(cwd, 'plain.txt'))).toBe(path.join(cwd, 'plain.txt'));
+  });
+});
+
 describe('turn limits and failures', () => {
   it('fails the turn after max steps instead of spinning', async () => {
     const cwd = workspace();
