@@ -1,90 +1,355 @@
-// The conversation. Virtualised with react-virtuoso so a long session keeps only the visible rows in the
-// DOM. Virtuoso measures rows with ResizeObserver; where that is missing (jsdom in the tests) the list
-// renders every row plainly instead: `virtualize` defaults to "ResizeObserver exists".
-import { useCallback, useEffect, useLayoutEffect, useRef } from 'react';
-import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
+// The conversation. Long sessions are virtualised: only the rows near the viewport are in the DOM, two
+// spacers stand in for the rest, sized from each row's measured height (or an estimate until it has been
+// on screen). The list is anchored at the end, as a chat is: it opens on the last message in its first
+// frame, follows new output while the user is at the end, and Chromium's scroll anchoring keeps what the
+// user looks at in place when rows above it mount or change size (the spacers opt out of anchoring).
+// Where ResizeObserver is missing (jsdom in the tests) every row renders plainly instead: `virtualize`
+// defaults to "ResizeObserver exists".
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { ChatEntry } from '../../src/shared/chatState';
 import { useEntryIds, useServices } from './context';
 import { EntryRow } from './EntryRow';
 import { JumpToLatest } from './JumpToLatest';
-import { useStickToBottom } from './stickToBottom';
+import { useStickToBottom, type StickToBottom } from './stickToBottom';
+import type { ChatStore } from './store';
 import { Welcome } from './Welcome';
 
 const canVirtualize = () => typeof ResizeObserver !== 'undefined';
 
-const itemContent = (_index: number, id: string) => <EntryRow id={id} />;
-const itemKey = (_index: number, id: string) => id;
+/** Rendered content kept beyond each edge of the viewport. */
+const OVERSCAN_PX = 800;
+/** Re-window once less than this much rendered content is left beyond an edge (or far more than needed). */
+const REFILL_PX = 200;
 
 export function MessageList({ virtualize = canVirtualize(), sessionKey }: { virtualize?: boolean; sessionKey?: string }) {
   const ids = useEntryIds();
-  const { store } = useServices();
   const sticky = useStickToBottom();
-  const virtuoso = useRef<VirtuosoHandle>(null);
-  const plainList = useRef<HTMLDivElement>(null);
-  const { stick, follow, isFollowing, setScroller } = sticky;
   const hasEntries = ids.length > 0;
 
-  // Sending a message means "show me the answer": follow again even if the user had scrolled up.
+  if (!hasEntries) return <Welcome />;
+
+  // A zero flex basis: the scroller's content (the whole conversation's height) must not count as the
+  // section's size, or the header and composer get squeezed to make room for it.
+  return (
+    <section className="messages" aria-label="Conversation" style={{ flexBasis: 0 }}>
+      {virtualize ? <VirtualList key={sessionKey} ids={ids} sticky={sticky} /> : <PlainList ids={ids} sticky={sticky} />}
+    </section>
+  );
+}
+
+/** Sending a message means "show me the answer": follow again even if the user had scrolled up. */
+function useFollowOnSend(ids: readonly string[], store: ChatStore, follow: () => void): void {
   const lastId = ids[ids.length - 1];
   useEffect(() => {
     if (lastId !== undefined && store.getEntry(lastId)?.kind === 'user') follow();
   }, [lastId, store, follow]);
+}
 
-  // Without Virtuoso there is no size callback: watch the DOM for growth (streamed text, tool output).
+function PlainList({ ids, sticky }: { ids: readonly string[]; sticky: StickToBottom }) {
+  const { store } = useServices();
+  const list = useRef<HTMLDivElement | null>(null);
+  const { stick, follow, setScroller } = sticky;
+  useFollowOnSend(ids, store, follow);
+
+  // There is no size callback here: watch the DOM for growth (streamed text, tool output).
   useLayoutEffect(() => {
-    if (virtualize || !plainList.current) return;
+    if (!list.current) return;
     stick();
     const observer = new MutationObserver(() => stick());
-    observer.observe(plainList.current, { childList: true, subtree: true, characterData: true });
+    observer.observe(list.current, { childList: true, subtree: true, characterData: true });
     return () => observer.disconnect();
-  }, [virtualize, stick, hasEntries]);
+  }, [stick]);
 
-  const jump = useCallback(() => {
-    follow();
-    virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' });
-  }, [follow]);
-
-  const setVirtuosoScroller = useCallback(
-    (el: HTMLElement | Window | null) => setScroller(el instanceof HTMLElement ? el : null),
-    [setScroller],
-  );
-
-  const setPlainList = useCallback(
+  const setList = useCallback(
     (el: HTMLDivElement | null) => {
-      plainList.current = el;
+      list.current = el;
       setScroller(el);
     },
     [setScroller],
   );
 
-  if (!hasEntries) return <Welcome />;
+  return (
+    <>
+      <div className="plain-list" ref={setList}>
+        {ids.map((id) => (
+          <EntryRow key={id} id={id} />
+        ))}
+      </div>
+      {sticky.detached && <JumpToLatest onClick={follow} />}
+    </>
+  );
+}
+
+/** Rows `start` (inclusive) to `end` (exclusive) are rendered; `tail` keeps `end` at the last row as rows arrive. */
+interface Range {
+  start: number;
+  end: number;
+  tail: boolean;
+}
+
+/** A height guess for a row that has not been on screen, from its text (only the spacers and the scrollbar depend on it). */
+function estimateHeight(entry: ChatEntry | undefined, width: number): number {
+  if (!entry) return 0;
+  const perLine = Math.max(20, Math.floor((width - 40) / 7.5));
+  const lines = (text: string) => {
+    let n = 0;
+    for (const line of text.split('\n')) n += Math.max(1, Math.ceil(line.length / perLine));
+    return n;
+  };
+  switch (entry.kind) {
+    case 'user':
+      return 26 + lines(entry.text) * 20;
+    case 'assistant':
+      return 12 + lines(entry.text) * 21;
+    case 'tool': {
+      const open = entry.status === 'running' || entry.status === 'error';
+      return 44 + (open && entry.output ? Math.min(300, lines(entry.output) * 18) : 0);
+    }
+    default:
+      return 80;
+  }
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.start === b.start && a.end === b.end && a.tail === b.tail;
+}
+
+function VirtualList({ ids, sticky }: { ids: readonly string[]; sticky: StickToBottom }) {
+  const { store } = useServices();
+  const { stick, follow, setScroller } = sticky;
+  const scroller = useRef<HTMLDivElement | null>(null);
+  const measured = useRef(new Map<string, number>());
+  const estimates = useRef(new WeakMap<ChatEntry, number>());
+  // offsets[i] = top of row i; offsets[n] = total height. Rebuilt when ids or a height changed.
+  const layout = useRef<{ ids: readonly string[]; offsets: Float64Array; dirty: boolean }>({ ids: [], offsets: new Float64Array(1), dirty: true });
+  const idsRef = useRef(ids);
+  idsRef.current = ids;
+
+  const heightOf = useCallback(
+    (id: string, width: number) => {
+      const known = measured.current.get(id);
+      if (known !== undefined) return known;
+      const entry = store.getEntry(id);
+      if (!entry) return 0;
+      let guess = estimates.current.get(entry);
+      if (guess === undefined) {
+        guess = estimateHeight(entry, width);
+        estimates.current.set(entry, guess);
+      }
+      return guess;
+    },
+    [store],
+  );
+
+  const offsets = useCallback((): Float64Array => {
+    const l = layout.current;
+    const current = idsRef.current;
+    if (l.dirty || l.ids !== current) {
+      const width = scroller.current?.clientWidth ?? window.innerWidth;
+      const next = l.offsets.length === current.length + 1 ? l.offsets : new Float64Array(current.length + 1);
+      for (let i = 0; i < current.length; i++) next[i + 1] = next[i]! + heightOf(current[i]!, width);
+      l.offsets = next;
+      l.ids = current;
+      l.dirty = false;
+    }
+    return l.offsets;
+  }, [heightOf]);
+
+  /** The rows that cover [top, bottom] (in content pixels). */
+  const rangeFor = useCallback(
+    (top: number, bottom: number): Range => {
+      const o = offsets();
+      const n = o.length - 1;
+      // First row whose bottom is below `top`, last row whose top is above `bottom`.
+      let lo = 0;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (o[mid + 1]! <= top) lo = mid + 1;
+        else hi = mid;
+      }
+      const start = Math.min(lo, Math.max(0, n - 1));
+      let end = start;
+      while (end < n && o[end]! < bottom) end++;
+      end = Math.max(end, Math.min(n, start + 1));
+      return { start, end, tail: end === n };
+    },
+    [offsets],
+  );
+
+  /** The last rows, enough to fill `viewport` plus `above` pixels. */
+  const tailRange = useCallback(
+    (viewport: number, above: number): Range => {
+      const o = offsets();
+      const n = o.length - 1;
+      return { ...rangeFor(o[n]! - viewport - above, o[n]!), end: n, tail: true };
+    },
+    [offsets, rangeFor],
+  );
+
+  // First frame: only what fills the viewport, so the last message paints as early as possible; the
+  // overscan above it follows once that frame is out.
+  const [range, setRange] = useState<Range>(() => tailRange(window.innerHeight, 0));
+  const opened = useRef(false);
+  const stickRef = useRef(stick);
+  stickRef.current = stick;
+  const rewindowRef = useRef<() => void>(() => undefined);
+  const rangeRef = useRef(range);
+  const shown: Range = range.tail ? { start: Math.min(range.start, ids.length), end: ids.length, tail: true } : { ...range, end: Math.min(range.end, ids.length) };
+  rangeRef.current = shown;
+
+  const update = useCallback(
+    (next: Range) => {
+      if (!sameRange(next, rangeRef.current)) setRange(next);
+    },
+    [],
+  );
+
+  /** Re-windows when the rendered rows no longer cover the viewport with some margin, or cover far too much. */
+  const rewindow = useCallback(
+    (overscan = opened.current ? OVERSCAN_PX : 0) => {
+      const el = scroller.current;
+      if (!el) return;
+      const o = offsets();
+      const n = o.length - 1;
+      const { start, end } = rangeRef.current;
+      const top = el.scrollTop;
+      const bottom = top + el.clientHeight;
+      const renderedTop = o[start] ?? 0;
+      const renderedBottom = o[end] ?? o[n]!;
+      const short = renderedTop > Math.max(0, top - Math.min(REFILL_PX, overscan)) || renderedBottom < Math.min(o[n]!, bottom + Math.min(REFILL_PX, overscan));
+      const excess = renderedTop < top - 3 * overscan || renderedBottom > bottom + 3 * overscan;
+      if (!short && !excess) return;
+      const next = sticky.isFollowing() ? tailRange(el.clientHeight, overscan) : rangeFor(top - overscan, bottom + overscan);
+      update(next);
+    },
+    [offsets, rangeFor, tailRange, update, sticky],
+  );
+  rewindowRef.current = rewindow;
+
+  // Row heights, as the browser lays them out. A change moves the offsets (the spacers follow on the next
+  // re-window) and, while following, the end of the list. The callback runs after layout, before paint.
+  const [observer] = useState(() =>
+    typeof ResizeObserver === 'undefined'
+      ? undefined
+      : new ResizeObserver((entries, self) => {
+          for (const e of entries) {
+            const el = e.target as HTMLElement;
+            if (!el.isConnected) {
+              self.unobserve(el);
+              continue;
+            }
+            const id = el.dataset.id;
+            const height = e.borderBoxSize?.[0]?.blockSize ?? el.offsetHeight;
+            if (id !== undefined && measured.current.get(id) !== height) {
+              measured.current.set(id, height);
+              layout.current.dirty = true;
+            }
+          }
+          stickRef.current();
+          rewindowRef.current();
+        }),
+  );
+  useEffect(() => () => observer?.disconnect(), [observer]);
+
+  const observeRow = useCallback(
+    (el: HTMLDivElement | null) => {
+      if (!el || !observer) return;
+      observer.observe(el);
+      return () => observer.unobserve(el);
+    },
+    [observer],
+  );
+
+  // After every commit, before paint: measure what mounted, keep the end in view while following, and
+  // fill the viewport if the estimates were short (a synchronous re-render, still before paint).
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    let changed = false;
+    for (const row of el.querySelectorAll<HTMLElement>(':scope > [data-id]')) {
+      const id = row.dataset.id!;
+      const height = row.offsetHeight;
+      if (measured.current.get(id) !== height) {
+        measured.current.set(id, height);
+        changed = true;
+      }
+    }
+    if (changed) layout.current.dirty = true;
+    stick();
+    rewindow();
+  });
+
+  // The overscan above the first screen, once that frame is out.
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => {
+        opened.current = true;
+        rewindowRef.current();
+      }, 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, []);
+
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const onScroll = () => rewindowRef.current();
+    el.addEventListener('scroll', onScroll, { passive: true });
+    return () => el.removeEventListener('scroll', onScroll);
+  }, []);
+
+  // A snapshot that is not an extension of the previous list (rows replaced or dropped) starts over at the end.
+  const previous = useRef(ids);
+  if (previous.current !== ids) {
+    const before = previous.current;
+    previous.current = ids;
+    if (before.length > ids.length || (before.length > 0 && before[before.length - 1] !== ids[before.length - 1])) {
+      measured.current.clear();
+      layout.current.dirty = true;
+      const next = tailRange(scroller.current?.clientHeight ?? window.innerHeight, OVERSCAN_PX);
+      rangeRef.current = next;
+      setRange(next);
+    }
+  }
+
+  const followEnd = useCallback(() => {
+    follow();
+    const el = scroller.current;
+    update(tailRange(el?.clientHeight ?? window.innerHeight, OVERSCAN_PX));
+  }, [follow, tailRange, update]);
+  useFollowOnSend(ids, store, followEnd);
+
+  const setList = useCallback(
+    (el: HTMLDivElement | null) => {
+      scroller.current = el;
+      setScroller(el);
+    },
+    [setScroller],
+  );
+
+  const o = offsets();
+  const total = o[o.length - 1]!;
+  const topSpace = o[shown.start] ?? 0;
+  const bottomSpace = total - (o[shown.end] ?? total);
+  const rows = ids.slice(shown.start, shown.end);
 
   return (
-    <section className="messages" aria-label="Conversation">
-      {virtualize ? (
-        <Virtuoso
-          key={sessionKey}
-          ref={virtuoso}
-          className="virtual-list"
-          data={ids}
-          computeItemKey={itemKey}
-          itemContent={itemContent}
-          initialTopMostItemIndex={{ index: 'LAST', align: 'end' }}
-          followOutput={() => (isFollowing() ? 'auto' : false)}
-          totalListHeightChanged={stick}
-          scrollerRef={setVirtuosoScroller}
-          increaseViewportBy={{ top: 400, bottom: 400 }}
-        />
-      ) : (
-        <div
-          className="plain-list"
-          ref={setPlainList}
-        >
-          {ids.map((id) => (
-            <EntryRow key={id} id={id} />
-          ))}
-        </div>
-      )}
-      {sticky.detached && <JumpToLatest onClick={jump} />}
-    </section>
+    <>
+      <div className="plain-list virtual-list" ref={setList}>
+        <div aria-hidden="true" style={{ height: topSpace, overflowAnchor: 'none' }} />
+        {rows.map((id) => (
+          <div key={id} data-id={id} ref={observeRow}>
+            <EntryRow id={id} />
+          </div>
+        ))}
+        <div aria-hidden="true" style={{ height: bottomSpace, overflowAnchor: 'none' }} />
+      </div>
+      {sticky.detached && <JumpToLatest onClick={followEnd} />}
+    </>
   );
 }

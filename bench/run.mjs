@@ -1,0 +1,182 @@
+#!/usr/bin/env node
+// `npm run bench`: Tandem's benchmarks. Prints a table and writes bench/results.json (an array of
+// {name, value, unit, target?}); the webview part also saves bench/long-chat-{dark,light}.png.
+//   1. agent task: `node dist/cli.js exec` against the scripted mock (both wire APIs), and Codex CLI on the same script
+//   2. chat webview: the shared 2,000-message workload in headless Chromium (open, stream, turn end, heap, bundle)
+// Benchmarks measure: a missed target is reported, never an error. A run that did not do its work (the file
+// not patched, the view never showing the history) is an error: the bench exits 1.
+// Options: --runs N (agent runs per client, default 5)  --webview-runs N (default 3)  --no-build
+//          --skip-agent  --skip-codex  --skip-webview
+// Only 127.0.0.1 is contacted (the mock, the page server); `npm install @openai/codex` runs once when Codex is missing.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchCodex, benchTandem, rssMethod } from './agent.mjs';
+import { benchWebview } from './webview.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+const dist = path.join(root, 'dist');
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(name);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  const value = i >= 0 ? Number(args[i + 1]) : fallback;
+  return Number.isFinite(value) && value > 0 ? Math.floor(value) : fallback;
+};
+const log = (line) => console.log(line);
+
+/** Cline's published numbers for the same workload, as a reference column. */
+const CLINE = {
+  'webview.open': 630,
+  'webview.open.longest_loaf': 266,
+  'webview.stream.longest_task': 62,
+  'webview.stream.longest_loaf': 85,
+  'webview.turn_end.longest_task': 418,
+  'webview.heap': 51,
+  'webview.bundle.js': 9.4,
+};
+
+const results = [];
+const notes = [];
+const failures = [];
+const extra = new Map();
+const add = (name, value, unit, target, reference) => {
+  results.push({ name, value: typeof value === 'number' ? Number(value.toFixed(value >= 100 ? 0 : 2)) : value, unit, ...(target ? { target } : {}) });
+  if (reference !== undefined) extra.set(name, reference);
+};
+
+function build() {
+  // The production build is what ships (`npm run package`): minified webview bundle, no source maps.
+  log('build: node esbuild.mjs --production');
+  const r = spawnSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: root, encoding: 'utf8' });
+  if (r.status === 0) return;
+  const missing = ['cli.js', 'webview.js', 'webview.css'].filter((f) => !fs.existsSync(path.join(dist, f)));
+  const reason = (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ');
+  if (missing.length) {
+    console.error(`bench: the build failed and dist/ lacks ${missing.join(', ')}: ${reason}`);
+    process.exit(1);
+  }
+  notes.push(`the build failed (${reason}); measured the existing dist/`);
+  log(`  build failed, using the existing dist/: ${reason}`);
+}
+
+async function agentPart() {
+  const runs = option('--runs', 5);
+  const method = rssMethod();
+  if (!method) notes.push('peak RSS not measured: neither GNU time (/usr/bin/time, `apt-get install -y time`) nor python3 is available');
+  log(`\nagent task (${runs} runs per client, peak RSS via ${method ?? 'nothing'})`);
+  const tandem = {};
+  const checked = [];
+  for (const wireApi of ['responses', 'chat']) {
+    const r = await benchTandem({ root, wireApi, runs, method, log });
+    tandem[wireApi] = r;
+    const p = `agent.tandem.${wireApi}`;
+    add(`${p}.wall`, r.wallMs, 'ms');
+    if (r.rssMB !== undefined) add(`${p}.peak_rss`, r.rssMB, 'MB');
+    r.requestBytes.forEach((b, i) => add(`${p}.request${i + 1}`, b, 'bytes'));
+    if (r.external.length) failures.push(`tandem (${wireApi}) tried to reach ${r.external.join(', ')}`);
+    checked.push(r.networkChecked);
+  }
+  const networkNote = (clients) => notes.push(`network: strace of a warm-up run of ${clients} saw connect() only to 127.0.0.1`);
+  if (flag('--skip-codex')) {
+    if (checked.every(Boolean)) networkNote('each Tandem wire API');
+    return;
+  }
+  const codex = await benchCodex({ root, runs, method, log });
+  if (checked.every(Boolean) && (codex.unavailable || codex.networkChecked)) networkNote(codex.unavailable ? 'each Tandem wire API' : 'each Tandem wire API and of Codex');
+  if (codex.unavailable) {
+    log(`  codex: unavailable (${codex.unavailable})`);
+    notes.push(`codex: unavailable (${codex.unavailable})`);
+    return;
+  }
+  add('agent.codex.responses.wall', codex.wallMs, 'ms');
+  if (codex.rssMB !== undefined) add('agent.codex.responses.peak_rss', codex.rssMB, 'MB');
+  codex.requestBytes.forEach((b, i) => add(`agent.codex.responses.request${i + 1}`, b, 'bytes'));
+  // Codex speaks only the Responses API: the ratios compare like with like.
+  const t = tandem.responses;
+  const sum = (list) => list.reduce((a, b) => a + b, 0);
+  add('agent.ratio.tandem_codex.wall', t.wallMs / codex.wallMs, 'x');
+  if (t.rssMB !== undefined && codex.rssMB !== undefined) add('agent.ratio.tandem_codex.peak_rss', t.rssMB / codex.rssMB, 'x');
+  add('agent.ratio.tandem_codex.request_bytes', sum(t.requestBytes) / sum(codex.requestBytes), 'x');
+  notes.push(`codex ${codex.version}: tools ${codex.tools.join(' + ')}, wire API responses (its only one)`);
+}
+
+async function webviewPart() {
+  const runs = option('--webview-runs', 3);
+  log('');
+  const all = await benchWebview({ distDir: dist, runs, screenshotDir: here, log });
+  const med = (key) => {
+    const values = all.map((r) => r.summary[key]).sort((a, b) => a - b);
+    return values[values.length >> 1];
+  };
+  add('webview.open', med('openMs'), 'ms', '< 200', CLINE['webview.open']);
+  add('webview.open.longest_loaf', med('openLoaf'), 'ms', '< 100', CLINE['webview.open.longest_loaf']);
+  add('webview.open.longest_task', med('openTask'), 'ms');
+  add('webview.open.longest_task_cpu', med('openTaskCpu'), 'ms');
+  add('webview.stream.longest_task', med('streamTask'), 'ms', '< 30', CLINE['webview.stream.longest_task']);
+  add('webview.stream.longest_task_cpu', med('streamTaskCpu'), 'ms');
+  add('webview.stream.longest_loaf', med('streamLoaf'), 'ms', '< 50', CLINE['webview.stream.longest_loaf']);
+  add('webview.stream.janky_frames', med('jankyFrames'), 'frames');
+  add('webview.stream.answer_followed', all.every((r) => r.summary.followed), 'bool', 'true');
+  add('webview.stream.answer_out_of_view', med('outOfViewMs'), 'ms');
+  add('webview.turn_end.longest_task', med('endTask'), 'ms', '< 30', CLINE['webview.turn_end.longest_task']);
+  add('webview.turn_end.longest_task_cpu', med('endTaskCpu'), 'ms');
+  add('webview.heap', med('heapMB'), 'MB', '< 40', CLINE['webview.heap']);
+  const js = fs.statSync(path.join(dist, 'webview.js')).size;
+  const css = fs.statSync(path.join(dist, 'webview.css')).size;
+  add('webview.bundle.js', js / 1024 / 1024, 'MB', '< 1', CLINE['webview.bundle.js']);
+  add('webview.bundle.css', css / 1024, 'KB');
+  notes.push(`webview: median of ${runs} run(s); a longest animation frame of 0 means none reached 50 ms (the long-animation-frame threshold); task lengths from a Chromium trace`);
+  notes.push('screenshots: bench/long-chat-dark.png, bench/long-chat-light.png');
+}
+
+/** Whether `value` meets a target like "< 200" or "true". */
+function meets(value, target) {
+  if (target === undefined) return '';
+  const m = /^([<>]=?)\s*(-?[\d.]+)$/.exec(target);
+  if (!m) return String(value) === target ? 'ok' : 'MISS';
+  const limit = Number(m[2]);
+  const ok = m[1] === '<' ? value < limit : m[1] === '<=' ? value <= limit : m[1] === '>' ? value > limit : value >= limit;
+  return ok ? 'ok' : 'MISS';
+}
+
+function printTable() {
+  const rows = [['metric', 'value', 'unit', 'target', '', 'Cline']];
+  for (const r of results) rows.push([r.name, String(r.value), r.unit, r.target ?? '', meets(r.value, r.target), extra.has(r.name) ? String(extra.get(r.name)) : '']);
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  const line = (row) => row.map((cell, c) => (c === 1 || c === 5 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd();
+  log('');
+  log(line(rows[0]));
+  log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows.slice(1)) log(line(row));
+  for (const note of notes) log(`note: ${note}`);
+}
+
+/** Timings are wall-clock: say when other work on the machine competed for its cores. */
+function loadNote(when) {
+  const [load] = os.loadavg();
+  const cores = os.availableParallelism();
+  const line = `load average ${when}: ${load.toFixed(1)} on ${cores} cores`;
+  log(line);
+  if (load > cores * 0.75) notes.push(`${line}: other processes competed for the CPU, timings are inflated`);
+}
+
+loadNote('at start');
+if (!flag('--no-build') || !fs.existsSync(path.join(dist, 'cli.js'))) build();
+try {
+  if (!flag('--skip-agent')) await agentPart();
+  if (!flag('--skip-webview')) await webviewPart();
+} catch (error) {
+  failures.push(error instanceof Error ? error.message : String(error));
+}
+loadNote('at end');
+printTable();
+fs.writeFileSync(path.join(here, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+log(`\nwrote bench/results.json (${results.length} results)`);
+if (failures.length) {
+  for (const f of failures) console.error(`\nbench: ERROR ${f}`);
+  process.exit(1);
+}
