@@ -26,6 +26,18 @@ export interface ViewConfig {
   contextWindow: number;
 }
 
+/**
+ * Code attached to the next message ("Tandem: Add to Chat"), shown as a chip in the composer. The host
+ * keeps the text and sends it along when the user's message names the chip's id.
+ */
+export interface ContextChip {
+  id: string;
+  /** `src/shapes.ts:5-9` */
+  label: string;
+  /** The first lines, for the chip's tooltip. */
+  preview: string;
+}
+
 export type HostToWebview =
   /** Whole session state: sent after `ready`, after New Chat and after a session switch. */
   | {
@@ -39,12 +51,17 @@ export type HostToWebview =
   /** One agent event to apply with the shared reducer. */
   | { type: 'event'; sessionId: string; event: AgentEvent }
   /** Settings or key presence changed. */
-  | { type: 'config'; config: ViewConfig };
+  | { type: 'config'; config: ViewConfig }
+  /** A chip to show in the composer until the next message is sent (or the user removes it). */
+  | { type: 'addContext'; context: ContextChip };
 
 export type WebviewToHost =
   /** The webview's script has loaded and listens; the host replies with a snapshot. */
   | { type: 'ready' }
-  | { type: 'send'; text: string }
+  /** `contextIds`: the composer's chips (ContextChip.id) sent with this message. */
+  | { type: 'send'; text: string; contextIds?: string[] }
+  /** The user removed a chip from the composer. */
+  | { type: 'removeContext'; id: string }
   | { type: 'stop' }
   | { type: 'newChat' }
   | { type: 'approval'; approvalId: string; decision: ApprovalDecision; note?: string }
@@ -52,6 +69,12 @@ export type WebviewToHost =
   | { type: 'hunkDecision'; changeSetId: string; hunkId?: string; decision: 'accept' | 'reject' | 'undo'; note?: string }
   /** Open VS Code's diff editor for file `fileIndex` of a change set (original vs proposal). */
   | { type: 'openDiff'; changeSetId: string; fileIndex: number }
+  /** Insert a code block of the answer at the cursor of the active editor. */
+  | { type: 'insertCode'; code: string }
+  /** Open a link of the answer (http(s), mailto, vscode: only; external ones after the user confirms). */
+  | { type: 'openLink'; url: string }
+  /** Put a command of a tool card into a VS Code terminal in its folder, for the user to run (not run). */
+  | { type: 'runInTerminal'; command: string; cwd?: string }
   /** Run one of the host commands the view is allowed to trigger (error actions, toolbar). */
   | { type: 'runCommand'; command: AllowedViewCommand }
   | { type: 'retry' };
@@ -59,6 +82,9 @@ export type WebviewToHost =
 /** The only commands the webview may ask the host to run. */
 export const ALLOWED_VIEW_COMMANDS = ['tandem.setApiKey', 'tandem.newChat', 'tandem.showLog', 'workbench.action.openSettings'] as const;
 export type AllowedViewCommand = (typeof ALLOWED_VIEW_COMMANDS)[number];
+
+/** At most this many context chips go with one message. */
+export const MAX_CONTEXT_CHIPS = 20;
 
 /** Longest message text accepted from the composer (1 MB of characters). */
 export const MAX_SEND_CHARS = 1_000_000;
@@ -80,7 +106,15 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
       return { type: raw.type };
     case 'send':
       if (typeof raw.text !== 'string' || raw.text.trim() === '' || raw.text.length > MAX_SEND_CHARS) return undefined;
+      if (raw.contextIds !== undefined) {
+        const ids = raw.contextIds;
+        if (!Array.isArray(ids) || ids.length > MAX_CONTEXT_CHIPS || !ids.every((id) => isShortString(id))) return undefined;
+        if (ids.length > 0) return { type: 'send', text: raw.text, contextIds: [...new Set(ids as string[])] };
+      }
       return { type: 'send', text: raw.text };
+    case 'removeContext':
+      if (!isShortString(raw.id)) return undefined;
+      return { type: 'removeContext', id: raw.id };
     case 'approval': {
       const decision = raw.decision;
       if (!isShortString(raw.approvalId)) return undefined;
@@ -104,6 +138,16 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
     case 'openDiff':
       if (!isShortString(raw.changeSetId) || typeof raw.fileIndex !== 'number' || !Number.isInteger(raw.fileIndex) || raw.fileIndex < 0 || raw.fileIndex > 100_000) return undefined;
       return { type: 'openDiff', changeSetId: raw.changeSetId, fileIndex: raw.fileIndex };
+    case 'insertCode':
+      if (typeof raw.code !== 'string' || raw.code.length === 0 || raw.code.length > MAX_SEND_CHARS) return undefined;
+      return { type: 'insertCode', code: raw.code };
+    case 'openLink':
+      if (typeof raw.url !== 'string' || raw.url.length > 8_000 || !/^(https?:|mailto:|vscode:|vscode-insiders:)/i.test(raw.url.trim())) return undefined;
+      return { type: 'openLink', url: raw.url.trim() };
+    case 'runInTerminal':
+      if (typeof raw.command !== 'string' || raw.command.trim() === '' || raw.command.length > 100_000) return undefined;
+      if (raw.cwd !== undefined && (typeof raw.cwd !== 'string' || raw.cwd.length > 4_096)) return undefined;
+      return { type: 'runInTerminal', command: raw.command, ...(raw.cwd !== undefined ? { cwd: raw.cwd } : {}) };
     case 'runCommand':
       if (!ALLOWED_VIEW_COMMANDS.includes(raw.command as AllowedViewCommand)) return undefined;
       return { type: 'runCommand', command: raw.command as AllowedViewCommand };

@@ -9,7 +9,7 @@ import { applyEvent, chatStateFromEvents, emptyChatState, type ChatState } from 
 import type { AgentEvent } from '../shared/events';
 import type { ViewConfig, WebviewToHost } from '../shared/protocol';
 import { createAgentSession } from '../node/agentFactory';
-import type { SessionStore, SessionWriter } from '../node/sessionStore';
+import type { SessionStore, SessionWriter, StoredSessionSummary } from '../node/sessionStore';
 import type { ApiKeyStore } from './apiKey';
 import type { ChatViewProvider } from './chatViewProvider';
 import { readConfig } from './config';
@@ -17,9 +17,19 @@ import { DisposableStore } from './disposables';
 import type { TerminalMirror } from './terminalMirror';
 import { openProposalDiff } from './review/proposalDocuments';
 import type { ReviewManager } from './review/reviewManager';
+import { disposeRerunTerminal, insertCodeAtCursor, openLink, putInTerminal } from './viewActions';
 import { VscodeFileReader } from './vscodeFileReader';
+import { PendingContext } from './fix/pendingContext';
 
 const CURRENT_SESSION_KEY = 'tandem.currentSessionId';
+
+/** A turn started from the editor (Fix This, Explain This): see `sendFocused`. */
+export interface FocusedTurn {
+  /** Every event while the turn runs (including review events), for progress where the user looks. */
+  onEvent(event: AgentEvent): void;
+  /** `review`: every patch waits for Accept / Reject, whatever the policy. `read-only`: an answer only. */
+  mode: 'review' | 'read-only';
+}
 
 export class ChatController implements vscode.Disposable {
   private readonly disposables = new DisposableStore();
@@ -31,6 +41,9 @@ export class ChatController implements vscode.Disposable {
   private restoredHistory: Parameters<typeof createAgentSession>[0]['history'] = [];
   private view: ChatViewProvider | undefined;
   private readonly files = new VscodeFileReader();
+  private focused: FocusedTurn | undefined;
+  /** "Add to Chat" chips waiting for the next message. */
+  private readonly contextChips = new PendingContext();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -54,12 +67,47 @@ export class ChatController implements vscode.Disposable {
   /** Reopens the session that was open before the window reloaded. */
   async restore(): Promise<void> {
     const id = this.context.workspaceState.get<string>(CURRENT_SESSION_KEY);
-    if (!id) return;
+    if (id) await this.load(id);
+  }
+
+  get currentSessionId(): string {
+    return this.sessionId;
+  }
+
+  /** Past sessions with at least one message, newest first. */
+  async listSessions(): Promise<StoredSessionSummary[]> {
+    await this.writer.flush().catch(() => undefined);
+    const all = await this.store.list();
+    return all.filter((s) => s.title !== 'New chat' || s.id === this.sessionId);
+  }
+
+  /** Switches the chat to a past session, restored from its log (its conversation continues from there). */
+  async openSession(id: string): Promise<void> {
+    if (id === this.sessionId) return;
+    this.stop();
+    this.agent?.dispose();
+    this.agent = undefined;
+    await this.writer.flush().catch(() => undefined);
+    if (!(await this.load(id))) {
+      void vscode.window.showErrorMessage('Tandem: that chat could not be read (see Tandem: Show Log).');
+      return;
+    }
+    await this.context.workspaceState.update(CURRENT_SESSION_KEY, id);
+    await this.onReady();
+  }
+
+  async deleteSession(id: string): Promise<void> {
+    if (id === this.sessionId) await this.newChat();
+    await this.store.delete(id);
+  }
+
+  /** Makes `id` the open session, from its log. Returns false when it cannot be read. */
+  private async load(id: string): Promise<boolean> {
     const parsed = await this.store.load(id).catch((error: unknown) => {
       this.log.error(`Could not read session ${id}:`, error);
       return undefined;
     });
-    if (!parsed) return;
+    if (!parsed) return false;
     this.sessionId = id;
     this.writer = this.store.open(id);
     this.state = chatStateFromEvents(parsed.events);
@@ -75,6 +123,7 @@ export class ChatController implements vscode.Disposable {
       }
     }
     if (parsed.skippedLines) this.log.warn(`Session ${id}: skipped ${parsed.skippedLines} unreadable line(s).`);
+    return true;
   }
 
   async onReady(): Promise<void> {
@@ -86,12 +135,16 @@ export class ChatController implements vscode.Disposable {
       usage: this.state.usage,
       config: await this.viewConfig(),
     });
+    for (const chip of this.contextChips.pending) this.view?.post({ type: 'addContext', context: chip });
   }
 
   onMessage(message: Exclude<WebviewToHost, { type: 'ready' }>): void {
     switch (message.type) {
       case 'send':
-        void this.send(message.text);
+        void this.send(this.contextChips.compose(message.text, message.contextIds));
+        break;
+      case 'removeContext':
+        this.contextChips.remove(message.id);
         break;
       case 'stop':
         this.stop();
@@ -107,6 +160,15 @@ export class ChatController implements vscode.Disposable {
         break;
       case 'openDiff':
         void openProposalDiff(this.reviews, message.changeSetId, message.fileIndex);
+        break;
+      case 'insertCode':
+        void insertCodeAtCursor(message.code);
+        break;
+      case 'openLink':
+        void openLink(message.url);
+        break;
+      case 'runInTerminal':
+        putInTerminal(message.command, message.cwd);
         break;
       case 'runCommand':
         void vscode.commands.executeCommand(message.command, ...(message.command === 'workbench.action.openSettings' ? ['tandem'] : []));
@@ -159,6 +221,22 @@ export class ChatController implements vscode.Disposable {
     }
   }
 
+  /** Runs one turn for an editor command; resolves when it has ended. Does nothing while another turn runs. */
+  async sendFocused(text: string, focused: FocusedTurn): Promise<void> {
+    if (this.isBusy) return;
+    this.focused = focused;
+    try {
+      await this.send(text);
+    } finally {
+      if (this.focused === focused) this.focused = undefined;
+    }
+  }
+
+  /** "Add to Chat": a chip in the composer; its text goes with the next message. */
+  addContext(label: string, text: string): void {
+    this.view?.post({ type: 'addContext', context: this.contextChips.add(label, text) });
+  }
+
   stop(): void {
     this.agent?.submit({ type: 'interrupt' });
   }
@@ -192,7 +270,7 @@ export class ChatController implements vscode.Disposable {
       model: config.model,
       cwd: root,
       workspaceRoots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
-      approvalPolicy: () => readConfig().approvalPolicy,
+      approvalPolicy: () => (this.focused?.mode === 'read-only' ? 'read-only' : readConfig().approvalPolicy),
       runner: this.runner,
       files: this.files,
       recorder: this.writer,
@@ -206,7 +284,8 @@ export class ChatController implements vscode.Disposable {
 
   /** Proposed edits go to the review: in the chat card and inline in the editor, decided per hunk. */
   private handleChangeSet(changeSet: ChangeSet, options: { review: boolean; turnId: string; signal: AbortSignal }): Promise<PatchOutcome> {
-    return this.reviews.propose(changeSet, { needsReview: options.review, turnId: options.turnId, signal: options.signal });
+    const needsReview = options.review || this.focused?.mode === 'review'; // a focused fix always ends in the inline review
+    return this.reviews.propose(changeSet, { needsReview, turnId: options.turnId, signal: options.signal });
   }
 
   /** Review events (hunk decisions made in the editor or the chat) are logged and shown like agent events. */
@@ -219,6 +298,7 @@ export class ChatController implements vscode.Disposable {
     applyEvent(this.state, event);
     this.terminal.onEvent(event);
     this.view?.post({ type: 'event', sessionId: this.sessionId, event });
+    this.focused?.onEvent(event);
   }
 
   /** For events the host makes itself (not from the agent): they must be logged too. */
@@ -258,6 +338,7 @@ export class ChatController implements vscode.Disposable {
   }
 
   dispose(): void {
+    disposeRerunTerminal();
     this.agent?.dispose();
     void this.writer.flush();
     this.disposables.dispose();

@@ -9,6 +9,7 @@ import { ChatViewProvider } from './chatViewProvider';
 import { readConfig } from './config';
 import { registerFixThis } from './commands/fixThis';
 import { registerNewChat } from './commands/newChat';
+import { registerShowHistory } from './commands/showHistory';
 import { registerClearApiKey, registerSetApiKey } from './commands/setApiKey';
 import { DisposableStore } from './disposables';
 import { registerReviewCommands } from './commands/reviewCommands';
@@ -59,9 +60,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   disposables.add(vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view));
   disposables.add(registerNewChat(controller, view));
+  disposables.add(registerShowHistory(controller, view));
   disposables.add(registerSetApiKey(apiKeys));
   disposables.add(registerClearApiKey(apiKeys));
-  disposables.add(registerFixThis(controller, view));
+  disposables.add(registerFixThis(controller, view, apiKeys, log)); // Fix This / Explain This / Add to Chat, quick fix
   disposables.add(vscode.commands.registerCommand('tandem.showLog', () => log.show()));
   log.info(`Tandem activated (session store: ${store.dir}).`);
 }

@@ -20,6 +20,7 @@ import { REPO_ROOT, RESULTS_DIR, createTempRoot, finishTempRoot, freePort, log, 
 import { MockOpenAI } from './mock.ts';
 import type { MockResponse } from './mock.ts';
 import { TandemView } from './tandemView.ts';
+import { FIX_THIS_FLOWS, fixThisFlows } from './fixThisFlows.ts';
 
 const SHOTS = path.join(RESULTS_DIR, 'e2e');
 const VSIX = process.env.TANDEM_VSIX ?? path.join(REPO_ROOT, 'dist', 'tandem.vsix');
@@ -75,6 +76,8 @@ const WITH_KEY_FLOWS = [
   'review: accept a hunk in the editor, reject one in the chat, while typing and auto-saving',
   'review: Ctrl+Z after accept restores the original',
   'review: Reject all leaves every byte identical',
+  'history: New Chat, then reopen the earlier chat',
+  ...FIX_THIS_FLOWS, // test/e2e/fixThisFlows.ts
   'no errors in the webview console',
 ];
 const NO_KEY_FLOWS = ['no API key', 'connection refused names the URL'];
@@ -104,7 +107,15 @@ async function flow(name: string, page: Page | undefined, body: () => Promise<vo
     const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
     results.push({ name, ok: false, ms: Date.now() - t0, error: message });
     log(`✘ ${name}\n${message}`);
-    if (page) await screenshot(page, path.join(SHOTS, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`));
+    if (page) {
+      await screenshot(page, path.join(SHOTS, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`));
+      // what may be in the way: a modal dialog or notifications
+      const blocking = await page
+        .locator('.monaco-dialog-box, .notification-toast')
+        .allInnerTexts()
+        .catch(() => []);
+      if (blocking.length) log(`on screen when it failed:\n  ${blocking.map((t) => t.replace(/\s+/g, ' ')).join('\n  ')}`);
+    }
   }
 }
 
@@ -324,6 +335,26 @@ async function withKeyFlows(browser: Browser, root: string, api: MockOpenAI, wor
       assert.deepEqual(fs.readFileSync(crlfPath), bytes, 'every byte (BOM, CRLF) is as it was');
       assert.equal(fs.statSync(crlfPath).mtimeMs, mtime, 'the file was not even rewritten');
     });
+
+    await flow('history: New Chat, then reopen the earlier chat', p, async () => {
+      await view.runCommand('Tandem: New Chat');
+      await view.frame.getByRole('heading', { name: 'Tandem' }).waitFor(); // the empty state of a new chat
+      await api.script([streamed(['A fresh answer.'])]);
+      await view.send('a second conversation');
+      await view.waitForText('A fresh answer.');
+      await waitIdle(view);
+      await view.runCommand('Tandem: Show Chat History', { opensQuickInput: true });
+      const earlier = p.locator('.quick-input-list .monaco-list-row', { hasText: 'hello' }).first(); // titled by its first message
+      await earlier.waitFor();
+      await p.locator('.quick-input-list .monaco-list-row', { hasText: 'a second conversation' }).first().waitFor();
+      await screenshot(p, path.join(SHOTS, '15-history.png'));
+      await earlier.click();
+      await view.waitForText('Fine, leaving it.'); // the earlier chat is back, scrolled to its end
+      await view.waitForText('shout the second line');
+      assert.doesNotMatch(await view.bodyText(), /A fresh answer/, 'the other chat is not shown');
+    });
+
+    await fixThisFlows({ flow, page: p, view, api, workspace, shots: SHOTS, outside: path.join(root, 'outside-workspace') });
 
     await flow('no errors in the webview console', p, async () => {
       assert.deepEqual(webviewErrors, [], 'console errors / CSP violations inside the webview');

@@ -30,13 +30,26 @@ export class TandemView {
     await this.page.locator(ACTIVITY_ITEM).waitFor({ timeout: 60_000 });
   }
 
-  /** Opens the Tandem container (clicking an already active item would close it) and waits for the composer. */
+  /**
+   * Opens the Tandem container and waits for the composer. Clicking an active activity-bar item closes
+   * its side bar, and right after a (re)load the workbench may still be restoring the side bar when we
+   * look, so this re-checks until the composer shows: click only while the item is not active.
+   */
   async open(): Promise<void> {
-    if ((await this.page.locator(ACTIVE_ACTIVITY_ITEM).count()) === 0) {
-      await this.page.locator(ACTIVITY_ITEM).click({ timeout: 30_000 });
+    const deadline = Date.now() + 90_000;
+    for (let attempt = 1; ; attempt++) {
+      if ((await this.page.locator(ACTIVE_ACTIVITY_ITEM).count()) === 0) {
+        await this.page.locator(ACTIVITY_ITEM).click({ timeout: 30_000 });
+      }
+      await this.page.mouse.move(900, 450); // no hover tooltip over the activity bar in screenshots
+      try {
+        await this.composer.waitFor({ timeout: 15_000 });
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        log(`Tandem view not showing yet (attempt ${attempt}); checking the activity bar again`);
+      }
     }
-    await this.page.mouse.move(900, 450); // no hover tooltip over the activity bar in screenshots
-    await this.composer.waitFor({ timeout: 60_000 });
     log('Tandem view open, composer visible');
   }
 
@@ -119,14 +132,18 @@ export class TandemView {
   }
 
   /** Runs a workbench command by its palette title (F1, type, Enter). */
-  async runCommand(title: string): Promise<void> {
+  async runCommand(title: string, options: { opensQuickInput?: boolean } = {}): Promise<void> {
     await this.page.locator('.monaco-workbench .part.editor').click({ position: { x: 5, y: 5 } }); // focus the workbench, not the webview
     await this.page.keyboard.press('F1');
     await this.quickInput.waitFor();
     await this.quickInput.fill(`>${title}`);
     await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
     await this.quickInput.press('Enter');
-    await this.quickInput.waitFor({ state: 'hidden' });
+    if (options.opensQuickInput) {
+      await this.page.locator('.quick-input-widget .quick-input-title', { hasText: /\S/ }).waitFor(); // the command's own picker
+    } else {
+      await this.quickInput.waitFor({ state: 'hidden' });
+    }
   }
 
   /** The workbench's quick input (input boxes, quick picks), e.g. the one "Set API Key" opens. */

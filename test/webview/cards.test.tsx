@@ -160,10 +160,28 @@ describe('tool and plan cards', () => {
     h.events({ type: 'tool.ended', turnId: 't1', callId: 'c1', status: 'error', exitCode: 1, durationMs: 65_000 });
     expect(screen.getByText('exit 1')).toBeTruthy();
     expect(screen.getByText('1m 5s')).toBeTruthy();
-    const toggle = screen.getByRole('button', { name: /npm test/ });
+    const toggle = screen.getByRole('button', { name: 'npm test' });
     expect(toggle.getAttribute('aria-expanded')).toBe('true');
     fireEvent.click(toggle);
     expect(h.container.querySelector('pre.tool-output')).toBeNull();
+  });
+
+  it('shows the tail of a long output, all of it on request, and puts the command in a terminal to re-run', () => {
+    h = setup(snapshot([]));
+    const output = Array.from({ length: 1000 }, (_, i) => `line ${i + 1}`).join('\n');
+    h.events(
+      { type: 'turn.started', turnId: 't1', text: 'run', at: 1 },
+      { type: 'tool.started', turnId: 't1', callId: 'c1', tool: 'exec_command', title: 'make', cwd: '/w', at: 1 },
+      { type: 'tool.output', turnId: 't1', callId: 'c1', chunk: output },
+      { type: 'tool.ended', turnId: 't1', callId: 'c1', status: 'error', exitCode: 2, durationMs: 5 },
+    );
+    const pre = () => h!.container.querySelector('pre.tool-output')!.textContent!;
+    expect(pre().startsWith('line 801\n')).toBe(true);
+    expect(pre().endsWith('line 1000')).toBe(true);
+    fireEvent.click(screen.getByRole('button', { name: 'Show 800 earlier lines' }));
+    expect(pre().startsWith('line 1\n')).toBe(true);
+    fireEvent.click(screen.getByRole('button', { name: 'Run make again in a terminal' }));
+    expect(h.sent()).toEqual([{ type: 'runInTerminal', command: 'make', cwd: '/w' }]);
   });
 
   it('renders the plan as a checklist', () => {

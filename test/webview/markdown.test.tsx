@@ -2,16 +2,27 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { act } from 'react';
 import { cleanup, fireEvent, render } from '@testing-library/react';
-import './harness';
+import { fakeChannel, type FakeChannel } from './harness';
+import { AppContext } from '../../webview/src/context';
 import { splitBlocks } from '../../webview/src/markdown/blocks';
+import { ChatStore } from '../../webview/src/store';
 import { Markdown } from '../../webview/src/markdown/Markdown';
 import { clearMarkdownCache, markdownStats, renderMarkdownBlocks } from '../../webview/src/markdown/render';
 
 beforeEach(() => clearMarkdownCache());
 afterEach(() => cleanup());
 
+let channel: FakeChannel;
+beforeEach(() => {
+  channel = fakeChannel();
+});
+
+function withHost(node: React.ReactNode) {
+  return <AppContext.Provider value={{ store: new ChatStore(), host: channel }}>{node}</AppContext.Provider>;
+}
+
 function renderMd(text: string, streaming = false) {
-  return render(<Markdown text={text} streaming={streaming} />).container;
+  return render(withHost(<Markdown text={text} streaming={streaming} />)).container;
 }
 
 describe('markdown rendering', () => {
@@ -58,6 +69,23 @@ describe('markdown rendering', () => {
     });
     expect(writes).toEqual(['echo hi\n']);
   });
+
+  it('asks the host to insert a code block at the cursor', () => {
+    const el = renderMd('```ts\nconst a = 1;\n```');
+    fireEvent.click(el.querySelector('button.insert-code')!);
+    expect(channel.posted).toEqual([{ type: 'insertCode', code: 'const a = 1;\n' }]);
+  });
+
+  it('never navigates the webview: safe links go to the host to open, others do nothing', () => {
+    const el = renderMd('[docs](https://example.com/docs) and [x](javascript:alert(1))');
+    const links = [...el.querySelectorAll('a')];
+    for (const link of links) {
+      const event = new MouseEvent('click', { bubbles: true, cancelable: true });
+      link.dispatchEvent(event);
+      expect(event.defaultPrevented).toBe(true);
+    }
+    expect(channel.posted).toEqual([{ type: 'openLink', url: 'https://example.com/docs' }]);
+  });
 });
 
 describe('streaming efficiency', () => {
@@ -72,10 +100,10 @@ describe('streaming efficiency', () => {
 
   it('keeps the DOM of finished blocks while the last one streams', () => {
     const first = 'Intro paragraph.\n\n';
-    const { container, rerender } = render(<Markdown text={first + 'a'} streaming />);
+    const { container, rerender } = render(withHost(<Markdown text={first + 'a'} streaming />));
     const intro = container.querySelector('.md-block');
     const before = markdownStats.renders;
-    rerender(<Markdown text={first + 'ab'} streaming />);
+    rerender(withHost(<Markdown text={first + 'ab'} streaming />));
     expect(markdownStats.renders - before).toBe(1);
     expect(container.querySelector('.md-block')).toBe(intro);
     expect(container.textContent).toContain('ab');

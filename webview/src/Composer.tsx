@@ -1,21 +1,41 @@
 // The message box. Its text is local state, outside the chat store, so typing re-renders only this.
 // Enter sends, Shift+Enter is a newline, Esc stops a running turn. While a turn runs Stop replaces Send.
-import { useRef, useState, type KeyboardEvent } from 'react';
-import { MAX_SEND_CHARS } from '../../src/shared/protocol';
-import { useMeta, usePost } from './context';
+// Code attached with "Tandem: Add to Chat" shows as chips above the text and goes with the next message.
+import { useEffect, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react';
+import { MAX_SEND_CHARS, type ContextChip } from '../../src/shared/protocol';
+import { useMeta, usePost, useServices } from './context';
+
+const NO_CHIPS: readonly ContextChip[] = [];
+const noSubscription = () => () => undefined;
 
 export function Composer() {
   const [text, setText] = useState('');
   const { activeTurnId } = useMeta();
   const post = usePost();
   const textarea = useRef<HTMLTextAreaElement>(null);
+  const { chips: chipStore } = useServices();
+  const chips = useSyncExternalStore(chipStore?.subscribe ?? noSubscription, chipStore?.get ?? (() => NO_CHIPS));
   const running = activeTurnId !== undefined;
   const canSend = !running && text.trim() !== '' && text.length <= MAX_SEND_CHARS;
 
+  // A chip just arrived: the user is about to ask about it.
+  const chipCount = useRef(chips.length);
+  useEffect(() => {
+    if (chips.length > chipCount.current) textarea.current?.focus();
+    chipCount.current = chips.length;
+  }, [chips.length]);
+
   const send = () => {
     if (!canSend) return;
-    post({ type: 'send', text });
+    post({ type: 'send', text, ...(chips.length > 0 ? { contextIds: chips.map((c) => c.id) } : {}) });
+    chipStore?.clear();
     setText('');
+    textarea.current?.focus();
+  };
+
+  const removeChip = (id: string) => {
+    post({ type: 'removeContext', id });
+    chipStore?.remove(id);
     textarea.current?.focus();
   };
 
@@ -36,27 +56,42 @@ export function Composer() {
   };
 
   return (
-    <div className="composer">
-      <textarea
-        ref={textarea}
-        className="composer-input"
-        aria-label="Message Tandem"
-        placeholder={running ? 'Tandem is working… (Esc to stop)' : 'Ask Tandem (Enter to send, Shift+Enter for a new line)'}
-        rows={1}
-        value={text}
-        autoFocus
-        onChange={(e) => setText(e.target.value)}
-        onKeyDown={onKeyDown}
-      />
-      {running ? (
-        <button type="button" className="composer-button stop" aria-label="Stop" title="Stop (Esc)" onClick={stop}>
-          <span className="codicon codicon-debug-stop" aria-hidden="true" />
-        </button>
-      ) : (
-        <button type="button" className="composer-button send" aria-label="Send" title="Send (Enter)" disabled={!canSend} onClick={send}>
-          <span className="codicon codicon-send" aria-hidden="true" />
-        </button>
+    <div className="composer-box">
+      {chips.length > 0 && (
+        <ul className="context-chips" aria-label="Attached to the next message">
+          {chips.map((chip) => (
+            <li key={chip.id} className="context-chip" title={chip.preview}>
+              <span className="codicon codicon-file-code" aria-hidden="true" />
+              <span className="context-chip-label">{chip.label}</span>
+              <button type="button" className="context-chip-remove" aria-label={`Remove ${chip.label}`} onClick={() => removeChip(chip.id)}>
+                <span className="codicon codicon-close" aria-hidden="true" />
+              </button>
+            </li>
+          ))}
+        </ul>
       )}
+      <div className="composer">
+        <textarea
+          ref={textarea}
+          className="composer-input"
+          aria-label="Message Tandem"
+          placeholder={running ? 'Tandem is working… (Esc to stop)' : chips.length > 0 ? 'Ask about the attached code (Enter to send)' : 'Ask Tandem (Enter to send, Shift+Enter for a new line)'}
+          rows={1}
+          value={text}
+          autoFocus
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={onKeyDown}
+        />
+        {running ? (
+          <button type="button" className="composer-button stop" aria-label="Stop" title="Stop (Esc)" onClick={stop}>
+            <span className="codicon codicon-debug-stop" aria-hidden="true" />
+          </button>
+        ) : (
+          <button type="button" className="composer-button send" aria-label="Send" title="Send (Enter)" disabled={!canSend} onClick={send}>
+            <span className="codicon codicon-send" aria-hidden="true" />
+          </button>
+        )}
+      </div>
     </div>
   );
 }

@@ -2,12 +2,15 @@
 import { createContext, useCallback, useContext, useSyncExternalStore } from 'react';
 import type { ChatEntry } from '../../src/shared/chatState';
 import type { WebviewToHost } from '../../src/shared/protocol';
+import type { ContextChips } from './contextChips';
 import type { HostChannel } from './host';
 import type { ChatStore, ViewMeta } from './store';
 
 export interface AppServices {
   store: ChatStore;
   host: HostChannel;
+  /** The composer's "Add to Chat" chips; absent where nothing can attach context. */
+  chips?: ContextChips;
 }
 
 export const AppContext = createContext<AppServices | undefined>(undefined);

@@ -2,6 +2,7 @@
 // with a fake channel.
 import { createRoot, type Root } from 'react-dom/client';
 import { App } from './App';
+import { ContextChips } from './contextChips';
 import { connect, type HostChannel } from './host';
 import { ChatStore } from './store';
 
@@ -13,10 +14,11 @@ export interface Mounted {
 
 export function mount(container: Element, host: HostChannel, options: { virtualize?: boolean } = {}): Mounted {
   const store = new ChatStore();
+  const chips = new ContextChips();
   // The store listens before `ready` goes out, so the snapshot the host answers with cannot be missed.
-  const disconnect = connect(host, (msg) => store.receive(msg));
+  const disconnect = connect(host, (msg) => (msg.type === 'addContext' ? chips.add(msg.context) : store.receive(msg)));
   const root = createRoot(container);
-  root.render(<App services={{ store, host }} {...(options.virtualize !== undefined ? { virtualize: options.virtualize } : {})} />);
+  root.render(<App services={{ store, host, chips }} {...(options.virtualize !== undefined ? { virtualize: options.virtualize } : {})} />);
   return {
     store,
     root,

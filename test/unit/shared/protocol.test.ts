@@ -15,6 +15,9 @@ describe('parseWebviewMessage (untrusted input from the webview)', () => {
     expect(parseWebviewMessage({ type: 'hunkDecision', changeSetId: 'c1', hunkId: '1.2', decision: 'accept', x: 1 })).toEqual({ type: 'hunkDecision', changeSetId: 'c1', hunkId: '1.2', decision: 'accept' });
     expect(parseWebviewMessage({ type: 'hunkDecision', changeSetId: 'c1', decision: 'reject', note: 'no' })).toEqual({ type: 'hunkDecision', changeSetId: 'c1', decision: 'reject', note: 'no' });
     expect(parseWebviewMessage({ type: 'openDiff', changeSetId: 'c1', fileIndex: 0 })).toEqual({ type: 'openDiff', changeSetId: 'c1', fileIndex: 0 });
+    expect(parseWebviewMessage({ type: 'insertCode', code: 'x = 1\n' })).toEqual({ type: 'insertCode', code: 'x = 1\n' });
+    expect(parseWebviewMessage({ type: 'openLink', url: ' https://example.com ' })).toEqual({ type: 'openLink', url: 'https://example.com' });
+    expect(parseWebviewMessage({ type: 'runInTerminal', command: 'npm test', cwd: '/w' })).toEqual({ type: 'runInTerminal', command: 'npm test', cwd: '/w' });
     expect(parseWebviewMessage({ type: 'runCommand', command: 'tandem.setApiKey' })).toEqual({ type: 'runCommand', command: 'tandem.setApiKey' });
   });
 
@@ -36,6 +39,11 @@ describe('parseWebviewMessage (untrusted input from the webview)', () => {
     ['open diff with a fractional index', { type: 'openDiff', changeSetId: 'c', fileIndex: 0.5 }],
     ['open diff with a negative index', { type: 'openDiff', changeSetId: 'c', fileIndex: -1 }],
     ['arbitrary command', { type: 'runCommand', command: 'workbench.action.terminal.sendSequence' }],
+    ['a javascript: link', { type: 'openLink', url: 'javascript:alert(1)' }],
+    ['a file: link', { type: 'openLink', url: 'file:///etc/passwd' }],
+    ['a command: link', { type: 'openLink', url: 'command:workbench.action.terminal.sendSequence' }],
+    ['empty code to insert', { type: 'insertCode', code: '' }],
+    ['a blank command for the terminal', { type: 'runInTerminal', command: '  ' }],
   ])('drops %s', (_name, raw) => {
     expect(parseWebviewMessage(raw)).toBeUndefined();
   });

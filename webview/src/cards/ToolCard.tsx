@@ -3,7 +3,11 @@
 import { VscodeBadge } from '../elements';
 import { memo, useMemo, useState } from 'react';
 import type { ChatEntry } from '../../../src/shared/chatState';
+import { usePost } from '../context';
 import { formatDuration, terminalText } from '../format';
+
+/** Lines shown of a long output until the user asks for all of it: the tail, where results and errors are. */
+export const OUTPUT_PREVIEW_LINES = 200;
 
 type ToolEntry = Extract<ChatEntry, { kind: 'tool' }>;
 
@@ -18,7 +22,12 @@ const STATUS: Record<ToolEntry['status'], { icon: string; label: string }> = {
 
 export const ToolCard = memo(function ToolCard({ entry }: { entry: ToolEntry }) {
   const [toggled, setToggled] = useState<boolean | undefined>(undefined);
+  const [showAll, setShowAll] = useState(false);
+  const post = usePost();
   const output = useMemo(() => terminalText(entry.output), [entry.output]);
+  const lines = useMemo(() => output.split('\n'), [output]);
+  const hidden = showAll ? 0 : Math.max(0, lines.length - OUTPUT_PREVIEW_LINES);
+  const shown = hidden > 0 ? lines.slice(hidden).join('\n') : output;
   const status = STATUS[entry.status];
   const open = toggled ?? (entry.status === 'running' || entry.status === 'error');
   const hasOutput = output.trim().length > 0;
@@ -58,12 +67,28 @@ export const ToolCard = memo(function ToolCard({ entry }: { entry: ToolEntry }) 
             </VscodeBadge>
           )}
           {entry.durationMs !== undefined && <span className="duration">{formatDuration(entry.durationMs)}</span>}
+          {entry.tool === 'exec_command' && entry.status !== 'running' && (
+            <button
+              type="button"
+              className="icon-button"
+              title="Run again in a terminal (you press Enter)"
+              aria-label={`Run ${entry.title} again in a terminal`}
+              onClick={() => post({ type: 'runInTerminal', command: entry.title, ...(entry.cwd ? { cwd: entry.cwd } : {}) })}
+            >
+              <span className="codicon codicon-debug-rerun" aria-hidden="true" />
+            </button>
+          )}
         </span>
       </div>
       {hasOutput && open && (
-        <pre className="tool-output" id={outputId}>
-          {output}
-        </pre>
+        <div id={outputId}>
+          {hidden > 0 && (
+            <button type="button" className="link-button" onClick={() => setShowAll(true)}>
+              Show {hidden.toLocaleString()} earlier line{hidden === 1 ? '' : 's'}
+            </button>
+          )}
+          <pre className="tool-output">{shown}</pre>
+        </div>
       )}
     </div>
   );

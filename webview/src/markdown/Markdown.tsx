@@ -1,7 +1,9 @@
 // Rendered markdown of an assistant message. Clicks are delegated here because the HTML is injected:
-// the code blocks' Copy buttons, and links (checked once more before the webview's default handling,
-// which asks VS Code to open them externally).
-import { memo, useMemo, type MouseEvent } from 'react';
+// the code blocks' Copy and "Insert at cursor" buttons, and links, which never navigate the webview:
+// the host opens them (external ones after the user confirms).
+import { memo, useCallback, useMemo, type MouseEvent } from 'react';
+import type { WebviewToHost } from '../../../src/shared/protocol';
+import { usePost } from '../context';
 import { isSafeLink } from './markdownIt';
 import { MarkdownBlock } from './MarkdownBlock';
 import { renderMarkdownBlocks } from './render';
@@ -9,8 +11,7 @@ import { renderMarkdownBlocks } from './render';
 const COPIED_MS = 1500;
 
 function copyCode(button: HTMLElement): void {
-  const code = button.parentElement?.querySelector('pre code, pre');
-  const text = code?.textContent ?? '';
+  const text = codeOf(button);
   const icon = button.querySelector('.codicon');
   void navigator.clipboard?.writeText(text).then(
     () => {
@@ -25,7 +26,9 @@ function copyCode(button: HTMLElement): void {
   );
 }
 
-function onClick(e: MouseEvent<HTMLDivElement>): void {
+const codeOf = (button: Element) => button.closest('.code-block')?.querySelector('pre code, pre')?.textContent ?? '';
+
+function onClick(e: MouseEvent<HTMLDivElement>, post: (msg: WebviewToHost) => void): void {
   const target = e.target as Element;
   const copy = target.closest('button.copy-code');
   if (copy instanceof HTMLElement) {
@@ -33,14 +36,25 @@ function onClick(e: MouseEvent<HTMLDivElement>): void {
     copyCode(copy);
     return;
   }
+  const insert = target.closest('button.insert-code');
+  if (insert) {
+    e.preventDefault();
+    post({ type: 'insertCode', code: codeOf(insert) });
+    return;
+  }
   const link = target.closest('a');
-  if (link && !isSafeLink(link.getAttribute('href') ?? '')) e.preventDefault();
+  if (!link) return;
+  e.preventDefault();
+  const href = link.getAttribute('href') ?? '';
+  if (isSafeLink(href)) post({ type: 'openLink', url: href });
 }
 
 export const Markdown = memo(function Markdown({ text, streaming }: { text: string; streaming: boolean }) {
   const blocks = useMemo(() => renderMarkdownBlocks(text, streaming), [text, streaming]);
+  const post = usePost();
+  const handleClick = useCallback((e: MouseEvent<HTMLDivElement>) => onClick(e, post), [post]);
   return (
-    <div className="markdown" onClick={onClick}>
+    <div className="markdown" onClick={handleClick}>
       {blocks.map((html, i) => (
         <MarkdownBlock key={i} html={html} />
       ))}

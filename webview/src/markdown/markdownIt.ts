@@ -13,9 +13,13 @@ export function isSafeLink(url: string): boolean {
   return SAFE_LINK.test(url.trim());
 }
 
-const COPY_BUTTON =
-  '<button type="button" class="copy-code" aria-label="Copy code" title="Copy code">' +
-  '<span class="codicon codicon-copy" aria-hidden="true"></span></button>';
+const CODE_ACTIONS =
+  '<div class="code-actions">' +
+  '<button type="button" class="code-action insert-code" aria-label="Insert at cursor" title="Insert at cursor">' +
+  '<span class="codicon codicon-insert" aria-hidden="true"></span></button>' +
+  '<button type="button" class="code-action copy-code" aria-label="Copy code" title="Copy code">' +
+  '<span class="codicon codicon-copy" aria-hidden="true"></span></button>' +
+  '</div>';
 
 function create(highlight: boolean): Md {
   const md = new MarkdownIt({
@@ -29,7 +33,7 @@ function create(highlight: boolean): Md {
   const fence = md.renderer.rules.fence;
   md.renderer.rules.fence = (tokens, idx, options, env, self) => {
     const inner = fence ? fence(tokens, idx, options, env, self) : self.renderToken(tokens, idx, options);
-    return `<div class="code-block">${COPY_BUTTON}${inner}</div>`;
+    return `<div class="code-block">${CODE_ACTIONS}${inner}</div>`;
   };
 
   md.renderer.rules.image = (tokens, idx) => {

@@ -1,0 +1,89 @@
+// Why a "Fix This" cannot run here, said plainly where the user is, before anything is sent: an untitled
+// buffer, a file outside the workspace or not on disk, a read-only document, no model to ask, a policy
+// that forbids edits, or a chat that is still busy. Explain This needs only a model and an idle chat.
+import { constants as fsConstants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import type { ApiKeyStore } from '../apiKey';
+import type { ChatController } from '../chatController';
+import { readConfig } from '../config';
+
+export interface Refusal {
+  message: string;
+  /** Buttons: label → command (with arguments). */
+  actions: { label: string; command: string; args?: unknown[] }[];
+  severity: 'info' | 'warning';
+}
+
+const OPEN_SETTINGS = (query: string) => ({ label: 'Open Settings', command: 'workbench.action.openSettings', args: [query] });
+const SET_API_KEY = { label: 'Set API Key', command: 'tandem.setApiKey' };
+const OPEN_CHAT = { label: 'Open Chat', command: 'tandem.chat.focus' };
+
+export async function whyNotFix(document: vscode.TextDocument, controller: ChatController, apiKeys: ApiKeyStore): Promise<Refusal | undefined> {
+  const uri = document.uri;
+  if (uri.scheme === 'untitled' || document.isUntitled) {
+    return { severity: 'info', message: 'Tandem: save this file in your workspace first. Fix This edits files on disk, and an untitled buffer is not one yet.', actions: [{ label: 'Save As…', command: 'workbench.action.files.saveAs' }] };
+  }
+  if (uri.scheme !== 'file') {
+    return { severity: 'info', message: `Tandem: Fix This works on files in your workspace; this document (${uri.scheme}:) is not a file on disk.`, actions: [] };
+  }
+  if (!vscode.workspace.getWorkspaceFolder(uri)) {
+    return {
+      severity: 'info',
+      message: `Tandem: ${vscode.workspace.asRelativePath(uri)} is outside the open workspace, and Tandem only edits files inside it. Open its folder (or add it to the workspace) to fix it here.`,
+      actions: [{ label: 'Add Folder to Workspace…', command: 'workbench.action.addRootFolder' }],
+    };
+  }
+  if (await isReadOnly(document)) {
+    return { severity: 'info', message: `Tandem: ${vscode.workspace.asRelativePath(uri)} is read-only, so there is nothing Tandem could change. Make it writable to fix it.`, actions: [] };
+  }
+  const common = await whyNotAsk(controller, apiKeys);
+  if (common) return common;
+  const policy = readConfig().approvalPolicy;
+  if (policy === 'read-only') {
+    return vscode.workspace.isTrusted
+      ? { severity: 'info', message: 'Tandem: the approval policy is read-only, so Tandem may not propose edits. Set tandem.approvalPolicy to "ask" to fix code (every fix still waits for your Accept).', actions: [OPEN_SETTINGS('tandem.approvalPolicy')] }
+      : { severity: 'info', message: 'Tandem: this workspace is not trusted, so Tandem only reads here. Trust the workspace to fix code.', actions: [{ label: 'Manage Workspace Trust', command: 'workbench.trust.manage' }] };
+  }
+  return undefined;
+}
+
+/** What Explain This (and any run) needs: a model to ask and a chat that is not busy. */
+export async function whyNotAsk(controller: ChatController, apiKeys: ApiKeyStore): Promise<Refusal | undefined> {
+  if (!(await apiKeys.get())) {
+    return { severity: 'warning', message: 'Tandem has no model to ask: no API key is set. Set one (and the model and base URL in the settings), then try again.', actions: [SET_API_KEY, OPEN_SETTINGS('tandem')] };
+  }
+  if (controller.isBusy) {
+    return { severity: 'info', message: 'Tandem is still working on the previous request. Stop it or wait, then try again.', actions: [OPEN_CHAT] };
+  }
+  return undefined;
+}
+
+/** A document the user cannot (or may not) change: a read-only file system, file permissions or `files.readonlyInclude`. */
+async function isReadOnly(document: vscode.TextDocument): Promise<boolean> {
+  const uri = document.uri;
+  if (vscode.workspace.fs.isWritableFileSystem(uri.scheme) === false) return true;
+  try {
+    const stat = await vscode.workspace.fs.stat(uri);
+    if (stat.permissions !== undefined && (stat.permissions & vscode.FilePermission.Readonly) !== 0) return true;
+  } catch {
+    return false; // deleted meanwhile: the patch will say so
+  }
+  try {
+    await access(uri.fsPath, fsConstants.W_OK);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EACCES' || (error as NodeJS.ErrnoException).code === 'EROFS' || (error as NodeJS.ErrnoException).code === 'EPERM') return true;
+  }
+  const files = vscode.workspace.getConfiguration('files', uri);
+  const matches = (globs: Record<string, boolean> | undefined) =>
+    Object.entries(globs ?? {}).some(([pattern, on]) => on && vscode.languages.match({ pattern }, document) > 0);
+  return matches(files.get<Record<string, boolean>>('readonlyInclude')) && !matches(files.get<Record<string, boolean>>('readonlyExclude'));
+}
+
+/** Shows a refusal with its buttons. */
+export async function showRefusal(refusal: Refusal): Promise<void> {
+  const labels = refusal.actions.map((a) => a.label);
+  const picked = refusal.severity === 'warning' ? await vscode.window.showWarningMessage(refusal.message, ...labels) : await vscode.window.showInformationMessage(refusal.message, ...labels);
+  const action = refusal.actions.find((a) => a.label === picked);
+  if (action) await vscode.commands.executeCommand(action.command, ...(action.args ?? []));
+}
