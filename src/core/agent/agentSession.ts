@@ -116,7 +116,7 @@ export class AgentSession {
   }
 
   private async runTurn(turnId: string, op: Extract<Operation, { type: 'user_turn' }>, signal: AbortSignal, emit: (e: AgentEvent) => void): Promise<void> {
-    emit({ type: 'turn.started', turnId, text: op.text, at: Date.now() });
+    emit({ type: 'turn.started', turnId, text: op.display ?? op.text, at: Date.now() });
     const env = environmentBlock(this.options.environment());
     this.appendItem({ type: 'user', text: `${op.text}\n\n${env}`, ...(op.images?.length ? { images: op.images } : {}) });
     try {

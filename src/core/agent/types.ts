@@ -9,7 +9,11 @@ import type { Tool } from '../tools/types';
 
 export type Operation =
   /** Start a turn with the user's message. */
-  | { type: 'user_turn'; text: string; images?: { mediaType: string; dataBase64: string }[] }
+  /**
+   * Start a turn with the user's message. `display` is what the chat shows as that message when it differs
+   * from what the model gets (an editor command's one-line summary of a long generated prompt).
+   */
+  | { type: 'user_turn'; text: string; display?: string; images?: { mediaType: string; dataBase64: string }[] }
   /** Answer an `approval.requested` event. */
   | { type: 'approval'; approvalId: string; decision: ApprovalDecision; note?: string }
   /** Stop the running turn (same as aborting the turn's signal). */

@@ -118,3 +118,14 @@ export function composeWithAttachments(text: string, attachments: readonly { tex
   if (attachments.length === 0) return text;
   return [text.trimEnd(), ...attachments.map((a) => a.text)].join('\n\n');
 }
+
+/**
+ * What the chat shows as the user's message for a focused turn (the model gets the whole prompt): the
+ * command, where, and the first problem, on one line.
+ */
+export function focusedTurnTitle(command: 'Fix This' | 'Explain This', ctx: FixContext): string {
+  const first = ctx.diagnostics[0];
+  const problem = first ? ` — ${first.message.split('\n')[0]}${first.source ? ` (${first.source}${first.code ? ` ${first.code}` : ''})` : ''}` : '';
+  const more = ctx.diagnostics.length > 1 ? ` and ${ctx.diagnostics.length - 1} more` : '';
+  return `${command}: ${heading(ctx)}${problem}${more}`;
+}

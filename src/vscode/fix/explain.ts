@@ -2,7 +2,7 @@
 // (no edits; only commands known to be read-only), whatever the approval policy.
 import type * as vscode from 'vscode';
 import { gatherFixContext } from '../../core/fix/gather';
-import { explainPrompt } from '../../core/fix/prompt';
+import { explainPrompt, focusedTurnTitle } from '../../core/fix/prompt';
 import type { DiagnosticInfo } from '../../core/fix/types';
 import type { ApiKeyStore } from '../apiKey';
 import type { ChatController } from '../chatController';
@@ -20,5 +20,5 @@ export async function explainThis(
   if (refusal) return showRefusal(refusal);
   const ctx = gatherFixContext(await readFixInput(document, selection, focus));
   await deps.view.reveal();
-  await deps.controller.sendFocused(explainPrompt(ctx), { mode: 'read-only', onEvent: () => undefined });
+  await deps.controller.sendFocused(explainPrompt(ctx), { mode: 'read-only', onEvent: () => undefined }, focusedTurnTitle('Explain This', ctx));
 }

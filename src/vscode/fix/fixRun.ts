@@ -6,7 +6,7 @@
 // outcome: applied, rejected, stale, cancelled, failed, or the model's answer when it changed nothing.
 import * as vscode from 'vscode';
 import { gatherFixContext } from '../../core/fix/gather';
-import { describeTarget, fixPrompt, locationLabel } from '../../core/fix/prompt';
+import { describeTarget, fixPrompt, focusedTurnTitle, locationLabel } from '../../core/fix/prompt';
 import type { DiagnosticInfo } from '../../core/fix/types';
 import type { AgentEvent, TurnError } from '../../shared/events';
 import type { ApiKeyStore } from '../apiKey';
@@ -107,16 +107,20 @@ export class FixRunner implements vscode.Disposable {
           this.controller.stop();
         });
         try {
-          await this.controller.sendFocused(fixPrompt(ctx), {
-            mode: 'review',
-            onEvent: (event) => {
-              try {
-                this.onEvent(event, run, (message) => progress.report({ message }));
-              } catch (error) {
-                this.log.error('Fix This: could not follow an event:', error);
-              }
+          await this.controller.sendFocused(
+            fixPrompt(ctx),
+            {
+              mode: 'review',
+              onEvent: (event) => {
+                try {
+                  this.onEvent(event, run, (message) => progress.report({ message }));
+                } catch (error) {
+                  this.log.error('Fix This: could not follow an event:', error);
+                }
+              },
             },
-          });
+            focusedTurnTitle('Fix This', ctx),
+          );
         } finally {
           cancel.dispose();
         }

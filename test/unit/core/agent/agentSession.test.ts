@@ -222,6 +222,18 @@ describe('approvals in the loop', () => {
   });
 });
 
+describe('what the chat shows', () => {
+  it('shows the display text of a turn while the model gets the full text', async () => {
+    const cwd = workspace();
+    server.setScript([{ steps: [mock.text('ok')] }]);
+    const agent = session('responses', cwd);
+    const events: AgentEvent[] = [];
+    for await (const event of agent.submit({ type: 'user_turn', text: 'FULL PROMPT with all the context', display: 'Fix This: a.ts' })) events.push(event);
+    expect(events[0]).toMatchObject({ type: 'turn.started', text: 'Fix This: a.ts' });
+    expect(JSON.stringify(server.requests[0]!.body)).toContain('FULL PROMPT with all the context');
+  });
+});
+
 describe('symlinks in patches', () => {
   it('reviews a patch that writes through a symlink pointing outside the workspace, even in auto mode', async () => {
     const cwd = workspace();

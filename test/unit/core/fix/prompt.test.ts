@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fixCommandArgs, parseFixCommandArgs } from '../../../../src/core/fix/args';
 import { gatherFixContext } from '../../../../src/core/fix/gather';
-import { composeWithAttachments, contextAttachment, explainPrompt, fixPrompt, locationLabel } from '../../../../src/core/fix/prompt';
+import { composeWithAttachments, contextAttachment, explainPrompt, fixPrompt, focusedTurnTitle, locationLabel } from '../../../../src/core/fix/prompt';
 import { fenceFor } from '../../../../src/core/fix/text';
 import type { DiagnosticInfo, FixInput } from '../../../../src/core/fix/types';
 
@@ -32,6 +32,12 @@ describe('fix prompts', () => {
     expect(prompt).toContain('… (lines 1–3: the code above) …\n\nexport const x = 1;');
     expect(prompt).toMatch(/apply_patch on `src\/area\.ts`/);
     expect(prompt).toMatch(/if the patch does not apply, read the current file/);
+  });
+
+  it('shows a one-line summary in the chat instead of the whole prompt', () => {
+    const title = focusedTurnTitle('Fix This', gatherFixContext(input));
+    expect(title).toBe("Fix This: `src/area.ts` (typescript), lines 1–3: function `area` — Type 'string' is not assignable to type 'number'. (ts 2322)");
+    expect(title).not.toContain('\n');
   });
 
   it('marks what a trimmed file leaves out', () => {
