@@ -21,6 +21,7 @@ import { ReviewStatusBar } from './review/reviewStatusBar';
 import { TerminalMirror } from './terminalMirror';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const started = performance.now();
   const disposables = new DisposableStore();
   context.subscriptions.push(disposables);
 
@@ -65,7 +66,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   disposables.add(registerClearApiKey(apiKeys));
   disposables.add(registerFixThis(controller, view, apiKeys, log)); // Fix This / Explain This / Add to Chat, quick fix
   disposables.add(vscode.commands.registerCommand('tandem.showLog', () => log.show()));
-  log.info(`Tandem activated (session store: ${store.dir}).`);
+  log.info(`Tandem activated in ${Math.round(performance.now() - started)} ms (session store: ${store.dir}).`);
 }
 
 export function deactivate(): void {
