@@ -84,6 +84,8 @@ code_server() {
 }
 
 total0=$SECONDS
+# Reports of an earlier run must not be counted in this one.
+rm -f test-results/vitest.json test-results/exthost-summary.json test-results/e2e-summary.json
 if [ "${TANDEM_SKIP_DEPS:-}" != 1 ]; then stage deps tandem_ensure_deps; fi
 for s in "${stages[@]}"; do
   case "$s" in
@@ -104,3 +106,4 @@ done
 echo
 echo "======== all stages passed ($((SECONDS - total0))s) ========"
 printf '  %s\n' "${summary[@]}"
+node scripts/test-summary.mjs

@@ -78,6 +78,7 @@ const WITH_KEY_FLOWS = [
   'review: Reject all leaves every byte identical',
   'history: New Chat, then reopen the earlier chat',
   ...FIX_THIS_FLOWS, // test/e2e/fixThisFlows.ts
+  'context: mention a file with @',
   'no errors in the webview console',
 ];
 const NO_KEY_FLOWS = ['no API key', 'connection refused names the URL'];
@@ -356,6 +357,35 @@ async function withKeyFlows(browser: Browser, root: string, api: MockOpenAI, wor
 
     await fixThisFlows({ flow, page: p, view, api, workspace, shots: SHOTS, outside: path.join(root, 'outside-workspace') });
 
+    await flow('context: mention a file with @', p, async () => {
+      const content = fs.readFileSync(path.join(workspace, 'hello.ts'), 'utf8').trim(); // as the earlier flows left it
+      await api.script([streamed(['Read it.'])]);
+      await view.composer.click();
+      await view.composer.fill('');
+      await view.composer.pressSequentially('explain @hel');
+      const picker = view.frame.getByRole('listbox', { name: 'Attach to the message' });
+      const option = picker.getByRole('option', { name: /hello\.ts/ }).first();
+      await option.waitFor();
+      await waitFor('hello.ts to be the highlighted option', async () => (await option.getAttribute('aria-selected')) === 'true', 10_000);
+      await screenshot(p, path.join(SHOTS, '16-mention-picker.png'));
+      await view.composer.press('Enter'); // picks; does not send
+      const chip = view.frame.locator('.context-chip', { hasText: 'hello.ts' });
+      await chip.waitFor();
+      await picker.waitFor({ state: 'hidden' });
+      assert.equal(await view.composer.inputValue(), 'explain ', 'the @query left the text');
+      const before = (await api.requests()).length;
+      await view.composer.pressSequentially('this file');
+      await view.composer.press('Enter');
+      await view.waitForText('Read it.');
+      await waitIdle(view);
+      await chip.waitFor({ state: 'detached' });
+      const requests = (await api.requests()).slice(before);
+      const body = JSON.stringify(requests.at(-1)?.body);
+      assert.match(body, /explain this file/, 'the typed text was sent');
+      assert.match(body, /export const greeting/, "hello.ts's content went with the request");
+      assert.ok(body.includes(JSON.stringify(content).slice(1, -1)), 'the file as it is on disk');
+    });
+
     await flow('no errors in the webview console', p, async () => {
       assert.deepEqual(webviewErrors, [], 'console errors / CSP violations inside the webview');
     });
@@ -435,7 +465,9 @@ async function main(): Promise<number> {
   console.log('\nE2E results:');
   for (const r of results) console.log(`  ${r.ok ? 'PASS' : 'FAIL'}  ${r.name}  (${(r.ms / 1000).toFixed(1)}s)`);
   const failed = results.filter((r) => !r.ok).length;
-  console.log(`${results.length - failed} passed, ${failed} failed; screenshots in ${path.relative(REPO_ROOT, SHOTS)}/`);
+  console.log(`screenshots in ${path.relative(REPO_ROOT, SHOTS)}/`);
+  console.log(`${results.length - failed} passed, ${failed} failed`);
+  fs.writeFileSync(path.join(RESULTS_DIR, 'e2e-summary.json'), JSON.stringify({ passed: results.length - failed, failed }));
   if (results.length === 0) console.log('no flow matched TANDEM_E2E_FLOW');
   const ok = failed === 0 && results.length > 0;
   finishTempRoot(root, ok);
