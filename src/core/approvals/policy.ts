@@ -9,7 +9,7 @@
 // the policy fails closed and asks before every command not known to be read-only, even in auto mode.
 import { parsedCommandSafety } from './knownSafe';
 import { protectedPart, workspaceRelative } from './paths';
-import { assessCommandRisks } from './risk';
+import { assessCommandRisks, protectedPathWrites } from './risk';
 import { parseShell } from './shellParse';
 import { normalizePath } from '../patch/posixPath';
 import type { SandboxMode, SandboxStatus } from '../ports';
@@ -44,8 +44,12 @@ const ask = (reason: string): PolicyVerdict => ({ verdict: 'ask', reason });
 const deny = (reason: string): PolicyVerdict => ({ verdict: 'deny', reason });
 
 export function decideCommand(policy: ApprovalPolicy, command: string, context: CommandPolicyContext): PolicyVerdict {
-  if (policy === 'full-access') return allow('Full access: commands run without asking.');
   const parsed = parseShell(command);
+  if (policy === 'full-access') {
+    // Even full access asks before a command rewrites .git/, .vscode/, .tandem/ or AGENTS.md.
+    const guarded = parsed.ok ? protectedPathWrites(parsed, context) : [];
+    return guarded.length > 0 ? ask(`Protected paths are always asked: ${guarded.slice(0, 3).join('; ')}.`) : allow('Full access: commands run without asking.');
+  }
   const safety = parsedCommandSafety(parsed);
   if (safety.safe) return allow('A known read-only command.');
   if (policy === 'read-only') {

@@ -23,16 +23,32 @@ const MUTATORS = new Set(['rm', 'rmdir', 'mv', 'cp', 'touch', 'mkdir', 'ln', 'te
 /** Of these, the ones that remove their operands. */
 const REMOVERS = new Set(['rm', 'rmdir', 'mv', 'shred', 'unlink']);
 
+/** One reason to look; `protectedPath` when it writes to `.git/`, `.vscode/`, `.tandem/` or AGENTS.md. */
+interface Risk {
+  text: string;
+  protectedPath?: boolean;
+}
+
 /** Why `parsed` needs a look in `auto` mode; empty when it does not. Assumes `parsed.ok`. */
 export function assessCommandRisks(parsed: ParseResult, context: RiskContext): string[] {
-  if (!parsed.ok) return [`the command could not be analysed (${parsed.error})`];
-  const risks = new Set<string>();
+  return [...new Set(collectRisks(parsed, context).map((r) => r.text))];
+}
+
+/** Writes to protected paths inside the workspace: these are asked in every mode, full access included. */
+export function protectedPathWrites(parsed: ParseResult, context: RiskContext): string[] {
+  return [...new Set(collectRisks(parsed, context).filter((r) => r.protectedPath).map((r) => r.text))];
+}
+
+function collectRisks(parsed: ParseResult, context: RiskContext): Risk[] {
+  if (!parsed.ok) return [{ text: `the command could not be analysed (${parsed.error})` }];
+  const risks: Risk[] = [];
+  const add = (text: string) => risks.push({ text });
   for (const construct of parsed.constructs) {
-    if (construct.opaque) risks.add(`it uses ${construct.detail}, which cannot be checked before it runs`);
+    if (construct.opaque) add(`it uses ${construct.detail}, which cannot be checked before it runs`);
   }
   const programs = parsed.commands.map((c) => programName(c.argv[0] ?? ''));
   if (programs.some((p) => FETCHERS.has(p)) && programs.some((p) => INTERPRETERS.has(p))) {
-    risks.add('it downloads something and runs an interpreter: the downloaded code could run');
+    add('it downloads something and runs an interpreter: the downloaded code could run');
   }
   // `cd` moves the rest of the line; the scan follows it in order (and stays conservative across subshells).
   let cwd: string | undefined = context.cwd;
@@ -44,15 +60,15 @@ export function assessCommandRisks(parsed: ParseResult, context: RiskContext): s
     }
     const readOnly = simpleCommandSafety(command).safe;
     if (!readOnly && (cwd === undefined || workspaceRelative(context.workspaceRoots, cwd) === undefined)) {
-      risks.add(`\`${command.argv.join(' ') || 'the redirection'}\` runs outside the workspace (in ${cwd ?? 'an unknown directory'})`);
+      add(`\`${command.argv.join(' ') || 'the redirection'}\` runs outside the workspace (in ${cwd ?? 'an unknown directory'})`);
     }
     for (const redirection of command.redirections.filter((r) => r.write)) {
       const risk = targetRisk(redirection.target, cwd, context, 'writes to', false);
-      if (risk) risks.add(risk);
+      if (risk) risks.push(risk);
     }
-    for (const risk of commandRisks(command, cwd, context)) risks.add(risk);
+    risks.push(...commandRisks(command, cwd, context));
   }
-  return [...risks];
+  return risks;
 }
 
 function changeDirectory(cwd: string | undefined, target: Word | undefined, home: string | undefined): string | undefined {
@@ -62,30 +78,31 @@ function changeDirectory(cwd: string | undefined, target: Word | undefined, home
 }
 
 /** Risk of touching `word` as a path from `cwd`; `undefined` when it is an ordinary workspace file. */
-function targetRisk(word: Word, cwd: string | undefined, context: RiskContext, verb: string, removes: boolean): string | undefined {
-  if (!word.literal) return `it ${verb} a path computed at run time (\`${word.text}\`)`;
+function targetRisk(word: Word, cwd: string | undefined, context: RiskContext, verb: string, removes: boolean): Risk | undefined {
+  if (!word.literal) return { text: `it ${verb} a path computed at run time (\`${word.text}\`)` };
   const path = cwd === undefined ? undefined : resolveShellPath(cwd, word.text, context.homeDir);
-  if (path === undefined) return `it ${verb} \`${word.text}\`, which may be outside the workspace`;
+  if (path === undefined) return { text: `it ${verb} \`${word.text}\`, which may be outside the workspace` };
   const relative = workspaceRelative(context.workspaceRoots, path);
   if (relative === undefined || (removes && containsWorkspaceRoot(context.workspaceRoots, path))) {
-    return `it ${verb} \`${word.text}\` outside the workspace (${path})`;
+    return { text: `it ${verb} \`${word.text}\` outside the workspace (${path})` };
   }
   const guarded = protectedPart(relative);
-  return guarded ? `it ${verb} \`${word.text}\` in the protected path ${guarded}` : undefined;
+  return guarded ? { text: `it ${verb} \`${word.text}\` in the protected path ${guarded}`, protectedPath: true } : undefined;
 }
 
-function commandRisks(command: SimpleCommand, cwd: string | undefined, context: RiskContext): string[] {
+function commandRisks(command: SimpleCommand, cwd: string | undefined, context: RiskContext): Risk[] {
   const program = programName(command.argv[0] ?? '');
   const args = command.argv.slice(1);
-  const risks: string[] = [];
-  if (PRIVILEGED.has(program)) risks.push(`\`${program}\` runs a command with elevated privileges`);
-  if (POWER.has(program)) risks.push(`\`${program}\` stops or restarts the machine`);
-  if (program.startsWith('mkfs')) risks.push(`\`${program}\` formats a file system`);
-  if (program === 'dd' && args.some((a) => a.startsWith('of='))) risks.push('`dd of=` overwrites a file or device');
+  const risks: Risk[] = [];
+  const plain = (text: string) => risks.push({ text });
+  if (PRIVILEGED.has(program)) plain(`\`${program}\` runs a command with elevated privileges`);
+  if (POWER.has(program)) plain(`\`${program}\` stops or restarts the machine`);
+  if (program.startsWith('mkfs')) plain(`\`${program}\` formats a file system`);
+  if (program === 'dd' && args.some((a) => a.startsWith('of='))) plain('`dd of=` overwrites a file or device');
   if (['chmod', 'chown', 'chgrp'].includes(program) && args.some((a) => a === '--recursive' || /^-[A-Za-z]*R/.test(a))) {
-    risks.push(`\`${program} -R\` changes a whole tree`);
+    plain(`\`${program} -R\` changes a whole tree`);
   }
-  if (program === 'git') risks.push(...gitRisks(args));
+  if (program === 'git') for (const text of gitRisks(args)) plain(text);
   if (program === 'find' && args.includes('-delete')) {
     // The starting points are what `-delete` can reach: everything before the first expression.
     const firstExpression = command.words.findIndex((w, i) => i > 0 && /^[-(!]/.test(w.text));
@@ -97,7 +114,7 @@ function commandRisks(command: SimpleCommand, cwd: string | undefined, context: 
   }
   if (MUTATORS.has(program)) {
     const verb = REMOVERS.has(program) ? 'deletes or moves' : 'changes';
-    if (command.extraArgs) risks.push(`\`${program}\` is applied to paths chosen at run time`);
+    if (command.extraArgs) plain(`\`${program}\` is applied to paths chosen at run time`);
     for (const target of mutatedOperands(program, command.words.slice(1))) {
       const risk = targetRisk(target, cwd, context, verb, REMOVERS.has(program));
       if (risk) risks.push(risk);

@@ -19,10 +19,10 @@ describe('decideCommand per mode', () => {
     ['echo ok > ~/x', 'deny', 'ask', 'ask', 'allow'],
     ['echo ok > /etc/hosts', 'deny', 'ask', 'ask', 'allow'],
     ['echo ok > "$OUT"', 'deny', 'ask', 'ask', 'allow'],
-    ['echo x > .git/config', 'deny', 'ask', 'ask', 'allow'],
-    ['echo x >> .vscode/settings.json', 'deny', 'ask', 'ask', 'allow'],
-    ['cp AGENTS.md.bak AGENTS.md', 'deny', 'ask', 'ask', 'allow'],
-    ['rm -rf .tandem', 'deny', 'ask', 'ask', 'allow'],
+    ['echo x > .git/config', 'deny', 'ask', 'ask', 'ask'], // protected paths ask in every mode
+    ['echo x >> .vscode/settings.json', 'deny', 'ask', 'ask', 'ask'], // protected paths ask in every mode
+    ['cp AGENTS.md.bak AGENTS.md', 'deny', 'ask', 'ask', 'ask'], // protected paths ask in every mode
+    ['rm -rf .tandem', 'deny', 'ask', 'ask', 'ask'], // protected paths ask in every mode
     ['ls; rm -rf ~', 'deny', 'ask', 'ask', 'allow'],
     ['rm -rf /', 'deny', 'ask', 'ask', 'allow'],
     ['rm -rf ../other', 'deny', 'ask', 'ask', 'allow'],
