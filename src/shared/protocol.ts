@@ -36,7 +36,28 @@ export interface ContextChip {
   label: string;
   /** The first lines, for the chip's tooltip. */
   preview: string;
+  /** What it is, for the chip's icon (absent: code from "Add to Chat"). */
+  kind?: MentionKind | 'image';
 }
+
+/** What `@` in the composer can attach. */
+export type MentionKind = 'file' | 'folder' | 'problems' | 'selection' | 'terminal';
+
+/** One row of the composer's `@` picker; the host resolves `id` when it is picked. */
+export interface MentionItem {
+  id: string;
+  kind: MentionKind;
+  /** `hello.ts`, `@problems` … */
+  label: string;
+  /** The folder a file is in, or what a special item attaches. */
+  detail: string;
+}
+
+/** Images the composer may attach (pasted or dropped); the host checks the bytes too. */
+export const IMAGE_MEDIA_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
+export type ImageMediaType = (typeof IMAGE_MEDIA_TYPES)[number];
+/** Largest image accepted, in bytes (decoded). */
+export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 
 export type HostToWebview =
   /** Whole session state: sent after `ready`, after New Chat and after a session switch. */
@@ -53,7 +74,9 @@ export type HostToWebview =
   /** Settings or key presence changed. */
   | { type: 'config'; config: ViewConfig }
   /** A chip to show in the composer until the next message is sent (or the user removes it). */
-  | { type: 'addContext'; context: ContextChip };
+  | { type: 'addContext'; context: ContextChip }
+  /** The answer to the composer's `mentionQuery` with the same `requestId`. */
+  | { type: 'mentionResults'; requestId: number; items: MentionItem[] };
 
 export type WebviewToHost =
   /** The webview's script has loaded and listens; the host replies with a snapshot. */
@@ -62,6 +85,12 @@ export type WebviewToHost =
   | { type: 'send'; text: string; contextIds?: string[] }
   /** The user removed a chip from the composer. */
   | { type: 'removeContext'; id: string }
+  /** The user typed `@query` in the composer: the host answers with `mentionResults`. */
+  | { type: 'mentionQuery'; query: string; requestId: number }
+  /** The user picked a `MentionItem`: the host reads it and answers with `addContext`. */
+  | { type: 'mentionPick'; id: string }
+  /** An image the user pasted or dropped into the composer (checked again on the host). */
+  | { type: 'attachImage'; mediaType: ImageMediaType; dataBase64: string; name: string }
   | { type: 'stop' }
   | { type: 'newChat' }
   | { type: 'approval'; approvalId: string; decision: ApprovalDecision; note?: string }
@@ -91,6 +120,7 @@ export const MAX_SEND_CHARS = 1_000_000;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isShortString = (v: unknown, max = 200): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
+const isRequestId = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= Number.MAX_SAFE_INTEGER;
 
 /**
  * Validates an untrusted message from the webview. Returns a well-typed copy holding only known fields,
@@ -115,6 +145,19 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
     case 'removeContext':
       if (!isShortString(raw.id)) return undefined;
       return { type: 'removeContext', id: raw.id };
+    case 'mentionQuery':
+      if (typeof raw.query !== 'string' || raw.query.length > 200 || !isRequestId(raw.requestId)) return undefined;
+      return { type: 'mentionQuery', query: raw.query, requestId: raw.requestId };
+    case 'mentionPick':
+      if (!isShortString(raw.id, 1_000)) return undefined;
+      return { type: 'mentionPick', id: raw.id };
+    case 'attachImage': {
+      const mediaType = raw.mediaType;
+      if (!IMAGE_MEDIA_TYPES.includes(mediaType as ImageMediaType) || !isShortString(raw.name, 300)) return undefined;
+      // base64 of MAX_IMAGE_BYTES, rounded up to whole 4-character groups
+      if (typeof raw.dataBase64 !== 'string' || raw.dataBase64.length === 0 || raw.dataBase64.length > Math.ceil(MAX_IMAGE_BYTES / 3) * 4) return undefined;
+      return { type: 'attachImage', mediaType: mediaType as ImageMediaType, dataBase64: raw.dataBase64, name: raw.name };
+    }
     case 'approval': {
       const decision = raw.decision;
       if (!isShortString(raw.approvalId)) return undefined;

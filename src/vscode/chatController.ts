@@ -7,7 +7,7 @@ import type { ChangeSet, PatchOutcome } from '../core/patch/types';
 import type { ProcessRunner } from '../core/ports';
 import { applyEvent, chatStateFromEvents, emptyChatState, type ChatState } from '../shared/chatState';
 import type { AgentEvent } from '../shared/events';
-import type { ViewConfig, WebviewToHost } from '../shared/protocol';
+import type { ContextChip, ViewConfig, WebviewToHost } from '../shared/protocol';
 import { createAgentSession } from '../node/agentFactory';
 import type { SessionStore, SessionWriter, StoredSessionSummary } from '../node/sessionStore';
 import type { ApiKeyStore } from './apiKey';
@@ -19,7 +19,9 @@ import { openProposalDiff } from './review/proposalDocuments';
 import type { ReviewManager } from './review/reviewManager';
 import { disposeRerunTerminal, insertCodeAtCursor, openLink, putInTerminal } from './viewActions';
 import { VscodeFileReader } from './vscodeFileReader';
-import { PendingContext } from './fix/pendingContext';
+import { PendingContext, type AttachedImage } from './fix/pendingContext';
+import { MentionProvider } from './mentions/mentionProvider';
+import { checkImage } from '../core/mentions/attachments';
 
 const CURRENT_SESSION_KEY = 'tandem.currentSessionId';
 
@@ -42,10 +44,12 @@ export class ChatController implements vscode.Disposable {
   private view: ChatViewProvider | undefined;
   private readonly files = new VscodeFileReader();
   /** The newest message as sent to the model, for Retry. */
-  private lastSent: { text: string; display?: string } | undefined;
+  private lastSent: { text: string; display?: string; images?: AttachedImage[] } | undefined;
   private focused: FocusedTurn | undefined;
   /** "Add to Chat" chips waiting for the next message. */
   private readonly contextChips = new PendingContext();
+  /** The composer's `@` picker. */
+  private readonly mentions: MentionProvider;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -57,6 +61,7 @@ export class ChatController implements vscode.Disposable {
     private readonly reviews: ReviewManager,
   ) {
     this.writer = this.store.create({ id: this.sessionId, createdAt: Date.now(), ...this.workspaceMeta() });
+    this.mentions = new MentionProvider(terminal);
     this.disposables.add(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('tandem') && void this.postConfig()));
     this.disposables.add(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.postConfig()));
     this.disposables.add(this.apiKeys.onDidChange(() => void this.postConfig()));
@@ -142,12 +147,36 @@ export class ChatController implements vscode.Disposable {
 
   onMessage(message: Exclude<WebviewToHost, { type: 'ready' }>): void {
     switch (message.type) {
-      case 'send':
-        void this.send(this.contextChips.compose(message.text, message.contextIds));
+      case 'send': {
+        const { text, images } = this.contextChips.take(message.text, message.contextIds);
+        void this.send(text, undefined, images);
         break;
+      }
       case 'removeContext':
         this.contextChips.remove(message.id);
         break;
+      case 'mentionQuery':
+        void this.mentions.query(message.query).then(
+          (items) => this.view?.post({ type: 'mentionResults', requestId: message.requestId, items }),
+          (error: unknown) => this.log.error('@ mention query failed:', error),
+        );
+        break;
+      case 'mentionPick':
+        void this.mentions.resolve(message.id).then(
+          (found) => ('error' in found ? void vscode.window.showWarningMessage(`Tandem: ${found.error}`) : this.addContext(found.label, found.text, found.kind)),
+          (error: unknown) => this.log.error('@ mention could not be attached:', error),
+        );
+        break;
+      case 'attachImage': {
+        const check = checkImage(message.mediaType, message.dataBase64);
+        if (!check.ok) {
+          void vscode.window.showWarningMessage(`Tandem: ${message.name} was not attached. ${check.reason}`);
+          break;
+        }
+        const chip = this.contextChips.addImage(message.name, { mediaType: message.mediaType, dataBase64: message.dataBase64 }, `${message.mediaType}, ${Math.max(1, Math.round(check.bytes / 1024))} KB`);
+        this.view?.post({ type: 'addContext', context: chip });
+        break;
+      }
       case 'stop':
         this.stop();
         break;
@@ -178,7 +207,7 @@ export class ChatController implements vscode.Disposable {
       case 'retry': {
         // The last message as the model got it (a Fix This turn shows a summary but sent a full prompt).
         const lastUser = [...this.state.entries].reverse().find((e) => e.kind === 'user');
-        if (this.lastSent && lastUser?.kind === 'user' && lastUser.text === (this.lastSent.display ?? this.lastSent.text)) void this.send(this.lastSent.text, this.lastSent.display);
+        if (this.lastSent && lastUser?.kind === 'user' && lastUser.text === (this.lastSent.display ?? this.lastSent.text)) void this.send(this.lastSent.text, this.lastSent.display, this.lastSent.images);
         else if (lastUser?.kind === 'user') void this.send(lastUser.text);
         break;
       }
@@ -190,13 +219,13 @@ export class ChatController implements vscode.Disposable {
   }
 
   /** Starts a turn with `text`; the chat shows `display` instead when given (see Operation user_turn). */
-  async send(text: string, display?: string): Promise<void> {
+  async send(text: string, display?: string, images?: AttachedImage[]): Promise<void> {
     if (this.isBusy) {
       void vscode.window.showInformationMessage('Tandem is still working on the previous message. Stop it first or wait.');
       return;
     }
     void this.context.workspaceState.update(CURRENT_SESSION_KEY, this.sessionId);
-    this.lastSent = { text, ...(display ? { display } : {}) };
+    this.lastSent = { text, ...(display ? { display } : {}), ...(images?.length ? { images } : {}) };
     this.reviews.finishDecided(); // the user moved on: applied edits are no longer offered for undo
     const apiKey = await this.apiKeys.get();
     if (!apiKey) {
@@ -219,7 +248,7 @@ export class ChatController implements vscode.Disposable {
       return;
     }
     try {
-      for await (const event of agent.submit({ type: 'user_turn', text, ...(display ? { display } : {}) })) this.publish(event);
+      for await (const event of agent.submit({ type: 'user_turn', text, ...(display ? { display } : {}), ...(images?.length ? { images } : {}) })) this.publish(event);
     } catch (error) {
       this.log.error('Turn crashed:', error);
     } finally {
@@ -239,8 +268,8 @@ export class ChatController implements vscode.Disposable {
   }
 
   /** "Add to Chat": a chip in the composer; its text goes with the next message. */
-  addContext(label: string, text: string): void {
-    this.view?.post({ type: 'addContext', context: this.contextChips.add(label, text) });
+  addContext(label: string, text: string, kind?: ContextChip['kind']): void {
+    this.view?.post({ type: 'addContext', context: this.contextChips.add(label, text, kind) });
   }
 
   stop(): void {

@@ -9,6 +9,8 @@ import type { AgentEvent } from '../shared/events';
  * otherwise collect a chatty build's whole output; the chat cards hold each command's full output.
  */
 const MAX_PENDING_CHARS = 256 * 1024;
+/** The tail of the newest command's output kept for `@terminal`. */
+const MAX_LAST_OUTPUT_CHARS = 64 * 1024;
 
 export class TerminalMirror implements vscode.Disposable {
   private terminal: vscode.Terminal | undefined;
@@ -17,6 +19,7 @@ export class TerminalMirror implements vscode.Disposable {
   private readonly closeListener: vscode.Disposable;
   private opened = false;
   private pending = '';
+  private last: { command: string; output: string } | undefined;
 
   constructor() {
     this.closeListener = vscode.window.onDidCloseTerminal((t) => {
@@ -27,14 +30,27 @@ export class TerminalMirror implements vscode.Disposable {
   onEvent(event: AgentEvent): void {
     if (event.type === 'tool.started' && event.tool === 'exec_command') {
       this.commandCalls.add(event.callId);
+      this.last = { command: event.title, output: '' };
       this.ensureTerminal();
       this.print(`\r\n\x1b[1;36m${event.cwd ?? ''} $\x1b[0m ${event.title.replace(/\n/g, '\r\n')}\r\n`);
     } else if (event.type === 'tool.output' && this.commandCalls.has(event.callId)) {
+      if (this.last) {
+        this.last.output += event.chunk;
+        if (this.last.output.length > MAX_LAST_OUTPUT_CHARS) this.last.output = this.last.output.slice(this.last.output.length - MAX_LAST_OUTPUT_CHARS);
+      }
       this.print(event.chunk.replace(/(?<!\r)\n/g, '\r\n'));
     } else if (event.type === 'tool.ended' && this.commandCalls.has(event.callId)) {
       this.commandCalls.delete(event.callId);
       if (event.exitCode !== undefined) this.print(`\x1b[2m[exit ${event.exitCode}]\x1b[0m\r\n`);
     }
+  }
+
+  /** The newest command the terminal mirrored and the end of its output (escape sequences removed), for `@terminal`. */
+  lastOutput(): { command: string; output: string } | undefined {
+    if (!this.last) return undefined;
+    // eslint-disable-next-line no-control-regex
+    const plain = this.last.output.replace(/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\r(?=\n)/g, '');
+    return { command: this.last.command, output: plain };
   }
 
   private print(text: string): void {

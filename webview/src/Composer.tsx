@@ -1,9 +1,12 @@
 // The message box. Its text is local state, outside the chat store, so typing re-renders only this.
 // Enter sends, Shift+Enter is a newline, Esc stops a running turn. While a turn runs Stop replaces Send.
-// Code attached with "Tandem: Add to Chat" shows as chips above the text and goes with the next message.
-import { useEffect, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react';
+// Code attached with "Tandem: Add to Chat", `@` mentions (MentionPicker.tsx) and pasted or dropped images
+// show as chips above the text and go with the next message.
+import { useEffect, useRef, useState, useSyncExternalStore, type ClipboardEvent, type DragEvent, type KeyboardEvent } from 'react';
 import { MAX_SEND_CHARS, type ContextChip } from '../../src/shared/protocol';
 import { useMeta, usePost, useServices } from './context';
+import { imageFiles, postImage } from './imageAttach';
+import { ICONS, useMentions } from './MentionPicker';
 
 const NO_CHIPS: readonly ContextChip[] = [];
 const noSubscription = () => () => undefined;
@@ -15,6 +18,8 @@ export function Composer() {
   const textarea = useRef<HTMLTextAreaElement>(null);
   const { chips: chipStore } = useServices();
   const chips = useSyncExternalStore(chipStore?.subscribe ?? noSubscription, chipStore?.get ?? (() => NO_CHIPS));
+  const [notice, setNotice] = useState<string | undefined>();
+  const mentions = useMentions({ text, setText, textarea, post, results: chipStore?.mentions });
   const running = activeTurnId !== undefined;
   const canSend = !running && text.trim() !== '' && text.length <= MAX_SEND_CHARS;
 
@@ -30,6 +35,7 @@ export function Composer() {
     post({ type: 'send', text, ...(chips.length > 0 ? { contextIds: chips.map((c) => c.id) } : {}) });
     chipStore?.clear();
     setText('');
+    setNotice(undefined);
     textarea.current?.focus();
   };
 
@@ -44,7 +50,22 @@ export function Composer() {
     textarea.current?.focus();
   };
 
+  /** Pasted or dropped files: images become chips (through the host); other files are ignored. */
+  const attachFiles = (files: readonly File[]): boolean => {
+    const { images, refused } = imageFiles(files);
+    setNotice(refused.length ? refused.join(' ') : undefined);
+    for (const image of images) void postImage(image, post);
+    return images.length > 0 || refused.length > 0;
+  };
+  const onPaste = (e: ClipboardEvent<HTMLTextAreaElement>) => {
+    if (chipStore && e.clipboardData.files.length > 0 && attachFiles([...e.clipboardData.files])) e.preventDefault();
+  };
+  const onDrop = (e: DragEvent<HTMLDivElement>) => {
+    if (chipStore && e.dataTransfer.files.length > 0 && attachFiles([...e.dataTransfer.files])) e.preventDefault();
+  };
+
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (mentions.onKeyDown(e)) return;
     // An IME composition uses Enter to pick a candidate, not to send.
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
@@ -56,12 +77,18 @@ export function Composer() {
   };
 
   return (
-    <div className="composer-box">
+    <div className="composer-box" onDragOver={(e) => chipStore && e.dataTransfer.types.includes('Files') && e.preventDefault()} onDrop={onDrop}>
+      {mentions.picker}
+      {notice && (
+        <p className="composer-notice" role="status">
+          {notice}
+        </p>
+      )}
       {chips.length > 0 && (
         <ul className="context-chips" aria-label="Attached to the next message">
           {chips.map((chip) => (
             <li key={chip.id} className="context-chip" title={chip.preview}>
-              <span className="codicon codicon-file-code" aria-hidden="true" />
+              <span className={`codicon codicon-${(chip.kind && ICONS[chip.kind]) || 'file-code'}`} aria-hidden="true" />
               <span className="context-chip-label">{chip.label}</span>
               <button type="button" className="context-chip-remove" aria-label={`Remove ${chip.label}`} onClick={() => removeChip(chip.id)}>
                 <span className="codicon codicon-close" aria-hidden="true" />
@@ -75,12 +102,18 @@ export function Composer() {
           ref={textarea}
           className="composer-input"
           aria-label="Message Tandem"
-          placeholder={running ? 'Tandem is working… (Esc to stop)' : chips.length > 0 ? 'Ask about the attached code (Enter to send)' : 'Ask Tandem (Enter to send, Shift+Enter for a new line)'}
+          placeholder={running ? 'Tandem is working… (Esc to stop)' : chips.length > 0 ? 'Ask about the attached context (Enter to send)' : 'Ask Tandem (@ to attach files, Enter to send)'}
           rows={1}
           value={text}
           autoFocus
-          onChange={(e) => setText(e.target.value)}
+          {...(chipStore ? mentions.inputProps : {})}
+          onChange={(e) => {
+            setText(e.target.value);
+            if (chipStore) mentions.update(e.target.value, e.target.selectionStart);
+          }}
+          onSelect={(e) => chipStore && mentions.update(e.currentTarget.value, e.currentTarget.selectionStart)}
           onKeyDown={onKeyDown}
+          onPaste={onPaste}
         />
         {running ? (
           <button type="button" className="composer-button stop" aria-label="Stop" title="Stop (Esc)" onClick={stop}>

@@ -16,7 +16,11 @@ export function mount(container: Element, host: HostChannel, options: { virtuali
   const store = new ChatStore();
   const chips = new ContextChips();
   // The store listens before `ready` goes out, so the snapshot the host answers with cannot be missed.
-  const disconnect = connect(host, (msg) => (msg.type === 'addContext' ? chips.add(msg.context) : store.receive(msg)));
+  const disconnect = connect(host, (msg) => {
+    if (msg.type === 'addContext') chips.add(msg.context);
+    else if (msg.type === 'mentionResults') chips.mentions.receive(msg.requestId, msg.items);
+    else store.receive(msg);
+  });
   const root = createRoot(container);
   root.render(<App services={{ store, host, chips }} {...(options.virtualize !== undefined ? { virtualize: options.virtualize } : {})} />);
   return {

@@ -48,3 +48,32 @@ describe('parseWebviewMessage (untrusted input from the webview)', () => {
     expect(parseWebviewMessage(raw)).toBeUndefined();
   });
 });
+
+describe('composer context messages: @ mentions and pasted images', () => {
+  it('accepts well-formed queries, picks and images, keeping only known fields', () => {
+    expect(parseWebviewMessage({ type: 'mentionQuery', query: 'hel', requestId: 3, extra: 1 })).toEqual({ type: 'mentionQuery', query: 'hel', requestId: 3 });
+    expect(parseWebviewMessage({ type: 'mentionQuery', query: '', requestId: 0 })).toEqual({ type: 'mentionQuery', query: '', requestId: 0 });
+    expect(parseWebviewMessage({ type: 'mentionPick', id: 'file:file:///w/hello.ts' })).toEqual({ type: 'mentionPick', id: 'file:file:///w/hello.ts' });
+    expect(parseWebviewMessage({ type: 'attachImage', mediaType: 'image/png', dataBase64: 'iVBORw0KGgo=', name: 'shot.png', text: 'injected' })).toEqual({
+      type: 'attachImage',
+      mediaType: 'image/png',
+      dataBase64: 'iVBORw0KGgo=',
+      name: 'shot.png',
+    });
+  });
+
+  it.each([
+    ['a query that is too long', { type: 'mentionQuery', query: 'x'.repeat(201), requestId: 1 }],
+    ['a query without a request id', { type: 'mentionQuery', query: 'a' }],
+    ['a fractional request id', { type: 'mentionQuery', query: 'a', requestId: 1.5 }],
+    ['a negative request id', { type: 'mentionQuery', query: 'a', requestId: -1 }],
+    ['an empty pick', { type: 'mentionPick', id: '' }],
+    ['a huge pick id', { type: 'mentionPick', id: 'x'.repeat(1001) }],
+    ['an SVG image', { type: 'attachImage', mediaType: 'image/svg+xml', dataBase64: 'PHN2Zy8+', name: 'x.svg' }],
+    ['an image with no data', { type: 'attachImage', mediaType: 'image/png', dataBase64: '', name: 'x.png' }],
+    ['an image over 5 MB', { type: 'attachImage', mediaType: 'image/png', dataBase64: 'A'.repeat(7_000_000), name: 'x.png' }],
+    ['an image without a name', { type: 'attachImage', mediaType: 'image/png', dataBase64: 'AAAA' }],
+  ])('drops %s', (_name, raw) => {
+    expect(parseWebviewMessage(raw)).toBeUndefined();
+  });
+});

@@ -27,6 +27,15 @@ describe('PendingContext (host)', () => {
     expect(pending.compose('plain', undefined)).toBe('plain');
   });
 
+  it('keeps images apart from text: they go as images, in order, once', () => {
+    const pending = new PendingContext();
+    const file = pending.add('hello.ts', 'The file `hello.ts`:\n```ts\nX\n```', 'file');
+    const image = pending.addImage('shot.png', { mediaType: 'image/png', dataBase64: 'iVBORw0KGgo=' }, 'image/png, 1 KB');
+    expect(pending.pending.map((c) => c.kind)).toEqual(['file', 'image']);
+    expect(pending.take('look', [image.id, file.id, 'forged'])).toEqual({ text: 'look\n\nThe file `hello.ts`:\n```ts\nX\n```', images: [{ mediaType: 'image/png', dataBase64: 'iVBORw0KGgo=' }] });
+    expect(pending.take('again', [image.id])).toEqual({ text: 'again', images: [] });
+  });
+
   it('keeps at most 20 chips and a short preview', () => {
     const pending = new PendingContext();
     for (let i = 0; i < 25; i++) pending.add(`f${i}.ts:1`, Array.from({ length: 40 }, (_, j) => `line ${j}`).join('\n'));
@@ -61,7 +70,7 @@ describe('composer chips (webview)', () => {
     expect(chips).toHaveLength(1);
     expect(chips[0]!.textContent).toContain('src/a.ts:3-5');
     expect(chips[0]!.getAttribute('title')).toBe('const a = 1;');
-    expect(composer().placeholder).toMatch(/attached code/);
+    expect(composer().placeholder).toMatch(/attached (code|context)/);
     fireEvent.change(composer(), { target: { value: 'what is a?' } });
     act(() => {
       fireEvent.keyDown(composer(), { key: 'Enter' });
