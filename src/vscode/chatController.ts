@@ -96,7 +96,7 @@ export class ChatController implements vscode.Disposable {
     this.agent = undefined;
     await this.writer.flush().catch(() => undefined);
     if (!(await this.load(id))) {
-      void vscode.window.showErrorMessage('Tandem: that chat could not be read (see Tandem: Show Log).');
+      void vscode.window.showErrorMessage(vscode.l10n.t('Tandem: that chat could not be read (see Tandem: Show Log).'));
       return;
     }
     await this.context.workspaceState.update(CURRENT_SESSION_KEY, id);
@@ -163,14 +163,14 @@ export class ChatController implements vscode.Disposable {
         break;
       case 'mentionPick':
         void this.mentions.resolve(message.id).then(
-          (found) => ('error' in found ? void vscode.window.showWarningMessage(`Tandem: ${found.error}`) : this.addContext(found.label, found.text, found.kind)),
+          (found) => ('error' in found ? void vscode.window.showWarningMessage(vscode.l10n.t('Tandem: {0}', found.error)) : this.addContext(found.label, found.text, found.kind)),
           (error: unknown) => this.log.error('@ mention could not be attached:', error),
         );
         break;
       case 'attachImage': {
         const check = checkImage(message.mediaType, message.dataBase64);
         if (!check.ok) {
-          void vscode.window.showWarningMessage(`Tandem: ${message.name} was not attached. ${check.reason}`);
+          void vscode.window.showWarningMessage(vscode.l10n.t('Tandem: {0} was not attached. {1}', message.name, check.reason));
           break;
         }
         const chip = this.contextChips.addImage(message.name, { mediaType: message.mediaType, dataBase64: message.dataBase64 }, `${message.mediaType}, ${Math.max(1, Math.round(check.bytes / 1024))} KB`);
@@ -221,7 +221,7 @@ export class ChatController implements vscode.Disposable {
   /** Starts a turn with `text`; the chat shows `display` instead when given (see Operation user_turn). */
   async send(text: string, display?: string, images?: AttachedImage[]): Promise<void> {
     if (this.isBusy) {
-      void vscode.window.showInformationMessage('Tandem is still working on the previous message. Stop it first or wait.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Tandem is still working on the previous message. Stop it first or wait.'));
       return;
     }
     void this.context.workspaceState.update(CURRENT_SESSION_KEY, this.sessionId);
@@ -244,7 +244,7 @@ export class ChatController implements vscode.Disposable {
       agent = await this.ensureAgent(apiKey);
     } catch (error) {
       this.log.error('Could not start the agent:', error);
-      void vscode.window.showErrorMessage(`Tandem could not start: ${error instanceof Error ? error.message : String(error)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Tandem could not start: {0}', error instanceof Error ? error.message : String(error)));
       return;
     }
     try {

@@ -31,7 +31,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const runner = createProcessRunner({
     onFallback: (reason) => {
       log.warn(`node-pty unavailable, commands run without a terminal: ${reason}`);
-      void vscode.window.showWarningMessage('Tandem: the pseudo-terminal module could not load; commands run without a terminal (no colours, no prompts).');
+      void vscode.window.showWarningMessage(vscode.l10n.t('Tandem: the pseudo-terminal module could not load; commands run without a terminal (no colours, no prompts).'));
     },
     sandbox: {
       settings: () => readConfig().sandbox,
@@ -39,7 +39,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       onUnavailable: (reason) => {
         // Fails closed: without a sandbox, every command not known to be read-only waits for approval.
         log.warn(`No OS sandbox for commands: ${reason}`);
-        void vscode.window.showWarningMessage(`Tandem: no sandbox for commands here (${reason}). Tandem will ask before every command that is not known to be read-only.`);
+        void vscode.window.showWarningMessage(vscode.l10n.t('Tandem: no sandbox for commands here ({0}). Tandem will ask before every command that is not known to be read-only.', reason));
       },
     },
   });

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 export async function insertCodeAtCursor(code: string): Promise<void> {
   const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
   if (!editor) {
-    void vscode.window.showInformationMessage('Tandem: open a file and place the cursor where the code should go.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Tandem: open a file and place the cursor where the code should go.'));
     return;
   }
   // Replaces each selection (or inserts at each cursor), as pasting would: one undo step.
@@ -15,7 +15,7 @@ export async function insertCodeAtCursor(code: string): Promise<void> {
     for (const selection of editor.selections) builder.replace(selection, code);
   });
   if (!ok) {
-    void vscode.window.showWarningMessage('Tandem: the editor did not accept the insert (is it read-only?).');
+    void vscode.window.showWarningMessage(vscode.l10n.t('Tandem: the editor did not accept the insert (is it read-only?).'));
     return;
   }
   await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
@@ -30,7 +30,7 @@ export async function openLink(url: string): Promise<void> {
   }
   if (uri.scheme === 'http' || uri.scheme === 'https' || uri.scheme === 'mailto') {
     // A model wrote this link: say where it goes before leaving VS Code.
-    const choice = await vscode.window.showWarningMessage('Open this link from Tandem\'s answer?', { modal: true, detail: uri.toString(true) }, 'Open');
+    const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Open this link from Tandem\'s answer?'), { modal: true, detail: uri.toString(true) }, 'Open');
     if (choice !== 'Open') return;
   }
   await vscode.env.openExternal(uri);

@@ -121,3 +121,37 @@ describe('pasted images', () => {
     expect(h.container.querySelector('.context-chip .codicon-file-media')).not.toBeNull();
   });
 });
+
+describe('↑ in an empty composer', () => {
+  const user = (turnId: string, text: string) => ({ kind: 'user' as const, id: `user-${turnId}`, turnId, text, at: 1 });
+
+  it('brings back the last message for editing, caret at the end; not when there is text', () => {
+    h = setup(snapshot([user('t1', 'first question'), { kind: 'assistant', id: 'a-t1', turnId: 't1', text: 'answer', streaming: false }, user('t2', 'second\nquestion')]));
+    expect(fireEvent.keyDown(composer(), { key: 'ArrowUp' })).toBe(false); // handled: default prevented
+    expect(composer().value).toBe('second\nquestion');
+    expect(composer().selectionStart).toBe('second\nquestion'.length);
+    expect(composer().selectionEnd).toBe('second\nquestion'.length);
+    expect(h.sent().some((m) => m.type === 'send')).toBe(false);
+    // with text in the box ↑ moves the caret as usual
+    type('draft');
+    expect(fireEvent.keyDown(composer(), { key: 'ArrowUp' })).toBe(true);
+    expect(composer().value).toBe('draft');
+    // a turn played live counts too
+    type('');
+    h.events({ type: 'turn.started', turnId: 't3', text: 'live one', at: 3 });
+    fireEvent.keyDown(composer(), { key: 'ArrowUp' });
+    expect(composer().value).toBe('live one');
+  });
+
+  it('does nothing in a new chat, and leaves ↑ to an open @ picker', () => {
+    h = setup(snapshot([]));
+    expect(fireEvent.keyDown(composer(), { key: 'ArrowUp' })).toBe(true);
+    expect(composer().value).toBe('');
+    h.emit(snapshot([user('t1', 'earlier')]));
+    type('@');
+    h.emit({ type: 'mentionResults', requestId: lastQuery().requestId, items: ITEMS });
+    fireEvent.keyDown(composer(), { key: 'ArrowUp' }); // wraps to the last option
+    expect(screen.getAllByRole('option')[2]!.getAttribute('aria-selected')).toBe('true');
+    expect(composer().value).toBe('@');
+  });
+});

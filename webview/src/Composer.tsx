@@ -1,12 +1,14 @@
 // The message box. Its text is local state, outside the chat store, so typing re-renders only this.
-// Enter sends, Shift+Enter is a newline, Esc stops a running turn. While a turn runs Stop replaces Send.
+// Enter sends, Shift+Enter is a newline, Esc stops a running turn, ↑ in an empty box brings back the last
+// message for editing. While a turn runs Stop replaces Send.
 // Code attached with "Tandem: Add to Chat", `@` mentions (MentionPicker.tsx) and pasted or dropped images
 // show as chips above the text and go with the next message.
-import { useEffect, useRef, useState, useSyncExternalStore, type ClipboardEvent, type DragEvent, type KeyboardEvent } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore, type ClipboardEvent, type DragEvent, type KeyboardEvent } from 'react';
 import { MAX_SEND_CHARS, type ContextChip } from '../../src/shared/protocol';
 import { useMeta, usePost, useServices } from './context';
 import { imageFiles, postImage } from './imageAttach';
 import { ICONS, useMentions } from './MentionPicker';
+import { t } from './strings';
 
 const NO_CHIPS: readonly ContextChip[] = [];
 const noSubscription = () => () => undefined;
@@ -16,7 +18,7 @@ export function Composer() {
   const { activeTurnId } = useMeta();
   const post = usePost();
   const textarea = useRef<HTMLTextAreaElement>(null);
-  const { chips: chipStore } = useServices();
+  const { chips: chipStore, store } = useServices();
   const chips = useSyncExternalStore(chipStore?.subscribe ?? noSubscription, chipStore?.get ?? (() => NO_CHIPS));
   const [notice, setNotice] = useState<string | undefined>();
   const mentions = useMentions({ text, setText, textarea, post, results: chipStore?.mentions });
@@ -29,6 +31,15 @@ export function Composer() {
     if (chips.length > chipCount.current) textarea.current?.focus();
     chipCount.current = chips.length;
   }, [chips.length]);
+
+  // ↑ recalled the last message: put the caret at its end once it is in the box.
+  const caretToEnd = useRef(false);
+  useLayoutEffect(() => {
+    if (!caretToEnd.current) return;
+    caretToEnd.current = false;
+    const box = textarea.current;
+    box?.setSelectionRange(box.value.length, box.value.length);
+  }, [text]);
 
   const send = () => {
     if (!canSend) return;
@@ -73,6 +84,12 @@ export function Composer() {
     } else if (e.key === 'Escape' && running) {
       e.preventDefault();
       stop();
+    } else if (e.key === 'ArrowUp' && text === '' && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey && !e.nativeEvent.isComposing) {
+      const last = store.lastUserText();
+      if (last === undefined || last === '') return;
+      e.preventDefault();
+      caretToEnd.current = true;
+      setText(last);
     }
   };
 
@@ -85,12 +102,12 @@ export function Composer() {
         </p>
       )}
       {chips.length > 0 && (
-        <ul className="context-chips" aria-label="Attached to the next message">
+        <ul className="context-chips" aria-label={t('composer.chips')}>
           {chips.map((chip) => (
             <li key={chip.id} className="context-chip" title={chip.preview}>
               <span className={`codicon codicon-${(chip.kind && ICONS[chip.kind]) || 'file-code'}`} aria-hidden="true" />
               <span className="context-chip-label">{chip.label}</span>
-              <button type="button" className="context-chip-remove" aria-label={`Remove ${chip.label}`} onClick={() => removeChip(chip.id)}>
+              <button type="button" className="context-chip-remove" aria-label={t('composer.removeChip', chip.label)} onClick={() => removeChip(chip.id)}>
                 <span className="codicon codicon-close" aria-hidden="true" />
               </button>
             </li>
@@ -101,8 +118,8 @@ export function Composer() {
         <textarea
           ref={textarea}
           className="composer-input"
-          aria-label="Message Tandem"
-          placeholder={running ? 'Tandem is working… (Esc to stop)' : chips.length > 0 ? 'Ask about the attached context (Enter to send)' : 'Ask Tandem (@ to attach files, Enter to send)'}
+          aria-label={t('composer.label')}
+          placeholder={running ? t('composer.placeholder.running') : chips.length > 0 ? t('composer.placeholder.context') : t('composer.placeholder')}
           rows={1}
           value={text}
           autoFocus
@@ -116,11 +133,11 @@ export function Composer() {
           onPaste={onPaste}
         />
         {running ? (
-          <button type="button" className="composer-button stop" aria-label="Stop" title="Stop (Esc)" onClick={stop}>
+          <button type="button" className="composer-button stop" aria-label={t('composer.stop')} title={t('composer.stop.title')} onClick={stop}>
             <span className="codicon codicon-debug-stop" aria-hidden="true" />
           </button>
         ) : (
-          <button type="button" className="composer-button send" aria-label="Send" title="Send (Enter)" disabled={!canSend} onClick={send}>
+          <button type="button" className="composer-button send" aria-label={t('composer.send')} title={t('composer.send.title')} disabled={!canSend} onClick={send}>
             <span className="codicon codicon-send" aria-hidden="true" />
           </button>
         )}

@@ -4,8 +4,9 @@
 import { VscodeButton } from './elements';
 import { useMeta, usePost } from './context';
 import { formatTokens, POLICY_LABELS } from './format';
+import { t } from './strings';
 
-const SANDBOX_LABEL = { enforced: 'Sandboxed', unavailable: 'No sandbox: asks first', off: 'No sandbox' } as const;
+const SANDBOX_LABEL = { enforced: t('header.sandbox.enforced'), unavailable: t('header.sandbox.unavailable'), off: t('header.sandbox.off') } as const;
 
 export function Header() {
   const { config, usage } = useMeta();
@@ -16,13 +17,13 @@ export function Header() {
   const cacheRate = used > 0 ? Math.round((usage.lastCachedInputTokens / used) * 100) : 0;
   return (
     <header className="header">
-      <span className="header-item" title={`Model (${config.wireApi === 'chat' ? 'Chat Completions' : 'Responses'} API)`}>
+      <span className="header-item" title={t('header.model.title', config.wireApi === 'chat' ? t('header.wire.chat') : t('header.wire.responses'))}>
         <span className="codicon codicon-sparkle" aria-hidden="true" />
         {config.model}
       </span>
-      <span className="header-item" title={config.trusted ? 'Approval policy (setting tandem.approvalPolicy)' : 'This workspace is not trusted, so Tandem only reads. Trust it to let Tandem edit and run commands.'}>
+      <span className="header-item" title={config.trusted ? t('header.policy.title') : t('header.untrusted.title')}>
         <span className="codicon codicon-shield" aria-hidden="true" />
-        {config.trusted ? POLICY_LABELS[config.approvalPolicy] : 'Read-only (untrusted workspace)'}
+        {config.trusted ? POLICY_LABELS[config.approvalPolicy] : t('header.untrusted')}
       </span>
       <span className={`header-item sandbox-${config.sandbox.state}`} title={config.sandbox.detail}>
         <span className={`codicon codicon-${config.sandbox.state === 'enforced' ? 'lock' : 'unlock'}`} aria-hidden="true" />
@@ -32,25 +33,25 @@ export function Header() {
         <span
           className="header-item meter"
           role="meter"
-          aria-label="Context used by the last request"
+          aria-label={t('header.meter')}
           aria-valuemin={0}
           aria-valuemax={config.contextWindow}
           aria-valuenow={used}
-          title={`Last request: ${used.toLocaleString()} of ${config.contextWindow.toLocaleString()} context tokens; ${usage.lastCachedInputTokens.toLocaleString()} served from the prompt cache. Session: ${usage.inputTokens.toLocaleString()} in, ${usage.outputTokens.toLocaleString()} out.`}
+          title={t('header.meter.title', used.toLocaleString(), config.contextWindow.toLocaleString(), usage.lastCachedInputTokens.toLocaleString(), usage.inputTokens.toLocaleString(), usage.outputTokens.toLocaleString())}
         >
           <span className="meter-bar" aria-hidden="true">
             <span className="meter-fill" style={{ width: `${(fill * 100).toFixed(1)}%` }} />
           </span>
           {formatTokens(used)} / {formatTokens(config.contextWindow)}
-          <span className="meter-cache">· cache {cacheRate}%</span>
+          <span className="meter-cache">{t('header.meter.cache', cacheRate)}</span>
         </span>
       )}
       {!config.hasApiKey && (
         <span className="header-item no-key">
           <span className="codicon codicon-warning" aria-hidden="true" />
-          No API key
+          {t('header.noKey')}
           <VscodeButton secondary onClick={() => post({ type: 'runCommand', command: 'tandem.setApiKey' })}>
-            Set API Key
+            {t('header.setKey')}
           </VscodeButton>
         </span>
       )}

@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type KeyboardEvent, type RefObject } from 'react';
 import type { MentionItem, WebviewToHost } from '../../src/shared/protocol';
 import type { MentionResults } from './contextChips';
+import { t } from './strings';
 
 const LISTBOX_ID = 'mention-listbox';
 const NO_RESULTS = { requestId: -1, items: [] as readonly MentionItem[] };
@@ -121,7 +122,7 @@ export function MentionPicker(props: { items: readonly MentionItem[]; active: nu
     list.current?.querySelector(`#mention-option-${props.active}`)?.scrollIntoView?.({ block: 'nearest' });
   }, [props.active]);
   return (
-    <ul ref={list} id={LISTBOX_ID} className="mention-picker" role="listbox" aria-label="Attach to the message">
+    <ul ref={list} id={LISTBOX_ID} className="mention-picker" role="listbox" aria-label={t('composer.mentions')}>
       {props.items.map((item, i) => (
         <li
           key={item.id}

@@ -13,6 +13,7 @@ import { JumpToLatest } from './JumpToLatest';
 import { useStickToBottom, type StickToBottom } from './stickToBottom';
 import type { ChatStore } from './store';
 import { Welcome } from './Welcome';
+import { t } from './strings';
 
 const canVirtualize = () => typeof ResizeObserver !== 'undefined';
 
@@ -31,7 +32,7 @@ export function MessageList({ virtualize = canVirtualize(), sessionKey }: { virt
   // A zero flex basis: the scroller's content (the whole conversation's height) must not count as the
   // section's size, or the header and composer get squeezed to make room for it.
   return (
-    <section className="messages" aria-label="Conversation" style={{ flexBasis: 0 }}>
+    <section className="messages" aria-label={t('conversation.label')} style={{ flexBasis: 0 }}>
       {virtualize ? <VirtualList key={sessionKey} ids={ids} sticky={sticky} /> : <PlainList ids={ids} sticky={sticky} />}
     </section>
   );

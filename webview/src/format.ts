@@ -1,5 +1,6 @@
 // Small display helpers shared by the cards and the header.
 import type { ViewConfig } from '../../src/shared/protocol';
+import { t } from './strings';
 
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
@@ -14,10 +15,10 @@ export function formatTokens(n: number): string {
 }
 
 export const POLICY_LABELS: Record<ViewConfig['approvalPolicy'], string> = {
-  'read-only': 'Read-only',
-  ask: 'Ask before acting',
-  auto: 'Auto in workspace',
-  'full-access': 'Full access',
+  'read-only': t('policy.read-only'),
+  ask: t('policy.ask'),
+  auto: t('policy.auto'),
+  'full-access': t('policy.full-access'),
 };
 
 // eslint-disable-next-line no-control-regex -- ANSI escape sequences are control characters by definition

@@ -1,6 +1,7 @@
 // Images pasted or dropped into the composer: read as base64 here and posted to the host, which checks
 // them again (type, size, bytes) before they become a chip. Anything else pasted stays ordinary text.
 import { IMAGE_MEDIA_TYPES, MAX_IMAGE_BYTES, type ImageMediaType, type WebviewToHost } from '../../src/shared/protocol';
+import { t } from './strings';
 
 /** The image files among `files`, and a note for those that cannot be attached. */
 export function imageFiles(files: readonly File[]): { images: File[]; refused: string[] } {
@@ -8,8 +9,8 @@ export function imageFiles(files: readonly File[]): { images: File[]; refused: s
   const refused: string[] = [];
   for (const file of files) {
     if (!IMAGE_MEDIA_TYPES.includes(file.type as ImageMediaType)) {
-      if (file.type.startsWith('image/')) refused.push(`${file.name || 'The image'}: only PNG, JPEG, GIF and WebP can be attached.`);
-    } else if (file.size > MAX_IMAGE_BYTES) refused.push(`${file.name || 'The image'} is larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MB.`);
+      if (file.type.startsWith('image/')) refused.push(t('image.badType', file.name || t('image.unnamed')));
+    } else if (file.size > MAX_IMAGE_BYTES) refused.push(t('image.tooLarge', file.name || t('image.unnamed'), MAX_IMAGE_BYTES / 1024 / 1024));
     else images.push(file);
   }
   return { images, refused };

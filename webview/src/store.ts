@@ -90,6 +90,15 @@ export class ChatStore {
   getIds = (): readonly string[] => this.ids;
   getMeta = (): ViewMeta => this.meta;
 
+  /** The text of the user's last message in this chat, for ↑ in an empty composer. */
+  lastUserText(): string | undefined {
+    for (let i = this.state.entries.length - 1; i >= 0; i--) {
+      const entry = this.state.entries[i];
+      if (entry?.kind === 'user') return entry.text;
+    }
+    return undefined;
+  }
+
   getEntry(id: string): ChatEntry | undefined {
     const at = this.state.index.get(id);
     return at === undefined ? undefined : this.state.entries[at];

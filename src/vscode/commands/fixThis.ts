@@ -35,7 +35,7 @@ async function targetOf(raw: unknown, verb: string): Promise<Target | undefined>
   }
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
-    void vscode.window.showInformationMessage(`Tandem: open a file and put the cursor in (or select) the code to ${verb}.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Tandem: open a file and put the cursor in (or select) the code to {0}.', verb));
     return undefined;
   }
   return { document: editor.document, selection: editor.selection };
@@ -49,7 +49,7 @@ export function registerFixThis(controller: ChatController, view: ChatViewProvid
       await body(raw);
     } catch (error) {
       log.error(`${name} failed:`, error);
-      void vscode.window.showErrorMessage(`Tandem: ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Tandem: {0} failed: {1}', name, error instanceof Error ? error.message : String(error)));
     }
   };
   store.add(

@@ -14,7 +14,7 @@ export function registerReviewCommands(reviews: ReviewManager): vscode.Disposabl
   const onAll = (decision: ReviewDecision) => async () => {
     const ids = reviews.all.filter((a) => a.review.files.some((f) => f.hunks.some((h) => h.state === 'pending'))).map((a) => a.review.id);
     if (ids.length === 0) {
-      void vscode.window.showInformationMessage('Tandem: no edits are waiting for review.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Tandem: no edits are waiting for review.'));
       return;
     }
     for (const id of ids) await reviews.decide(id, undefined, decision);

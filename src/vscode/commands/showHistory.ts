@@ -9,7 +9,7 @@ interface SessionItem extends vscode.QuickPickItem {
   session: StoredSessionSummary;
 }
 
-const DELETE_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('trash'), tooltip: 'Delete this chat' };
+const DELETE_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('trash'), tooltip: vscode.l10n.t('Delete this chat') };
 
 function describeTime(ms: number, now = Date.now()): string {
   const minutes = Math.round((now - ms) / 60_000);
@@ -34,8 +34,8 @@ export function registerShowHistory(controller: ChatController, view: ChatViewPr
   return vscode.commands.registerCommand('tandem.showHistory', async () => {
     const sessions = await controller.listSessions();
     const pick = vscode.window.createQuickPick<SessionItem>();
-    pick.title = 'Tandem chat history';
-    pick.placeholder = sessions.length ? 'Reopen a chat (type to filter)' : 'No past chats yet';
+    pick.title = vscode.l10n.t('Tandem chat history');
+    pick.placeholder = sessions.length ? vscode.l10n.t('Reopen a chat (type to filter)') : vscode.l10n.t('No past chats yet');
     pick.matchOnDescription = true;
     pick.matchOnDetail = true;
     pick.items = sessions.map((s) => toItem(s, controller.currentSessionId));

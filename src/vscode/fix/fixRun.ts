@@ -70,14 +70,14 @@ export class FixRunner implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.status.name = 'Tandem: Fix This';
-    this.status.command = { command: 'tandem.chat.focus', title: 'Show in the Tandem chat' };
-    this.status.tooltip = 'Tandem is working on a fix: click to follow it in the chat';
+    this.status.command = { command: 'tandem.chat.focus', title: vscode.l10n.t('Show in the Tandem chat') };
+    this.status.tooltip = vscode.l10n.t('Tandem is working on a fix: click to follow it in the chat');
     this.disposables.add(vscode.window.onDidChangeVisibleTextEditors(() => this.paint()));
   }
 
   async fix(request: FixRequest): Promise<void> {
     if (this.running) {
-      void vscode.window.showInformationMessage('Tandem is already working on a fix. Cancel it (or decide on it) first.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Tandem is already working on a fix. Cancel it (or decide on it) first.'));
       return;
     }
     this.running = true;
@@ -98,10 +98,10 @@ export class FixRunner implements vscode.Disposable {
     const run = new RunLog();
     const lastLine = document.lineAt(Math.min(ctx.target.endLine, document.lineCount - 1));
     this.mark(document.uri, new vscode.Range(ctx.target.startLine, 0, lastLine.lineNumber, lastLine.text.length), 'Tandem is fixing this…');
-    this.setStatus('$(loading~spin) Tandem: fixing…');
+    this.setStatus(vscode.l10n.t('$(loading~spin) Tandem: fixing…'));
     try {
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Tandem: fixing ${what}`, cancellable: true }, async (progress, token) => {
-        progress.report({ message: 'asking the model… (follow it in the chat)' });
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Tandem: fixing {0}', what), cancellable: true }, async (progress, token) => {
+        progress.report({ message: vscode.l10n.t('asking the model… (follow it in the chat)') });
         const cancel = token.onCancellationRequested(() => {
           run.stopped = true;
           this.controller.stop();
@@ -140,7 +140,7 @@ export class FixRunner implements vscode.Disposable {
       case 'tool.started':
         if (event.tool === 'apply_patch') report('writing the fix…');
         else report(`running ${clip(event.title, 80)}…`);
-        this.setStatus(`$(loading~spin) Tandem: ${event.tool === 'apply_patch' ? 'writing the fix' : 'checking'}…`);
+        this.setStatus(event.tool === 'apply_patch' ? vscode.l10n.t('$(loading~spin) Tandem: writing the fix…') : vscode.l10n.t('$(loading~spin) Tandem: checking…'));
         break;
       case 'message.completed':
         run.lastMessage = event.text;
@@ -157,14 +157,14 @@ export class FixRunner implements vscode.Disposable {
         for (const file of event.files) for (const hunk of file.hunks ?? []) run.hunks.set(`${event.changeSetId}/${hunk.id}`, hunk.state);
         this.unmark(); // the review's own decorations and CodeLens take over
         report('the fix is ready: Accept or Reject it in the editor');
-        this.setStatus('$(eye) Tandem: review the fix');
+        this.setStatus(vscode.l10n.t('$(eye) Tandem: review the fix'));
         break;
       case 'patch.hunk':
         run.hunks.set(`${event.changeSetId}/${event.hunkId}`, event.state);
         if (event.state === 'stale') report('you edited those lines, so this fix no longer applies (marked stale)');
         else if (event.state === 'accepted') report('fix applied; Tandem is finishing…');
         else if (event.state === 'rejected') report('fix rejected; Tandem is finishing…');
-        if (event.state !== 'pending') this.setStatus('$(loading~spin) Tandem: finishing…');
+        if (event.state !== 'pending') this.setStatus(vscode.l10n.t('$(loading~spin) Tandem: finishing…'));
         break;
       case 'turn.failed':
         run.error = event.error;
@@ -194,27 +194,27 @@ export class FixRunner implements vscode.Disposable {
     if (run.error) {
       const action = run.error.action;
       const labels = [...(action && action.command !== 'retry' ? [action.label] : []), 'Try Again', openChat];
-      const picked = await vscode.window.showErrorMessage(`Tandem could not fix this: ${run.error.message}`, ...labels);
+      const picked = await vscode.window.showErrorMessage(vscode.l10n.t('Tandem could not fix this: {0}', run.error.message), ...labels);
       if (picked === openChat) await this.view.reveal();
       else if (picked === 'Try Again') await this.again(request);
       else if (action && picked === action.label) await vscode.commands.executeCommand(action.command);
       return;
     }
     if (run.stopped) {
-      if (pending > 0) void vscode.window.showInformationMessage('Tandem: stopped. The proposed fix is still shown in the editor: Accept or Reject it there.');
-      else vscode.window.setStatusBarMessage('Tandem: fix cancelled', 5_000);
+      if (pending > 0) void vscode.window.showInformationMessage(vscode.l10n.t('Tandem: stopped. The proposed fix is still shown in the editor: Accept or Reject it there.'));
+      else vscode.window.setStatusBarMessage(vscode.l10n.t('Tandem: fix cancelled'), 5_000);
       return;
     }
     const accepted = run.count('accepted');
     const stale = run.count('stale');
     const summary = firstSentence(run.lastMessage);
     if (accepted > 0) {
-      vscode.window.setStatusBarMessage(`$(check) Tandem: fix applied${summary ? ` — ${clip(summary, 120)}` : ''}`, 10_000);
+      vscode.window.setStatusBarMessage(summary ? vscode.l10n.t('$(check) Tandem: fix applied — {0}', clip(summary, 120)) : vscode.l10n.t('$(check) Tandem: fix applied'), 10_000);
       return;
     }
     if (stale > 0) {
       const picked = await vscode.window.showWarningMessage(
-        'Tandem: you changed this code while the fix was waiting, so it was not applied (it is marked stale, nothing was written). Run Fix This again to fix the code as it is now.',
+        vscode.l10n.t('Tandem: you changed this code while the fix was waiting, so it was not applied (it is marked stale, nothing was written). Run Fix This again to fix the code as it is now.'),
         'Fix Again',
         openChat,
       );
@@ -223,7 +223,7 @@ export class FixRunner implements vscode.Disposable {
       return;
     }
     if (run.count('rejected') > 0) {
-      vscode.window.setStatusBarMessage('Tandem: fix rejected; the file is unchanged', 6_000);
+      vscode.window.setStatusBarMessage(vscode.l10n.t('Tandem: fix rejected; the file is unchanged'), 6_000);
       return;
     }
     if (run.proposals === 0) {

@@ -43,7 +43,7 @@ export class ProposalDocuments implements vscode.TextDocumentContentProvider {
 export async function openProposalDiff(reviews: ReviewManager, changeSetId: string, fileIndex: number): Promise<void> {
   const file = reviews.get(changeSetId)?.review.files[fileIndex];
   if (!file) {
-    void vscode.window.showInformationMessage('Tandem: this proposal is no longer under review.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Tandem: this proposal is no longer under review.'));
     return;
   }
   const name = file.displayPath.split('/').pop() ?? 'file';

@@ -25,13 +25,13 @@ export class ReviewCodeLensProvider implements vscode.CodeLensProvider {
             const at = new vscode.Range(document.positionAt(hunk.start), document.positionAt(hunk.start));
             const counts = `+${splitLines(hunk.newText).length} −${splitLines(hunk.oldText).length}`;
             lenses.push(
-              new vscode.CodeLens(at, { title: '$(check) Accept', command: 'tandem.acceptHunk', arguments: args, tooltip: `Accept this Tandem edit (${counts})` }),
-              new vscode.CodeLens(at, { title: '$(close) Reject', command: 'tandem.rejectHunk', arguments: args, tooltip: 'Reject this edit: the file stays as it is' }),
-              new vscode.CodeLens(at, { title: 'Diff', command: 'tandem.openProposalDiff', arguments: [review.id, fileIndex], tooltip: 'Compare the file with the proposal' }),
+              new vscode.CodeLens(at, { title: vscode.l10n.t('$(check) Accept'), command: 'tandem.acceptHunk', arguments: args, tooltip: vscode.l10n.t('Accept this Tandem edit ({0})', counts) }),
+              new vscode.CodeLens(at, { title: vscode.l10n.t('$(close) Reject'), command: 'tandem.rejectHunk', arguments: args, tooltip: vscode.l10n.t('Reject this edit: the file stays as it is') }),
+              new vscode.CodeLens(at, { title: vscode.l10n.t('Diff'), command: 'tandem.openProposalDiff', arguments: [review.id, fileIndex], tooltip: vscode.l10n.t('Compare the file with the proposal') }),
             );
           } else if (isUndoable(hunk)) {
             const at = new vscode.Range(document.positionAt(hunk.start), document.positionAt(hunk.start));
-            lenses.push(new vscode.CodeLens(at, { title: '$(discard) Undo Tandem edit', command: 'tandem.undoHunk', arguments: args }));
+            lenses.push(new vscode.CodeLens(at, { title: vscode.l10n.t('$(discard) Undo Tandem edit'), command: 'tandem.undoHunk', arguments: args }));
           }
         }
       });
@@ -39,8 +39,8 @@ export class ReviewCodeLensProvider implements vscode.CodeLensProvider {
     if (pendingInFile > 0) {
       const top = new vscode.Range(0, 0, 0, 0);
       lenses.unshift(
-        new vscode.CodeLens(top, { title: `$(check-all) Accept all Tandem edits (${pendingInFile})`, command: 'tandem.acceptAll' }),
-        new vscode.CodeLens(top, { title: '$(close-all) Reject all', command: 'tandem.rejectAll' }),
+        new vscode.CodeLens(top, { title: vscode.l10n.t('$(check-all) Accept all Tandem edits ({0})', pendingInFile), command: 'tandem.acceptAll' }),
+        new vscode.CodeLens(top, { title: vscode.l10n.t('$(close-all) Reject all'), command: 'tandem.rejectAll' }),
       );
     }
     return lenses;

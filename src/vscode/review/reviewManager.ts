@@ -104,7 +104,7 @@ export class ReviewManager implements vscode.Disposable {
   async decide(changeSetId: string, hunkId: string | undefined, decision: ReviewDecision, note?: string): Promise<void> {
     const active = this.reviews.get(changeSetId);
     if (!active) {
-      void vscode.window.showInformationMessage('Tandem: this change is no longer under review (it was decided, or the window reloaded).');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Tandem: this change is no longer under review (it was decided, or the window reloaded).'));
       return;
     }
     if (note) for (const file of active.review.files) for (const h of file.hunks) if (!hunkId || h.id === hunkId) active.review.notes.set(h.id, note);
@@ -159,13 +159,13 @@ export class ReviewManager implements vscode.Disposable {
       await saveIfClean([...uris], cleanBefore, [...wholeFileUris(built.targets)]);
       return;
     }
-    void vscode.window.showWarningMessage('Tandem: VS Code refused the edit twice (the file kept changing); the hunk is still pending.');
+    void vscode.window.showWarningMessage(vscode.l10n.t('Tandem: VS Code refused the edit twice (the file kept changing); the hunk is still pending.'));
   }
 
   private async undo(active: ActiveReview, hunkId: string | undefined): Promise<void> {
     const targets = active.review.files.flatMap((file) => file.hunks.filter((h) => (!hunkId || h.id === hunkId) && isUndoable(h)).map((hunk) => ({ file, hunk })));
     if (targets.length === 0) {
-      void vscode.window.showInformationMessage('Tandem: nothing to undo here (the lines were edited since, or the change was not applied). Use Undo in the editor instead.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Tandem: nothing to undo here (the lines were edited since, or the change was not applied). Use Undo in the editor instead.'));
       return;
     }
     const built = await buildUndoEdit(targets);

@@ -25,9 +25,9 @@ export class ReviewStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    this.item.text = `$(diff) ${pending} Tandem edit${pending === 1 ? '' : 's'} to review`;
-    this.item.tooltip = 'Go to the next pending Tandem edit';
-    this.item.accessibilityInformation = { label: `${pending} Tandem edits to review; go to the next one` };
+    this.item.text = pending === 1 ? vscode.l10n.t('$(diff) {0} Tandem edit to review', pending) : vscode.l10n.t('$(diff) {0} Tandem edits to review', pending);
+    this.item.tooltip = vscode.l10n.t('Go to the next pending Tandem edit');
+    this.item.accessibilityInformation = { label: vscode.l10n.t('{0} Tandem edits to review; go to the next one', pending) };
     this.item.show();
   }
 

@@ -6,13 +6,14 @@ import type { ChatEntry } from '../../../src/shared/chatState';
 import type { ApprovalDecision } from '../../../src/shared/events';
 import { usePost } from '../context';
 import { FileDiff } from './FileDiff';
+import { t } from '../strings';
 
 type ApprovalEntry = Extract<ChatEntry, { kind: 'approval' }>;
 
 const DECIDED: Record<ApprovalDecision, { icon: string; text: string }> = {
-  approve: { icon: 'check', text: 'Approved' },
-  approve_session: { icon: 'check-all', text: 'Approved for session' },
-  deny: { icon: 'circle-slash', text: 'Denied' },
+  approve: { icon: 'check', text: t('approval.approved') },
+  approve_session: { icon: 'check-all', text: t('approval.approvedSession') },
+  deny: { icon: 'circle-slash', text: t('approval.denied') },
 };
 
 export const ApprovalCard = memo(function ApprovalCard({ entry }: { entry: ApprovalEntry }) {
@@ -31,14 +32,14 @@ export const ApprovalCard = memo(function ApprovalCard({ entry }: { entry: Appro
     <div className={`card approval${entry.decision ? ' resolved' : ''}`}>
       <div className="card-title">
         <span className="codicon codicon-shield" aria-hidden="true" />
-        {subject.kind === 'command' ? 'Run this command?' : 'Apply these changes?'}
+        {subject.kind === 'command' ? t('approval.command') : t('approval.patch')}
       </div>
       {subject.kind === 'command' ? (
         <>
           <pre className="approval-command">
             <code>{subject.command}</code>
           </pre>
-          <div className="muted">in {subject.cwd}</div>
+          <div className="muted">{t('approval.cwd', subject.cwd)}</div>
         </>
       ) : (
         subject.files.map((file) => <FileDiff key={file.path} file={file} open={subject.files.length <= 3} />)
@@ -53,13 +54,13 @@ export const ApprovalCard = memo(function ApprovalCard({ entry }: { entry: Appro
       ) : (
         <div className="actions">
           <VscodeButton disabled={sent !== undefined} onClick={() => decide('approve')}>
-            Approve
+            {t('approval.approve')}
           </VscodeButton>
           <VscodeButton secondary disabled={sent !== undefined} onClick={() => decide('approve_session')}>
-            Approve for session
+            {t('approval.approveSession')}
           </VscodeButton>
           <VscodeButton secondary disabled={sent !== undefined} onClick={() => decide('deny')}>
-            Deny
+            {t('approval.deny')}
           </VscodeButton>
         </div>
       )}

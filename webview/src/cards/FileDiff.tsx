@@ -1,11 +1,12 @@
 // One file of a change set: path, kind, line counts and its unified diff, coloured per line.
 import { memo } from 'react';
 import type { FileChangeSummary } from '../../../src/shared/events';
+import { t } from '../strings';
 
 /** Beyond this many diff lines the rest is summarised: a huge diff would make the row unwieldy. */
 const MAX_LINES = 1500;
 
-const KIND: Record<FileChangeSummary['kind'], string> = { add: 'added', delete: 'deleted', update: 'modified' };
+const KIND: Record<FileChangeSummary['kind'], string> = { add: t('file.added'), delete: t('file.deleted'), update: t('file.modified') };
 
 function lineClass(line: string): string {
   if (line.startsWith('@@')) return 'hunk';
@@ -23,9 +24,9 @@ export const FileDiff = memo(function FileDiff({ file, open }: { file: FileChang
       <summary>
         <span className="codicon codicon-file" aria-hidden="true" />
         <span className="file-path">{file.movePath ? `${file.path} → ${file.movePath}` : file.path}</span>
-        <span className={`file-kind ${file.kind}`}>{file.movePath ? 'renamed' : KIND[file.kind]}</span>
-        <span className="added" title="lines added">+{file.added}</span>
-        <span className="removed" title="lines removed">−{file.removed}</span>
+        <span className={`file-kind ${file.kind}`}>{file.movePath ? t('file.renamed') : KIND[file.kind]}</span>
+        <span className="added" title={t('file.linesAdded')}>+{file.added}</span>
+        <span className="removed" title={t('file.linesRemoved')}>−{file.removed}</span>
       </summary>
       {file.diff && (
         <pre className="diff">
@@ -35,7 +36,7 @@ export const FileDiff = memo(function FileDiff({ file, open }: { file: FileChang
               {'\n'}
             </span>
           ))}
-          {lines.length > MAX_LINES && <span className="diff-line meta">… {lines.length - MAX_LINES} more lines</span>}
+          {lines.length > MAX_LINES && <span className="diff-line meta">{t('file.moreLines', lines.length - MAX_LINES)}</span>}
         </pre>
       )}
     </details>

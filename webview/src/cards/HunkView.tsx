@@ -4,13 +4,14 @@ import { memo, useMemo } from 'react';
 import type { HunkSummary } from '../../../src/shared/events';
 import { VscodeButton } from '../elements';
 import { highlightCode } from '../markdown/highlight';
+import { t } from '../strings';
 
 const STATE: Record<HunkSummary['state'], { icon: string; text: string }> = {
-  pending: { icon: 'circle-large-outline', text: 'Pending' },
-  accepted: { icon: 'check', text: 'Accepted' },
-  rejected: { icon: 'close', text: 'Rejected' },
-  stale: { icon: 'warning', text: 'Stale, not applied' },
-  undone: { icon: 'discard', text: 'Undone' },
+  pending: { icon: 'circle-large-outline', text: t('hunk.pending') },
+  accepted: { icon: 'check', text: t('hunk.accepted') },
+  rejected: { icon: 'close', text: t('hunk.rejected') },
+  stale: { icon: 'warning', text: t('hunk.stale') },
+  undone: { icon: 'discard', text: t('hunk.undone') },
 };
 
 export interface HunkViewProps {
@@ -31,7 +32,7 @@ export const HunkView = memo(function HunkView({ hunk, fileLabel, language, onDe
       }),
     [hunk.lines, language],
   );
-  const where = `hunk at line ${hunk.line} of ${fileLabel}`;
+  const where = t('hunk.where', hunk.line, fileLabel);
   const state = STATE[hunk.state];
   return (
     <div className={`hunk state-${hunk.state}`} data-hunk-id={hunk.id}>
@@ -39,20 +40,20 @@ export const HunkView = memo(function HunkView({ hunk, fileLabel, language, onDe
         <span className="hunk-range">{hunk.header}</span>
         {hunk.state === 'pending' ? (
           <span className="hunk-actions">
-            <VscodeButton aria-label={`Accept ${where}`} onClick={() => onDecide('accept')}>
-              Accept
+            <VscodeButton aria-label={t('hunk.accept.label', where)} onClick={() => onDecide('accept')}>
+              {t('hunk.accept')}
             </VscodeButton>
-            <VscodeButton secondary aria-label={`Reject ${where}`} onClick={() => onDecide('reject')}>
-              Reject
+            <VscodeButton secondary aria-label={t('hunk.reject.label', where)} onClick={() => onDecide('reject')}>
+              {t('hunk.reject')}
             </VscodeButton>
           </span>
         ) : (
           <span className={`hunk-state ${hunk.state}`} role="status">
             <span className={`codicon codicon-${state.icon}`} aria-hidden="true" />
-            {hunk.state === 'stale' && hunk.reason ? `${state.text}: ${hunk.reason}` : state.text}
+            {hunk.state === 'stale' && hunk.reason ? t('hunk.staleBecause', hunk.reason) : state.text}
             {hunk.state === 'accepted' && (
-              <VscodeButton secondary aria-label={`Undo ${where}`} onClick={() => onDecide('undo')}>
-                Undo
+              <VscodeButton secondary aria-label={t('hunk.undo.label', where)} onClick={() => onDecide('undo')}>
+                {t('hunk.undo')}
               </VscodeButton>
             )}
           </span>

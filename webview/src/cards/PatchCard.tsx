@@ -8,17 +8,18 @@ import { usePost } from '../context';
 import { VscodeButton } from '../elements';
 import { FileDiff } from './FileDiff';
 import { HunkView } from './HunkView';
+import { t } from '../strings';
 
 type PatchEntry = Extract<ChatEntry, { kind: 'patch' }>;
 
 const OUTCOME: Record<NonNullable<PatchEntry['outcome']>, { icon: string; text: string }> = {
-  applied: { icon: 'check', text: 'Applied' },
-  partial: { icon: 'check', text: 'Partly applied' },
-  discarded: { icon: 'discard', text: 'Nothing applied' },
-  failed: { icon: 'error', text: 'Failed' },
+  applied: { icon: 'check', text: t('patch.applied') },
+  partial: { icon: 'check', text: t('patch.partial') },
+  discarded: { icon: 'discard', text: t('patch.discarded') },
+  failed: { icon: 'error', text: t('patch.failed') },
 };
 
-const KIND: Record<FileChangeSummary['kind'], string> = { add: 'new file', delete: 'deleted', update: 'modified' };
+const KIND: Record<FileChangeSummary['kind'], string> = { add: t('file.new'), delete: t('file.deleted'), update: t('file.modified') };
 
 const LANGUAGE_BY_EXTENSION: Record<string, string> = {
   ts: 'typescript', tsx: 'typescript', mts: 'typescript', cts: 'typescript', js: 'javascript', jsx: 'javascript', mjs: 'javascript', cjs: 'javascript',
@@ -39,24 +40,24 @@ export const PatchCard = memo(function PatchCard({ entry }: { entry: PatchEntry 
   );
 
   return (
-    <div className={`card patch${entry.outcome ? ` ${entry.outcome}` : ''}`} role="group" aria-label={`Proposed changes to ${entry.files.map((f) => f.path).join(', ')}`}>
+    <div className={`card patch${entry.outcome ? ` ${entry.outcome}` : ''}`} role="group" aria-label={t('patch.label', entry.files.map((f) => f.path).join(', '))}>
       <div className="card-title">
         <span className="codicon codicon-diff" aria-hidden="true" />
-        {entry.files.length === 1 ? '1 file changed' : `${entry.files.length} files changed`}
+        {entry.files.length === 1 ? t('patch.oneFile') : t('patch.files', entry.files.length)}
         <span className="added">+{added}</span>
         <span className="removed">−{removed}</span>
         {pending > 0 ? (
           <span className="patch-actions">
-            <VscodeButton onClick={() => decide('accept')}>Accept all</VscodeButton>
+            <VscodeButton onClick={() => decide('accept')}>{t('patch.acceptAll')}</VscodeButton>
             <VscodeButton secondary onClick={() => decide('reject')}>
-              Reject all
+              {t('patch.rejectAll')}
             </VscodeButton>
           </span>
         ) : (
           accepted > 1 && (
             <span className="patch-actions">
-              <VscodeButton secondary onClick={() => decide('undo')} aria-label="Undo every accepted hunk of this change">
-                Undo all
+              <VscodeButton secondary onClick={() => decide('undo')} aria-label={t('patch.undoAll.label')}>
+                {t('patch.undoAll')}
               </VscodeButton>
             </span>
           )
@@ -68,10 +69,10 @@ export const PatchCard = memo(function PatchCard({ entry }: { entry: PatchEntry 
             <div className="review-file-header">
               <span className="codicon codicon-file" aria-hidden="true" />
               <span className="file-path">{file.movePath ? `${file.path} → ${file.movePath}` : file.path}</span>
-              <span className={`file-kind ${file.kind}`}>{file.movePath ? 'moved' : KIND[file.kind]}</span>
+              <span className={`file-kind ${file.kind}`}>{file.movePath ? t('file.moved') : KIND[file.kind]}</span>
               <span className="added">+{file.added}</span>
               <span className="removed">−{file.removed}</span>
-              <button type="button" className="icon-button" title="Open diff" aria-label={`Open diff of ${file.path}`} onClick={() => post({ type: 'openDiff', changeSetId: entry.id, fileIndex })}>
+              <button type="button" className="icon-button" title={t('patch.openDiff')} aria-label={t('patch.openDiff.label', file.path)} onClick={() => post({ type: 'openDiff', changeSetId: entry.id, fileIndex })}>
                 <span className="codicon codicon-diff-single" aria-hidden="true" />
               </button>
             </div>

@@ -5,6 +5,7 @@ import { memo, useMemo, useState } from 'react';
 import type { ChatEntry } from '../../../src/shared/chatState';
 import { usePost } from '../context';
 import { formatDuration, terminalText } from '../format';
+import { t } from '../strings';
 
 /** Lines shown of a long output until the user asks for all of it: the tail, where results and errors are. */
 export const OUTPUT_PREVIEW_LINES = 200;
@@ -12,12 +13,12 @@ export const OUTPUT_PREVIEW_LINES = 200;
 type ToolEntry = Extract<ChatEntry, { kind: 'tool' }>;
 
 const STATUS: Record<ToolEntry['status'], { icon: string; label: string }> = {
-  running: { icon: 'loading codicon-modifier-spin', label: 'Running' },
-  ok: { icon: 'check', label: 'Succeeded' },
-  error: { icon: 'error', label: 'Failed' },
-  denied: { icon: 'circle-slash', label: 'Denied' },
-  cancelled: { icon: 'debug-stop', label: 'Cancelled' },
-  background: { icon: 'debug-disconnect', label: 'Running in background' },
+  running: { icon: 'loading codicon-modifier-spin', label: t('tool.running') },
+  ok: { icon: 'check', label: t('tool.ok') },
+  error: { icon: 'error', label: t('tool.error') },
+  denied: { icon: 'circle-slash', label: t('tool.denied') },
+  cancelled: { icon: 'debug-stop', label: t('tool.cancelled') },
+  background: { icon: 'debug-disconnect', label: t('tool.background') },
 };
 
 export const ToolCard = memo(function ToolCard({ entry }: { entry: ToolEntry }) {
@@ -36,7 +37,7 @@ export const ToolCard = memo(function ToolCard({ entry }: { entry: ToolEntry }) 
   const summary = (
     <>
       <span className={`codicon codicon-${entry.tool === 'exec_command' ? 'terminal' : 'tools'}`} aria-hidden="true" />
-      <code className="tool-title" title={entry.cwd ? `in ${entry.cwd}` : undefined}>
+      <code className="tool-title" title={entry.cwd ? t('tool.cwd', entry.cwd) : undefined}>
         {entry.title}
       </code>
     </>
@@ -62,8 +63,8 @@ export const ToolCard = memo(function ToolCard({ entry }: { entry: ToolEntry }) 
         <span className="tool-meta">
           <span className={`codicon codicon-${status.icon} status-icon`} role="img" aria-label={status.label} title={status.label} />
           {entry.exitCode !== undefined && (
-            <VscodeBadge className={entry.exitCode === 0 ? 'exit ok' : 'exit failed'} title="Exit code">
-              exit {entry.exitCode}
+            <VscodeBadge className={entry.exitCode === 0 ? 'exit ok' : 'exit failed'} title={t('tool.exitCode.title')}>
+              {t('tool.exitCode', entry.exitCode)}
             </VscodeBadge>
           )}
           {entry.durationMs !== undefined && <span className="duration">{formatDuration(entry.durationMs)}</span>}
@@ -71,8 +72,8 @@ export const ToolCard = memo(function ToolCard({ entry }: { entry: ToolEntry }) 
             <button
               type="button"
               className="icon-button"
-              title="Run again in a terminal (you press Enter)"
-              aria-label={`Run ${entry.title} again in a terminal`}
+              title={t('tool.rerun.title')}
+              aria-label={t('tool.rerun.label', entry.title)}
               onClick={() => post({ type: 'runInTerminal', command: entry.title, ...(entry.cwd ? { cwd: entry.cwd } : {}) })}
             >
               <span className="codicon codicon-debug-rerun" aria-hidden="true" />
@@ -84,7 +85,7 @@ export const ToolCard = memo(function ToolCard({ entry }: { entry: ToolEntry }) 
         <div id={outputId}>
           {hidden > 0 && (
             <button type="button" className="link-button" onClick={() => setShowAll(true)}>
-              Show {hidden.toLocaleString()} earlier line{hidden === 1 ? '' : 's'}
+              {t(hidden === 1 ? 'tool.earlierLine' : 'tool.earlierLines', hidden.toLocaleString())}
             </button>
           )}
           <pre className="tool-output">{shown}</pre>

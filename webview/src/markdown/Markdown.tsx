@@ -7,6 +7,7 @@ import { usePost } from '../context';
 import { isSafeLink } from './markdownIt';
 import { MarkdownBlock } from './MarkdownBlock';
 import { renderMarkdownBlocks } from './render';
+import { t } from '../strings';
 
 const COPIED_MS = 1500;
 
@@ -16,10 +17,10 @@ function copyCode(button: HTMLElement): void {
   void navigator.clipboard?.writeText(text).then(
     () => {
       icon?.classList.replace('codicon-copy', 'codicon-check');
-      button.setAttribute('aria-label', 'Copied');
+      button.setAttribute('aria-label', t('code.copied'));
       setTimeout(() => {
         icon?.classList.replace('codicon-check', 'codicon-copy');
-        button.setAttribute('aria-label', 'Copy code');
+        button.setAttribute('aria-label', t('code.copy'));
       }, COPIED_MS);
     },
     () => undefined,

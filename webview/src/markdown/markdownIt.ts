@@ -5,6 +5,7 @@ import MarkdownIt from 'markdown-it';
 
 type Md = ReturnType<typeof MarkdownIt>;
 import { highlightCode } from './highlight';
+import { t } from '../strings';
 
 /** Schemes a rendered link may use. Everything else (`javascript:`, `data:`, `file:`, `command:`) is left as text. */
 const SAFE_LINK = /^(https?:|mailto:|vscode:|vscode-insiders:)/i;
@@ -15,9 +16,9 @@ export function isSafeLink(url: string): boolean {
 
 const CODE_ACTIONS =
   '<div class="code-actions">' +
-  '<button type="button" class="code-action insert-code" aria-label="Insert at cursor" title="Insert at cursor">' +
+  `<button type="button" class="code-action insert-code" aria-label="${t('code.insert')}" title="${t('code.insert')}">` +
   '<span class="codicon codicon-insert" aria-hidden="true"></span></button>' +
-  '<button type="button" class="code-action copy-code" aria-label="Copy code" title="Copy code">' +
+  `<button type="button" class="code-action copy-code" aria-label="${t('code.copy')}" title="${t('code.copy')}">` +
   '<span class="codicon codicon-copy" aria-hidden="true"></span></button>' +
   '</div>';
 
