@@ -281,8 +281,9 @@ async function withKeyFlows(browser: Browser, root: string, api: MockOpenAI, wor
       await card.locator('.hunk').nth(1).waitFor();
       // the proposal is shown in the editor, on the file itself, with CodeLens above each hunk
       const editor = view.editorFor('review.ts');
-      await view.codeLens('Accept').first().waitFor({ timeout: 30_000 });
-      assert.equal(await view.codeLens('Accept').count(), 2, 'one Accept lens per hunk');
+      // CodeLens are re-rendered whenever the review changes (the editor asks for them again), so wait for
+      // the settled count rather than sampling it once.
+      await waitFor('one Accept lens per hunk', async () => (await view.codeLens('Accept').count()) === 2, 30_000);
       await view.codeLens(/Accept all Tandem edits \(2\)/).waitFor();
       await p.locator('.statusbar-item', { hasText: '2 Tandem edits to review' }).waitFor();
       await screenshot(p, path.join(SHOTS, '12-review-editor-codelens.png'));

@@ -56,6 +56,9 @@ export class TandemView {
   async reload(): Promise<void> {
     await this.page.reload();
     await this.waitForWorkbench();
+    // The workbench restores the side bar that was open (ours) a moment after it renders; clicking the
+    // activity item before that would toggle it closed again. Wait for the restore (bounded: it may not come).
+    await this.page.locator(ACTIVE_ACTIVITY_ITEM).waitFor({ timeout: 10_000 }).catch(() => undefined);
   }
 
   get composer(): Locator {
