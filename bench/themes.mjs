@@ -142,6 +142,43 @@ export const themes = {
 };
 
 /** A stylesheet defining the variables under `body.vscode-dark` and `body.vscode-light`. */
+// High Contrast (dark): black backgrounds, white text, the theme's cyan contrast borders and orange focus.
+themes['high-contrast'] = {
+  ...themes.dark,
+  foreground: '#ffffff',
+  descriptionForeground: '#ffffff',
+  focusBorder: '#f38518',
+  contrastBorder: '#6fc3df',
+  'icon-foreground': '#ffffff',
+  'widget-border': '#6fc3df',
+  'editor-background': '#000000',
+  'editor-foreground': '#ffffff',
+  'editorWidget-background': '#0c141f',
+  'sideBar-background': '#000000',
+  'sideBar-foreground': '#ffffff',
+  'sideBarSectionHeader-border': '#6fc3df',
+  'panel-border': '#6fc3df',
+  'textCodeBlock-background': '#000000',
+  'textLink-foreground': '#21a6ff',
+  'textLink-activeForeground': '#21a6ff',
+  'input-background': '#000000',
+  'input-border': '#6fc3df',
+  'input-foreground': '#ffffff',
+  'button-background': '#000000',
+  'button-border': '#6fc3df',
+  'button-secondaryBackground': '#000000',
+  'button-secondaryForeground': '#ffffff',
+  'badge-background': '#000000',
+  'badge-foreground': '#ffffff',
+  'terminal-background': '#000000',
+  'terminal-foreground': '#ffffff',
+  'diffEditor-insertedTextBackground': 'rgba(0, 0, 0, 0)',
+  'diffEditor-removedTextBackground': 'rgba(0, 0, 0, 0)',
+  'diffEditor-insertedLineBackground': 'rgba(0, 0, 0, 0)',
+  'diffEditor-removedLineBackground': 'rgba(0, 0, 0, 0)',
+  'list-hoverBackground': '#000000',
+};
+
 export function themeCss() {
   return Object.entries(themes)
     .map(([kind, vars]) => `body.vscode-${kind} {\n${Object.entries(vars).map(([k, v]) => `  --vscode-${k}: ${v};`).join('\n')}\n}\n`)

@@ -162,7 +162,7 @@ async function measurePage({ browser, context, page, server, script, screenshotD
   const dom = await page.evaluate(() => ({ nodes: document.getElementsByTagName('*').length, rows: document.querySelectorAll('.row').length }));
   if (screenshotDir) {
     await phase(page, 'reveal', (f) => window.__bench.revealLastAnswer(f), 0.55);
-    for (const kind of ['dark', 'light']) {
+    for (const kind of ['dark', 'light', 'high-contrast']) {
       await phase(page, 'theme', (k) => window.__bench.setTheme(k), kind);
       await page.screenshot({ path: path.join(screenshotDir, `long-chat-${kind}.png`) });
     }

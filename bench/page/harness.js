@@ -262,7 +262,7 @@
       await afterPaint();
     },
     setTheme(kind) {
-      document.body.classList.remove('vscode-dark', 'vscode-light');
+      document.body.classList.remove('vscode-dark', 'vscode-light', 'vscode-high-contrast');
       document.body.classList.add(`vscode-${kind}`);
       document.body.dataset.vscodeThemeKind = `vscode-${kind}`;
       return afterPaint();
