@@ -11,10 +11,11 @@ export class ProposalDocuments implements vscode.TextDocumentContentProvider {
   readonly onDidChange: vscode.Event<vscode.Uri>;
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   private readonly open = new Set<string>();
+  private readonly subscription: vscode.Disposable;
 
   constructor(private readonly reviews: ReviewManager) {
     this.onDidChange = this.changed.event;
-    reviews.onDidChange(() => {
+    this.subscription = reviews.onDidChange(() => {
       for (const uri of this.open) this.changed.fire(vscode.Uri.parse(uri));
     });
   }
@@ -35,6 +36,7 @@ export class ProposalDocuments implements vscode.TextDocumentContentProvider {
   }
 
   dispose(): void {
+    this.subscription.dispose();
     this.changed.dispose();
   }
 }

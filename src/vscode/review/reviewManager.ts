@@ -26,6 +26,8 @@ export interface ActiveReview {
   resolve?: (outcome: PatchOutcome) => void;
   /** Applied without asking (auto / full-access): hunks stay undoable until the user moves on. */
   autoApplied: boolean;
+  /** The outcome was given (to the waiting turn, or as `patch.resolved`): once per change set. */
+  settled?: boolean;
 }
 
 export type ReviewDecision = 'accept' | 'reject' | 'undo';
@@ -57,27 +59,28 @@ export class ReviewManager implements vscode.Disposable {
     const review = createChangeSetReview(changeSet, options.turnId, (path) => vscode.workspace.asRelativePath(vscode.Uri.file(path)));
     const active: ActiveReview = { review, autoApplied: !options.needsReview };
     this.reviews.set(review.id, active);
-    await this.markChangedSinceProposal(active);
     if (!options.needsReview) {
+      await this.markChangedSinceProposal(active);
       const outcome = await this.acceptAll(review.id);
       this.changed.fire();
       return outcome ?? { outcome: 'failed', message: 'Nothing could be applied.' };
     }
-    void this.showFirstFile(review);
+    // The waiter is in place before the first await: the review may be decided (every file changed since
+    // the patch was made) or the turn stopped while the files are read.
+    const decided = new Promise<PatchOutcome>((resolve) => (active.resolve = resolve));
+    const onAbort = () => {
+      const resolve = active.resolve;
+      if (!resolve) return;
+      active.resolve = undefined;
+      // The hunks stay reviewable in the editor and the chat; what the user decides later shows on the card.
+      resolve({ outcome: 'discarded', message: 'The user stopped the turn while this change was under review; nothing more was written.' });
+    };
+    if (options.signal.aborted) onAbort();
+    else options.signal.addEventListener('abort', onAbort, { once: true });
+    await this.markChangedSinceProposal(active);
+    if (!active.settled) void this.showFirstFile(review);
     this.changed.fire();
-    return new Promise<PatchOutcome>((resolve) => {
-      active.resolve = resolve;
-      options.signal.addEventListener(
-        'abort',
-        () => {
-          if (!active.resolve) return;
-          active.resolve = undefined;
-          // The hunks stay reviewable in the editor and the chat; the model hears what happened next turn.
-          resolve({ outcome: 'discarded', message: 'The user stopped the turn while this change was under review; nothing more was written.' });
-        },
-        { once: true },
-      );
-    });
+    return decided;
   }
 
   get all(): readonly ActiveReview[] {
@@ -195,18 +198,30 @@ export class ReviewManager implements vscode.Disposable {
   private setState(active: ActiveReview, hunk: ReviewHunk, state: HunkState, reason?: string): void {
     if (hunk.state === state) return;
     hunk.state = state;
-    const note = active.review.notes.get(hunk.id);
-    this.report({ type: 'patch.hunk', turnId: active.review.turnId, changeSetId: active.review.id, hunkId: hunk.id, state, ...(note ? { note } : {}), ...(reason ? { reason } : {}) });
+    this.reportState(active, hunk, reason);
   }
 
+  /** Tells the chat (and the session log) the hunk's current state. */
+  private reportState(active: ActiveReview, hunk: ReviewHunk, reason?: string): void {
+    const note = active.review.notes.get(hunk.id);
+    this.report({ type: 'patch.hunk', turnId: active.review.turnId, changeSetId: active.review.id, hunkId: hunk.id, state: hunk.state, ...(note ? { note } : {}), ...(reason ? { reason } : {}) });
+  }
+
+  /**
+   * Once every hunk is decided, gives the outcome once: to the turn waiting for it (the apply_patch tool
+   * then reports `patch.resolved`), or, when the turn has ended meanwhile, as `patch.resolved` here.
+   * Auto-applied sets are reported by the tool from `propose`'s result. Later undo or typing never
+   * reports it again.
+   */
   private settleIfDecided(active: ActiveReview): void {
-    if (!isDecided(active.review) || active.review.files.some((f) => f.hunks.some((h) => h.state === 'pending'))) return;
+    if (active.settled || !isDecided(active.review)) return;
+    active.settled = true;
     const outcome = reviewOutcome(active.review);
     if (active.resolve) {
       const resolve = active.resolve;
       active.resolve = undefined;
-      resolve(outcome); // the tool reports patch.resolved itself
-    } else if (!active.autoApplied || outcome.outcome !== 'applied') {
+      resolve(outcome);
+    } else if (!active.autoApplied) {
       this.report({ type: 'patch.resolved', turnId: active.review.turnId, changeSetId: active.review.id, outcome: outcome.outcome, message: outcome.message });
     }
   }
@@ -222,10 +237,7 @@ export class ReviewManager implements vscode.Disposable {
         touched = true;
         const own = this.applying?.hunkIds;
         const others = own ? file.hunks.filter((h) => !own.has(h.id)) : file.hunks;
-        for (const hunk of transformHunks(others, changes)) {
-          hunk.state = 'pending'; // let setState report the transition
-          this.setState(active, hunk, 'stale', 'You edited these lines while it was under review.');
-        }
+        for (const hunk of transformHunks(others, changes)) this.reportState(active, hunk, 'You edited these lines while it was under review.');
       }
       this.settleIfDecided(active);
     }

@@ -125,6 +125,25 @@ suite('review (real WorkspaceEdit)', () => {
     assert.equal(reviews.get(id), undefined, 'after the next message the change is history');
   });
 
+  test('a review decided after its turn stopped is reported once, not again on later typing or undo', async () => {
+    const stop = new AbortController();
+    const told = reviews.propose(changeSet(), { needsReview: true, turnId: 't1', signal: stop.signal });
+    await waitUntil('the review is open', () => reviews.pendingTotal === 3);
+    stop.abort();
+    assert.equal((await told).outcome, 'discarded', 'the stopped turn hears that nothing more was written');
+    const id = reviews.all[0]!.review.id;
+    await reviews.decide(id, '1.1', 'accept');
+    await reviews.decide(id, undefined, 'reject');
+    const resolved = () => events.filter((e) => e.type === 'patch.resolved');
+    assert.equal(resolved().length, 1);
+    assert.equal(resolved()[0]?.type === 'patch.resolved' && resolved()[0]?.outcome, 'partial');
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file('a.txt')));
+    const editor = await vscode.window.showTextDocument(document);
+    await editor.edit((b) => b.insert(new vscode.Position(5, 0), 'typed\n'));
+    await reviews.decide(id, '1.1', 'undo');
+    assert.equal(resolved().length, 1, 'decided once, reported once');
+  });
+
   test('a file changed on disk since the proposal is stale, never misapplied', async () => {
     fs.writeFileSync(file('b.txt'), lines('alpha', 'gamma'));
     const outcome = propose(changeSet());
@@ -133,5 +152,13 @@ suite('review (real WorkspaceEdit)', () => {
     const result = await outcome;
     assert.equal(result.outcome, 'partial');
     assert.equal(read('b.txt'), lines('alpha', 'gamma'));
+  });
+
+  test('a change whose every file changed since the proposal settles at once (the turn does not wait forever)', async () => {
+    fs.writeFileSync(file('a.txt'), 'rewritten\n');
+    fs.writeFileSync(file('b.txt'), 'rewritten\n');
+    const result = await propose(changeSet());
+    assert.equal(result.outcome, 'discarded');
+    assert.match(result.message, /changed while it was under review/);
   });
 });
