@@ -6,6 +6,7 @@ import { constants } from 'node:os';
 import type * as NodePtyModule from 'node-pty';
 import type { IPty } from 'node-pty';
 import type { ProcessRunner, RunningProcess, SpawnOptions } from '../core/ports';
+import { dropSecretsFromEnv } from './commandSecrets';
 import { userShell } from './environment';
 
 /** Grace period between SIGTERM and SIGKILL when killing a process tree. */
@@ -20,6 +21,7 @@ export function commandEnv(extra: Record<string, string> | undefined, term: stri
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
   for (const key of ['ELECTRON_RUN_AS_NODE', ...drop]) delete env[key];
+  dropSecretsFromEnv(env);
   Object.assign(env, { TERM: term, PAGER: 'cat', GIT_PAGER: 'cat', GH_PAGER: 'cat' }, extra);
   return env;
 }
