@@ -29,6 +29,11 @@ function markConsole(): () => void {
   };
 }
 
+/** Every test in the tree, whether or not the run selected it. */
+function allTests(suite: MochaType.Suite): MochaType.Test[] {
+  return [...suite.tests, ...suite.suites.flatMap(allTests)];
+}
+
 export function run(): Promise<void> {
   const mocha = new Mocha({
     ui: 'tdd',
@@ -43,11 +48,17 @@ export function run(): Promise<void> {
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       restore();
-      // For the suite's closing count: out/exthost/suite -> <repo>/test-results/exthost-summary.json
+      // For the suite's closing count: out/exthost/suite -> <repo>/test-results/exthost-summary.json.
+      // Skipped = every test that did not pass or fail: pending (.skip, this.skip()), left out by the grep,
+      // or never reached after a failing hook.
       try {
         const results = path.join(__dirname, '..', '..', '..', 'test-results');
         fs.mkdirSync(results, { recursive: true });
-        fs.writeFileSync(path.join(results, 'exthost-summary.json'), JSON.stringify({ passed: runner.stats?.passes ?? 0, failed: failures }));
+        const skippedNames = allTests(mocha.suite)
+          .filter((t) => t.state !== 'passed' && t.state !== 'failed')
+          .map((t) => `${t.fullTitle()} (${t.isPending() ? 'pending' : process.env.TANDEM_EXTHOST_GREP ? 'not matched by TANDEM_EXTHOST_GREP' : 'not run'})`);
+        const summary = { passed: runner.stats?.passes ?? 0, failed: failures, skipped: skippedNames.length, skippedNames };
+        fs.writeFileSync(path.join(results, 'exthost-summary.json'), JSON.stringify(summary));
       } catch {
         // the count is a convenience; the exit code is what decides
       }
