@@ -304,7 +304,8 @@ interface InputFault {
   after?: Files;
   /** What the model must be told (in the tool output). */
   told: RegExp;
-  only?: WireApi;
+  /** A row that runs on one wire API only, and why the other would check nothing new. */
+  only?: { api: WireApi; because: string };
   timeoutMs?: number;
   check?: (result: TurnResult) => void;
 }
@@ -365,7 +366,10 @@ const INPUT_FAULTS: InputFault[] = [
   {
     fault: 'huge command output (~100 MB)',
     files: { 'a.txt': 'a\n' },
-    only: 'responses',
+    only: {
+      api: 'responses',
+      because: 'the output is budgeted by the exec_command tool before any wire API sees it, and 100 MB through a PTY takes seconds: once is enough',
+    },
     timeoutMs: 90_000,
     step: () =>
       mock.call('exec_command', { cmd: "echo FIRST-LINE; yes 'the quick brown fox jumps over the lazy dog 0123456789' | head -c 100000000; echo; echo LAST-LINE", yield_time_ms: 30_000 }, 'call_huge'),
@@ -381,9 +385,30 @@ const INPUT_FAULTS: InputFault[] = [
   },
 ];
 
+/**
+ * The rows that apply to `api`. Rows that do not apply are never generated (a test that returns early would
+ * pass having checked nothing); the applicability table itself is asserted below.
+ */
+const inputFaultsFor = (api: WireApi) => INPUT_FAULTS.filter((row) => !row.only || row.only.api === api);
+
+describe('fault matrix: which bad-input rows run on which wire API', () => {
+  it('every row runs on both wire APIs, except the one-API rows named here with their reason', () => {
+    const oneApi = INPUT_FAULTS.filter((row) => row.only).map((row) => ({ fault: row.fault, api: row.only!.api }));
+    expect(oneApi).toEqual([{ fault: 'huge command output (~100 MB)', api: 'responses' }]);
+    for (const row of INPUT_FAULTS.filter((r) => r.only)) {
+      expect(row.only!.because.length, `${row.fault}: a one-API row says why`).toBeGreaterThan(20);
+      for (const api of ['responses', 'chat'] as const) {
+        expect(inputFaultsFor(api).includes(row)).toBe(row.only!.api === api);
+        if (row.only!.api !== api) matrix.push({ fault: row.fault, api, requests: 0, retries: 0, outcome: 'not run (one API is enough)', detail: row.only!.because, files: '-' });
+      }
+    }
+    expect(inputFaultsFor('responses')).toHaveLength(INPUT_FAULTS.length);
+    expect(inputFaultsFor('chat')).toHaveLength(INPUT_FAULTS.length - oneApi.length);
+  });
+});
+
 describe.each<WireApi>(['responses', 'chat'])('fault matrix over %s: bad input from the model', (api) => {
-  it.each(INPUT_FAULTS)('$fault', async (row) => {
-    if (row.only && row.only !== api) return;
+  it.each(inputFaultsFor(api))('$fault', async (row) => {
     const { cwd, root } = workspace(row.fault, row.files);
     const before = hashTree(root);
     const started = Date.now();
@@ -396,7 +421,7 @@ describe.each<WireApi>(['responses', 'chat'])('fault matrix over %s: bad input f
     const told = result.toolOutputs[0] ?? '';
     matrix.push({
       fault: row.fault,
-      api: row.only ?? api,
+      api,
       requests: server.requests.length,
       retries: result.retries.length,
       outcome: `${outcomeOf(result)}${row.timeoutMs ? ` in ${seconds.toFixed(1)} s` : ''}`,
