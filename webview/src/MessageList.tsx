@@ -4,7 +4,8 @@
 // frame, follows new output while the user is at the end, and Chromium's scroll anchoring keeps what the
 // user looks at in place when rows above it mount or change size (the spacers opt out of anchoring).
 // Where ResizeObserver is missing (jsdom in the tests) every row renders plainly instead: `virtualize`
-// defaults to "ResizeObserver exists".
+// defaults to "ResizeObserver exists". The offset arithmetic (which rows, spacer heights, height guesses) is
+// in virtualListMath.ts, pure and unit-tested; this file owns the state, the measuring and the scrolling.
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { ChatEntry } from '../../src/shared/chatState';
 import { useEntryIds, useServices } from './context';
@@ -14,6 +15,7 @@ import { useStickToBottom, type StickToBottom } from './stickToBottom';
 import type { ChatStore } from './store';
 import { Welcome } from './Welcome';
 import { t } from './strings';
+import { buildOffsets, estimateHeight, extendsList, needsRewindow, rangeFor as rangeIn, sameRange, shownRange, spacers, tailRange as tailIn, type Range } from './virtualListMath';
 
 const canVirtualize = () => typeof ResizeObserver !== 'undefined';
 
@@ -81,40 +83,6 @@ function PlainList({ ids, sticky }: { ids: readonly string[]; sticky: StickToBot
   );
 }
 
-/** Rows `start` (inclusive) to `end` (exclusive) are rendered; `tail` keeps `end` at the last row as rows arrive. */
-interface Range {
-  start: number;
-  end: number;
-  tail: boolean;
-}
-
-/** A height guess for a row that has not been on screen, from its text (only the spacers and the scrollbar depend on it). */
-function estimateHeight(entry: ChatEntry | undefined, width: number): number {
-  if (!entry) return 0;
-  const perLine = Math.max(20, Math.floor((width - 40) / 7.5));
-  const lines = (text: string) => {
-    let n = 0;
-    for (const line of text.split('\n')) n += Math.max(1, Math.ceil(line.length / perLine));
-    return n;
-  };
-  switch (entry.kind) {
-    case 'user':
-      return 26 + lines(entry.text) * 20;
-    case 'assistant':
-      return 12 + lines(entry.text) * 21;
-    case 'tool': {
-      const open = entry.status === 'running' || entry.status === 'error';
-      return 44 + (open && entry.output ? Math.min(300, lines(entry.output) * 18) : 0);
-    }
-    default:
-      return 80;
-  }
-}
-
-function sameRange(a: Range, b: Range): boolean {
-  return a.start === b.start && a.end === b.end && a.tail === b.tail;
-}
-
 function VirtualList({ ids, sticky }: { ids: readonly string[]; sticky: StickToBottom }) {
   const { store } = useServices();
   const { stick, follow, setScroller } = sticky;
@@ -147,9 +115,7 @@ function VirtualList({ ids, sticky }: { ids: readonly string[]; sticky: StickToB
     const current = idsRef.current;
     if (l.dirty || l.ids !== current) {
       const width = scroller.current?.clientWidth ?? window.innerWidth;
-      const next = l.offsets.length === current.length + 1 ? l.offsets : new Float64Array(current.length + 1);
-      for (let i = 0; i < current.length; i++) next[i + 1] = next[i]! + heightOf(current[i]!, width);
-      l.offsets = next;
+      l.offsets = buildOffsets(current.length, (i) => heightOf(current[i]!, width), l.offsets);
       l.ids = current;
       l.dirty = false;
     }
@@ -157,36 +123,10 @@ function VirtualList({ ids, sticky }: { ids: readonly string[]; sticky: StickToB
   }, [heightOf]);
 
   /** The rows that cover [top, bottom] (in content pixels). */
-  const rangeFor = useCallback(
-    (top: number, bottom: number): Range => {
-      const o = offsets();
-      const n = o.length - 1;
-      // First row whose bottom is below `top`, last row whose top is above `bottom`.
-      let lo = 0;
-      let hi = n;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (o[mid + 1]! <= top) lo = mid + 1;
-        else hi = mid;
-      }
-      const start = Math.min(lo, Math.max(0, n - 1));
-      let end = start;
-      while (end < n && o[end]! < bottom) end++;
-      end = Math.max(end, Math.min(n, start + 1));
-      return { start, end, tail: end === n };
-    },
-    [offsets],
-  );
+  const rangeFor = useCallback((top: number, bottom: number): Range => rangeIn(offsets(), top, bottom), [offsets]);
 
   /** The last rows, enough to fill `viewport` plus `above` pixels. */
-  const tailRange = useCallback(
-    (viewport: number, above: number): Range => {
-      const o = offsets();
-      const n = o.length - 1;
-      return { ...rangeFor(o[n]! - viewport - above, o[n]!), end: n, tail: true };
-    },
-    [offsets, rangeFor],
-  );
+  const tailRange = useCallback((viewport: number, above: number): Range => tailIn(offsets(), viewport, above), [offsets]);
 
   // First frame: only what fills the viewport, so the last message paints as early as possible; the
   // overscan above it follows once that frame is out.
@@ -196,7 +136,7 @@ function VirtualList({ ids, sticky }: { ids: readonly string[]; sticky: StickToB
   stickRef.current = stick;
   const rewindowRef = useRef<() => void>(() => undefined);
   const rangeRef = useRef(range);
-  const shown: Range = range.tail ? { start: Math.min(range.start, ids.length), end: ids.length, tail: true } : { ...range, end: Math.min(range.end, ids.length) };
+  const shown = shownRange(range, ids.length);
   rangeRef.current = shown;
 
   const update = useCallback(
@@ -211,16 +151,9 @@ function VirtualList({ ids, sticky }: { ids: readonly string[]; sticky: StickToB
     (overscan = opened.current ? OVERSCAN_PX : 0) => {
       const el = scroller.current;
       if (!el) return;
-      const o = offsets();
-      const n = o.length - 1;
-      const { start, end } = rangeRef.current;
       const top = el.scrollTop;
       const bottom = top + el.clientHeight;
-      const renderedTop = o[start] ?? 0;
-      const renderedBottom = o[end] ?? o[n]!;
-      const short = renderedTop > Math.max(0, top - Math.min(REFILL_PX, overscan)) || renderedBottom < Math.min(o[n]!, bottom + Math.min(REFILL_PX, overscan));
-      const excess = renderedTop < top - 3 * overscan || renderedBottom > bottom + 3 * overscan;
-      if (!short && !excess) return;
+      if (!needsRewindow(offsets(), rangeRef.current, top, bottom, overscan, REFILL_PX)) return;
       const next = sticky.isFollowing() ? tailRange(el.clientHeight, overscan) : rangeFor(top - overscan, bottom + overscan);
       update(next);
     },
@@ -309,7 +242,7 @@ function VirtualList({ ids, sticky }: { ids: readonly string[]; sticky: StickToB
   if (previous.current !== ids) {
     const before = previous.current;
     previous.current = ids;
-    if (before.length > ids.length || (before.length > 0 && before[before.length - 1] !== ids[before.length - 1])) {
+    if (!extendsList(before, ids)) {
       measured.current.clear();
       layout.current.dirty = true;
       const next = tailRange(scroller.current?.clientHeight ?? window.innerHeight, OVERSCAN_PX);
@@ -333,10 +266,7 @@ function VirtualList({ ids, sticky }: { ids: readonly string[]; sticky: StickToB
     [setScroller],
   );
 
-  const o = offsets();
-  const total = o[o.length - 1]!;
-  const topSpace = o[shown.start] ?? 0;
-  const bottomSpace = total - (o[shown.end] ?? total);
+  const { top: topSpace, bottom: bottomSpace } = spacers(offsets(), shown);
   const rows = ids.slice(shown.start, shown.end);
 
   return (

@@ -1,0 +1,223 @@
+// The virtual message list's offset arithmetic (webview/src/virtualListMath.ts), which the DOM tests cannot
+// reach (jsdom has no layout, so MessageList renders every row plainly there): offsets from heights, the
+// binary search at its edges, the window anchored at the end, variable and changing row heights, the
+// spacers, an empty list, and the height guesses for rows not measured yet.
+import { describe, expect, it } from 'vitest';
+import type { ChatEntry } from '../../src/shared/chatState';
+import { buildOffsets, estimateHeight, extendsList, needsRewindow, rangeFor, sameRange, shownRange, spacers, tailRange } from '../../webview/src/virtualListMath';
+
+const offsetsOf = (heights: number[]) => buildOffsets(heights.length, (i) => heights[i]!);
+const uniform = (count: number, height: number) => offsetsOf(Array.from({ length: count }, () => height));
+
+describe('buildOffsets', () => {
+  it('gives each row its top and the total at the end', () => {
+    expect([...offsetsOf([10, 20, 30])]).toEqual([0, 10, 30, 60]);
+  });
+
+  it('is a single 0 for an empty list', () => {
+    expect([...offsetsOf([])]).toEqual([0]);
+  });
+
+  it('refills an array of the right length in place, and allocates when the row count changed', () => {
+    const first = offsetsOf([10, 20, 30]);
+    const again = buildOffsets(3, (i) => [5, 5, 5][i]!, first);
+    expect(again).toBe(first);
+    expect([...again]).toEqual([0, 5, 10, 15]);
+    const grown = buildOffsets(4, () => 1, first);
+    expect(grown).not.toBe(first);
+    expect([...grown]).toEqual([0, 1, 2, 3, 4]);
+  });
+});
+
+describe('rangeFor: the rows covering [top, bottom]', () => {
+  const o = uniform(10, 100); // rows 0..9, row i spans [100 i, 100 i + 100)
+
+  it('starts at the row whose bottom is below top, and ends after the last row whose top is above bottom', () => {
+    expect(rangeFor(o, 250, 480)).toEqual({ start: 2, end: 5, tail: false });
+  });
+
+  it('binary search edges: a top exactly on a boundary starts at the row below it, just above it at the row above', () => {
+    expect(rangeFor(o, 300, 350).start).toBe(3);
+    expect(rangeFor(o, 299.5, 350).start).toBe(2);
+    expect(rangeFor(o, 0, 50).start).toBe(0);
+    expect(rangeFor(o, 100, 150).start).toBe(1);
+    expect(rangeFor(o, 900, 950).start).toBe(9);
+    expect(rangeFor(o, 999.9, 1000).start).toBe(9);
+  });
+
+  it('a bottom exactly on a boundary does not take the row that starts there', () => {
+    expect(rangeFor(o, 0, 300)).toEqual({ start: 0, end: 3, tail: false });
+    expect(rangeFor(o, 0, 300.5)).toEqual({ start: 0, end: 4, tail: false });
+  });
+
+  it('clamps a window above the content to the first rows and one below it to the last row', () => {
+    expect(rangeFor(o, -500, 150)).toEqual({ start: 0, end: 2, tail: false });
+    expect(rangeFor(o, 5000, 6000)).toEqual({ start: 9, end: 10, tail: true });
+  });
+
+  it('always renders at least one row, even for an empty window', () => {
+    expect(rangeFor(o, 420, 420)).toEqual({ start: 4, end: 5, tail: false });
+  });
+
+  it('marks a window reaching the last row as the tail', () => {
+    expect(rangeFor(o, 750, 1000)).toEqual({ start: 7, end: 10, tail: true });
+  });
+
+  it('finds the right row in a long list (every row of 2,000, both edges of each)', () => {
+    const heights = Array.from({ length: 2000 }, (_, i) => 20 + ((i * 37) % 90));
+    const long = offsetsOf(heights);
+    for (let i = 0; i < 2000; i++) {
+      expect(rangeFor(long, long[i]!, long[i]! + 1).start).toBe(i);
+      expect(rangeFor(long, long[i + 1]! - 0.5, long[i + 1]!).start).toBe(i);
+    }
+  });
+});
+
+describe('an empty list', () => {
+  const o = offsetsOf([]);
+
+  it('renders no rows, anchored at the (empty) end, with no spacers', () => {
+    expect(rangeFor(o, 0, 500)).toEqual({ start: 0, end: 0, tail: true });
+    expect(tailRange(o, 500, 800)).toEqual({ start: 0, end: 0, tail: true });
+    expect(spacers(o, { start: 0, end: 0, tail: true })).toEqual({ top: 0, bottom: 0 });
+  });
+
+  it('never asks for a re-window', () => {
+    expect(needsRewindow(o, { start: 0, end: 0, tail: true }, 0, 500, 800, 200)).toBe(false);
+  });
+});
+
+describe('tailRange: the list anchored at its end', () => {
+  it('takes the last rows that fill the viewport, then the overscan above it', () => {
+    const o = uniform(50, 100); // total 5,000
+    expect(tailRange(o, 300, 0)).toEqual({ start: 47, end: 50, tail: true });
+    expect(tailRange(o, 300, 800)).toEqual({ start: 39, end: 50, tail: true });
+  });
+
+  it('takes the whole list when it is shorter than the viewport', () => {
+    expect(tailRange(uniform(3, 50), 600, 800)).toEqual({ start: 0, end: 3, tail: true });
+  });
+
+  it('with variable heights, starts at the tall row that reaches into the viewport', () => {
+    const o = offsetsOf([5, 500, 5, 5, 1000, 5]); // [0, 5, 505, 510, 515, 1515, 1520]
+    expect(tailRange(o, 100, 0)).toEqual({ start: 4, end: 6, tail: true });
+    expect(tailRange(o, 1010, 0)).toEqual({ start: 3, end: 6, tail: true });
+    expect(rangeFor(o, 100, 200)).toEqual({ start: 1, end: 2, tail: false });
+  });
+
+  it('grows with the list: a tail range shows every new row, a range elsewhere stays cut where it was', () => {
+    expect(shownRange({ start: 40, end: 50, tail: true }, 53)).toEqual({ start: 40, end: 53, tail: true });
+    expect(shownRange({ start: 10, end: 20, tail: false }, 53)).toEqual({ start: 10, end: 20, tail: false });
+    // A list that shrank under either kind of range.
+    expect(shownRange({ start: 40, end: 50, tail: true }, 30)).toEqual({ start: 30, end: 30, tail: true });
+    expect(shownRange({ start: 10, end: 20, tail: false }, 15)).toEqual({ start: 10, end: 15, tail: false });
+  });
+});
+
+describe('spacers', () => {
+  it('stand in for the rows above and below the rendered ones, to the pixel', () => {
+    const o = offsetsOf([10, 20, 30, 40, 50]); // total 150
+    expect(spacers(o, { start: 1, end: 3, tail: false })).toEqual({ top: 10, bottom: 90 });
+    expect(spacers(o, { start: 0, end: 5, tail: true })).toEqual({ top: 0, bottom: 0 });
+    const { top, bottom } = spacers(o, { start: 2, end: 4, tail: false });
+    expect(top + (o[4]! - o[2]!) + bottom).toBe(o[5]);
+  });
+});
+
+describe('needsRewindow', () => {
+  const OVERSCAN = 800;
+  const REFILL = 200;
+  const heights = Array.from({ length: 40 }, () => 100); // total 4,000
+  const range = { start: 5, end: 15, tail: false }; // renders [500, 1500)
+
+  it('leaves a window that covers the viewport with margin alone', () => {
+    expect(needsRewindow(offsetsOf(heights), range, 700, 1000, OVERSCAN, REFILL)).toBe(false);
+  });
+
+  it('re-windows when less than the refill margin is left below or above the viewport', () => {
+    expect(needsRewindow(offsetsOf(heights), range, 1100, 1400, OVERSCAN, REFILL)).toBe(true);
+    expect(needsRewindow(offsetsOf(heights), range, 650, 950, OVERSCAN, REFILL)).toBe(true);
+  });
+
+  it('re-windows when rows measured smaller than first laid out no longer reach the viewport (a resize)', () => {
+    const before = offsetsOf(heights);
+    expect(needsRewindow(before, range, 700, 1000, OVERSCAN, REFILL)).toBe(false);
+    const shrunk = heights.map((h, i) => (i >= 5 && i < 15 ? 20 : h));
+    const after = offsetsOf(shrunk);
+    expect(spacers(after, range)).toEqual({ top: 500, bottom: 2500 });
+    expect(needsRewindow(after, range, 700, 1000, OVERSCAN, REFILL)).toBe(true);
+    // The window recomputed from the new offsets covers the viewport again.
+    const next = rangeFor(after, 700 - OVERSCAN, 1000 + OVERSCAN);
+    expect(needsRewindow(after, next, 700, 1000, OVERSCAN, REFILL)).toBe(false);
+  });
+
+  it('re-windows when more than three overscans are rendered above or below the viewport', () => {
+    const o = offsetsOf(heights);
+    // viewport [3000, 3300], overscan 100: up to 300 px beyond each edge is fine
+    expect(needsRewindow(o, { start: 27, end: 36, tail: false }, 3000, 3300, 100, REFILL)).toBe(false);
+    expect(needsRewindow(o, { start: 0, end: 34, tail: false }, 3000, 3300, 100, REFILL)).toBe(true);
+    expect(needsRewindow(o, { start: 29, end: 40, tail: true }, 3000, 3300, 100, REFILL)).toBe(true);
+  });
+
+  it('does not ask for content beyond either end of the list', () => {
+    const o = offsetsOf(heights);
+    expect(needsRewindow(o, { start: 0, end: 8, tail: false }, 0, 300, OVERSCAN, REFILL)).toBe(false);
+    expect(needsRewindow(o, { start: 32, end: 40, tail: true }, 3700, 4000, OVERSCAN, REFILL)).toBe(false);
+  });
+
+  it('before the first frame (no overscan yet) only the viewport itself must be covered', () => {
+    const o = offsetsOf(heights);
+    expect(needsRewindow(o, { start: 37, end: 40, tail: true }, 3700, 4000, 0, REFILL)).toBe(false);
+    expect(needsRewindow(o, { start: 38, end: 40, tail: true }, 3700, 4000, 0, REFILL)).toBe(true);
+  });
+});
+
+describe('extendsList and sameRange', () => {
+  it('tells an appended list from one whose rows were replaced or dropped', () => {
+    expect(extendsList([], ['a'])).toBe(true);
+    expect(extendsList(['a', 'b'], ['a', 'b', 'c'])).toBe(true);
+    expect(extendsList(['a', 'b'], ['a', 'b'])).toBe(true);
+    expect(extendsList(['a', 'b'], ['a'])).toBe(false);
+    expect(extendsList(['a', 'b'], ['a', 'x', 'c'])).toBe(false);
+    expect(extendsList(['a'], [])).toBe(false);
+  });
+
+  it('compares every field of a range', () => {
+    expect(sameRange({ start: 1, end: 2, tail: false }, { start: 1, end: 2, tail: false })).toBe(true);
+    expect(sameRange({ start: 1, end: 2, tail: false }, { start: 1, end: 2, tail: true })).toBe(false);
+    expect(sameRange({ start: 1, end: 2, tail: false }, { start: 1, end: 3, tail: false })).toBe(false);
+    expect(sameRange({ start: 1, end: 2, tail: false }, { start: 0, end: 2, tail: false })).toBe(false);
+  });
+});
+
+describe('estimateHeight: a guess for rows not measured yet', () => {
+  const user = (text: string): ChatEntry => ({ kind: 'user', id: 'u', turnId: 't', text, at: 0 });
+  const tool = (status: 'running' | 'ok' | 'error', output: string): ChatEntry => ({ kind: 'tool', id: 'x', turnId: 't', tool: 'exec_command', title: 'ls', output, status });
+
+  it('is 0 for a row whose entry is gone', () => {
+    expect(estimateHeight(undefined, 400)).toBe(0);
+  });
+
+  it('counts wrapped lines at the view width (48 characters a line at 400 px)', () => {
+    expect(estimateHeight(user('hi'), 400)).toBe(46);
+    expect(estimateHeight(user('x'.repeat(100)), 400)).toBe(26 + 3 * 20);
+    expect(estimateHeight(user('a\n\nb'), 400)).toBe(26 + 3 * 20);
+    expect(estimateHeight({ kind: 'assistant', id: 'a', turnId: 't', text: 'x'.repeat(48), streaming: false }, 400)).toBe(12 + 21);
+  });
+
+  it('wraps at no fewer than 20 characters a line, however narrow the view', () => {
+    expect(estimateHeight(user('x'.repeat(40)), 10)).toBe(26 + 2 * 20);
+  });
+
+  it('a finished command card is its header; a running or failed one shows its output, capped at 300 px', () => {
+    const output = Array.from({ length: 100 }, (_, i) => `line ${i}`).join('\n');
+    expect(estimateHeight(tool('ok', output), 400)).toBe(44);
+    expect(estimateHeight(tool('running', 'one\ntwo'), 400)).toBe(44 + 2 * 18);
+    expect(estimateHeight(tool('error', output), 400)).toBe(44 + 300);
+    expect(estimateHeight(tool('running', ''), 400)).toBe(44);
+  });
+
+  it('other cards get a fixed guess', () => {
+    expect(estimateHeight({ kind: 'stopped', id: 's', turnId: 't' }, 400)).toBe(80);
+  });
+});
