@@ -18,6 +18,12 @@ export type ChatEntry =
       status: 'running' | 'ok' | 'error' | 'denied' | 'cancelled' | 'background';
       exitCode?: number;
       durationMs?: number;
+      /**
+       * The approval this command waits for (or waited for): the command's card asks the question itself,
+       * so a command waiting for approval shows once. The latest one when it asked twice (a re-run outside
+       * the sandbox).
+       */
+      approval?: ToolApproval;
     }
   | { kind: 'plan'; id: string; turnId: string; explanation?: string; plan: PlanStep[] }
   | { kind: 'approval'; id: string; turnId: string; subject: ApprovalSubject; decision?: ApprovalDecision; note?: string }
@@ -25,6 +31,17 @@ export type ChatEntry =
   | { kind: 'notice'; id: string; turnId: string; text: string }
   | { kind: 'error'; id: string; turnId: string; error: TurnError }
   | { kind: 'stopped'; id: string; turnId: string };
+
+/** An approval held by the command card it is about. */
+export interface ToolApproval {
+  id: string;
+  subject: Extract<ApprovalSubject, { kind: 'command' }>;
+  decision?: ApprovalDecision;
+  note?: string;
+}
+
+/** What a running turn waits for from the user, if anything (the composer says so). */
+export type UserWait = 'approval' | 'review' | undefined;
 
 export interface ChatState {
   entries: ChatEntry[];
@@ -134,16 +151,27 @@ export function applyEvent(state: ChatState, event: AgentEvent): string[] {
       });
       return [id];
     }
-    case 'approval.requested':
-      push(state, { kind: 'approval', id: event.approvalId, turnId: event.turnId, subject: event.subject });
+    case 'approval.requested': {
+      const { subject } = event;
+      const host = subject.kind === 'command' ? commandCardFor(state, event.turnId, subject.command, event.callId) : undefined;
+      if (host !== undefined && subject.kind === 'command') {
+        update(state, host, 'tool', (e) => ({ ...e, approval: { id: event.approvalId, subject } }));
+        return [host];
+      }
+      push(state, { kind: 'approval', id: event.approvalId, turnId: event.turnId, subject });
       return [event.approvalId];
-    case 'approval.resolved':
-      update(state, event.approvalId, 'approval', (e) => ({
-        ...e,
-        decision: event.decision,
-        ...(event.note !== undefined ? { note: event.note } : {}),
-      }));
-      return [event.approvalId];
+    }
+    case 'approval.resolved': {
+      const decided = { decision: event.decision, ...(event.note !== undefined ? { note: event.note } : {}) };
+      if (state.entries[state.index.get(event.approvalId) ?? -1]?.kind === 'approval') {
+        update(state, event.approvalId, 'approval', (e) => ({ ...e, ...decided }));
+        return [event.approvalId];
+      }
+      const host = cardHoldingApproval(state, event.approvalId);
+      if (host === undefined) return [];
+      update(state, host, 'tool', (e) => (e.approval ? { ...e, approval: { ...e.approval, ...decided } } : e));
+      return [host];
+    }
     case 'patch.proposed':
       push(state, { kind: 'patch', id: event.changeSetId, turnId: event.turnId, files: event.files });
       return [event.changeSetId];
@@ -198,6 +226,49 @@ export function applyEvent(state: ChatState, event: AgentEvent): string[] {
       return changed;
     }
   }
+}
+
+/**
+ * The running command card of `turnId` that an approval for `command` belongs to: the card of `callId`
+ * when the event names it, else the turn's running card with exactly that command line (tool calls run
+ * one at a time, so at most one card runs). The command line must match either way, so a card can never
+ * show the question about one command under another command's title.
+ */
+function commandCardFor(state: ChatState, turnId: string, command: string, callId: string | undefined): string | undefined {
+  for (let i = state.entries.length - 1; i >= 0; i--) {
+    const entry = state.entries[i];
+    if (!entry || entry.turnId !== turnId) break;
+    if (entry.kind !== 'tool' || entry.status !== 'running') continue;
+    if (callId !== undefined && entry.id !== callId) continue;
+    return entry.title === command ? entry.id : undefined;
+  }
+  return undefined;
+}
+
+/** The command card holding approval `approvalId` (searched from the end: it is the newest turn's). */
+function cardHoldingApproval(state: ChatState, approvalId: string): string | undefined {
+  for (let i = state.entries.length - 1; i >= 0; i--) {
+    const entry = state.entries[i];
+    if (entry?.kind === 'tool' && entry.approval?.id === approvalId) return entry.id;
+  }
+  return undefined;
+}
+
+/**
+ * What the active turn waits for from the user: an undecided approval, or a change set under review
+ * (no outcome yet and a hunk still pending). Only the active turn's entries are looked at, from the end.
+ */
+export function userWait(state: ChatState): UserWait {
+  const turnId = state.activeTurnId;
+  if (turnId === undefined) return undefined;
+  for (let i = state.entries.length - 1; i >= 0; i--) {
+    const entry = state.entries[i];
+    if (!entry || entry.turnId !== turnId) break;
+    if (entry.kind === 'approval' && !entry.decision) return 'approval';
+    if (entry.kind === 'tool' && entry.approval && !entry.approval.decision && entry.status === 'running') return 'approval';
+    if (entry.kind === 'patch' && !entry.outcome && entry.files.some((f) => f.hunks?.some((h) => h.state === 'pending'))) return 'review';
+  }
+  return undefined;
 }
 
 /** Closes whatever the turn left open: streaming messages stop streaming, running tools are cancelled. */

@@ -99,7 +99,10 @@ export type AgentEvent =
   | { type: 'tool.started'; turnId: string; callId: string; tool: string; title: string; cwd?: string; at: number }
   /** Live output of a running tool (PTY output for commands), in order. */
   | { type: 'tool.output'; turnId: string; callId: string; chunk: string }
-  /** The tool finished. `exitCode` is set for processes; `sessionId` when a process keeps running. */
+  /**
+   * The tool finished. `exitCode` is set for processes; `sessionId` when a process keeps running.
+   * `durationMs` is the tool's own run time: time spent waiting for the user (approvals, reviews) is not in it.
+   */
   | {
       type: 'tool.ended';
       turnId: string;
@@ -111,8 +114,12 @@ export type AgentEvent =
     }
   /** The plan changed (replaces the previous plan of the session). */
   | { type: 'plan.updated'; turnId: string; callId: string; explanation?: string; plan: PlanStep[] }
-  /** The agent waits for the user's decision on `approvalId`. */
-  | { type: 'approval.requested'; turnId: string; approvalId: string; subject: ApprovalSubject }
+  /**
+   * The agent waits for the user's decision on `approvalId`. `callId` names the tool call that asks (a
+   * command's own card then holds the question); without it the view attaches a command approval to the
+   * running command card whose command line is the subject's, and shows any other approval on its own.
+   */
+  | { type: 'approval.requested'; turnId: string; approvalId: string; subject: ApprovalSubject; callId?: string }
   /** The user (or the session policy) decided. */
   | { type: 'approval.resolved'; turnId: string; approvalId: string; decision: ApprovalDecision; note?: string }
   /** The model proposed a change set; nothing is on disk yet. */

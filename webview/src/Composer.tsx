@@ -8,14 +8,23 @@ import { MAX_SEND_CHARS, type ContextChip } from '../../src/shared/protocol';
 import { useMeta, usePost, useServices } from './context';
 import { imageFiles, postImage } from './imageAttach';
 import { ICONS, useMentions } from './MentionPicker';
+import type { ViewMeta } from './store';
 import { t } from './strings';
 
 const NO_CHIPS: readonly ContextChip[] = [];
+
+/** Says what is going on: while a turn runs, whether Tandem works or waits for the user (and on what). */
+function placeholder(running: boolean, waiting: ViewMeta['waiting'], hasChips: boolean): string {
+  if (waiting === 'approval') return t('composer.placeholder.approval');
+  if (waiting === 'review') return t('composer.placeholder.review');
+  if (running) return t('composer.placeholder.running');
+  return hasChips ? t('composer.placeholder.context') : t('composer.placeholder');
+}
 const noSubscription = () => () => undefined;
 
 export function Composer() {
   const [text, setText] = useState('');
-  const { activeTurnId } = useMeta();
+  const { activeTurnId, waiting } = useMeta();
   const post = usePost();
   const textarea = useRef<HTMLTextAreaElement>(null);
   const { chips: chipStore, store } = useServices();
@@ -119,7 +128,7 @@ export function Composer() {
           ref={textarea}
           className="composer-input"
           aria-label={t('composer.label')}
-          placeholder={running ? t('composer.placeholder.running') : chips.length > 0 ? t('composer.placeholder.context') : t('composer.placeholder')}
+          placeholder={placeholder(running, waiting, chips.length > 0)}
           rows={1}
           value={text}
           autoFocus

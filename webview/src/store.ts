@@ -2,13 +2,15 @@
 // text does not (typing must never re-render history).
 // Subscriptions are split so a streaming delta wakes only the row it changed: the list subscribes to the
 // id list and the header/composer to `meta`, each row to its own entry id (fed by `applyEvent`'s ids).
-import { applyEvent, emptyChatState, type ChatEntry, type ChatState } from '../../src/shared/chatState';
+import { applyEvent, emptyChatState, userWait, type ChatEntry, type ChatState, type UserWait } from '../../src/shared/chatState';
 import type { HostToWebview, ViewConfig } from '../../src/shared/protocol';
 
 export interface ViewMeta {
   /** Undefined until the first snapshot arrives. */
   sessionId: string | undefined;
   activeTurnId: string | undefined;
+  /** What the active turn waits for from the user (an approval, a review), if anything. */
+  waiting: UserWait;
   usage: ChatState['usage'];
   config: ViewConfig | undefined;
 }
@@ -18,7 +20,7 @@ type Listener = () => void;
 export class ChatStore {
   private state: ChatState = emptyChatState();
   private ids: readonly string[] = [];
-  private meta: ViewMeta = { sessionId: undefined, activeTurnId: undefined, usage: emptyChatState().usage, config: undefined };
+  private meta: ViewMeta = { sessionId: undefined, activeTurnId: undefined, waiting: undefined, usage: emptyChatState().usage, config: undefined };
   private readonly listeners = new Set<Listener>();
   private readonly entryListeners = new Map<string, Set<Listener>>();
 
@@ -34,7 +36,7 @@ export class ChatStore {
         state.usage = msg.usage;
         this.state = state;
         this.ids = state.entries.map((e) => e.id);
-        this.meta = { sessionId: msg.sessionId, activeTurnId: msg.activeTurnId, usage: msg.usage, config: msg.config };
+        this.meta = { sessionId: msg.sessionId, activeTurnId: msg.activeTurnId, waiting: userWait(state), usage: msg.usage, config: msg.config };
         // Every row may now show a different entry under the same id (e.g. after a session switch).
         for (const set of this.entryListeners.values()) for (const l of [...set]) l();
         this.emit();
@@ -54,8 +56,10 @@ export class ChatStore {
           this.ids = [...this.ids, ...this.state.entries.slice(before).map((e) => e.id)];
           listChanged = true;
         }
-        if (this.state.activeTurnId !== this.meta.activeTurnId || this.state.usage !== this.meta.usage) {
-          this.meta = { ...this.meta, activeTurnId: this.state.activeTurnId, usage: this.state.usage };
+        // Streaming text and output never change what the turn waits for: skip the look for them.
+        const waiting = msg.event.type === 'message.delta' || msg.event.type === 'tool.output' ? this.meta.waiting : userWait(this.state);
+        if (this.state.activeTurnId !== this.meta.activeTurnId || this.state.usage !== this.meta.usage || waiting !== this.meta.waiting) {
+          this.meta = { ...this.meta, activeTurnId: this.state.activeTurnId, waiting, usage: this.state.usage };
           listChanged = true;
         }
         for (const id of changed) {

@@ -5,6 +5,8 @@ export const MESSAGES = {
   // Composer
   'composer.label': 'Message Tandem',
   'composer.placeholder.running': 'Tandem is working… (Esc to stop)',
+  'composer.placeholder.approval': 'Tandem is waiting for your approval above (Esc to stop)',
+  'composer.placeholder.review': 'Tandem is waiting for you to review its changes above (Esc to stop)',
   'composer.placeholder.context': 'Ask about the attached context (Enter to send)',
   'composer.placeholder': 'Ask Tandem (@ to attach files, Enter to send)',
   'composer.chips': 'Attached to the next message',
@@ -95,6 +97,7 @@ export const MESSAGES = {
   'plan.pending': 'pending',
   // Tool card
   'tool.running': 'Running',
+  'tool.awaitingApproval': 'Waiting for your approval',
   'tool.ok': 'Succeeded',
   'tool.error': 'Failed',
   'tool.denied': 'Denied',

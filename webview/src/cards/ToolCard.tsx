@@ -1,11 +1,14 @@
 // A tool call: its command line, status, exit code and duration, and the live output. Output is open
 // while the tool runs (and when it failed) and folds away when it succeeds; the user's toggle wins.
+// A command that needs approval asks right here ("Run this command?"), so it shows once: the question
+// becomes the command card when it is answered.
 import { VscodeBadge } from '../elements';
 import { memo, useMemo, useState } from 'react';
 import type { ChatEntry } from '../../../src/shared/chatState';
 import { usePost } from '../context';
 import { formatDuration, terminalText } from '../format';
 import { t } from '../strings';
+import { ApprovalQuestion } from './ApprovalQuestion';
 
 /** Lines shown of a long output until the user asks for all of it: the tail, where results and errors are. */
 export const OUTPUT_PREVIEW_LINES = 200;
@@ -29,7 +32,9 @@ export const ToolCard = memo(function ToolCard({ entry }: { entry: ToolEntry }) 
   const lines = useMemo(() => output.split('\n'), [output]);
   const hidden = showAll ? 0 : Math.max(0, lines.length - OUTPUT_PREVIEW_LINES);
   const shown = hidden > 0 ? lines.slice(hidden).join('\n') : output;
-  const status = STATUS[entry.status];
+  const approval = entry.approval;
+  const awaiting = approval !== undefined && approval.decision === undefined && entry.status === 'running';
+  const status = awaiting ? { icon: 'shield', label: t('tool.awaitingApproval') } : STATUS[entry.status];
   const open = toggled ?? (entry.status === 'running' || entry.status === 'error');
   const hasOutput = output.trim().length > 0;
   const outputId = `output-${entry.id}`;
@@ -44,7 +49,7 @@ export const ToolCard = memo(function ToolCard({ entry }: { entry: ToolEntry }) 
   );
 
   return (
-    <div className={`card tool status-${entry.status}`}>
+    <div className={`card tool status-${entry.status}${awaiting ? ' approval' : ''}`}>
       <div className="tool-header">
         {hasOutput ? (
           <button
@@ -81,6 +86,24 @@ export const ToolCard = memo(function ToolCard({ entry }: { entry: ToolEntry }) 
           )}
         </span>
       </div>
+      {approval && (awaiting || approval.decision) && (
+        <div className="tool-approval">
+          {awaiting && (
+            <div className="card-title">
+              <span className="codicon codicon-shield" aria-hidden="true" />
+              {t('approval.command')}
+              <span className="muted">{t('approval.cwd', approval.subject.cwd)}</span>
+            </div>
+          )}
+          {/* The reducer only attaches a question about this card's own command; shown anyway if the texts ever differ. */}
+          {awaiting && approval.subject.command !== entry.title && (
+            <pre className="approval-command">
+              <code>{approval.subject.command}</code>
+            </pre>
+          )}
+          <ApprovalQuestion approvalId={approval.id} reason={approval.subject.reason} decision={approval.decision} note={approval.note} />
+        </div>
+      )}
       {hasOutput && open && (
         <div id={outputId}>
           {hidden > 0 && (
