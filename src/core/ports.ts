@@ -16,6 +16,19 @@ export interface RunningProcess {
   readonly sandbox?: SandboxedProcessInfo;
 }
 
+/**
+ * What one command may do, chosen by the approval policy per command and enforced by the OS sandbox
+ * (where there is one; see SandboxStatus):
+ *   read-only      — nothing writable but a private temp dir (the workspace included), no network. What
+ *                    runs without asking because the classifier judged it read-only gets this, so a
+ *                    classifier miss cannot write or exfiltrate.
+ *   workspace-write — the workspace folders and the private temp dir writable; network per setting.
+ *   protected-only — everything writable and the network open (full access), except the protected paths.
+ *   unconfined     — no sandbox: only for a command the user explicitly approved to run outside it.
+ * In every sandboxed profile `.git` (at any depth), `.vscode`, `.tandem` and `AGENTS.md` stay read-only.
+ */
+export type CommandConfinement = 'read-only' | 'workspace-write' | 'protected-only' | 'unconfined';
+
 /** What a sandboxed process was allowed to do (absolute paths). */
 export interface SandboxedProcessInfo {
   network: boolean;
@@ -23,23 +36,29 @@ export interface SandboxedProcessInfo {
   writableRoots: readonly string[];
   /** Paths it saw empty or could not read: credential stores such as ~/.ssh. */
   hiddenPaths: readonly string[];
-  /** Read-only folders inside the writable roots (`.git`, `.vscode`, `.tandem`). */
+  /** Read-only paths inside the writable roots (`.git`, `.vscode`, `.tandem`, `AGENTS.md`). */
   protectedPaths: readonly string[];
+  /** The profile it ran under. */
+  confinement?: Exclude<CommandConfinement, 'unconfined'>;
 }
 
 /**
- * How commands are confined by the OS. `workspace-write`: everything read-only except the workspace
- * folders and a private temp dir; `read-only`: only the private temp dir is writable; `off`: no sandbox.
+ * The `tandem.sandbox.mode` setting. `workspace-write`: commands get the confinement the policy picks;
+ * `read-only`: at most read-only (an approved command cannot write the workspace either); `off`: no
+ * sandbox, which the policy treats like a machine without one (only a strict allowlist runs unasked).
  */
 export type SandboxMode = 'workspace-write' | 'read-only' | 'off';
 
-/** Where the runner's next command would run; read before every command (settings can change). */
+/**
+ * Whether the runner's next command can be confined; read before every command (settings can change).
+ * `network` is the setting for workspace-write commands (read-only ones never have it, full access always).
+ */
 export type SandboxStatus =
   /** Commands run confined; `mechanism` is e.g. `bwrap` or `sandbox-exec`. */
   | { state: 'enforced'; mode: Exclude<SandboxMode, 'off'>; network: boolean; mechanism: string }
   /** A sandbox was asked for but cannot work here: the approval policy must fail closed (ask). */
   | { state: 'unavailable'; reason: string }
-  /** Nobody asked for one (the setting is off, or full access). */
+  /** The user turned it off: as unavailable for the policy, said differently to the user. */
   | { state: 'off'; reason: string };
 
 export interface SpawnOptions {
@@ -53,10 +72,10 @@ export interface SpawnOptions {
   /** Folders the sandbox leaves writable in `workspace-write` mode (the session's workspace roots). */
   workspaceRoots?: readonly string[];
   /**
-   * Run outside the OS sandbox. Only exec_command sets it, and only after the user approved re-running a
-   * command that failed because of the sandbox; the model has no way to ask for it directly.
+   * What the command may do (the approval policy's choice; the model has no way to set it). Absent:
+   * workspace-write. `unconfined` only after the user approved exactly this command to run outside.
    */
-  withoutSandbox?: boolean;
+  confinement?: CommandConfinement;
 }
 
 export interface ProcessRunner {

@@ -3,13 +3,14 @@
 // AbortSignal (the caller's, or `interrupt`). The history is append-only so every request's prefix is
 // byte-identical to the previous request (prompt caching), and `prompt_cache_key` is the session id.
 import type { AgentEvent, ApprovalDecision, ApprovalSubject, FileChangeSummary, TurnError } from '../../shared/events';
-import { decideCommand, decidePatch, isSandboxEscalation } from '../approvals/policy';
+import { confinementWithin, decideCommand, decideEscalation, decidePatch, isSandboxEscalation, type ApprovalPolicy, type CommandVerdict } from '../approvals/policy';
 import { SessionApprovals } from '../approvals/sessionApprovals';
 import type { ConversationItem, ModelRequest } from '../model/types';
 import { toTurnError } from '../model/errors';
 import { environmentBlock } from '../prompt/environment';
 import { ProcessSessions } from '../tools/processSessions';
-import type { Authorization, Tool, ToolContext } from '../tools/types';
+import type { CommandConfinement } from '../ports';
+import type { Authorization, AuthorizeOptions, Tool, ToolContext } from '../tools/types';
 import { AsyncQueue, raceAbort } from './asyncQueue';
 import { runModelStep } from './modelStep';
 import { executeToolCall } from './toolCall';
@@ -200,10 +201,11 @@ export class AgentSession {
       runner: this.options.runner,
       files: this.options.files,
       sessions: this.processSessions,
-      authorize: async (subject) => {
-        const auth = await this.authorize(turnId, subject, signal, emit);
+      authorize: async (subject, options) => {
+        const auth = await this.authorize(turnId, subject, signal, emit, options);
         if (subject.kind === 'patch' && auth.allowed) patchNeedsReview = auth.review;
-        return auth.allowed ? { allowed: true } : { allowed: false, reason: auth.reason };
+        if (!auth.allowed) return { allowed: false, reason: auth.reason };
+        return auth.confinement ? { allowed: true, confinement: auth.confinement } : { allowed: true };
       },
       proposeChanges: async (changeSet) => {
         const outcome = await this.options.handleChangeSet(changeSet, { review: patchNeedsReview, turnId, signal });
@@ -215,8 +217,15 @@ export class AgentSession {
   /**
    * The policy check, right before execution, on the exact command or files. For patches, "ask" does
    * not raise a separate approval card: the change set itself is shown for review (Apply / Discard).
+   * For commands, the answer carries the confinement the runner must enforce.
    */
-  private async authorize(turnId: string, subject: ApprovalSubject, signal: AbortSignal, emit: (e: AgentEvent) => void): Promise<(Authorization & { allowed: false }) | { allowed: true; review: boolean }> {
+  private async authorize(
+    turnId: string,
+    subject: ApprovalSubject,
+    signal: AbortSignal,
+    emit: (e: AgentEvent) => void,
+    options: AuthorizeOptions = {},
+  ): Promise<(Authorization & { allowed: false }) | { allowed: true; review: boolean; confinement?: CommandConfinement }> {
     const policy = this.options.approvalPolicy();
     const roots = this.options.workspaceRoots;
     if (subject.kind === 'patch') {
@@ -226,24 +235,42 @@ export class AgentSession {
       const review = verdict.verdict === 'ask' && !this.approvals.arePatchesApproved();
       return { allowed: true, review };
     }
-    // Running a command again outside the sandbox is always the user's call, and only for this once.
+    // Running a command again outside the sandbox is always the user's call, only for this once, and
+    // never offered in read-only mode.
     const escalation = isSandboxEscalation(subject);
-    let reason = subject.reason;
-    if (!escalation) {
+    let verdict: CommandVerdict;
+    if (escalation) {
+      verdict = decideEscalation(policy);
+    } else {
       const sandbox = this.options.runner.sandboxStatus?.();
-      const verdict = decideCommand(policy, subject.command, { cwd: subject.cwd, workspaceRoots: roots, sessionApprovals: this.approvals, ...(sandbox ? { sandbox } : {}) });
-      if (verdict.verdict === 'allow') return { allowed: true, review: false };
-      if (verdict.verdict === 'deny') return { allowed: false, reason: verdict.reason };
-      reason = verdict.reason;
+      verdict = decideCommand(policy, subject.command, { cwd: subject.cwd, workspaceRoots: roots, sessionApprovals: this.approvals, ...(sandbox ? { sandbox } : {}) });
+      verdict = this.coverRunning(policy, verdict, options.running);
     }
+    if (verdict.verdict === 'deny') return { allowed: false, reason: verdict.reason };
+    const confinement = verdict.confinement ?? 'workspace-write';
+    if (verdict.verdict === 'allow') return { allowed: true, review: false, confinement };
+    const reason = escalation ? subject.reason : options.running !== undefined ? `${subject.reason} ${verdict.reason}` : verdict.reason;
     const approvalId = `approval-${this.newId()}`;
     const answer = new Promise<{ decision: ApprovalDecision; note?: string }>((resolve) => this.pendingApprovals.set(approvalId, { resolve }));
     emit({ type: 'approval.requested', turnId, approvalId, subject: { ...subject, reason } });
     const { decision, note } = await raceAbort(answer, signal);
     emit({ type: 'approval.resolved', turnId, approvalId, decision, ...(note !== undefined ? { note } : {}) });
     if (decision === 'deny') return { allowed: false, reason: note ? `The user denied it: ${note}` : 'The user denied it.' };
-    if (decision === 'approve_session' && !escalation) this.approvals.rememberCommand(subject.command);
-    return { allowed: true, review: false };
+    // A session approval never covers input to a process or an escalation: those are asked each time.
+    if (decision === 'approve_session' && !escalation && options.running === undefined) this.approvals.rememberCommand(subject.command);
+    return { allowed: true, review: false, confinement };
+  }
+
+  /**
+   * Input to a process that already runs: allowed as is only when the current policy would let its
+   * command run with at least the power it has; otherwise the user is asked (read-only mode refuses).
+   */
+  private coverRunning(policy: ApprovalPolicy, verdict: CommandVerdict, running: CommandConfinement | undefined): CommandVerdict {
+    if (running === undefined || verdict.verdict === 'deny') return verdict;
+    const granted = verdict.confinement ?? 'workspace-write';
+    if (confinementWithin(running, granted)) return verdict;
+    if (policy === 'read-only') return { verdict: 'deny', reason: 'Read-only mode: this process can write, so it takes no more input (stop it or switch modes).' };
+    return { verdict: 'ask', reason: `This process runs with more access (${running}) than the current mode gives its command (${granted}).`, confinement: running };
   }
 
   /**

@@ -1,24 +1,33 @@
 // The approval policy: given the mode the user picked and the exact command or files, decide whether
-// the agent may go ahead, must ask, or is refused. Reasons are shown to the user (on the approval card)
-// and to the model (on denial), so they say what was found, not just "no".
-//   read-only   — only known read-only commands; no file changes.
-//   ask         — known read-only commands run; everything else is asked (or approved for the session).
-//   auto        — anything inside the workspace runs; risky commands (see risk.ts) are asked.
-//   full-access — everything runs, outside the OS sandbox; protected paths in patches are still reviewed.
-// The OS sandbox (ports.ts SandboxStatus) is the second line: where one was asked for but cannot work,
-// the policy fails closed and asks before every command not known to be read-only, even in auto mode.
+// the agent may go ahead, must ask, or is refused, and for a command, what it may do once it runs (its
+// confinement, enforced by the OS sandbox). Reasons are shown to the user (on the approval card) and to
+// the model (on denial), so they say what was found, not just "no".
+//
+// Enforce, don't guess: the shell classifier only decides whether to ask. What a command can do is
+// bounded by the sandbox profile picked here:
+//   judged read-only by the classifier, any mode  -> runs unasked, confined `read-only` (no writes, no network)
+//   approved to write (user, session, auto mode)  -> `workspace-write`
+//   full-access                                   -> `protected-only` (all writable but .git/.vscode/.tandem/AGENTS.md)
+//   a command the user approved to run outside    -> `unconfined` (escalation card, or a protected write in full access)
+// Where no sandbox works (or it is turned off), only a strict allowlist of exact read-only argv shapes
+// runs unasked and everything else asks, in auto too; full access still runs everything.
 import { parsedCommandSafety } from './knownSafe';
 import { protectedPart, workspaceRelative } from './paths';
 import { assessCommandRisks, protectedPathWrites } from './risk';
-import { parseShell } from './shellParse';
+import { parseShell, type ParseResult } from './shellParse';
 import { normalizePath } from '../patch/posixPath';
-import type { SandboxMode, SandboxStatus } from '../ports';
+import type { CommandConfinement, SandboxStatus } from '../ports';
 
 export type ApprovalPolicy = 'read-only' | 'ask' | 'auto' | 'full-access';
 
 export interface PolicyVerdict {
   verdict: 'allow' | 'ask' | 'deny';
   reason: string;
+}
+
+export interface CommandVerdict extends PolicyVerdict {
+  /** `allow`: what the command runs under; `ask`: what it runs under once the user approves; `deny`: absent. */
+  confinement?: CommandConfinement;
 }
 
 export interface CommandPolicyContext {
@@ -29,7 +38,7 @@ export interface CommandPolicyContext {
   sessionApprovals?: { isCommandApproved(command: string): boolean };
   /** To resolve `~`; without it, `~` paths count as outside the workspace. */
   homeDir?: string;
-  /** Where the command would run. Absent: as `off` (runners without a sandbox). */
+  /** Where the command would run. Absent: no sandbox (runners without one). */
   sandbox?: SandboxStatus;
 }
 
@@ -39,40 +48,90 @@ export interface PatchPolicyContext {
   sessionApprovals?: { arePatchesApproved(): boolean };
 }
 
-const allow = (reason: string): PolicyVerdict => ({ verdict: 'allow', reason });
-const ask = (reason: string): PolicyVerdict => ({ verdict: 'ask', reason });
+const allow = (reason: string, confinement?: CommandConfinement): CommandVerdict => ({ verdict: 'allow', reason, ...(confinement ? { confinement } : {}) });
+const ask = (reason: string, confinement?: CommandConfinement): CommandVerdict => ({ verdict: 'ask', reason, ...(confinement ? { confinement } : {}) });
 const deny = (reason: string): PolicyVerdict => ({ verdict: 'deny', reason });
 
-export function decideCommand(policy: ApprovalPolicy, command: string, context: CommandPolicyContext): PolicyVerdict {
+/**
+ * Without a sandbox nothing bounds a classifier miss, so only exact, strictly validated argv shapes run
+ * unasked. SWITCH (single call site): until src/core/approvals/strictAllowlist.ts lands, this falls back
+ * to the general classifier; replace the body with `return isStrictlyAllowlisted(parsed);`.
+ */
+function strictlyAllowlisted(parsed: ParseResult): boolean {
+  return parsedCommandSafety(parsed).safe;
+}
+
+/** Why commands are not confined, for reasons shown to the user; `undefined` when they are. */
+function missingSandbox(status: SandboxStatus | undefined): string | undefined {
+  if (!status) return 'this runner has none';
+  return status.state === 'enforced' ? undefined : status.reason;
+}
+
+export function decideCommand(policy: ApprovalPolicy, command: string, context: CommandPolicyContext): CommandVerdict {
   const parsed = parseShell(command);
+  const noSandbox = missingSandbox(context.sandbox);
   if (policy === 'full-access') {
-    // Even full access asks before a command rewrites .git/, .vscode/, .tandem/ or AGENTS.md.
+    // Even full access asks before a command rewrites .git/, .vscode/, .tandem/ or AGENTS.md; once the
+    // user approved that exact command, it runs outside the sandbox (the protection is what it needed).
     const guarded = parsed.ok ? protectedPathWrites(parsed, context) : [];
-    return guarded.length > 0 ? ask(`Protected paths are always asked: ${guarded.slice(0, 3).join('; ')}.`) : allow('Full access: commands run without asking.');
+    if (guarded.length > 0) return ask(`Protected paths are always asked: ${guarded.slice(0, 3).join('; ')}.`, 'unconfined');
+    return allow(noSandbox ? 'Full access: commands run without asking.' : 'Full access: commands run without asking; .git, .vscode, .tandem and AGENTS.md stay read-only.', 'protected-only');
   }
   const safety = parsedCommandSafety(parsed);
-  if (safety.safe) return allow('A known read-only command.');
+  if (noSandbox === undefined && safety.safe) return allow('A known read-only command (runs in the read-only sandbox).', 'read-only');
+  if (noSandbox !== undefined && strictlyAllowlisted(parsed)) return allow('A read-only command on the strict allowlist.', 'read-only');
   if (policy === 'read-only') {
-    return deny(`Read-only mode only runs known read-only commands, and this is not one: ${safety.reason}.`);
+    return deny(
+      noSandbox === undefined
+        ? `Read-only mode only runs known read-only commands, and this is not one: ${safety.reason}.`
+        : `Read-only mode without an OS sandbox (${noSandbox}) only runs a strict allowlist of read-only commands, and this is not on it.`,
+    );
   }
   const risks = assessCommandRisks(parsed, context);
-  if (risks.length > 0) return ask(`Needs a look: ${risks.slice(0, 3).join('; ')}.`);
+  if (risks.length > 0) return ask(`Needs a look: ${risks.slice(0, 3).join('; ')}.`, 'workspace-write');
   // An answer the user gave ("approve for this session") stands with or without a sandbox.
-  if (context.sessionApprovals?.isCommandApproved(command)) return allow('Approved for this session.');
-  if (context.sandbox?.state === 'unavailable') {
-    return ask(`No OS sandbox (${context.sandbox.reason}), so every command that is not known to be read-only is asked.`);
+  if (context.sessionApprovals?.isCommandApproved(command)) return allow('Approved for this session.', 'workspace-write');
+  if (noSandbox !== undefined) {
+    return ask(`No OS sandbox (${noSandbox}), so every command not on the strict read-only allowlist is asked.`, 'workspace-write');
   }
-  if (policy === 'auto') return allow('Auto mode: runs inside the workspace and nothing risky was found.');
-  return ask(`Not a known read-only command: ${safety.reason}.`);
+  if (policy === 'auto') return allow('Auto mode: runs inside the workspace and nothing risky was found.', 'workspace-write');
+  return ask(`Not a known read-only command: ${safety.reason}.`, 'workspace-write');
+}
+
+// ---- confinement: what the OS actually enforces -------------------------------------------------------
+
+const STRENGTH: Record<CommandConfinement, number> = { 'read-only': 0, 'workspace-write': 1, 'protected-only': 2, unconfined: 3 };
+
+/** Whether a process running under `running` can do no more than `granted` allows. */
+export function confinementWithin(running: CommandConfinement, granted: CommandConfinement): boolean {
+  return STRENGTH[running] <= STRENGTH[granted];
 }
 
 /**
- * The sandbox a command gets: full access means no protection was chosen (like Codex's
- * danger-full-access, it runs unsandboxed); read-only approval also confines the OS side to read-only.
+ * The profile a command really gets: none without a sandbox (the policy asked for everything that
+ * needs one), and never more than the `tandem.sandbox.mode` setting allows (`read-only` caps writers).
  */
-export function effectiveSandboxMode(setting: SandboxMode, policy: ApprovalPolicy): SandboxMode {
-  if (setting === 'off' || policy === 'full-access') return 'off';
-  return policy === 'read-only' ? 'read-only' : setting;
+export function enforcedConfinement(requested: CommandConfinement, status: SandboxStatus | undefined): CommandConfinement {
+  if (status?.state !== 'enforced' || requested === 'unconfined') return 'unconfined';
+  return status.mode === 'read-only' ? 'read-only' : requested;
+}
+
+/** One sentence on what a command under `requested` can do here (UI, README, the model's environment). */
+export function describeConfinement(requested: CommandConfinement, status: SandboxStatus | undefined): string {
+  const actual = enforcedConfinement(requested, status);
+  const protectedText = '.git (at any depth), .vscode, .tandem and AGENTS.md stay read-only';
+  switch (actual) {
+    case 'read-only':
+      return 'Read-only sandbox: nothing is writable except a private temp dir (the workspace neither), no network.';
+    case 'workspace-write':
+      return `Workspace sandbox: only the workspace folders and a private temp dir are writable (${protectedText}), network ${status?.state === 'enforced' && status.network ? 'on' : 'off'}.`;
+    case 'protected-only':
+      return `Full access in the sandbox: everything is writable and the network is open, but ${protectedText}.`;
+    case 'unconfined':
+      return status?.state === 'enforced'
+        ? 'No sandbox: the user approved running this command outside it; it can do whatever the user can.'
+        : `No sandbox (${missingSandbox(status)}): the command can do whatever the user can; only patches are guarded for protected paths.`;
+  }
 }
 
 // ---- escalation: re-running a command outside the sandbox ------------------------------------------
@@ -89,6 +148,12 @@ export function escalationReason(why: string): string {
 
 export function isSandboxEscalation(subject: { kind: string; reason: string }): boolean {
   return subject.kind === 'command' && subject.reason.startsWith(ESCALATION_PREFIX);
+}
+
+/** The escalation card is never offered in read-only mode; elsewhere it always asks. */
+export function decideEscalation(policy: ApprovalPolicy): CommandVerdict {
+  if (policy === 'read-only') return deny('Read-only mode never runs a command outside the sandbox.');
+  return ask('', 'unconfined');
 }
 
 /** `paths` are the absolute paths a change set adds, updates, deletes or moves to. */

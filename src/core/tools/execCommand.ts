@@ -3,9 +3,10 @@
 // prompt waiting for input) keeps running as a background session that write_stdin polls and feeds.
 // Output streams live to the chat card and is budgeted (head + tail) for the model. A command that
 // fails because of the OS sandbox can run again outside it, but only through an approval card that says
-// what the sandbox refused (Codex calls this escalation).
+// what the sandbox refused (Codex calls this escalation). The approval decides the confinement the runner
+// enforces (see policy.ts); the model has no say in it.
 import { escalationReason } from '../approvals/policy';
-import type { RunningProcess, SandboxedProcessInfo } from '../ports';
+import type { CommandConfinement, RunningProcess, SandboxedProcessInfo } from '../ports';
 import { DEFAULT_MAX_OUTPUT_TOKENS, formatProcessOutput, MAX_OUTPUT_TOKENS_LIMIT } from './outputFormat';
 import { WatchedProcess } from './processSessions';
 import { ToolInputError, type Tool, type ToolContext, type ToolResult } from './types';
@@ -132,6 +133,21 @@ export async function waitAndReport(
   return { status: 'running', sessionId, output: format({ sessionId }) };
 }
 
+// ---- what each background process was granted (write_stdin re-checks input against the current policy) ----
+
+export interface ProcessGrant {
+  command: string;
+  cwd: string;
+  confinement: CommandConfinement;
+}
+
+const grants = new WeakMap<RunningProcess, ProcessGrant>();
+
+/** The command, directory and confinement a process started by exec_command runs with. */
+export function processGrant(process: RunningProcess): ProcessGrant | undefined {
+  return grants.get(process);
+}
+
 function forget(watched: WatchedProcess, ctx: ToolContext, sessionId: number | undefined): void {
   if (sessionId !== undefined) ctx.sessions.remove(sessionId);
   else watched.dispose();
@@ -167,7 +183,6 @@ export const execCommandTool: Tool<ExecCommandArgs> = {
   },
 
   async run(args, ctx) {
-    const startedAt = Date.now();
     const cwd = resolveWorkdir(ctx.cwd, args.workdir);
     if (!(await isDirectory(ctx, cwd))) {
       return { status: 'error', output: `workdir ${cwd} is not an existing directory. Pass an existing directory, absolute or relative to ${ctx.cwd}.` };
@@ -176,26 +191,30 @@ export const execCommandTool: Tool<ExecCommandArgs> = {
     if (!auth.allowed) {
       return { status: 'denied', output: `The command was not run. ${auth.reason}\nDo not retry it unchanged; adjust your approach or ask the user.` };
     }
-    const first = await runOnce(args, ctx, cwd, startedAt, false);
+    // Wall time is the command's own: waiting for the user's approval is not part of it.
+    const first = await runOnce(args, ctx, cwd, auth.confinement ?? 'workspace-write');
     if (first.denial === undefined || ctx.signal.aborted) return first.result;
     const escalation = await ctx.authorize({ kind: 'command', command: args.cmd, cwd, reason: escalationReason(first.denial) });
-    if (!escalation.allowed) {
-      return { ...first.result, output: `${first.result.output}\nFailed inside the sandbox: ${first.denial}. Running it outside the sandbox was not approved. ${escalation.reason}` };
+    if (!escalation.allowed || (escalation.confinement ?? 'unconfined') !== 'unconfined') {
+      const why = escalation.allowed ? '' : ` ${escalation.reason}`;
+      return { ...first.result, output: `${first.result.output}\nFailed inside the sandbox: ${first.denial}. Running it outside the sandbox was not approved.${why}` };
     }
     ctx.emit({ type: 'tool.output', turnId: ctx.turnId, callId: ctx.callId, chunk: '\r\n[Tandem: running it again outside the sandbox, as approved]\r\n' });
-    const second = await runOnce(args, ctx, cwd, Date.now(), true);
+    const second = await runOnce(args, ctx, cwd, 'unconfined');
     return { ...second.result, output: `Ran again outside the sandbox after the user approved it (inside it failed: ${first.denial}).\n${second.result.output}` };
   },
 };
 
 /** Starts the command and waits on it; `denial` says why it failed when the sandbox was the cause. */
-async function runOnce(args: ExecCommandArgs, ctx: ToolContext, cwd: string, startedAt: number, withoutSandbox: boolean): Promise<{ result: ToolResult; denial?: string }> {
+async function runOnce(args: ExecCommandArgs, ctx: ToolContext, cwd: string, confinement: CommandConfinement): Promise<{ result: ToolResult; denial?: string }> {
   let process: RunningProcess;
+  const startedAt = Date.now();
   try {
-    process = ctx.runner.spawn({ command: args.cmd, cwd, login: args.login, workspaceRoots: ctx.workspaceRoots, ...(withoutSandbox ? { withoutSandbox } : {}) });
+    process = ctx.runner.spawn({ command: args.cmd, cwd, login: args.login, workspaceRoots: ctx.workspaceRoots, confinement });
   } catch (error) {
     return { result: { status: 'error', output: `The command could not be started: ${error instanceof Error ? error.message : String(error)}` } };
   }
+  grants.set(process, { command: args.cmd, cwd, confinement });
   const watched = new WatchedProcess(process, args.cmd);
   const result = await waitAndReport(watched, ctx, { yieldTimeMs: args.yieldTimeMs, maxOutputTokens: args.maxOutputTokens, startedAt });
   const denial = result.status === 'error' && process.sandbox ? sandboxDenial(result.output, process.sandbox) : undefined;

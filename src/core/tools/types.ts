@@ -4,7 +4,7 @@
 // as output with status 'error'; only failures the model cannot fix throw.
 import type { AgentEvent, ApprovalSubject } from '../../shared/events';
 import type { ToolSpec } from '../model/types';
-import type { FileReader, ProcessRunner } from '../ports';
+import type { CommandConfinement, FileReader, ProcessRunner } from '../ports';
 import type { ChangeSet, PatchOutcome } from '../patch/types';
 import type { ProcessSessions } from './processSessions';
 
@@ -13,7 +13,16 @@ export class ToolInputError extends Error {
   override name = 'ToolInputError';
 }
 
-export type Authorization = { allowed: true } | { allowed: false; reason: string };
+/** For a command, `confinement` is what the policy lets it do (the runner enforces it; absent: workspace-write). */
+export type Authorization = { allowed: true; confinement?: CommandConfinement } | { allowed: false; reason: string };
+
+export interface AuthorizeOptions {
+  /**
+   * The command already runs under this confinement (write_stdin feeding a background process): an
+   * allow that grants less turns into a question to the user (or a denial in read-only mode).
+   */
+  running?: CommandConfinement;
+}
 
 export interface ToolContext {
   turnId: string;
@@ -34,7 +43,7 @@ export interface ToolContext {
    * Asks the approval policy (and the user, when the policy says so) whether `subject` may proceed.
    * Resolves `{allowed:false}` on denial, with the user's note in `reason` when there is one.
    */
-  authorize(subject: ApprovalSubject): Promise<Authorization>;
+  authorize(subject: ApprovalSubject, options?: AuthorizeOptions): Promise<Authorization>;
   /**
    * Hands a proposed change set to the host (review UI in VS Code, the writer in the CLI) and resolves
    * with what became of it. The core never writes files itself.

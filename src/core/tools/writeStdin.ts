@@ -1,7 +1,12 @@
 // write_stdin: the other half of exec_command. Writes characters to a background session (answers to a
 // prompt, "q", Ctrl-C as \u0003) or, with no characters, just polls; then waits for output or exit like
 // exec_command and returns what the process printed since the model last looked.
-import { clamp, MAX_YIELD_MS, MIN_YIELD_MS, maxOutputTokensArg, optionalNumber, parseJsonObject, waitAndReport } from './execCommand';
+//
+// Input is a new action by the process, so it is re-checked against the approval policy as it is NOW
+// (the user may have switched modes since the command started): the command is decided again, and the
+// input goes through unasked only when the current policy would let it run with at least the access it
+// has; otherwise the user is asked, and read-only mode refuses. Polling (no characters) is always allowed.
+import { clamp, MAX_YIELD_MS, MIN_YIELD_MS, maxOutputTokensArg, optionalNumber, parseJsonObject, processGrant, waitAndReport } from './execCommand';
 import { ToolInputError, type Tool } from './types';
 
 /** After writing input, a short wait is usually enough to catch the echo and the response. */
@@ -77,7 +82,18 @@ export const writeStdinTool: Tool<WriteStdinArgs> = {
       const known = running.length ? ` Running sessions: ${running.join(', ')}.` : ' No sessions are running.';
       return { status: 'error', output: `No running session ${args.sessionId}; it may have exited (its exit was reported then) or been stopped.${known}` };
     }
-    if (args.chars !== '' && session.watched.exitCode === undefined) session.watched.process.write(args.chars);
+    if (args.chars !== '' && session.watched.exitCode === undefined) {
+      // Unknown provenance (not started by exec_command): treat it as unconfined, the most it could be.
+      const grant = processGrant(session.watched.process) ?? { command: session.watched.command, cwd: ctx.cwd, confinement: 'unconfined' as const };
+      const auth = await ctx.authorize(
+        { kind: 'command', command: grant.command, cwd: grant.cwd, reason: `The agent wants to send ${describeChars(args.chars)} to this running command.` },
+        { running: grant.confinement },
+      );
+      if (!auth.allowed) {
+        return { status: 'denied', output: `The input was not sent; session ${args.sessionId} keeps running. ${auth.reason}` };
+      }
+      session.watched.process.write(args.chars);
+    }
     return waitAndReport(session.watched, ctx, {
       yieldTimeMs: args.yieldTimeMs,
       maxOutputTokens: args.maxOutputTokens,

@@ -1,6 +1,8 @@
 // The Linux sandbox: bubblewrap arguments for a plan. Mount order matters (later mounts cover earlier
-// ones): the whole file system read-only, fresh /dev and /proc, the private temp dir as /tmp, the
-// writable roots, then the read-only protected folders and the hidden paths on top of those.
+// ones): the whole file system read-only (writable in protected-only, with the real /dev and /tmp), fresh
+// /dev and /proc, the private temp dir as /tmp, the writable roots, then the read-only protected entries
+// and the hidden paths on top of those. A mount point cannot be removed, renamed or replaced from inside
+// (EBUSY), so `mv x AGENTS.md` or `rm -rf .git` fail as well as writes into them.
 //
 // No --new-session: it would detach the shell from its terminal (no job control, Ctrl-C and /dev/tty
 // prompts break). The TIOCSTI keystroke-injection escape it guards against needs an unsandboxed reader of
@@ -30,6 +32,7 @@ const WRAPPER_SCRIPT = [
 ].join('\n');
 
 export function bwrapArgs(plan: SandboxPlan): string[] {
+  const everything = plan.confinement === 'protected-only';
   const args = [
     // The sandbox dies with Tandem, and with its PID namespace every process in it (daemons included).
     '--die-with-parent',
@@ -40,12 +43,13 @@ export function bwrapArgs(plan: SandboxPlan): string[] {
     ...(plan.network ? [] : ['--unshare-net']),
     // Run as root, bwrap keeps every capability unless told not to, and CAP_SYS_ADMIN can remount / writable.
     '--cap-drop', 'ALL',
-    '--ro-bind', '/', '/',
-    '--dev', '/dev',
+    // Read-only commands do not need user namespaces of their own; nothing else loses them (Chromium's sandbox uses one).
+    ...(plan.confinement === 'read-only' ? ['--disable-userns'] : []),
+    ...(everything ? ['--bind', '/', '/', '--dev-bind', '/dev', '/dev'] : ['--ro-bind', '/', '/', '--dev', '/dev']),
     '--proc', '/proc',
-    '--bind', plan.privateTmp, BWRAP_TMP,
+    ...(everything ? [] : ['--bind', plan.privateTmp, BWRAP_TMP]),
   ];
-  for (const root of plan.writableRoots) args.push('--bind', root, root);
+  for (const root of everything ? [] : plan.writableRoots) args.push('--bind', root, root);
   for (const root of plan.readOnlyRoots) args.push('--ro-bind', root, root);
   for (const protectedPath of plan.protectedPaths) args.push('--ro-bind', protectedPath, protectedPath);
   for (const dir of plan.hiddenDirs) args.push('--tmpfs', dir, '--remount-ro', dir);

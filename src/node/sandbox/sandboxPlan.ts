@@ -1,53 +1,77 @@
-// What one sandboxed command may touch, worked out from the file system right before it starts: real
-// paths of the writable folders, which protected folders and credential stores exist (only existing
-// paths can be mounted over or named in a profile). The Linux (bwrap) and macOS (sandbox-exec) builders
-// turn a plan into arguments without touching the disk, so their output is unit-tested as text.
+// What one sandboxed command may touch, worked out from the file system right before it starts, for its
+// confinement (ports.ts CommandConfinement): real paths of the writable folders, which protected entries
+// exist (only existing paths can be mounted over or named in a profile) and which credential stores and
+// histories to hide. The Linux (bwrap) and macOS (sandbox-exec) builders turn a plan into arguments
+// without touching the disk, so their output is unit-tested as text.
 import { existsSync, lstatSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
-import type { SandboxMode } from '../../core/ports';
+import type { CommandConfinement, SandboxMode } from '../../core/ports';
+import { scanProtected, type ProtectedScan } from './protectedScan';
+
+export { PROTECTED_DIRS, PROTECTED_FILES } from './protectedScan';
+
+export type SandboxedConfinement = Exclude<CommandConfinement, 'unconfined'>;
 
 export interface SandboxSettings {
   mode: SandboxMode;
-  /** Let commands reach the network (off by default: exfiltration and downloads need a human). */
+  /** Let workspace-write commands reach the network (off by default: exfiltration and downloads need a human). */
   network: boolean;
 }
 
 export interface SandboxPlan {
-  mode: Exclude<SandboxMode, 'off'>;
+  confinement: SandboxedConfinement;
   network: boolean;
   cwd: string;
-  /** Real paths of the folders left writable: the workspace roots in workspace-write mode, none otherwise. */
+  /**
+   * Real paths of the folders left writable: the workspace roots in workspace-write, none in read-only,
+   * `/` in protected-only (everything).
+   */
   writableRoots: string[];
   /**
    * The workspace roots in read-only mode. Mounted read-only again so that one under /tmp (which the
    * sandbox replaces with its private temp dir) still shows the real files.
    */
   readOnlyRoots: string[];
-  /** Existing protected folders inside the writable roots, kept read-only. */
+  /**
+   * Existing protected entries kept read-only: `.git` at any depth, `.vscode`, `.tandem`, `AGENTS.md`
+   * (the placeholders for missing ones included), the targets of those that are symlinks, and in
+   * protected-only the user's global git config.
+   */
   protectedPaths: string[];
-  /** Existing credential stores and agent sockets: directories shown empty and read-only. */
+  /** Existing credential stores, editor data and agent sockets: directories shown empty and read-only. */
   hiddenDirs: string[];
-  /** The same for single files and sockets: /dev/null takes their place. */
+  /** The same for single files and sockets (histories, .netrc): /dev/null takes their place. */
   hiddenFiles: string[];
-  /** Host directory that is the commands' temp dir (Linux mounts it at /tmp). */
+  /** Host directory that is the commands' temp dir (Linux mounts it at /tmp; not used in protected-only). */
   privateTmp: string;
   /** RLIMIT_NPROC inside the sandbox (the fork-bomb guard; Linux only). */
   maxProcesses: number;
 }
 
 /**
- * Inside a writable root, these stay read-only. `.git` because hooks and config run code later, outside
- * any sandbox, when the user commits (Codex protects `.git` the same way); `.vscode` because tasks and
- * launch configurations do too; `.tandem` is the agent's own state. Matches the patch policy's list.
+ * Under $HOME, a command in the sandbox sees these empty: credential stores; the editors' own data (VS
+ * Code and its forks keep settings, tokens in their state databases and extension secrets there, and
+ * settings can make the editor run programs); shell and REPL histories (they hold pasted secrets).
+ * Extend here.
  */
-export const PROTECTED_DIRS = ['.git', '.vscode', '.tandem'];
-
-/** Credential stores under $HOME: a command in the sandbox sees them empty. Extend here. */
 export const HIDDEN_HOME_PATHS = [
   '.ssh', '.gnupg', '.aws', '.azure', '.config/gcloud', '.kube', '.docker', '.config/gh', '.password-store',
   '.local/share/keyrings', '.tandem', '.mozilla', '.config/google-chrome', '.config/chromium',
   '.netrc', '.git-credentials', '.npmrc', '.pypirc', 'Library/Keychains',
+  // editors
+  '.config/Code', '.config/Code - OSS', '.config/Code - Insiders', '.config/VSCodium', '.config/Cursor', '.config/Windsurf',
+  '.local/share/code-server', '.config/code-server', '.vscode-server/data', '.vscode-server-insiders/data', '.cursor-server/data', '.windsurf-server/data',
+  'Library/Application Support/Code', 'Library/Application Support/Code - Insiders', 'Library/Application Support/VSCodium',
+  'Library/Application Support/Cursor', 'Library/Application Support/Windsurf',
+  // histories
+  '.bash_history', '.zsh_history', '.zhistory', '.histfile', '.sh_history', '.python_history', '.node_repl_history',
+  '.lesshst', '.psql_history', '.mysql_history', '.sqlite_history', '.rediscli_history', '.irb_history', '.pry_history',
+  '.Rhistory', '.scala_history', '.local/share/fish/fish_history', '.config/fish/fish_history', '.ipython/profile_default/history.sqlite',
+  '.local/share/nvim/shada', '.viminfo', '.wget-hsts',
 ];
+
+/** The user's global git config: in protected-only it stays read-only like `.git`, since it can name hooks too. */
+const GIT_GLOBAL_CONFIG = ['.gitconfig', '.config/git'];
 
 /** Sockets of unsandboxed daemons that would run anything for us (docker: root on the host). */
 const HIDDEN_SYSTEM_PATHS = ['/run/docker.sock', '/var/run/docker.sock', '/run/podman/podman.sock'];
@@ -60,7 +84,8 @@ const HIDDEN_SYSTEM_PATHS = ['/run/docker.sock', '/var/run/docker.sock', '/run/p
 export const DEFAULT_MAX_PROCESSES = 4096;
 
 export interface PlanInput {
-  mode: Exclude<SandboxMode, 'off'>;
+  confinement: SandboxedConfinement;
+  /** The setting; only workspace-write uses it (read-only never has the network, protected-only always). */
   network: boolean;
   cwd: string;
   workspaceRoots: readonly string[];
@@ -69,6 +94,10 @@ export interface PlanInput {
   /** XDG_RUNTIME_DIR (D-Bus, keyring, ssh-agent and VS Code IPC sockets live there), hidden when set. */
   runtimeDir?: string;
   maxProcesses?: number;
+  /** The protected entries found in the real workspace roots (default: scanned now). */
+  scan?: ProtectedScan;
+  /** Placeholders made for missing protected names (placeholders.ts), mounted read-only too. */
+  placeholders?: readonly string[];
 }
 
 function realOrUndefined(p: string): string | undefined {
@@ -86,27 +115,36 @@ function isInside(parent: string, child: string): boolean {
 
 export function planSandbox(input: PlanInput): SandboxPlan {
   const roots = unique(input.workspaceRoots.map(realOrUndefined));
-  const writableRoots = input.mode === 'workspace-write' ? roots : [];
-  const protectedPaths = unique(writableRoots.flatMap((root) => PROTECTED_DIRS.map((dir) => path.join(root, dir)).filter((p) => existsSync(p))));
-  const candidates = [
-    ...HIDDEN_HOME_PATHS.map((p) => path.join(input.homeDir, p)),
-    ...(input.runtimeDir ? [input.runtimeDir] : []),
-    ...HIDDEN_SYSTEM_PATHS,
-  ];
+  const { confinement } = input;
+  const writes = confinement !== 'read-only';
+  // Read-only needs no protected list: nothing in the workspace is writable.
+  const scan = writes ? (input.scan ?? scanProtected(roots)) : undefined;
+  const protectedPaths = writes
+    ? unique([
+        ...scan!.entries.flatMap((e) => (e.kind === 'link' ? [realOrUndefined(e.path)] : [e.path])),
+        ...(input.placeholders ?? []),
+        ...(confinement === 'protected-only' ? GIT_GLOBAL_CONFIG.map((p) => path.join(input.homeDir, p)).filter((p) => existsSync(p)).map(realOrUndefined) : []),
+      ])
+    : [];
   const hiddenDirs: string[] = [];
   const hiddenFiles: string[] = [];
+  // Full access hides nothing: it is the user's own access (their ssh keys for `git push`), minus the protected paths.
+  const candidates =
+    confinement === 'protected-only'
+      ? []
+      : [...HIDDEN_HOME_PATHS.map((p) => path.join(input.homeDir, p)), ...(input.runtimeDir ? [input.runtimeDir] : []), ...HIDDEN_SYSTEM_PATHS];
   for (const real of unique(candidates.map(realOrUndefined))) {
     // A folder the user opened as a workspace stays visible even under a hidden one. Not the working
     // directory: the model picks that, and must not unhide ~/.ssh by running a command in it.
-    if (writableRoots.some((root) => isInside(real, root))) continue;
+    if (roots.some((root) => isInside(real, root))) continue;
     (lstatSync(real).isDirectory() ? hiddenDirs : hiddenFiles).push(real);
   }
   return {
-    mode: input.mode,
-    network: input.network,
+    confinement,
+    network: confinement === 'protected-only' ? true : confinement === 'read-only' ? false : input.network,
     cwd: input.cwd,
-    writableRoots,
-    readOnlyRoots: input.mode === 'workspace-write' ? [] : roots,
+    writableRoots: confinement === 'workspace-write' ? roots : confinement === 'protected-only' ? ['/'] : [],
+    readOnlyRoots: confinement === 'read-only' ? roots : [],
     protectedPaths,
     hiddenDirs,
     hiddenFiles,

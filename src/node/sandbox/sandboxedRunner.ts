@@ -1,16 +1,24 @@
 // ProcessRunner that confines commands with the OS sandbox (bwrap on Linux, sandbox-exec on macOS) around
-// a pty or pipe runner. Settings and the approval policy are read per command, so a change applies at
-// once. Where no sandbox can work, `sandboxStatus()` says `unavailable` (announced once through
-// `onUnavailable`) and the approval policy asks before every command that is not known to be read-only:
-// this runner then runs what was approved as is, which is the point of asking. It never decides on its
-// own to run a command unsandboxed that the policy believed would be confined.
-import { mkdtempSync, rmSync } from 'node:fs';
+// a pty or pipe runner. Each command comes with the confinement the approval policy chose for it
+// (SpawnOptions.confinement); settings are read per command, so a change applies at once. Where no
+// sandbox can work, `sandboxStatus()` says `unavailable` (announced once through `onUnavailable`), and
+// with the setting off it says `off`; the approval policy then asks before every command not on its
+// strict allowlist, and this runner runs what was approved as is, which is the point of asking.
+//
+// Around a command that may write, it also keeps the protected names read-only where they do not exist
+// yet (placeholders.ts) and, once the command has ended, moves aside any repository it created
+// (repoQuarantine.ts), saying so in the command's output.
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { effectiveSandboxMode, type ApprovalPolicy } from '../../core/approvals/policy';
+import { enforcedConfinement, type ApprovalPolicy } from '../../core/approvals/policy';
 import type { ProcessRunner, RunningProcess, SandboxedProcessInfo, SandboxStatus, SpawnOptions } from '../../core/ports';
 import { shellArgs, type ArgvRunner } from '../ptyRunner';
 import { BWRAP_TMP, bwrapCommand } from './bwrapArgs';
+import { GIT_PROGRAM_ENV, gitSafeEnv } from './gitSafeEnv';
+import { PlaceholderRegistry } from './placeholders';
+import { newNestedRepos, scanProtected, type ProtectedScan } from './protectedScan';
+import { quarantineRepos } from './repoQuarantine';
 import { planSandbox, type SandboxSettings } from './sandboxPlan';
 import { probeSandbox, type SandboxAvailability } from './sandboxProbe';
 import { seatbeltCommand } from './seatbeltProfile';
@@ -18,7 +26,8 @@ import { seatbeltCommand } from './seatbeltProfile';
 export interface SandboxOptions {
   /** `tandem.sandbox.mode` / `tandem.sandbox.network` (or the CLI flags), read before every command. */
   settings(): SandboxSettings;
-  approvalPolicy(): ApprovalPolicy;
+  /** Unused: the policy's choice now comes with each command (SpawnOptions.confinement). Kept for callers. */
+  approvalPolicy?(): ApprovalPolicy;
   /** Called at most once, when a sandbox was asked for and cannot work here; say so to the user. */
   onUnavailable?(reason: string): void;
   /** Home whose credential stores are hidden (default: the user's). */
@@ -42,20 +51,35 @@ const DROPPED_ENV = [
   'GIT_ASKPASS', 'SSH_ASKPASS', 'VSCODE_GIT_ASKPASS_NODE', 'VSCODE_GIT_ASKPASS_MAIN', 'VSCODE_GIT_ASKPASS_EXTRA_ARGS',
 ];
 
-/** Same process, plus what the sandbox allowed it (exec_command uses it to explain failures). */
+/**
+ * Same process, plus what the sandbox allowed it (exec_command uses it to explain failures). `afterExit`
+ * runs once the command has ended, before anyone sees the exit: it may add a note to the output (in
+ * order, after everything the command printed) and turn success into failure.
+ */
 class SandboxedProcess implements RunningProcess {
+  private readonly listeners = new Set<(chunk: string) => void>();
+  readonly exited: Promise<number>;
+
   constructor(
     private readonly inner: RunningProcess,
     readonly sandbox: SandboxedProcessInfo,
-  ) {}
+    afterExit: (code: number) => { code: number; note?: string },
+  ) {
+    inner.onOutput((chunk) => {
+      for (const listener of this.listeners) listener(chunk);
+    });
+    this.exited = inner.exited.then((code) => {
+      const after = afterExit(code);
+      if (after.note) for (const listener of this.listeners) listener(after.note);
+      return after.code;
+    });
+  }
   get pid(): number {
     return this.inner.pid;
   }
-  get exited(): Promise<number> {
-    return this.inner.exited;
-  }
   onOutput(listener: (chunk: string) => void): () => void {
-    return this.inner.onOutput(listener);
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
   write(chars: string): void {
     this.inner.write(chars);
@@ -68,6 +92,8 @@ class SandboxedProcess implements RunningProcess {
 export class SandboxedRunner implements ProcessRunner {
   private availability: SandboxAvailability | undefined;
   private privateTmp: string | undefined;
+  private readonly placeholders = new PlaceholderRegistry();
+  private exitHook = false;
 
   constructor(
     private readonly inner: ArgvRunner,
@@ -80,48 +106,81 @@ export class SandboxedRunner implements ProcessRunner {
 
   sandboxStatus(): SandboxStatus {
     const settings = this.options.settings();
-    const mode = effectiveSandboxMode(settings.mode, this.options.approvalPolicy());
-    if (mode === 'off') {
-      return { state: 'off', reason: settings.mode === 'off' ? 'the sandbox is turned off' : 'full access runs commands without the sandbox' };
-    }
+    if (settings.mode === 'off') return { state: 'off', reason: 'the sandbox is turned off' };
     const availability = this.probeOnce();
     if (!availability.ok) return { state: 'unavailable', reason: availability.reason };
-    return { state: 'enforced', mode, network: settings.network, mechanism: availability.mechanism };
+    return { state: 'enforced', mode: settings.mode, network: settings.network, mechanism: availability.mechanism };
   }
 
   spawn(options: SpawnOptions): RunningProcess {
     const status = this.sandboxStatus();
-    // `unavailable`: the policy already asked for this command (fail closed happens there, not here).
-    if (status.state !== 'enforced' || options.withoutSandbox || !this.availability?.ok) return this.inner.spawn(options);
+    const confinement = enforcedConfinement(options.confinement ?? 'workspace-write', status);
+    // Unconfined: approved to run outside, or no sandbox here (the policy already asked for this command).
+    if (confinement === 'unconfined' || status.state !== 'enforced' || !this.availability?.ok) return this.inner.spawn(options);
     const platform = this.options.platform ?? process.platform;
     const privateTmp = this.tempDir();
-    const plan = planSandbox({
-      mode: status.mode,
-      network: status.network,
-      cwd: options.cwd,
-      workspaceRoots: options.workspaceRoots ?? [],
-      homeDir: this.options.homeDir ?? homedir(),
-      privateTmp,
-      ...(platform === 'linux' && process.env.XDG_RUNTIME_DIR ? { runtimeDir: process.env.XDG_RUNTIME_DIR } : {}),
-      ...(this.options.maxProcesses !== undefined ? { maxProcesses: this.options.maxProcesses } : {}),
-    });
-    const args = shellArgs(options.command, options.login);
-    const argv = platform === 'darwin' ? seatbeltCommand(plan, this.shell, args) : bwrapCommand(this.availability.executable, plan, this.shell, args);
-    const tmpInside = platform === 'darwin' ? plan.privateTmp : BWRAP_TMP;
-    const proc = this.inner.spawnArgv({
-      ...argv,
-      cwd: options.cwd,
-      env: { ...options.env, TMPDIR: tmpInside, TANDEM_SANDBOX: status.mechanism },
-      dropEnv: DROPPED_ENV,
-      ...(options.cols !== undefined ? { cols: options.cols } : {}),
-      ...(options.rows !== undefined ? { rows: options.rows } : {}),
-    });
-    return new SandboxedProcess(proc, {
+    const roots = realRoots(options.workspaceRoots ?? []);
+    const writes = confinement !== 'read-only';
+    // Linux only: Seatbelt's regular expressions cover missing and nested protected names by themselves.
+    const guardLinux = writes && platform !== 'darwin';
+    const before: ProtectedScan | undefined = writes ? scanProtected(roots) : undefined;
+    const held = guardLinux ? this.placeholders.acquire(before!.missing) : [];
+    if (held.length > 0) this.releaseOnExit();
+    let plan;
+    let proc: RunningProcess;
+    const tmpInside = platform === 'darwin' || confinement === 'protected-only' ? privateTmp : BWRAP_TMP;
+    try {
+      plan = planSandbox({
+        confinement,
+        network: status.network,
+        cwd: options.cwd,
+        workspaceRoots: roots,
+        homeDir: this.options.homeDir ?? homedir(),
+        privateTmp,
+        ...(before ? { scan: before } : {}),
+        placeholders: held,
+        ...(platform === 'linux' && process.env.XDG_RUNTIME_DIR ? { runtimeDir: process.env.XDG_RUNTIME_DIR } : {}),
+        ...(this.options.maxProcesses !== undefined ? { maxProcesses: this.options.maxProcesses } : {}),
+      });
+      const args = shellArgs(options.command, options.login);
+      const argv = platform === 'darwin' ? seatbeltCommand(plan, this.shell, args) : bwrapCommand(this.availability.executable, plan, this.shell, args);
+      proc = this.inner.spawnArgv({
+        ...argv,
+        cwd: options.cwd,
+        env: {
+          ...options.env,
+          // Full access keeps the user's own temp dir, like everything else.
+          ...(confinement === 'protected-only' ? {} : { TMPDIR: tmpInside }),
+          ...(confinement === 'read-only' ? gitSafeEnv() : {}),
+          TANDEM_SANDBOX: status.mechanism,
+        },
+        dropEnv: confinement === 'protected-only' ? [] : confinement === 'read-only' ? [...DROPPED_ENV, ...GIT_PROGRAM_ENV] : DROPPED_ENV,
+        ...(options.cols !== undefined ? { cols: options.cols } : {}),
+        ...(options.rows !== undefined ? { rows: options.rows } : {}),
+      });
+    } catch (error) {
+      this.placeholders.release(held);
+      throw error;
+    }
+    const info: SandboxedProcessInfo = {
+      confinement,
       network: plan.network,
       // Paths as the command sees them (its error messages name these).
-      writableRoots: [...plan.writableRoots, tmpInside],
+      writableRoots: confinement === 'protected-only' ? plan.writableRoots : [...plan.writableRoots, tmpInside],
       protectedPaths: plan.protectedPaths,
       hiddenPaths: [...plan.hiddenDirs, ...plan.hiddenFiles],
+    };
+    return new SandboxedProcess(proc, info, (code) => {
+      this.placeholders.release(held);
+      if (!guardLinux || !before) return { code };
+      const moved = quarantineRepos(newNestedRepos(roots, before, scanProtected(roots)));
+      if (moved.length === 0) return { code };
+      const list = moved.map((m) => `${m.from} -> ${m.to}`).join(', ');
+      return {
+        // A command that made a repository did something the sandbox forbids: it did not fully succeed.
+        code: code === 0 ? 1 : code,
+        note: `\r\n[Tandem sandbox] Read-only file system for repositories: .git is protected, so the repository the command created was moved aside, nothing deleted (${list}).\r\n`,
+      };
     });
   }
 
@@ -131,6 +190,13 @@ export class SandboxedRunner implements ProcessRunner {
       if (!this.availability.ok) this.options.onUnavailable?.(this.availability.reason);
     }
     return this.availability;
+  }
+
+  /** If Tandem exits while commands run, their placeholders go too (still only when untouched). */
+  private releaseOnExit(): void {
+    if (this.exitHook) return;
+    this.exitHook = true;
+    process.once('exit', () => this.placeholders.releaseAll());
   }
 
   /** One private temp dir per runner, shared by its commands (files survive between commands), removed at exit. */
@@ -143,4 +209,16 @@ export class SandboxedRunner implements ProcessRunner {
     }
     return this.privateTmp;
   }
+}
+
+function realRoots(roots: readonly string[]): string[] {
+  const real: string[] = [];
+  for (const root of roots) {
+    try {
+      real.push(realpathSync(root));
+    } catch {
+      // a workspace folder that is gone has nothing to protect or write
+    }
+  }
+  return [...new Set(real)];
 }

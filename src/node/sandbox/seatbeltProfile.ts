@@ -1,8 +1,12 @@
 // The macOS sandbox: a Seatbelt profile for `sandbox-exec`, generated from a plan. Closed by default
 // (like Codex's and Chrome's profiles): processes may fork, exec, read files (except the hidden
-// credential stores) and write only inside the writable roots (minus the protected folders) and the
-// private temp dir; the network only when it is on. Paths never become profile text: they are passed
-// as `-D NAME=value` parameters and referenced with `(param "NAME")`, so no quoting can break out.
+// credential stores) and write only inside the writable roots (everything in protected-only) and the
+// private temp dir; the network only when it is on. Protected names are excluded from every write rule by
+// regular expressions, so unlike on Linux they hold at any depth and for entries that do not exist yet
+// (a repository the command creates, `mkdir .git`, `touch AGENTS.md`); Seatbelt checks the resolved path,
+// so a symlink to them does not help either. macOS file systems are usually case-insensitive, hence the
+// character classes. Paths never become profile text: they are passed as `-D NAME=value` parameters and
+// referenced with `(param "NAME")`, so no quoting can break out.
 // This cannot run on Linux CI; its text is unit-tested.
 import type { SandboxPlan } from './sandboxPlan';
 
@@ -36,6 +40,14 @@ export interface SeatbeltProfile {
   params: [name: string, value: string][];
 }
 
+/** `.git`, `.vscode`, `.tandem` as a path component anywhere, and files named AGENTS.md. */
+export const PROTECTED_REGEXES = [
+  String.raw`/\.[gG][iI][tT](/|$)`,
+  String.raw`/\.[vV][sS][cC][oO][dD][eE](/|$)`,
+  String.raw`/\.[tT][aA][nN][dD][eE][mM](/|$)`,
+  String.raw`/[aA][gG][eE][nN][tT][sS]\.[mM][dD]$`,
+];
+
 function isUnder(parent: string, child: string): boolean {
   return child === parent || child.startsWith(parent.endsWith('/') ? parent : `${parent}/`);
 }
@@ -44,18 +56,25 @@ export function seatbeltProfile(plan: SandboxPlan): SeatbeltProfile {
   const params: [string, string][] = [];
   const param = (name: string, value: string) => (params.push([name, value]), `(param "${name}")`);
 
+  if (plan.confinement === 'protected-only') {
+    // Full access: everything the user can do (keychain, launchd, the network), minus writes to the
+    // protected names anywhere and to the protected entries the plan found (e.g. the global git config).
+    const named = plan.protectedPaths.map((p, i) => `(subpath ${param(`PROTECTED_${i}`, p)})`);
+    const filters = [...PROTECTED_REGEXES.map((r) => `(regex #"${r}")`), ...named];
+    return { profile: `(version 1)\n(allow default)\n(deny file-write*\n  ${filters.join('\n  ')})`, params };
+  }
   const hidden = [...plan.hiddenDirs, ...plan.hiddenFiles];
   const hiddenFilters = hidden.map((p, i) => `(subpath ${param(`HIDDEN_${i}`, p)})`);
   const read = hiddenFilters.length === 0 ? '(allow file-read*)' : `(allow file-read* (require-not (require-any ${hiddenFilters.join(' ')})))`;
 
+  const notProtected = PROTECTED_REGEXES.map((r) => `(require-not (regex #"${r}"))`).join(' ');
   const writeFilters = [`(subpath ${param('TMPDIR', plan.privateTmp)})`];
   plan.writableRoots.forEach((root, i) => {
     const rootFilter = `(subpath ${param(`WRITABLE_${i}`, root)})`;
-    // Protected folders and hidden paths inside this root are carved out of its write permission.
+    // Protected entries found by the plan (symlink targets, the global git config) and hidden paths
+    // inside this root are carved out of its write permission, besides the protected names.
     const excluded = [...plan.protectedPaths, ...hidden].filter((p) => isUnder(root, p));
-    if (excluded.length === 0) return writeFilters.push(rootFilter);
-    const nots = excluded.map((p, j) => `(require-not (subpath ${param(`WRITABLE_${i}_RO_${j}`, p)}))`);
-    return writeFilters.push(`(require-all ${rootFilter} ${nots.join(' ')})`);
+    writeFilters.push(`(require-all ${rootFilter} ${excluded.map((p, j) => `(require-not (subpath ${param(`WRITABLE_${i}_RO_${j}`, p)}))`).join(' ')}${excluded.length ? ' ' : ''}${notProtected})`);
   });
   const write = `(allow file-write*\n  ${writeFilters.join('\n  ')})`;
 

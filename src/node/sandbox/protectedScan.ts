@@ -1,0 +1,104 @@
+// Finds the protected entries inside the writable roots before a sandboxed command starts, and again
+// after it ends. bwrap can only mount over paths that exist, so every `.git` (directory, or the file a
+// worktree or submodule has) found at any depth is mounted read-only; the top-level names that do not
+// exist yet get placeholders (placeholders.ts). A repository the command creates during its run cannot
+// be stopped by a mount, so the second scan finds it and the runner quarantines it (repoQuarantine.ts).
+//
+// The walk is bounded (a monorepo with a huge build tree must not stall every command): it visits at most
+// MAX_SCAN_DIRS directories breadth-first, never follows symlinks, never descends into a `.git` or
+// `node_modules`, and says when it stopped early, so that callers can state the guarantee honestly.
+import { lstatSync, readdirSync, type Dirent } from 'node:fs';
+import * as path from 'node:path';
+
+/** Inside a writable root, these stay read-only (matches the patch policy's list in core/approvals/paths.ts). */
+export const PROTECTED_DIRS = ['.git', '.vscode', '.tandem'] as const;
+export const PROTECTED_FILES = ['AGENTS.md'] as const;
+
+export const MAX_SCAN_DIRS = 20_000;
+/** Not descended into: dependency trees are large, and git does not look for repositories there either. */
+const SKIPPED_DIRS = new Set(['node_modules']);
+
+export interface ProtectedEntry {
+  path: string;
+  /** What is there now: `dir`/`file`, or `link` for a symlink (which may be replaced: see the sweep). */
+  kind: 'dir' | 'file' | 'link' | 'other';
+  /** Identity, so the sweep notices an entry replaced by another at the same path. */
+  dev: number;
+  ino: number;
+}
+
+export interface ProtectedScan {
+  /** Every existing `.git` at any depth and every existing top-level protected name. */
+  entries: ProtectedEntry[];
+  /** The top-level protected names that do not exist (they need placeholders). */
+  missing: { path: string; kind: 'dir' | 'file' }[];
+  /** False when the walk hit its bound: deeper repositories were not looked for. */
+  complete: boolean;
+}
+
+function entryAt(p: string): ProtectedEntry | undefined {
+  try {
+    const st = lstatSync(p);
+    const kind = st.isSymbolicLink() ? 'link' : st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
+    return { path: p, kind, dev: st.dev, ino: st.ino };
+  } catch {
+    return undefined;
+  }
+}
+
+function listDir(dir: string): Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return []; // unreadable or gone: nothing to protect there that the command could reach either
+  }
+}
+
+export function scanProtected(roots: readonly string[], maxDirs = MAX_SCAN_DIRS): ProtectedScan {
+  const entries: ProtectedEntry[] = [];
+  const missing: ProtectedScan['missing'] = [];
+  for (const root of roots) {
+    for (const name of [...PROTECTED_DIRS, ...PROTECTED_FILES]) {
+      const p = path.join(root, name);
+      const entry = entryAt(p);
+      if (entry) entries.push(entry);
+      else missing.push({ path: p, kind: (PROTECTED_FILES as readonly string[]).includes(name) ? 'file' : 'dir' });
+    }
+  }
+  // Breadth-first below the roots for nested `.git` entries (the top-level ones are already listed).
+  const queue = [...roots];
+  let visited = 0;
+  let complete = true;
+  while (queue.length > 0) {
+    if (visited >= maxDirs) {
+      complete = false;
+      break;
+    }
+    const dir = queue.shift()!;
+    visited++;
+    const isRoot = roots.includes(dir);
+    for (const child of listDir(dir)) {
+      const p = path.join(dir, child.name);
+      if (child.name === '.git') {
+        if (!isRoot) {
+          const entry = entryAt(p);
+          if (entry) entries.push(entry);
+        }
+        continue;
+      }
+      if (child.isDirectory() && !SKIPPED_DIRS.has(child.name)) queue.push(p);
+    }
+  }
+  return { entries, missing, complete };
+}
+
+/**
+ * Nested `.git` entries present after the command that were not there before (new, or replaced at the
+ * same path). Top-level names are left out: inside the sandbox they were mounts the command could not
+ * create or replace, so a change there came from outside (the user, another placeholder).
+ */
+export function newNestedRepos(roots: readonly string[], before: ProtectedScan, after: ProtectedScan): ProtectedEntry[] {
+  const known = new Set(before.entries.map((e) => `${e.path}\0${e.dev}\0${e.ino}`));
+  const topLevel = new Set(roots.map((root) => path.join(root, '.git')));
+  return after.entries.filter((e) => path.basename(e.path) === '.git' && !topLevel.has(e.path) && !known.has(`${e.path}\0${e.dev}\0${e.ino}`));
+}
