@@ -1,8 +1,19 @@
-// Applies the chunks of one `*** Update File:` to the file's text, in memory. The file keeps its
-// character: a UTF-8 BOM stays, CRLF files stay CRLF (untouched lines keep their own ending, new lines get
-// the file's prevailing one). Like Codex, the result always ends with a line break.
+// Applies the chunks of one `*** Update File:` to the file's text, in memory. Only what the patch changes
+// changes: a chunk's '-' lines are replaced by its '+' lines, and every other byte, context lines
+// included, stays the file's own. That matters because matching is tolerant (seek.ts: trailing
+// whitespace, indentation, typographic punctuation): a patch that quotes `title - x` for the file's
+// `title — x`, or spaces for its tabs, still applies, and its context lines are only a locator; writing
+// the patch's copy of them would rewrite lines nobody asked to change.
+// '+' lines are the patch's text, with one exception: when the matched lines show that the patch indents
+// differently from the file by one consistent rule (tabs written as spaces or the reverse, or a constant
+// offset), the '+' lines are re-indented by that rule, so they land in the file's style at the depth the
+// patch meant (indentation.ts). No consistent rule: written as given.
+// The file keeps its character: a UTF-8 BOM stays, every kept line keeps its own line break (a mixed
+// LF/CRLF file changes only where edited), '+' lines get the file's prevailing break. Like Codex, the
+// result always ends with a line break.
 import { clip } from './clip';
 import type { UpdateChunk } from './parser';
+import { reindentAddedLines } from './indentation';
 import { normalizePunctuation, seekLines } from './seek';
 
 /** The patch is well formed but does not fit the files. The message names the file and shows the lines. */
@@ -35,37 +46,22 @@ interface TextLines {
 interface Replacement {
   start: number;
   deleteCount: number;
-  lines: string[];
+  /** The chunk's new lines: a number is the file line (index) a context line keeps, a string an added line. */
+  lines: (number | string)[];
 }
 
 export function applyChunks(original: string, chunks: readonly UpdateChunk[], displayPath: string): string {
   const text = splitLines(original);
   const replacements = locateChunks(text.lines, chunks, displayPath);
   replacements.sort((a, b) => a.start - b.start);
-  // Back to front, so earlier indices stay valid.
+  // Back to front, so earlier indices stay valid (a kept line's index always lies inside its own chunk).
   for (const { start, deleteCount, lines } of replacements.reverse()) {
-    const endings = replacementEndings(text.lines.slice(start, start + deleteCount), text.endings.slice(start, start + deleteCount), lines, text.eol);
-    text.lines.splice(start, deleteCount, ...lines);
+    const newLines = lines.map((line) => (typeof line === 'number' ? text.lines[line]! : line));
+    const endings = lines.map((line) => (typeof line === 'number' ? text.endings[line]! : text.eol));
+    text.lines.splice(start, deleteCount, ...newLines);
     text.endings.splice(start, deleteCount, ...endings);
   }
   return joinLines(text);
-}
-
-/**
- * Line breaks for the lines replacing `oldLines`: the context the chunk starts and ends with (lines equal
- * to the file's at the same end) keeps its own break, so a mixed LF/CRLF file changes only where edited;
- * the lines in between get the file's prevailing break.
- */
-function replacementEndings(oldLines: string[], oldEndings: string[], newLines: string[], eol: string): string[] {
-  let prefix = 0;
-  while (prefix < oldLines.length && prefix < newLines.length && oldLines[prefix] === newLines[prefix]) prefix++;
-  let suffix = 0;
-  while (suffix < oldLines.length - prefix && suffix < newLines.length - prefix && oldLines[oldLines.length - 1 - suffix] === newLines[newLines.length - 1 - suffix]) suffix++;
-  return newLines.map((_, i) => {
-    if (i < prefix) return oldEndings[i]!;
-    const fromEnd = newLines.length - i;
-    return fromEnd <= suffix ? oldEndings[oldEndings.length - fromEnd]! : eol;
-  });
 }
 
 function locateChunks(lines: string[], chunks: readonly UpdateChunk[], path: string): Replacement[] {
@@ -90,16 +86,33 @@ function locateChunks(lines: string[], chunks: readonly UpdateChunk[], path: str
 
     let oldLines = chunk.oldLines;
     let newLines = chunk.newLines;
+    let contextOf = chunk.contextOf;
     let match = seekLines(lines, oldLines, cursor, chunk.endOfFile);
     if (!match && oldLines.at(-1) === '') {
       // A trailing empty context line usually stands for the file's final line break, not a blank line.
       oldLines = oldLines.slice(0, -1);
-      if (newLines.at(-1) === '') newLines = newLines.slice(0, -1);
+      // A new line that repeated the dropped one no longer has a file line to keep: it is written as added.
+      contextOf = contextOf.map((from) => (from === oldLines.length ? -1 : from));
+      if (newLines.at(-1) === '') {
+        newLines = newLines.slice(0, -1);
+        contextOf = contextOf.slice(0, -1);
+      }
       match = seekLines(lines, oldLines, cursor, chunk.endOfFile);
     }
     if (!match) throw new PatchApplyError(notFoundMessage(lines, chunk.oldLines, cursor, path, where), path);
-    replacements.push({ start: match.index, deleteCount: oldLines.length, lines: newLines });
-    cursor = match.index + oldLines.length;
+    const at = match.index;
+    const added = newLines.filter((_, i) => contextOf[i] === -1);
+    const reindented = reindentAddedLines(
+      oldLines.map((patch, i) => ({ patch, file: lines[at + i]! })),
+      added,
+    );
+    let nextAdded = 0;
+    replacements.push({
+      start: at,
+      deleteCount: oldLines.length,
+      lines: contextOf.map((from) => (from === -1 ? reindented[nextAdded++]! : at + from)),
+    });
+    cursor = at + oldLines.length;
   });
   return replacements;
 }
@@ -170,6 +183,7 @@ function splitLines(text: string): TextLines {
 }
 
 function joinLines({ bom, lines, endings, eol }: TextLines): string {
-  if (lines.length > 0 && endings.at(-1) === '') endings[endings.length - 1] = eol;
-  return (bom ? BOM : '') + lines.map((line, i) => line + endings[i]).join('');
+  // The file's last line may have had no break and now be followed by added lines (or be the last line
+  // still): either way it gets one, or two lines would run together.
+  return (bom ? BOM : '') + lines.map((line, i) => line + (endings[i] || eol)).join('');
 }

@@ -12,6 +12,11 @@ export interface UpdateChunk {
   oldLines: string[];
   /** Context and added lines: what replaces `oldLines`. */
   newLines: string[];
+  /**
+   * For each of `newLines`: the index in `oldLines` of the context line it repeats, or -1 for an added
+   * ('+') line. A context line is written back as the file has it, not as the patch quotes it.
+   */
+  contextOf: number[];
   /** Followed by `*** End of File`: `oldLines` are the last lines of the file. */
   endOfFile: boolean;
   /** 1-based line of the chunk's first line in the patch text, for error messages. */
@@ -140,7 +145,7 @@ class OperationReader {
   }
 
   private readChunk(path: string, isFirst: boolean): UpdateChunk {
-    const chunk: UpdateChunk = { scopes: [], oldLines: [], newLines: [], endOfFile: false, line: this.at + 1 };
+    const chunk: UpdateChunk = { scopes: [], oldLines: [], newLines: [], contextOf: [], endOfFile: false, line: this.at + 1 };
     // Consecutive `@@` lines narrow the search step by step (class, then method).
     while (this.at < this.end && this.lines[this.at]!.startsWith('@@')) {
       const scope = chunkScope(this.lines[this.at]!);
@@ -163,11 +168,13 @@ class OperationReader {
       const marker = line[0];
       if (marker === ' ' || marker === undefined) {
         // An empty line is an empty context line: models often drop the lone space.
+        chunk.contextOf.push(chunk.oldLines.length);
         chunk.oldLines.push(line.slice(1));
         chunk.newLines.push(line.slice(1));
       } else if (marker === '-') {
         chunk.oldLines.push(line.slice(1));
       } else if (marker === '+') {
+        chunk.contextOf.push(-1);
         chunk.newLines.push(line.slice(1));
       } else {
         throw this.error(

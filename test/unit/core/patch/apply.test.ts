@@ -28,8 +28,8 @@ describe('computeChangeSet: updates', () => {
     expect(await applyTo('1\n2\n3\n4\n5\n', '@@', '-2', '+two', '@@', '-4', '+four')).toBe('1\ntwo\n3\nfour\n5\n');
   });
 
-  it('uses the relaxed matching tiers', async () => {
-    expect(await applyTo('  if (x) {   \n', '@@', '-if (x) {', '+if (y) {')).toBe('if (y) {\n');
+  it('uses the relaxed matching tiers (an added line takes the indentation the removed one had)', async () => {
+    expect(await applyTo('  if (x) {   \n', '@@', '-if (x) {', '+if (y) {')).toBe('  if (y) {\n');
     expect(await applyTo('say("hi") — ok\n', '@@', '-say(“hi”) - ok', '+done')).toBe('done\n');
   });
 

@@ -37,7 +37,7 @@ describe('parsePatch', () => {
         path: 'src/x.py',
         movePath: 'src/y.py',
         line: 6,
-        chunks: [{ scopes: ['class A'], oldLines: ['keep', 'old'], newLines: ['keep', 'new'], endOfFile: true, line: 8 }],
+        chunks: [{ scopes: ['class A'], oldLines: ['keep', 'old'], newLines: ['keep', 'new'], contextOf: [0, -1], endOfFile: true, line: 8 }],
       },
     ]);
   });
@@ -58,6 +58,15 @@ describe('parsePatch', () => {
   it('treats an empty line inside a chunk as empty context', () => {
     const [update] = parsePatch(patchOf('*** Update File: f', '@@', ' a', '', '-b'));
     expect(update?.kind === 'update' && update.chunks[0]).toMatchObject({ oldLines: ['a', '', 'b'], newLines: ['a', ''] });
+  });
+
+  it('records which old line each context line repeats, in patch order', () => {
+    const [update] = parsePatch(patchOf('*** Update File: f', '@@', ' a', '-b', '+B1', ' c', '+C', '-d', ' e'));
+    expect(update?.kind === 'update' && update.chunks[0]).toMatchObject({
+      oldLines: ['a', 'b', 'c', 'd', 'e'],
+      newLines: ['a', 'B1', 'c', 'C', 'e'],
+      contextOf: [0, -1, 2, -1, 4],
+    });
   });
 
   it('tolerates padded markers and headers, CRLF, blank lines between operations', () => {
