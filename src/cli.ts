@@ -11,6 +11,7 @@ import type { SandboxMode } from './core/ports';
 import { computeChangeSet } from './core/patch/apply';
 import type { AgentEvent } from './shared/events';
 import { createAgentSession } from './node/agentFactory';
+import { rememberSecret } from './node/commandSecrets';
 import { createProcessRunner } from './node/createRunner';
 import { writeChangeSetAtomically } from './node/fsChangeSetWriter';
 import { NodeFileReader } from './node/nodeFileReader';
@@ -113,6 +114,7 @@ async function execCommand(args: string[]): Promise<number> {
   const wireApi = values['wire-api'];
   if (wireApi !== 'responses' && wireApi !== 'chat') throw new UsageError(`--wire-api must be responses or chat (got ${wireApi}).`);
   const apiKey = process.env.OPENAI_API_KEY?.trim();
+  rememberSecret(apiKey);
   if (!apiKey) {
     process.stderr.write('error: OPENAI_API_KEY is not set.\n');
     return 1;

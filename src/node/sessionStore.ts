@@ -1,15 +1,34 @@
 // JSONL session logs on disk: `<dir>/<sessionId>.jsonl`. Writes are batched (one append per flush) and
 // coalesced; `flush()` is awaited on turn end and dispose, so at most the last ~100 ms can be lost.
+// Logs hold everything the agent saw (file contents, command output), so they are private: files 0600
+// in a 0700 directory, and logs written by older versions get those permissions when opened or listed.
+// Known secrets are redacted from every record before it is written.
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { MAX_TOOL_OUTPUT_CHARS } from '../shared/chatState';
 import type { AgentEvent } from '../shared/events';
 import type { SessionRecorder } from '../core/agent/types';
+import { knownSecrets } from '../core/secrets/knownSecrets';
 import type { ConversationItem } from '../core/model/types';
 import { coalesceRecords, parseSessionLog, serializeRecord, sessionTitle, type ParsedSession, type SessionMeta, type SessionRecord } from '../core/session/sessionLog';
 
 const FLUSH_DELAY_MS = 100;
+const PRIVATE_DIR_MODE = 0o700;
+const PRIVATE_FILE_MODE = 0o600;
+
+/** Creates `dir` (and missing parents) private, and makes an existing one private. */
+async function ensurePrivateDirectory(dir: string): Promise<void> {
+  await fsp.mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  await fsp.chmod(dir, PRIVATE_DIR_MODE);
+}
+
+/** Makes an existing log private; a missing one is fine (it is created 0600). */
+async function makePrivate(file: string): Promise<void> {
+  await fsp.chmod(file, PRIVATE_FILE_MODE).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
+}
 
 /**
  * Output of one tool call kept in the log: the chat shows at most MAX_TOOL_OUTPUT_CHARS of it, and the model
@@ -30,6 +49,7 @@ export class SessionWriter implements SessionRecorder {
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private readonly outputs = new Map<string, CappedOutput>();
+  private secured = false;
 
   constructor(readonly file: string) {}
 
@@ -73,13 +93,18 @@ export class SessionWriter implements SessionRecorder {
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const records = coalesceRecords(this.buffer);
+    // Redacted after coalescing, so a secret streamed across two deltas is caught in the merged text.
+    const records = coalesceRecords(this.buffer).map((record) => knownSecrets.redactDeep(record));
     this.buffer = [];
     if (records.length === 0) return this.writing;
     const text = records.map(serializeRecord).join('');
     this.writing = this.writing.then(async () => {
-      await fsp.mkdir(path.dirname(this.file), { recursive: true });
-      await fsp.appendFile(this.file, text, 'utf8');
+      if (!this.secured) {
+        await ensurePrivateDirectory(path.dirname(this.file));
+        await makePrivate(this.file);
+        this.secured = true;
+      }
+      await fsp.appendFile(this.file, text, { encoding: 'utf8', mode: PRIVATE_FILE_MODE });
     });
     return this.writing;
   }
@@ -113,6 +138,7 @@ export class SessionStore {
 
   async load(id: string): Promise<ParsedSession | undefined> {
     try {
+      await makePrivate(this.fileOf(id));
       return parseSessionLog(await fsp.readFile(this.fileOf(id), 'utf8'));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
@@ -124,6 +150,7 @@ export class SessionStore {
     let names: string[];
     try {
       names = await fsp.readdir(this.dir);
+      await fsp.chmod(this.dir, PRIVATE_DIR_MODE);
     } catch {
       return [];
     }

@@ -8,6 +8,9 @@
 //   Process exited with code 0            | Process running with session ID 3
 //   Output:
 //   <output>
+// Known secrets are redacted once more after the terminal artefacts are stripped: a key printed with
+// colour codes or NULs between its characters only becomes readable here.
+import { knownSecrets } from '../secrets/knownSecrets';
 
 /** Default token budget for exec_command / write_stdin output. */
 export const DEFAULT_MAX_OUTPUT_TOKENS = 10_000;
@@ -106,6 +109,6 @@ export function formatProcessOutput(options: {
       : 'sessionId' in state
         ? `Process running with session ID ${state.sessionId}`
         : 'Process killed: the user stopped it';
-  const body = truncateMiddle(cleanTerminalOutput(options.output), options.maxTokens, options.omittedChars ?? 0);
+  const body = truncateMiddle(knownSecrets.redact(cleanTerminalOutput(options.output)), options.maxTokens, options.omittedChars ?? 0);
   return `Wall time: ${(options.wallTimeMs / 1000).toFixed(1)} seconds\n${status}\nOutput:\n${body}`;
 }

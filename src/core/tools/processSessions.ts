@@ -1,8 +1,12 @@
 // Processes that outlive the exec_command call that started them (dev servers, watchers, interactive
 // prompts). exec_command waits up to its yield time; a process still running then is registered here
 // under a small integer session id, and write_stdin writes to it and collects what it printed since.
-// Output is buffered from the first byte, so nothing printed between two calls is lost.
+// Output is buffered from the first byte, so nothing printed between two calls is lost. Known secrets
+// are redacted here, on the way in, so the live chat card, the session log (which records the card's
+// chunks) and the model all get the redacted text; a secret cut across two chunks is still caught.
 import type { RunningProcess } from '../ports';
+import { knownSecrets, type SecretRegistry } from '../secrets/knownSecrets';
+import type { StreamRedactor } from '../secrets/redact';
 
 /** Concurrent background processes per agent session; the oldest is dropped (killed) beyond this. */
 export const MAX_PROCESS_SESSIONS = 16;
@@ -106,13 +110,16 @@ export class WatchedProcess {
   private readonly exitWaiters = new Set<() => void>();
   private live: ((chunk: string) => void) | undefined;
   private readonly unsubscribe: () => void;
+  private readonly redactor: StreamRedactor;
 
   constructor(
     readonly process: RunningProcess,
     readonly command: string,
     now: () => number = Date.now,
+    secrets: SecretRegistry = knownSecrets,
   ) {
     this.startedAt = now();
+    this.redactor = secrets.streamRedactor();
     this.unsubscribe = process.onOutput((chunk) => this.append(chunk));
     void process.exited.then(
       (code) => this.markExited(code),
@@ -170,12 +177,20 @@ export class WatchedProcess {
   }
 
   private append(chunk: string): void {
-    this.live?.(chunk);
-    this.pending.append(chunk);
+    // After the exit nothing more can complete a held-back secret prefix: release everything.
+    const safe = this.redactor.push(chunk) + (this.code === undefined ? '' : this.redactor.flush());
+    this.deliver(safe);
+  }
+
+  private deliver(text: string): void {
+    if (text === '') return;
+    this.live?.(text);
+    this.pending.append(text);
   }
 
   private markExited(code: number): void {
     this.code = code;
+    this.deliver(this.redactor.flush());
     for (const waiter of [...this.exitWaiters]) waiter();
   }
 }

@@ -100,3 +100,25 @@ describe('ProcessSessions', () => {
     expect(a.killed).toBe(true);
   });
 });
+
+describe('WatchedProcess secret redaction', () => {
+  it('never shows a registered secret, also cut across chunks, to the live card or the model', async () => {
+    const { SecretRegistry } = await import('../../../../src/core/secrets/knownSecrets');
+    const registry = new SecretRegistry();
+    const secret = 'sk-live-0123456789abcdefXYZ';
+    registry.add(secret);
+    const fake = new FakeProcess();
+    const watched = new WatchedProcess(fake, 'cmd', Date.now, registry);
+    const live: string[] = [];
+    watched.setLiveListener((c) => live.push(c));
+    fake.emit('key: sk-live-0123');
+    expect(live.join('')).toBe('key: ');
+    expect(watched.take().output).toBe('key: ');
+    fake.emit('456789abcdefXYZ\nprompt sk-');
+    fake.exit(0);
+    expect(await watched.wait(60_000, never)).toBe('exited');
+    // The held-back "sk-" is released at the exit: it never became the secret.
+    expect(live.join('')).toBe('key: [REDACTED]\nprompt sk-');
+    expect(watched.take().output).toBe('[REDACTED]\nprompt sk-');
+  });
+});
