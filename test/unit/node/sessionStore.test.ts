@@ -76,3 +76,56 @@ describe('SessionStore (JSONL on disk)', () => {
     expect(() => tempStore().open('../../etc/passwd')).toThrow(/Invalid session id/);
   });
 });
+
+describe('SessionStore privacy', () => {
+  const mode = (p: string) => fs.statSync(p).mode & 0o777;
+
+  it('creates logs 0600 in a 0700 directory, whatever the umask', async () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-sessions-'));
+    dirs.push(parent);
+    const store = new SessionStore(path.join(parent, 'nested', 'sessions'));
+    const previous = process.umask(0);
+    try {
+      const writer = store.create({ id: 'p1', createdAt: 1 });
+      await writer.flush();
+    } finally {
+      process.umask(previous);
+    }
+    expect(mode(store.dir)).toBe(0o700);
+    expect(mode(path.join(parent, 'nested'))).toBe(0o700);
+    expect(mode(path.join(store.dir, 'p1.jsonl'))).toBe(0o600);
+  });
+
+  it('makes logs written world-readable by older versions private when they are opened, loaded or listed', async () => {
+    const store = tempStore();
+    fs.chmodSync(store.dir, 0o755);
+    for (const id of ['old1', 'old2']) fs.writeFileSync(path.join(store.dir, `${id}.jsonl`), '{"type":"meta","v":1,"meta":{"id":"x","createdAt":1}}\n', { mode: 0o644 });
+    fs.chmodSync(path.join(store.dir, 'old1.jsonl'), 0o666);
+    const writer = store.open('old1');
+    writer.event({ type: 'turn.completed', turnId: 't', stopped: false, at: 2 });
+    await writer.flush();
+    expect(mode(path.join(store.dir, 'old1.jsonl'))).toBe(0o600);
+    expect(mode(store.dir)).toBe(0o700);
+    fs.chmodSync(store.dir, 0o755);
+    await store.list();
+    expect(mode(store.dir)).toBe(0o700);
+    expect(mode(path.join(store.dir, 'old2.jsonl'))).toBe(0o600); // load() during list made it private
+  });
+
+  it('redacts known secrets from every record it writes', async () => {
+    const { knownSecrets } = await import('../../../src/core/secrets/knownSecrets');
+    const secret = `sk-log-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+    knownSecrets.add(secret);
+    const store = tempStore();
+    const writer = store.create({ id: 'r1', createdAt: 1 });
+    writer.event({ type: 'turn.started', turnId: 't', text: `my key is ${secret}`, at: 1 });
+    // Streamed in two deltas: only the merged text contains the whole key.
+    writer.event({ type: 'message.delta', turnId: 't', itemId: 'm', delta: secret.slice(0, 10) });
+    writer.event({ type: 'message.delta', turnId: 't', itemId: 'm', delta: secret.slice(10) });
+    writer.item({ type: 'user', text: secret });
+    await writer.flush();
+    const text = fs.readFileSync(path.join(store.dir, 'r1.jsonl'), 'utf8');
+    expect(text).not.toContain(secret);
+    expect(text.match(/\[REDACTED\]/g)).toHaveLength(3);
+  });
+});
