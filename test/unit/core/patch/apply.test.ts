@@ -33,6 +33,23 @@ describe('computeChangeSet: updates', () => {
     expect(await applyTo('say("hi") — ok\n', '@@', '-say(“hi”) - ok', '+done')).toBe('done\n');
   });
 
+  it('writes context lines back as the file has them, not as a loose patch quotes them', async () => {
+    const file = '# Title — “draft”  \n\tcall();\nend\t\n';
+    expect(await applyTo(file, '@@', ' # Title - "draft"', '-    call();', '+    done();', ' end')).toBe('# Title — “draft”  \n\tdone();\nend\t\n');
+  });
+
+  it('keeps the break of a context line between two changes in a mixed file', async () => {
+    expect(await applyTo('a\r\nb\nc\r\nd\r\n', '@@', '-a', '+A', ' b', '-c', '+C')).toBe('A\r\nb\nC\r\nd\r\n');
+  });
+
+  it('gives a last line without a break one before the lines added after it', async () => {
+    expect(await applyTo('x\na', '@@', ' a', '+b')).toBe('x\na\nb\n');
+  });
+
+  it('writes a dropped trailing empty context line that had added lines after it as an added blank line', async () => {
+    expect(await applyTo('a\n', '@@', ' a', ' ', '+x')).toBe('a\n\nx\n');
+  });
+
   it('finds the @@ anchor first and matches after it', async () => {
     const file = 'def a():\n    return 1\ndef b():\n    return 1\n';
     expect(await applyTo(file, '@@ def b():', '-    return 1', '+    return 2')).toBe('def a():\n    return 1\ndef b():\n    return 2\n');
