@@ -1,7 +1,14 @@
 // "Known safe" = every command that would run only reads. This is an allow-list: a program is safe only
-// when it is listed here and none of its arguments turns it into something that writes, deletes or runs
-// other programs. Anything unlisted, unparseable or hidden (substitutions, `eval`, heredocs) is not safe.
-import { parseShell, type ParseResult, type SimpleCommand } from './shellParse';
+// when it is listed (readOnlyPrograms.ts, gitReadOnly.ts) and every one of its options is listed as
+// harmless, read the way the program itself reads them (argSpec.ts). Anything unlisted, unparseable or
+// hidden (substitutions, `eval`, heredocs, builtins that evaluate their arguments) is not safe.
+// This verdict only decides whether to ask: a command judged safe still runs confined read-only with no
+// network (where a sandbox exists), so a miss here cannot write or leak. Where no sandbox exists the
+// policy uses the much smaller strictAllowlist.ts instead.
+import { parseArgs } from './argSpec';
+import { checkGit, isDownwardPath } from './gitReadOnly';
+import { checkFind, checkPrintf, checkTest, PROGRAMS } from './readOnlyPrograms';
+import { parseShell, type ParseResult, type SimpleCommand, type Word } from './shellParse';
 
 export interface SafetyVerdict {
   safe: boolean;
@@ -9,106 +16,78 @@ export interface SafetyVerdict {
   reason?: string;
 }
 
-type ArgsCheck = (args: string[]) => string | undefined;
-const ok: ArgsCheck = () => undefined;
-
-/** Programs that ignore what their arguments expand to: `$X` or `*` cannot turn them into writers. */
-const EXPANSION_TOLERANT = new Set(['echo', 'printf', 'cat', 'head', 'tail', 'wc', 'ls', 'pwd', 'nl', 'basename', 'dirname', 'realpath', 'stat', 'cd', 'test', '[', 'du', 'df', 'which', 'grep', 'egrep', 'fgrep']);
-
-const FIND_UNSAFE = new Set(['-exec', '-execdir', '-ok', '-okdir', '-delete', '-fls', '-fprint', '-fprint0', '-fprintf']);
-const GIT_READ_ONLY = new Set(['status', 'log', 'diff', 'show', 'rev-parse', 'ls-files', 'blame', 'grep']);
-/** Options that make an otherwise read-only git command write a file or run a configured program. */
-const GIT_UNSAFE_OPTION = /^(--output(=|$)|--ext-diff$|--textconv$|-O|--open-files-in-pager)/;
-const GIT_BRANCH_LIST_FLAGS = /^(-a|-r|-v|-vv|-l|--list|--all|--remotes|--verbose|--show-current|--no-color|--color(=.*)?|--column(=.*)?|--no-column|--contains|--no-contains|--merged|--no-merged|--points-at|--sort=.*|--format=.*|-i|--ignore-case)$/;
-const SED_PRINT_SCRIPT = /^(\d+|\$)(,(\d+|\$))?p$/;
-
-/** Short-option clusters (`-rz`) that contain one of `letters`. */
-const hasShortFlag = (args: string[], letters: string) => args.some((a) => /^-[A-Za-z0-9]+$/.test(a) && [...letters].some((l) => a.includes(l)));
-
-const CHECKS: Record<string, ArgsCheck> = {
-  ...Object.fromEntries(
-    ['ls', 'cat', 'head', 'tail', 'wc', 'pwd', 'which', 'stat', 'du', 'df', 'nl', 'cut', 'tr', 'diff', 'cmp', 'basename', 'dirname', 'realpath', 'whoami', 'uname', 'true', 'false', 'test', '[', 'echo', 'printf', 'cd', 'grep', 'egrep', 'fgrep'].map((name) => [name, ok]),
-  ),
-  rg: (args) => (args.some((a) => /^--(pre|hostname-bin|search-zip)(=|$)/.test(a)) || hasShortFlag(args, 'z') ? 'rg can run preprocessors (`--pre`, `--search-zip`)' : undefined),
-  find: (args) => {
-    const bad = args.find((a) => FIND_UNSAFE.has(a));
-    return bad ? `find ${bad} runs commands or writes files` : undefined;
-  },
-  sort: (args) => (args.some((a) => /^--(output|compress-program)/.test(a)) || hasShortFlag(args, 'o') ? 'sort -o writes a file' : undefined),
-  tree: (args) => (args.some((a) => a.startsWith('--output')) || hasShortFlag(args, 'oR') ? 'tree -o / -R writes files' : undefined),
-  file: (args) => (args.some((a) => a === '--compile') || hasShortFlag(args, 'C') ? 'file -C writes a magic file' : undefined),
-  uniq: (args) => (args.filter((a) => !a.startsWith('-') && !/^\d+$/.test(a)).length > 1 ? 'uniq with two file names writes the second' : undefined),
-  date: (args) => (args.every((a) => a.startsWith('+') || /^(-u|-R|--utc|--universal|-I\w*|--iso-8601(=.*)?|--rfc-\S+)$/.test(a)) ? undefined : 'date can set the clock'),
-  env: (args) => (args.length === 0 ? undefined : 'env runs another command'),
-  sed: checkSed,
+/** Programs whose arguments are an expression or a subcommand line rather than GNU options. */
+const SPECIAL: Record<string, (args: string[]) => string | undefined> = {
+  find: checkFind,
+  test: (args) => checkTest(args, false),
+  '[': (args) => checkTest(args, true),
+  printf: checkPrintf,
   git: checkGit,
 };
 
-function checkSed(args: string[]): string | undefined {
-  const flags = args.filter((a) => a.startsWith('-'));
-  const operands = args.filter((a) => !a.startsWith('-'));
-  const quiet = flags.length > 0 && flags.every((f) => f === '-n' || f === '--quiet' || f === '--silent');
-  if (!quiet || !SED_PRINT_SCRIPT.test(operands[0] ?? '')) return 'only `sed -n Np` / `sed -n M,Np` counts as read-only';
-  return undefined;
-}
+/** Input redirections that are not files: bash opens a network connection for `/dev/tcp/host/port`. */
+const NETWORK_PATH = /^\/dev\/(tcp|udp)\//;
 
-function checkGit(args: string[]): string | undefined {
-  let i = 0;
-  while (args[i]?.startsWith('-')) {
-    if (args[i] === '--no-pager') i++;
-    else if (args[i] === '-C') i += 2;
-    else return `git ${args[i]} can change what git runs`;
-  }
-  const sub = args[i];
-  const rest = args.slice(i + 1);
-  const unsafeOption = rest.find((a) => GIT_UNSAFE_OPTION.test(a));
-  if (unsafeOption) return `git ${sub} ${unsafeOption} writes a file or runs a program`;
-  if (sub !== undefined && GIT_READ_ONLY.has(sub)) return undefined;
-  if (sub === 'branch') {
-    const listing = rest.includes('--list') || rest.includes('-l');
-    const flags = rest.filter((a) => a.startsWith('-'));
-    const names = rest.filter((a) => !a.startsWith('-'));
-    if (flags.every((f) => GIT_BRANCH_LIST_FLAGS.test(f)) && (names.length === 0 || listing)) return undefined;
-    return 'git branch with these arguments changes branches';
-  }
-  if (sub === 'remote' && (rest.length === 0 || (rest.length === 1 && (rest[0] === '-v' || rest[0] === '--verbose')))) return undefined;
-  if (sub === 'stash' && rest.length === 1 && rest[0] === 'list') return undefined;
-  return `git ${sub ?? ''} is not a read-only git command`.replace(/ +$/, '');
-}
+const notSafe = (reason: string): SafetyVerdict => ({ safe: false, reason });
 
 /** Whether one simple command (already unwrapped by the parser) is read-only; the reason when it is not. */
 export function simpleCommandSafety(command: SimpleCommand): SafetyVerdict {
   const write = command.redirections.find((r) => r.write);
-  if (write) return { safe: false, reason: `writes to \`${write.target.text}\`` };
+  if (write) return notSafe(`writes to \`${write.target.text}\``);
+  const network = command.redirections.find((r) => !r.target.literal || NETWORK_PATH.test(r.target.text));
+  if (network) return notSafe(`redirects from \`${network.target.text}\`, which may be a network connection`);
   if (command.argv.length === 0) return { safe: true };
-  if (command.assignments.length > 0) return { safe: false, reason: 'sets environment variables for the command' };
-  if (command.extraArgs) return { safe: false, reason: 'runs a command with arguments chosen at run time' };
+  if (command.assignments.length > 0) return notSafe('sets environment variables for the command');
+  if (command.extraArgs) return notSafe('runs a command with arguments chosen at run time');
   const [first, ...rest] = command.words;
   const program = first?.text ?? '';
   // `./ls` or `/tmp/x/cat` may be anything; only the names found on PATH count.
-  if (!first?.literal || program.includes('/')) return { safe: false, reason: `\`${program}\` is not a known read-only command` };
-  const check = CHECKS[program];
-  if (!check) return { safe: false, reason: `\`${program}\` is not a known read-only command` };
-  if (!EXPANSION_TOLERANT.has(program)) {
-    const expanding = rest.find((w) => !w.literal || w.glob);
-    if (expanding) return { safe: false, reason: `\`${expanding.text}\` could expand to options of ${program}` };
+  if (!first?.literal || program.includes('/')) return notSafe(`\`${program}\` is not a known read-only command`);
+  const rule = Object.hasOwn(PROGRAMS, program) ? PROGRAMS[program] : undefined;
+  const special = Object.hasOwn(SPECIAL, program) ? SPECIAL[program] : undefined;
+  if (!rule && !special) return notSafe(`\`${program}\` is not a known read-only command`);
+  const expanding = rest.find((w) => !w.literal || w.glob);
+  if (expanding && !(rule?.anyArgs && tolerable(expanding))) return notSafe(`\`${expanding.text}\` could expand to options of ${program}`);
+  const args = rest.map((w) => w.text);
+  if (special) {
+    const reason = special(args);
+    return reason === undefined ? { safe: true } : notSafe(reason);
   }
-  const reason = check(rest.map((w) => w.text));
-  return reason === undefined ? { safe: true } : { safe: false, reason };
+  if (!rule || rule.noOptions) return { safe: true };
+  const parsed = parseArgs(args, rule.spec ?? {});
+  if (!parsed.ok) return notSafe(`${program}: ${parsed.reason}`);
+  const reason = rule.check?.(parsed, args);
+  return reason === undefined ? { safe: true } : notSafe(reason);
+}
+
+/** A word whose expansion cannot run anything: globs and plain `$NAME`, not `${a[i]}` or `${X:=…}`. */
+function tolerable(word: Word): boolean {
+  return word.complex !== true;
 }
 
 /** Safety of a parsed command line: every simple command must be safe and nothing may be hidden. */
 export function parsedCommandSafety(parsed: ParseResult): SafetyVerdict {
-  if (!parsed.ok) return { safe: false, reason: `the command could not be analysed (${parsed.error})` };
+  if (!parsed.ok) return notSafe(`the command could not be analysed (${parsed.error})`);
   // A literal `bash -c '…'` was expanded into its commands; every other construct hides or changes what runs.
   const construct = parsed.constructs.find((c) => c.kind !== 'shell-c' || c.opaque);
-  if (construct) return { safe: false, reason: `it uses ${construct.detail}` };
-  if (parsed.commands.length === 0) return { safe: false, reason: 'the command is empty' };
+  if (construct) return notSafe(`it uses ${construct.detail}`);
+  if (parsed.commands.length === 0) return notSafe('the command is empty');
+  let leftStartDir = false;
   for (const command of parsed.commands) {
     const verdict = simpleCommandSafety(command);
     if (!verdict.safe) return verdict;
+    const program = command.argv[0];
+    // After `cd` out of the starting directory, git could find another repository and its configuration.
+    if (program === 'cd' && !staysBelow(command.words.slice(1))) leftStartDir = true;
+    if (program === 'git' && leftStartDir) return notSafe('git after `cd` out of the working directory can use another repository and its configuration');
   }
   return { safe: true };
+}
+
+function staysBelow(args: Word[]): boolean {
+  const operands = args.filter((w) => !/^-[LPe@]+$/.test(w.text));
+  const target = operands[0];
+  return operands.length === 1 && target !== undefined && target.literal && !target.glob && isDownwardPath(target.text);
 }
 
 /** True only if `command` is certain to only read: see the allow-list above. */

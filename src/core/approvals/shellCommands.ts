@@ -10,6 +10,14 @@ export interface UnwrapHooks {
 }
 
 export const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'fish']);
+/**
+ * Shells whose `-c` script this parser reads as they do. zsh (glob qualifiers like `*(e:cmd:)`, `=(…)`),
+ * ksh and fish have other syntax, so their scripts stay opaque.
+ */
+const PARSED_SHELLS = new Set(['sh', 'bash', 'dash']);
+/** Single-letter shell options that change nothing about what the script runs (`-i` reads rc files and expands aliases). */
+const HARMLESS_SHELL_FLAGS = /^-[celuxv]+$/;
+const HARMLESS_SET_OPTIONS = new Set(['pipefail', 'errexit', 'nounset', 'xtrace', 'verbose']);
 /** Keywords that only prefix or close a command (`then ls`, `do rm x`, `! grep`, `{ ls; }`). */
 const PREFIX_KEYWORDS = new Set(['{', '}', '!', 'then', 'do', 'else', 'fi', 'done', 'esac', 'if', 'elif', 'while', 'until']);
 const FLOW_KEYWORDS = new Set(['if', 'elif', 'while', 'until', 'for', 'select', 'case', '[[']);
@@ -84,7 +92,7 @@ function unwrapOnce(cmd: SimpleCommand, name: string, hooks: UnwrapHooks): Simpl
     case 'find':
       return [cmd, ...findExecCommands(cmd, hooks)];
     default:
-      return SHELLS.has(name) ? unwrapShell(cmd, name, hooks) : undefined;
+      return PARSED_SHELLS.has(name) ? unwrapShell(cmd, name, hooks) : undefined;
   }
 }
 
@@ -149,15 +157,13 @@ function unwrapShell(cmd: SimpleCommand, name: string, hooks: UnwrapHooks): Simp
     const word = cmd.words[i] as Word;
     const arg = word.text;
     if (!word.literal) break;
-    if (arg === '-o' || arg === '+o') i += 2;
-    else if (arg === '--') {
+    if (arg === '-o' && HARMLESS_SET_OPTIONS.has(cmd.words[i + 1]?.text ?? '')) i += 2;
+    else if (BASH_LONG_OPTIONS.has(arg)) i++;
+    else if (HARMLESS_SHELL_FLAGS.test(arg)) {
+      if (arg.includes('c')) hasC = true;
       i++;
-      break;
-    } else if (BASH_LONG_OPTIONS.has(arg)) i++;
-    else if (/^[-+][A-Za-z]+$/.test(arg)) {
-      if (arg.startsWith('-') && arg.includes('c')) hasC = true;
-      i++;
-    } else break;
+      if (hasC) break;
+    } else return undefined; // an option we do not model (`-i`, `-O`, `--rcfile`): judged as the shell itself
   }
   if (!hasC) return undefined; // a script file or stdin: judged as the shell program itself
   const script = cmd.words[i];

@@ -9,6 +9,8 @@ import type { CommandContext, Construct, ConstructKind, ParseResult, Redirection
 export type { CommandContext, Construct, ConstructKind, ParseResult, Redirection, RedirectOp, SimpleCommand, Word } from './shellTypes';
 
 const MAX_DEPTH = 6;
+/** Subshells, groups and substitutions nested deeper than this are refused, not recursed into. */
+const MAX_NESTING = 64;
 const METACHARS = new Set([' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>']);
 const DEV_SINKS = new Set(['/dev/null', '/dev/stdout', '/dev/stderr', '/dev/tty']);
 const REDIRECT = /^(\d*)(&>>|&>|>>|>\||>&|>|<<<|<<-|<<|<>|<&|<)/;
@@ -19,19 +21,41 @@ class ShellSyntaxError extends Error {}
 /** Parses `script`; never throws. `depth` bounds recursion through `bash -c`, `eval` and backticks. */
 export function parseShell(script: string, depth = 0): ParseResult {
   if (depth > MAX_DEPTH) return { ok: false, error: 'commands are nested too deeply to analyse' };
+  const hazard = characterHazard(script);
+  if (hazard !== undefined) return { ok: false, error: hazard };
   const parser = new Parser(script, depth);
   try {
     parser.parseList(false);
   } catch (error) {
     if (error instanceof ShellSyntaxError) return { ok: false, error: error.message };
-    throw error;
+    // Fail closed on anything unexpected (a stack overflow included): "not analysed" only costs a question.
+    return { ok: false, error: 'the command could not be analysed' };
   }
   const writes = parser.commands.flatMap((c) => c.redirections.filter((r) => r.write));
   return { ok: true, commands: parser.commands, constructs: parser.constructs, writes };
 }
 
+/**
+ * Characters bash reads differently from this parser, or that show differently from what runs, refuse
+ * the whole script: a carriage return is a word character to bash (`ls\r` is not `ls`), NUL ends the
+ * string bash sees, other control and format characters (bidi overrides, zero-width joiners, exotic
+ * spaces) hide text from the person reading the card. After a non-ASCII character, a shell-special
+ * ASCII byte could be swallowed as the second byte of a character in a legacy multibyte locale (GBK,
+ * Big5, Shift-JIS), so that pair is refused too.
+ */
+export function characterHazard(script: string): string | undefined {
+  const control = /[\p{C}\p{Z}]/u.exec(script.replace(/[ \t\n]/g, ''));
+  if (control) {
+    const code = (control[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+    return `it contains the control or invisible character U+${code}, which the shell may read differently`;
+  }
+  if (/[\u0080-\u{10FFFF}][\\`[\]{}|~]/u.test(script)) return 'a non-ASCII character is followed by a shell-special character (read differently in some locales)';
+  return undefined;
+}
+
 class Parser {
   pos = 0;
+  private nesting = 0;
   readonly commands: SimpleCommand[] = [];
   readonly constructs: Construct[] = [];
   private context: CommandContext = 'top';
@@ -164,19 +188,21 @@ class Parser {
   }
 
   private nested(context: CommandContext, body: () => void): void {
+    if (++this.nesting > MAX_NESTING) throw new ShellSyntaxError(`more than ${MAX_NESTING} nested subshells or substitutions`);
     const saved = this.context;
     this.context = context;
     try {
       body();
     } finally {
       this.context = saved;
+      this.nesting--;
     }
   }
 
   private skipBlanks(): void {
     for (;;) {
       const c = this.src[this.pos];
-      if (c === ' ' || c === '\t' || c === '\r') this.pos++;
+      if (c === ' ' || c === '\t') this.pos++;
       else if (c === '\\' && this.src[this.pos + 1] === '\n') this.pos += 2;
       else if (c === '#') {
         while (this.pos < this.src.length && this.src[this.pos] !== '\n') this.pos++;
@@ -226,7 +252,7 @@ class Parser {
     const word: Word = { text: '', literal: true, glob: false };
     for (;;) {
       const c = this.src[this.pos];
-      if (c === undefined || METACHARS.has(c) || c === '\r') break;
+      if (c === undefined || METACHARS.has(c)) break;
       if (c === '\\') {
         const next = this.src[this.pos + 1];
         if (next === '\n') this.pos += 2;
@@ -292,6 +318,7 @@ class Parser {
         this.construct('command-substitution', 'command substitution inside `${…}`', true);
       }
       word.literal = false;
+      if (!/^([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-])$/.test(body)) word.complex = true;
       word.text += this.src.slice(this.pos, end + 1);
       this.pos = end + 1;
     } else if (next === "'") {
@@ -302,6 +329,10 @@ class Parser {
       word.literal = false;
       word.text += this.src.slice(this.pos + 2, end);
       this.pos = end + 1;
+    } else if (next === '"') {
+      throw new ShellSyntaxError('a locale-translated string `$"…"` is not analysed');
+    } else if (next === '[') {
+      throw new ShellSyntaxError('the old arithmetic expansion `$[…]` is not analysed');
     } else if (/^[A-Za-z_0-9@*#?$!-]$/.test(next)) {
       const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.src.slice(this.pos + 1))?.[0] ?? next;
       word.literal = false;

@@ -8,6 +8,11 @@ export interface Word {
   literal: boolean;
   /** True when the word has an unquoted glob or brace character (`* ? [ {`): it may expand to other words. */
   glob: boolean;
+  /**
+   * True when a `${…}` expansion is more than a plain `${NAME}`: operators (`${X:=v}` assigns) and
+   * subscripts (`${a[i]}` is evaluated as arithmetic, which can run code held in a variable).
+   */
+  complex?: boolean;
 }
 
 export type RedirectOp = '<' | '>' | '>>' | '>|' | '&>' | '&>>' | '<>' | '<<' | '<<-' | '<<<' | '>&' | '<&';
