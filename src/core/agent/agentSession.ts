@@ -269,7 +269,7 @@ export class AgentSession {
     if (running === undefined || verdict.verdict === 'deny') return verdict;
     const granted = verdict.confinement ?? 'workspace-write';
     if (confinementWithin(running, granted)) return verdict;
-    if (policy === 'read-only') return { verdict: 'deny', reason: 'Read-only mode: this process can write, so it takes no more input (stop it or switch modes).' };
+    if (policy === 'read-only') return { verdict: 'deny', reason: `Read-only mode never lets this process take input: it runs with more access (${running}) than read-only.` };
     return { verdict: 'ask', reason: `This process runs with more access (${running}) than the current mode gives its command (${granted}).`, confinement: running };
   }
 

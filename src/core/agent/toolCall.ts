@@ -76,7 +76,7 @@ class UserWaits {
   wrap(ctx: ToolContext): ToolContext {
     return {
       ...ctx,
-      authorize: (subject) => this.time(() => ctx.authorize(subject)),
+      authorize: (subject, options) => this.time(() => ctx.authorize(subject, options)),
       proposeChanges: (changeSet) => this.time(() => ctx.proposeChanges(changeSet)),
     };
   }

@@ -4,7 +4,8 @@ import { decideCommand, decidePatch, type ApprovalPolicy } from '../../../../src
 import { SessionApprovals } from '../../../../src/core/approvals/sessionApprovals';
 
 const roots = ['/ws'];
-const context = { cwd: '/ws', workspaceRoots: roots, homeDir: '/home/me' };
+// With a working sandbox (confinement.test.ts covers the cases without one).
+const context = { cwd: '/ws', workspaceRoots: roots, homeDir: '/home/me', sandbox: { state: 'enforced', mode: 'workspace-write', network: false, mechanism: 'bwrap' } as const };
 const verdict = (policy: ApprovalPolicy, command: string, cwd = '/ws') => decideCommand(policy, command, { ...context, cwd }).verdict;
 
 describe('decideCommand per mode', () => {

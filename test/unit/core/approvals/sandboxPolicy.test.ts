@@ -1,9 +1,9 @@
 // The approval policy with the OS sandbox: failing closed where a sandbox was asked for but cannot work,
 // which sandbox each mode gets, and the escalation card's reason.
 import { describe, expect, it } from 'vitest';
-import { decideCommand, effectiveSandboxMode, escalationReason, isSandboxEscalation, type ApprovalPolicy } from '../../../../src/core/approvals/policy';
+import { decideCommand, decideEscalation, enforcedConfinement, escalationReason, isSandboxEscalation, type ApprovalPolicy } from '../../../../src/core/approvals/policy';
 import { SessionApprovals } from '../../../../src/core/approvals/sessionApprovals';
-import type { SandboxStatus } from '../../../../src/core/ports';
+import type { CommandConfinement, SandboxStatus } from '../../../../src/core/ports';
 
 const unavailable: SandboxStatus = { state: 'unavailable', reason: 'bubblewrap (bwrap) is not installed' };
 const enforced: SandboxStatus = { state: 'enforced', mode: 'workspace-write', network: false, mechanism: 'bwrap' };
@@ -25,7 +25,7 @@ describe('decideCommand without a sandbox that was asked for (fail closed)', () 
 
   it('says plainly why it asks', () => {
     expect(decideCommand('auto', 'npm test', { ...context, sandbox: unavailable }).reason).toBe(
-      'No OS sandbox (bubblewrap (bwrap) is not installed), so every command that is not known to be read-only is asked.',
+      'No OS sandbox (bubblewrap (bwrap) is not installed), so every command not on the strict read-only allowlist is asked.',
     );
   });
 
@@ -36,26 +36,33 @@ describe('decideCommand without a sandbox that was asked for (fail closed)', () 
     expect(decideCommand('auto', 'npm run build', { ...context, sandbox: unavailable, sessionApprovals }).verdict).toBe('ask');
   });
 
-  it('changes nothing where the sandbox works or is off', () => {
+  it('treats a sandbox turned off, or a runner without one, like a missing sandbox', () => {
     expect(verdict('auto', 'npm test', enforced)).toBe('allow');
-    expect(verdict('auto', 'npm test', { state: 'off', reason: 'the sandbox is turned off' })).toBe('allow');
-    expect(verdict('auto', 'npm test')).toBe('allow');
+    expect(verdict('auto', 'npm test', { state: 'off', reason: 'the sandbox is turned off' })).toBe('ask');
+    expect(verdict('auto', 'npm test')).toBe('ask');
+    expect(verdict('full-access', 'npm test', { state: 'off', reason: 'the sandbox is turned off' })).toBe('allow');
     expect(verdict('auto', 'echo x > /etc/hosts', enforced)).toBe('ask');
   });
 });
 
-describe('effectiveSandboxMode', () => {
-  it.each<[string, ApprovalPolicy, string]>([
-    ['workspace-write', 'ask', 'workspace-write'],
-    ['workspace-write', 'auto', 'workspace-write'],
-    ['workspace-write', 'read-only', 'read-only'],
-    ['workspace-write', 'full-access', 'off'],
-    ['read-only', 'auto', 'read-only'],
-    ['read-only', 'full-access', 'off'],
-    ['off', 'ask', 'off'],
-    ['off', 'read-only', 'off'],
-  ])('setting %s with policy %s gives %s', (setting, policy, expected) => {
-    expect(effectiveSandboxMode(setting as 'workspace-write', policy)).toBe(expected);
+describe('enforcedConfinement (what the runner really applies)', () => {
+  const readOnlySetting: SandboxStatus = { ...enforced, mode: 'read-only' };
+  const off: SandboxStatus = { state: 'off', reason: 'the sandbox is turned off' };
+  it.each<[CommandConfinement, SandboxStatus | undefined, CommandConfinement]>([
+    ['read-only', enforced, 'read-only'],
+    ['workspace-write', enforced, 'workspace-write'],
+    ['protected-only', enforced, 'protected-only'],
+    ['unconfined', enforced, 'unconfined'],
+    // the read-only setting caps every sandboxed profile
+    ['workspace-write', readOnlySetting, 'read-only'],
+    ['protected-only', readOnlySetting, 'read-only'],
+    ['unconfined', readOnlySetting, 'unconfined'],
+    // no sandbox: nothing can be enforced (the policy asked instead)
+    ['read-only', unavailable, 'unconfined'],
+    ['workspace-write', off, 'unconfined'],
+    ['read-only', undefined, 'unconfined'],
+  ])('%s with %j runs %s', (requested, status, expected) => {
+    expect(enforcedConfinement(requested, status)).toBe(expected);
   });
 });
 
@@ -66,5 +73,10 @@ describe('escalation reasons', () => {
     expect(isSandboxEscalation({ kind: 'command', reason })).toBe(true);
     expect(isSandboxEscalation({ kind: 'command', reason: 'The agent wants to run a shell command.' })).toBe(false);
     expect(isSandboxEscalation({ kind: 'patch', reason })).toBe(false);
+  });
+
+  it('are never offered in read-only mode, and always asked (to run unconfined) elsewhere', () => {
+    expect(decideEscalation('read-only')).toEqual({ verdict: 'deny', reason: 'Read-only mode never runs a command outside the sandbox.' });
+    for (const policy of ['ask', 'auto', 'full-access'] as const) expect(decideEscalation(policy)).toMatchObject({ verdict: 'ask', confinement: 'unconfined' });
   });
 });

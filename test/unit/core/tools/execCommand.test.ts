@@ -2,7 +2,7 @@
 import { mkdtempSync, mkdirSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ProcessRunner, SandboxedProcessInfo, SpawnOptions } from '../../../../src/core/ports';
 import { execCommandTool, resolveWorkdir, sandboxDenial } from '../../../../src/core/tools/execCommand';
 import type { ApprovalSubject } from '../../../../src/shared/events';
@@ -156,7 +156,7 @@ describe('exec_command run', () => {
 
 const SANDBOX: SandboxedProcessInfo = { network: false, writableRoots: ['/ws', '/tmp'], protectedPaths: ['/ws/.git'], hiddenPaths: ['/home/me/.ssh'] };
 
-/** A process that prints `output`, then exits with `code`; sandboxed unless spawned withoutSandbox. */
+/** A process that prints `output`, then exits with `code`; sandboxed unless spawned unconfined. */
 function scriptedRunner(runs: { output: string; code: number }[]) {
   const spawned: SpawnOptions[] = [];
   const runner: ProcessRunner = {
@@ -175,7 +175,7 @@ function scriptedRunner(runs: { output: string; code: number }[]) {
         onOutput: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
         write: () => {},
         kill: () => {},
-        ...(options.withoutSandbox ? {} : { sandbox: SANDBOX }),
+        ...(options.confinement === 'unconfined' ? {} : { sandbox: SANDBOX }),
       };
     },
   };
@@ -209,7 +209,7 @@ describe('exec_command and the sandbox', () => {
       cwd: root,
       reason: `Failed inside the sandbox: the sandbox keeps that location read-only ("touch: cannot touch '/etc/motd': Read-only file system"); run it again without the sandbox?`,
     });
-    expect(spawned.map((s) => s.withoutSandbox ?? false)).toEqual([false, true]);
+    expect(spawned.map((s) => s.confinement)).toEqual(['workspace-write', 'unconfined']);
     expect(spawned[0]?.workspaceRoots).toEqual([root]);
     expect(result).toMatchObject({ status: 'ok', exitCode: 0 });
     expect(result.output).toMatch(/^Ran again outside the sandbox after the user approved it \(inside it failed: the sandbox keeps that location read-only/);
@@ -224,6 +224,39 @@ describe('exec_command and the sandbox', () => {
     expect(spawned).toHaveLength(1);
     expect(result).toMatchObject({ status: 'error', exitCode: 128 });
     expect(result.output).toMatch(/Running it outside the sandbox was not approved\. The user denied it\.$/);
+  });
+
+  it('hands the runner the confinement the approval chose (workspace-write when the authorizer names none)', async () => {
+    for (const confinement of ['read-only', 'workspace-write', 'protected-only', 'unconfined'] as const) {
+      const { runner, spawned } = scriptedRunner([{ output: 'ok\n', code: 0 }]);
+      await execCommandTool.run(parse({ cmd: 'ls' }), context({ runner, authorize: async () => ({ allowed: true, confinement }) }));
+      expect(spawned.map((s) => s.confinement)).toEqual([confinement]);
+    }
+    const { runner, spawned } = scriptedRunner([{ output: 'ok\n', code: 0 }]);
+    await execCommandTool.run(parse({ cmd: 'ls' }), context({ runner }));
+    expect(spawned.map((s) => s.confinement)).toEqual(['workspace-write']);
+  });
+
+  it('does not re-run outside when the escalation was allowed with a confinement short of unconfined', async () => {
+    const { runner, spawned } = scriptedRunner([{ output: "touch: cannot touch '/etc/motd': Read-only file system\n", code: 1 }]);
+    const answers = [{ allowed: true as const, confinement: 'read-only' as const }, { allowed: true as const, confinement: 'workspace-write' as const }];
+    const result = await execCommandTool.run(parse({ cmd: 'touch /etc/motd' }), context({ runner, authorize: async () => answers.shift()! }));
+    expect(spawned).toHaveLength(1);
+    expect(result.output).toMatch(/Running it outside the sandbox was not approved\.$/);
+  });
+
+  it("reports the command's own wall time, not the time spent waiting for approval", async () => {
+    let now = 1_000_000;
+    vi.spyOn(Date, 'now').mockImplementation(() => now);
+    try {
+      const { runner } = scriptedRunner([{ output: 'ok\n', code: 0 }]);
+      // The user takes an hour to approve; the command itself takes no (fake) time.
+      const authorize = async () => ((now += 3_600_000), { allowed: true as const, confinement: 'workspace-write' as const });
+      const result = await execCommandTool.run(parse({ cmd: 'npm test' }), context({ runner, authorize }));
+      expect(result.output).toMatch(/^Wall time: 0(\.0+)? seconds$/m);
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 
   it('does not ask when the failure has nothing to do with the sandbox, or the process was not sandboxed', async () => {

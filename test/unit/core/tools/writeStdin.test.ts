@@ -109,3 +109,41 @@ describe('write_stdin run', () => {
     expect(ctx.sessions.size).toBe(0);
   });
 });
+
+describe('write_stdin input is re-checked with the current policy', () => {
+  it('asks authorize about the running command with its confinement, and sends nothing when refused', async () => {
+    const asked: { subject: unknown; options: unknown }[] = [];
+    let refuse = false;
+    const ctx = makeContext({
+      cwd: root,
+      authorize: async (subject: unknown, options?: unknown) => {
+        asked.push({ subject, options });
+        if (asked.length === 1) return { allowed: true, confinement: 'workspace-write' };
+        return refuse ? { allowed: false, reason: 'Read-only mode: no.' } : { allowed: true };
+      },
+    });
+    registries.push(ctx.sessions);
+    const first = await execCommandTool.run(exec({ cmd: 'read x; echo "got $x"', yield_time_ms: 250 }), ctx);
+    expect(first.status).toBe('running');
+
+    refuse = true;
+    const denied = await writeStdinTool.run(write({ session_id: first.sessionId, chars: 'banana\n' }), ctx.next('call-2'));
+    expect(denied).toEqual({ status: 'denied', output: `The input was not sent; session ${first.sessionId} keeps running. Read-only mode: no.` });
+    expect(asked[1]).toEqual({
+      subject: { kind: 'command', command: 'read x; echo "got $x"', cwd: root, reason: 'The agent wants to send "banana\\n" to this running command.' },
+      options: { running: 'workspace-write' },
+    });
+
+    // A poll is not input: never asked. The process is still waiting for its line.
+    const poll = await writeStdinTool.run(write({ session_id: first.sessionId, yield_time_ms: 250 }), ctx.next('call-3'));
+    expect(asked).toHaveLength(2);
+    expect(poll.status).toBe('running');
+    expect(poll.output).not.toContain('got');
+
+    refuse = false;
+    let result = await writeStdinTool.run(write({ session_id: first.sessionId, chars: 'cherry\n', yield_time_ms: 5_000 }), ctx.next('call-4'));
+    while (result.status === 'running') result = await writeStdinTool.run(write({ session_id: first.sessionId }), ctx.next('call-5'));
+    expect(result.output).toContain('got cherry');
+    expect(result.output).not.toContain('banana');
+  });
+});
