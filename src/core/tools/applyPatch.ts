@@ -2,9 +2,13 @@
 // freeform tool constrained by Codex's Lark grammar (the shape OpenAI's models are trained on); on Chat
 // Completions the same text arrives as JSON `{"input": "…"}`. The tool only proposes: it computes the
 // change set in memory, asks the policy, and hands it to the host, which reviews and writes it.
+// Files outside the workspace (as written or through a symlink) are authorized before they are read,
+// and a failure involving one never quotes it (patchConfinement.ts).
 import { computeChangeSet, PatchApplyError, PatchParseError } from '../patch/apply';
 import { APPLY_PATCH_LARK_GRAMMAR } from '../patch/grammar';
 import { parsePatch, type PatchOperation } from '../patch/parser';
+import type { FileChangeSummary } from '../../shared/events';
+import { ConfinedPatchReader, contentFreeFailure, outsidePaths, patchPaths, WorkspaceScope } from './patchConfinement';
 import { summarizeChangeSet } from '../patch/summary';
 import { createChangeSetReview, withHunkSummaries } from '../review/changeSetReview';
 import type { ChangeSet } from '../patch/types';
@@ -61,11 +65,30 @@ export const applyPatchTool: Tool<ApplyPatchArgs> = {
   },
 
   async run(args, ctx): Promise<ToolResult> {
+    let operations: PatchOperation[];
+    try {
+      operations = parsePatch(args.patch);
+    } catch (error) {
+      if (error instanceof PatchParseError) return { status: 'error', output: error.message };
+      throw error;
+    }
+    // Where the patch really goes, decided before any file is read.
+    const scope = await WorkspaceScope.create(ctx.workspaceRoots, ctx.files);
+    const outside = await outsidePaths(patchPaths(operations, ctx.cwd), scope);
+    if (outside.length > 0) {
+      const files = outside.map((path): FileChangeSummary => ({ path, kind: 'update', added: 0, removed: 0, diff: '' }));
+      const early = await ctx.authorize({ kind: 'patch', files, reason: `Read and change ${outside.length === 1 ? 'a file' : `${outside.length} files`} outside the workspace` });
+      if (!early.allowed) return { status: 'denied', output: `The patch was not applied; nothing was read or written: ${early.reason}` };
+    }
+    const reader = new ConfinedPatchReader(ctx.files, scope, new Set(outside));
     let changeSet: ChangeSet;
     try {
-      changeSet = await computeChangeSet(args.patch, ctx.cwd, ctx.files, `patch-${ctx.callId}`);
+      changeSet = await computeChangeSet(args.patch, ctx.cwd, reader, `patch-${ctx.callId}`);
     } catch (error) {
-      if (error instanceof PatchParseError || error instanceof PatchApplyError) return { status: 'error', output: error.message };
+      if (error instanceof PatchParseError || error instanceof PatchApplyError) {
+        const quotesNothing = outside.length > 0 || reader.touchedOutside;
+        return { status: 'error', output: quotesNothing ? contentFreeFailure(outside.length > 0 ? outside : [error instanceof PatchApplyError ? (error.path ?? '?') : '?']) : error.message };
+      }
       throw error;
     }
     // The policy resolves these cwd-relative paths back against ctx.cwd.
