@@ -3,10 +3,12 @@
 // is loaded lazily so that a failed load (wrong ABI, missing prebuild) can fall back to pipes
 // (createRunner.ts). The helpers at the top are shared with the pipe runner.
 import { constants } from 'node:os';
+import { StringDecoder } from 'node:string_decoder';
 import type * as NodePtyModule from 'node-pty';
 import type { IPty } from 'node-pty';
 import type { ProcessRunner, RunningProcess, SpawnOptions } from '../core/ports';
 import { dropSecretsFromEnv } from './commandSecrets';
+import { drainFd } from './drainFd';
 import { userShell } from './environment';
 
 /** Grace period between SIGTERM and SIGKILL when killing a process tree. */
@@ -104,23 +106,72 @@ export function loadNodePty(): NodePty {
  */
 const SIGHUP = constants.signals.SIGHUP;
 
+/**
+ * node-pty's terminal socket (private: `_socket`, a tty.ReadStream on the master). node-pty destroys it
+ * 200 ms after the command exits when the terminal has not reported EOF by then, dropping what the kernel
+ * still holds; we drain the master just before that happens. `undefined` when a node-pty release moved it
+ * (ptyRunner.test.ts fails then, so an upgrade cannot silently bring the loss back).
+ */
+export function terminalSocket(pty: IPty): { destroy(error?: Error): unknown } | undefined {
+  const socket = (pty as unknown as { _socket?: unknown })._socket;
+  return typeof socket === 'object' && socket !== null && typeof (socket as { destroy?: unknown }).destroy === 'function'
+    ? (socket as { destroy(error?: Error): unknown })
+    : undefined;
+}
+
+/** The master's file descriptor (UnixTerminal's `fd`), when there is one. */
+function masterFd(pty: IPty): number | undefined {
+  const fd = (pty as unknown as { fd?: unknown }).fd;
+  return typeof fd === 'number' && fd >= 0 ? fd : undefined;
+}
+
+/**
+ * Output capture is complete by construction: the exit is reported only after the terminal is read to its
+ * end. node-pty's exit event can come while the kernel still holds output (seen as `seq 1 20000` losing
+ * its last few hundred lines whenever the event loop was slow to read: the extension host, parallel
+ * commands). node-pty itself waits for the master's EOF (EIO) before it emits exit, but only 200 ms; then
+ * it destroys the socket, so we read the master dry (drainFd) right before that and deliver it first.
+ * That 200 ms is also the grace for a background job that keeps the terminal open (`sleep 100 &`): what
+ * it prints within the grace is kept, later output is not, and the command never hangs on it. 200 ms is
+ * node-pty's (and the pipe runner's) choice; longer would delay every command that leaves a job behind.
+ * Bytes are decoded here, not by node-pty, so a UTF-8 character split across reads or across the drain
+ * stays whole and an unfinished one at the very end still shows (as U+FFFD) instead of vanishing.
+ */
 class PtyProcess implements RunningProcess {
   readonly exited: Promise<number>;
   private readonly listeners = new Set<(chunk: string) => void>();
+  private readonly decoder = new StringDecoder('utf8');
   private done = false;
   private killed = false;
 
   constructor(private readonly pty: IPty) {
-    pty.onData((chunk) => {
-      for (const listener of this.listeners) listener(chunk);
-    });
-    // node-pty reports exit only after the terminal's output has been drained, so no data follows.
+    // With `encoding: null` node-pty hands over Buffers (its typings say string).
+    pty.onData((chunk: string | Buffer) => this.receive(chunk));
+    const socket = terminalSocket(pty);
+    const fd = masterFd(pty);
+    if (socket && fd !== undefined) {
+      const destroy = socket.destroy.bind(socket);
+      socket.destroy = (error?: Error) => {
+        if (!this.done) drainFd(fd, (bytes) => this.receive(bytes));
+        return destroy(error);
+      };
+    }
     this.exited = new Promise((resolve) => {
       pty.onExit(({ exitCode, signal }) => {
         this.done = true;
+        this.deliver(this.decoder.end());
         resolve(signal && !(signal === SIGHUP && !this.killed) ? signalExitCode(signal) : exitCode);
       });
     });
+  }
+
+  private receive(chunk: string | Buffer): void {
+    this.deliver(typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
+  }
+
+  private deliver(text: string): void {
+    if (!text) return;
+    for (const listener of this.listeners) listener(text);
   }
 
   get pid(): number {
@@ -161,6 +212,8 @@ export class PtyRunner implements ArgvRunner {
       rows: options.rows ?? 40,
       cwd: options.cwd,
       env: commandEnv(options.env, 'xterm-256color', options.dropEnv),
+      // Raw bytes: PtyProcess decodes them itself (see there).
+      encoding: null,
     });
     return new PtyProcess(pty);
   }

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ProcessRunner, RunningProcess } from '../../../src/core/ports';
 import { createProcessRunner } from '../../../src/node/createRunner';
 import { PipeRunner } from '../../../src/node/pipeRunner';
-import { PtyRunner, type NodePty } from '../../../src/node/ptyRunner';
+import { loadNodePty, PtyRunner, terminalSocket, type NodePty } from '../../../src/node/ptyRunner';
 
 const runners: [string, () => ProcessRunner][] = [
   ['pty', () => new PtyRunner(undefined, '/bin/bash')],
@@ -44,6 +44,21 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** `seq 1 n` as printed: one number a line. */
+function seqText(n: number): string {
+  let text = '';
+  for (let i = 1; i <= n; i++) text += `${i}\n`;
+  return text;
+}
+
+/**
+ * Holds the event loop for `ms`, as a busy extension host does between two reads of a command's output
+ * (chat state, webview messages, the session log). Not a wait for a condition: the slowness is the input.
+ */
+function blockEventLoop(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 const started: RunningProcess[] = [];
 afterEach(() => {
   for (const proc of started.splice(0)) proc.kill();
@@ -73,6 +88,15 @@ describe.each(runners)('%s runner', (_name, makeRunner) => {
     const codes: number[] = [];
     for (let i = 0; i < 40; i++) codes.push(await run(`touch ${marker}`).proc.exited);
     expect(codes.filter((c) => c !== 0)).toEqual([]);
+  });
+
+  it('keeps the end of the output when the reader is slow (exit reported before the terminal was read to its end)', async () => {
+    // ~28 KB fits the kernel's buffer, so `seq` exits while most of it is unread; each read then takes
+    // 250 ms, longer than node-pty waited for the rest (200 ms) before it closed the terminal.
+    const { proc, out } = run('seq 1 5000');
+    proc.onOutput(() => blockEventLoop(250));
+    expect(await proc.exited).toBe(0);
+    expect(out.text().replace(/\r\n/g, '\n')).toBe(seqText(5_000));
   });
 
   it('runs in the given working directory', async () => {
@@ -111,6 +135,19 @@ describe.each(runners)('%s runner', (_name, makeRunner) => {
     expect(await proc.exited).toBe(128 + 15);
   });
 
+  it('does not hang on a background job that keeps the output open, and keeps what came before the exit', async () => {
+    const { proc, out } = run('echo before; sleep 100 & echo "pid:$!"');
+    expect(await proc.exited).toBe(0);
+    expect(out.text()).toMatch(/^before\r?\npid:\d+\r?\n$/);
+    process.kill(Number(/pid:(\d+)/.exec(out.text())![1]), 'SIGKILL');
+  });
+
+  it('keeps a UTF-8 character split across writes whole, and shows an unfinished one at the end', async () => {
+    const { proc, out } = run("printf 'a\\342'; sleep 0.05; printf '\\202\\254b\\342\\202'");
+    expect(await proc.exited).toBe(0);
+    expect(out.text()).toBe('a€b\ufffd');
+  });
+
   it('ignores writes and kills after exit', async () => {
     const { proc } = run('true');
     await proc.exited;
@@ -120,6 +157,13 @@ describe.each(runners)('%s runner', (_name, makeRunner) => {
 });
 
 describe('pty runner specifics', () => {
+  it("finds node-pty's terminal socket and master fd (drained before node-pty closes them; an upgrade that moves them fails here)", async () => {
+    const pty = loadNodePty().spawn('/bin/sh', ['-c', 'exit 0'], { cwd: tmpdir(), env: { PATH: process.env.PATH ?? '' } });
+    expect(terminalSocket(pty)).toBeDefined();
+    expect((pty as unknown as { fd: unknown }).fd).toEqual(expect.any(Number));
+    await new Promise((resolve) => pty.onExit(resolve));
+  });
+
   it('gives the command a terminal of 120 columns', async () => {
     const proc = new PtyRunner(undefined, '/bin/bash').spawn({ command: 'tty -s && echo tty; tput cols; echo "$TERM"', cwd: tmpdir() });
     const out = collect(proc);
