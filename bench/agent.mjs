@@ -1,11 +1,14 @@
 // Part 1: one agent task through the headless CLI against the scripted mock server (test/fixtures/mockOpenAI.ts):
 // request 1 -> exec_command `cat hello.txt`, request 2 -> apply_patch on hello.txt, request 3 -> a final answer.
 // Measures the whole `node dist/cli.js exec` process (wall time, peak RSS) and the request bodies, for both
-// wire APIs, then the same task through OpenAI's Codex CLI when it can be installed. Every process talks
-// only to the mock on 127.0.0.1: the HTTP(S) proxy variables point at a closed local port, so anything
-// else a client tries to reach fails at once (and, with strace, the probe run proves it).
+// wire APIs, then the same task through OpenAI's Codex CLI when it can be installed. The mock on 127.0.0.1
+// is reached directly (NO_PROXY); every other HTTP(S) request a client makes goes to the HTTP(S) proxy
+// variables, which point at a local logging stub that refuses it and counts it as outside traffic (a
+// closed port would refuse it too, but silently: the attempt must be seen and reported). With strace, a
+// warm-up run also shows whether anything bypassed the proxy to a non-loopback address.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { mock, startMockOpenAI } from '../test/fixtures/mockOpenAI.ts';
@@ -15,8 +18,28 @@ const BEFORE = 'hello\n';
 const AFTER = 'hello, world\n';
 const PROMPT = 'Show hello.txt, then change its line to "hello, world".';
 const TIMEOUT_MS = 60_000;
-/** A port nothing listens on: requests routed through this "proxy" fail immediately. */
-const DEAD_PROXY = 'http://127.0.0.1:9';
+
+/**
+ * The "proxy" every client is given: it refuses each request (403) and records its target, e.g.
+ * "CONNECT chatgpt.com:443" or "GET http://example.com/". `take()` returns and clears what it saw.
+ */
+export async function startProxyStub() {
+  const seen = [];
+  const server = http.createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    res.writeHead(403, { 'content-type': 'text/plain' }).end('tandem bench: no outside traffic\n');
+  });
+  server.on('connect', (req, socket) => {
+    seen.push(`CONNECT ${req.url}`);
+    socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    take: () => seen.splice(0),
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
 
 export const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -68,18 +91,18 @@ function tempDir(prefix) {
   return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
 }
 
-function baseEnv(home) {
+function baseEnv(home, proxy) {
   return {
     PATH: process.env.PATH,
     LANG: process.env.LANG ?? 'C.UTF-8',
     HOME: home,
     OPENAI_API_KEY: 'sk-bench-not-a-real-key',
-    HTTP_PROXY: DEAD_PROXY,
-    HTTPS_PROXY: DEAD_PROXY,
-    ALL_PROXY: DEAD_PROXY,
-    http_proxy: DEAD_PROXY,
-    https_proxy: DEAD_PROXY,
-    all_proxy: DEAD_PROXY,
+    HTTP_PROXY: proxy,
+    HTTPS_PROXY: proxy,
+    ALL_PROXY: proxy,
+    http_proxy: proxy,
+    https_proxy: proxy,
+    all_proxy: proxy,
     NO_PROXY: '127.0.0.1,localhost',
     no_proxy: '127.0.0.1,localhost',
   };
@@ -102,12 +125,14 @@ function externalConnects(straceFile) {
  */
 async function runTask(label, script, makeArgv, options) {
   const server = await startMockOpenAI({ script });
+  options.proxy.take(); // nothing from an earlier run is counted in this one
   const work = tempDir('tandem-bench-ws-');
   const home = tempDir('tandem-bench-home-');
   fs.writeFileSync(path.join(work, 'hello.txt'), BEFORE);
   try {
-    const { argv, env } = makeArgv({ baseUrl: server.baseUrl, work, home });
+    const { argv, env } = makeArgv({ baseUrl: server.baseUrl, work, home, proxy: options.proxy.url });
     const r = await measure(argv, { env, cwd: work, method: options.method, strace: options.strace });
+    const outside = options.proxy.take();
     const content = fs.readFileSync(path.join(work, 'hello.txt'), 'utf8');
     const problems = [];
     if (r.code !== 0) problems.push(`exit ${r.code}`);
@@ -116,7 +141,7 @@ async function runTask(label, script, makeArgv, options) {
     if (problems.length && !options.probe) {
       throw new Error(`${label}: the task did not complete (${problems.join('; ')}).\n--- stderr (tail) ---\n${r.stderr.slice(-1500)}`);
     }
-    return { ...r, problems, requests: server.requests.map((q) => ({ bytes: Buffer.byteLength(q.rawBody), body: q.body })) };
+    return { ...r, problems, outside, requests: server.requests.map((q) => ({ bytes: Buffer.byteLength(q.rawBody), body: q.body })) };
   } finally {
     await server.close();
     fs.rmSync(work, { recursive: true, force: true });
@@ -124,8 +149,16 @@ async function runTask(label, script, makeArgv, options) {
   }
 }
 
+/** What the proxy stub saw over `runs`: attempts per run and each distinct target with its count. */
+function outsideTraffic(runs) {
+  const targets = {};
+  for (const run of runs) for (const t of run.outside) targets[t] = (targets[t] ?? 0) + 1;
+  return { perRun: runs.map((r) => r.outside.length), targets };
+}
+
 function summarize(runs) {
   return {
+    outside: outsideTraffic(runs),
     wallMs: median(runs.map((r) => r.wallMs)),
     rssMB: runs.every((r) => r.rssMB !== undefined) ? median(runs.map((r) => r.rssMB)) : undefined,
     requestBytes: runs[0].requests.map((_, i) => median(runs.map((r) => r.requests[i].bytes))),
@@ -140,27 +173,35 @@ const tandemScript = (wireApi) => [
   { steps: [mock.text('Done: hello.txt now says "hello, world".')] },
 ];
 
-export async function benchTandem({ root, wireApi, runs, method, log }) {
+export async function benchTandem({ root, wireApi, runs, method, proxy, log }) {
   const cli = path.join(root, 'dist', 'cli.js');
-  const makeArgv = ({ baseUrl, work, home }) => ({
+  const makeArgv = ({ baseUrl, work, home, proxy: proxyUrl }) => ({
     argv: [process.execPath, cli, 'exec', '--json', '--base-url', baseUrl, '--wire-api', wireApi, '--approval', 'full-access', '--cd', work, PROMPT],
-    env: baseEnv(home),
+    env: baseEnv(home, proxyUrl),
   });
   const label = `tandem (${wireApi})`;
   // Warm-up (disk cache), under strace when available to check that nothing but 127.0.0.1 is contacted.
   const straceFile = hasStrace() ? path.join(os.tmpdir(), `tandem-bench-strace-${process.pid}`) : undefined;
-  await runTask(label, tandemScript(wireApi), makeArgv, { method, strace: straceFile });
+  const warmUp = await runTask(label, tandemScript(wireApi), makeArgv, { method, strace: straceFile, proxy });
   const external = straceFile ? externalConnects(straceFile) : [];
   if (straceFile) fs.rmSync(straceFile, { force: true });
   if (external.length) log(`  WARNING ${label} tried to connect to ${external.join(', ')}`);
   const results = [];
-  for (let i = 0; i < runs; i++) results.push(await runTask(label, tandemScript(wireApi), makeArgv, { method }));
+  for (let i = 0; i < runs; i++) results.push(await runTask(label, tandemScript(wireApi), makeArgv, { method, proxy }));
   const s = summarize(results);
-  log(`  ${label}: ${s.runs.map((r) => `${r.wallMs.toFixed(0)} ms / ${r.rssMB?.toFixed(0) ?? '?'} MB`).join(', ')}; requests ${s.requestBytes.join(' + ')} bytes`);
+  s.outside = outsideTraffic([warmUp, ...results]);
+  log(`  ${label}: ${s.runs.map((r) => `${r.wallMs.toFixed(0)} ms / ${r.rssMB?.toFixed(0) ?? '?'} MB`).join(', ')}; prompts ${s.requestBytes.join(' + ')} bytes; outside requests ${describeOutside(s.outside)}`);
   return { ...s, external, networkChecked: Boolean(straceFile) };
 }
 
 const hasStrace = () => spawnSync('strace', ['-V']).status === 0;
+
+/** "none in 6 runs (warm-up included)" or "2, 2, … in 6 runs (warm-up included): CONNECT chatgpt.com:443 x12". */
+export function describeOutside({ perRun, targets }) {
+  const runs = `in ${perRun.length} runs (warm-up included)`;
+  if (perRun.every((n) => n === 0)) return `none ${runs}`;
+  return `${perRun.join(', ')} ${runs}: ${Object.entries(targets).map(([t, n]) => `${t} x${n}`).join(', ')}`;
+}
 
 /** The Codex CLI's native binary (the npm package's launcher only execs it), installing the package when needed. */
 function codexBinary(root, log) {
@@ -201,10 +242,10 @@ function codexScript(tools) {
   return { script: [{ steps: [shell] }, { steps: [patch] }, { steps: [mock.text('Done: hello.txt now says "hello, world".')] }], names: [shell.name, patch.name] };
 }
 
-export async function benchCodex({ root, runs, method, log }) {
+export async function benchCodex({ root, runs, method, proxy, log }) {
   const found = codexBinary(root, log);
   if (found.error) return { unavailable: found.error };
-  const makeArgv = ({ baseUrl, work, home }) => ({
+  const makeArgv = ({ baseUrl, work, home, proxy: proxyUrl }) => ({
     argv: [
       found.bin,
       'exec',
@@ -222,13 +263,13 @@ export async function benchCodex({ root, runs, method, log }) {
       `model_providers.mock={name="mock",base_url="${baseUrl}",wire_api="responses",env_key="OPENAI_API_KEY"}`,
       PROMPT,
     ],
-    env: { ...baseEnv(home), CODEX_HOME: home },
+    env: { ...baseEnv(home, proxyUrl), CODEX_HOME: home },
   });
   // Probe: a one-answer script, to read which tools Codex advertises (and, under strace, what it connects to).
   const straceFile = hasStrace() ? path.join(os.tmpdir(), `tandem-bench-strace-codex-${process.pid}`) : undefined;
   let probe;
   try {
-    probe = await runTask('codex', [{ steps: [mock.text('ok')] }], makeArgv, { method, strace: straceFile, probe: true });
+    probe = await runTask('codex', [{ steps: [mock.text('ok')] }], makeArgv, { method, strace: straceFile, probe: true, proxy });
   } catch (error) {
     return { unavailable: `probe run failed: ${error.message.split('\n')[0]}` };
   }
@@ -240,11 +281,12 @@ export async function benchCodex({ root, runs, method, log }) {
   if (planned.error) return { unavailable: planned.error };
   const results = [];
   try {
-    for (let i = 0; i < runs; i++) results.push(await runTask('codex', planned.script, makeArgv, { method }));
+    for (let i = 0; i < runs; i++) results.push(await runTask('codex', planned.script, makeArgv, { method, proxy }));
   } catch (error) {
     return { unavailable: error.message.split('\n')[0] };
   }
   const s = summarize(results);
-  log(`  codex (${found.version}, tools ${planned.names.join(' + ')}): ${s.runs.map((r) => `${r.wallMs.toFixed(0)} ms / ${r.rssMB?.toFixed(0) ?? '?'} MB`).join(', ')}; requests ${s.requestBytes.join(' + ')} bytes`);
+  s.outside = outsideTraffic([probe, ...results]);
+  log(`  codex (${found.version}, tools ${planned.names.join(' + ')}): ${s.runs.map((r) => `${r.wallMs.toFixed(0)} ms / ${r.rssMB?.toFixed(0) ?? '?'} MB`).join(', ')}; prompts ${s.requestBytes.join(' + ')} bytes; outside requests ${describeOutside(s.outside)}`);
   return { ...s, version: found.version, tools: planned.names, networkChecked: Boolean(straceFile) };
 }

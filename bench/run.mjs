@@ -1,19 +1,24 @@
 #!/usr/bin/env node
-// `npm run bench`: Tandem's benchmarks. Prints a table and writes bench/results.json (an array of
-// {name, value, unit, target?}); the webview part also saves bench/long-chat-{dark,light}.png.
+// `npm run bench`: Tandem's benchmarks. Prints a table and writes bench/results.json: {meta, results}, where
+// results is an array of {name, value, unit, target?} measured in this run, and meta says what ran, where and
+// how (versions, machine, load before/after, run counts, date, notes, outside traffic) and cites the source of
+// every figure shown that was not measured in the run (the Cline column). The webview part also saves
+// bench/long-chat-{dark,light,high-contrast}.png.
 //   1. agent task: `node dist/cli.js exec` against the scripted mock (both wire APIs), and Codex CLI on the same script
 //   2. chat webview: the shared 2,000-message workload in headless Chromium (open, stream, turn end, heap, bundle)
 // Benchmarks measure: a missed target is reported, never an error. A run that did not do its work (the file
 // not patched, the view never showing the history) is an error: the bench exits 1.
 // Options: --runs N (agent runs per client, default 5)  --webview-runs N (default 3)  --no-build
 //          --skip-agent  --skip-codex  --skip-webview
-// Only 127.0.0.1 is contacted (the mock, the page server); `npm install @openai/codex` runs once when Codex is missing.
+// Only 127.0.0.1 is contacted (the mock, the page server); any other request a client makes goes to a local
+// logging proxy stub, is refused and is counted as outside traffic (Tandem must make none).
+// `npm install @openai/codex` runs once when Codex is missing.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchCodex, benchTandem, rssMethod } from './agent.mjs';
+import { benchCodex, benchTandem, describeOutside, median, rssMethod, startProxyStub } from './agent.mjs';
 import { benchWebview } from './webview.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -28,7 +33,18 @@ const option = (name, fallback) => {
 };
 const log = (line) => console.log(line);
 
-/** Cline's published numbers for the same workload, as a reference column. */
+/**
+ * The Cline column: figures NOT measured by this bench, shown for comparison only. Where they come from is
+ * all we know of them (it goes into results.json as meta.references.cline): no script, raw data or date of
+ * measurement exists in this repository or in ../shared/bench.
+ */
+const CLINE_SOURCE = {
+  figures: 'Cline v4.1.12 chat view on the shared 2,000-message workload (../shared/bench)',
+  source:
+    "this project's issue 6 (\"The chat, done properly\"), table \"Cline v4.1.12 / Tandem target\", which says they were measured on exactly this workload on this kind of machine; first used here in commit 3389888 (2026-12-01)",
+  measuredBy: 'unknown: not measured by this bench or anywhere in this repository; no raw data or script',
+  date: 'unknown (before 2026-12-01, when commit 3389888 first used them)',
+};
 const CLINE = {
   'webview.open': 630,
   'webview.open.longest_loaf': 266,
@@ -63,49 +79,78 @@ function build() {
   log(`  build failed, using the existing dist/: ${reason}`);
 }
 
+/** What meta records about the run (filled in as the parts run). */
+const runInfo = { agentRuns: undefined, webviewRuns: undefined, codex: undefined, outside: {} };
+
 async function agentPart() {
+  const proxy = await startProxyStub();
+  try {
+    await agentRuns(proxy);
+  } finally {
+    await proxy.close();
+  }
+}
+
+async function agentRuns(proxy) {
   const runs = option('--runs', 5);
+  runInfo.agentRuns = { perClient: runs, warmUp: '1 per client (under strace when available; not timed)' };
   const method = rssMethod();
   if (!method) notes.push('peak RSS not measured: neither GNU time (/usr/bin/time, `apt-get install -y time`) nor python3 is available');
   log(`\nagent task (${runs} runs per client, peak RSS via ${method ?? 'nothing'})`);
   const tandem = {};
   const checked = [];
   for (const wireApi of ['responses', 'chat']) {
-    const r = await benchTandem({ root, wireApi, runs, method, log });
+    const r = await benchTandem({ root, wireApi, runs, method, proxy, log });
     tandem[wireApi] = r;
     const p = `agent.tandem.${wireApi}`;
     add(`${p}.wall`, r.wallMs, 'ms');
     if (r.rssMB !== undefined) add(`${p}.peak_rss`, r.rssMB, 'MB');
-    r.requestBytes.forEach((b, i) => add(`${p}.request${i + 1}`, b, 'bytes'));
+    r.requestBytes.forEach((b, i) => add(`${p}.request${i + 1}.prompt_bytes`, b, 'bytes'));
+    addOutside(`tandem.${wireApi}`, r.outside);
     if (r.external.length) failures.push(`tandem (${wireApi}) tried to reach ${r.external.join(', ')}`);
+    if (Object.keys(r.outside.targets).length) failures.push(`tandem (${wireApi}) made outside requests: ${describeOutside(r.outside)}`);
     checked.push(r.networkChecked);
   }
-  const networkNote = (clients) => notes.push(`network: strace of a warm-up run of ${clients} saw connect() only to 127.0.0.1`);
+  const networkNote = (clients) =>
+    notes.push(`network: strace of a warm-up run of ${clients} saw connect() to no address but 127.0.0.1 (the mock and the proxy stub); requests sent to the proxy stub are counted as outside traffic (agent.*.outside_requests)`);
+  if (!checked.every(Boolean)) notes.push('network: strace is not installed, so only what went through the proxy stub was seen (a client ignoring the proxy variables would go unnoticed)');
   if (flag('--skip-codex')) {
     if (checked.every(Boolean)) networkNote('each Tandem wire API');
+    runInfo.codex = 'skipped (--skip-codex)';
     return;
   }
-  const codex = await benchCodex({ root, runs, method, log });
+  const codex = await benchCodex({ root, runs, method, proxy, log });
   if (checked.every(Boolean) && (codex.unavailable || codex.networkChecked)) networkNote(codex.unavailable ? 'each Tandem wire API' : 'each Tandem wire API and of Codex');
   if (codex.unavailable) {
     log(`  codex: unavailable (${codex.unavailable})`);
     notes.push(`codex: unavailable (${codex.unavailable})`);
+    runInfo.codex = `unavailable (${codex.unavailable})`;
     return;
   }
+  runInfo.codex = codex.version;
   add('agent.codex.responses.wall', codex.wallMs, 'ms');
   if (codex.rssMB !== undefined) add('agent.codex.responses.peak_rss', codex.rssMB, 'MB');
-  codex.requestBytes.forEach((b, i) => add(`agent.codex.responses.request${i + 1}`, b, 'bytes'));
+  codex.requestBytes.forEach((b, i) => add(`agent.codex.responses.request${i + 1}.prompt_bytes`, b, 'bytes'));
+  addOutside('codex.responses', codex.outside);
   // Codex speaks only the Responses API: the ratios compare like with like.
   const t = tandem.responses;
   const sum = (list) => list.reduce((a, b) => a + b, 0);
   add('agent.ratio.tandem_codex.wall', t.wallMs / codex.wallMs, 'x');
   if (t.rssMB !== undefined && codex.rssMB !== undefined) add('agent.ratio.tandem_codex.peak_rss', t.rssMB / codex.rssMB, 'x');
-  add('agent.ratio.tandem_codex.request_bytes', sum(t.requestBytes) / sum(codex.requestBytes), 'x');
+  add('agent.ratio.tandem_codex.prompt_bytes', sum(t.requestBytes) / sum(codex.requestBytes), 'x');
   notes.push(`codex ${codex.version}: tools ${codex.tools.join(' + ')}, wire API responses (its only one)`);
+  if (Object.keys(codex.outside.targets).length) notes.push(`codex tried outside traffic (refused by the proxy stub): ${describeOutside(codex.outside)}`);
+}
+
+/** Outside requests of one client: the median per run as a result, every target in meta. */
+function addOutside(client, outside) {
+  add(`agent.${client}.outside_requests`, median(outside.perRun), 'requests/run');
+  runInfo.outside[client] = outside;
 }
 
 async function webviewPart() {
   const runs = option('--webview-runs', 3);
+  runInfo.webviewRuns = runs;
   log('');
   const all = await benchWebview({ distDir: dist, runs, screenshotDir: here, log });
   const med = (key) => {
@@ -144,7 +189,7 @@ function meets(value, target) {
 }
 
 function printTable() {
-  const rows = [['metric', 'value', 'unit', 'target', '', 'Cline']];
+  const rows = [['metric', 'value', 'unit', 'target', '', 'Cline*']];
   for (const r of results) rows.push([r.name, String(r.value), r.unit, r.target ?? '', meets(r.value, r.target), extra.has(r.name) ? String(extra.get(r.name)) : '']);
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
   const line = (row) => row.map((cell, c) => (c === 1 || c === 5 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd();
@@ -153,18 +198,72 @@ function printTable() {
   log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows.slice(1)) log(line(row));
   for (const note of notes) log(`note: ${note}`);
+  if (extra.size) log(`* Cline: not measured here. Source: ${CLINE_SOURCE.source}. Measured by: ${CLINE_SOURCE.measuredBy}. Date: ${CLINE_SOURCE.date}.`);
 }
 
 /** Timings are wall-clock: say when other work on the machine competed for its cores. */
 function loadNote(when) {
-  const [load] = os.loadavg();
+  const loadavg = os.loadavg().map((l) => Number(l.toFixed(2)));
   const cores = os.availableParallelism();
-  const line = `load average ${when}: ${load.toFixed(1)} on ${cores} cores`;
+  const line = `load average ${when}: ${loadavg[0].toFixed(1)} on ${cores} cores`;
   log(line);
-  if (load > cores * 0.75) notes.push(`${line}: other processes competed for the CPU, timings are inflated`);
+  if (loadavg[0] > cores * 0.75) notes.push(`${line}: other processes competed for the CPU, timings are inflated`);
+  return { '1min': loadavg[0], '5min': loadavg[1], '15min': loadavg[2] };
 }
 
-loadNote('at start');
+/** First line of `cmd args` (a version), or undefined. */
+function versionOf(cmd, args) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 10_000 });
+  return r.status === 0 ? r.stdout.trim().split('\n')[0] : undefined;
+}
+
+function git(...args) {
+  return versionOf('git', ['-C', root, ...args]);
+}
+
+/** The run's context: what ran, where, how often, and the source of every figure not measured here. */
+function meta(loadBefore, loadAfter, startedAt) {
+  const cpus = os.cpus();
+  const dirty = spawnSync('git', ['-C', root, 'status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).stdout?.trim();
+  return {
+    date: startedAt.toISOString(),
+    durationS: Number(((Date.now() - startedAt.getTime()) / 1000).toFixed(1)),
+    command: `node bench/run.mjs ${args.join(' ')}`.trim(),
+    versions: {
+      node: process.version,
+      tandem: { version: JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version, gitSha: git('rev-parse', 'HEAD'), uncommittedChanges: Boolean(dirty) },
+      codex: runInfo.codex ?? 'not run',
+      chromium: runInfo.webviewRuns ? (versionOf('/usr/bin/chromium', ['--version']) ?? 'unknown') : 'not run',
+      codeServer: 'not used (the bench drives the webview bundle directly in Chromium)',
+    },
+    machine: {
+      platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+      cpus: cpus.length,
+      availableParallelism: os.availableParallelism(),
+      cpuModel: cpus[0]?.model ?? 'unknown',
+      memoryGB: Number((os.totalmem() / 1024 ** 3).toFixed(1)),
+    },
+    loadAverage: { before: loadBefore, after: loadAfter },
+    runs: {
+      agent: runInfo.agentRuns ?? 'not run',
+      webview: runInfo.webviewRuns ? { runs: runInfo.webviewRuns, statistic: 'median' } : 'not run',
+      peakRss: rssMethod() ?? 'not measured',
+    },
+    outsideTraffic: {
+      how: 'HTTP(S)_PROXY and ALL_PROXY point at a local stub that refuses (403) and records every request; NO_PROXY covers 127.0.0.1 (the mock)',
+      clients: runInfo.outside,
+    },
+    definitions: {
+      prompt_bytes: 'size of the HTTP request body a client sent to the model API for one request (instructions, tool schemas, conversation so far, JSON framing): what the model is given to read, in bytes, not tokens',
+      outside_requests: 'requests per run (median) a client sent to the proxy stub, i.e. to anything but the mock; every target is in meta.outsideTraffic',
+    },
+    references: extra.size ? { cline: { ...CLINE_SOURCE, metrics: Object.fromEntries(extra) } } : {},
+    notes,
+  };
+}
+
+const startedAt = new Date();
+const loadBefore = loadNote('at start');
 if (!flag('--no-build') || !fs.existsSync(path.join(dist, 'cli.js'))) build();
 try {
   if (!flag('--skip-agent')) await agentPart();
@@ -172,9 +271,9 @@ try {
 } catch (error) {
   failures.push(error instanceof Error ? error.message : String(error));
 }
-loadNote('at end');
+const loadAfter = loadNote('at end');
 printTable();
-fs.writeFileSync(path.join(here, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+fs.writeFileSync(path.join(here, 'results.json'), JSON.stringify({ meta: meta(loadBefore, loadAfter, startedAt), results }, null, 2) + '\n');
 log(`\nwrote bench/results.json (${results.length} results)`);
 if (failures.length) {
   for (const f of failures) console.error(`\nbench: ERROR ${f}`);
