@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import type { ProcessRunner, RunningProcess, SandboxMode } from '../../../../src/core/ports';
+import type { CommandConfinement, ProcessRunner, RunningProcess, SandboxMode } from '../../../../src/core/ports';
 import { createProcessRunner } from '../../../../src/node/createRunner';
 import { describeWithBwrap, hostPidsRunning, runToEnd, start, tempDir, waitFor } from './sandboxTestUtils';
 
@@ -24,7 +24,7 @@ describeWithBwrap('bwrap sandbox', () => {
     shell: '/bin/bash',
     sandbox: { settings: () => settings, approvalPolicy: () => 'auto', homeDir: home },
   });
-  const run = (command: string, extra: { withoutSandbox?: boolean } = {}) =>
+  const run = (command: string, extra: { confinement?: CommandConfinement } = {}) =>
     runToEnd(runner, { command, cwd: workspace, workspaceRoots: [workspace], env: { HOME: home }, ...extra });
 
   let server: Server;
@@ -153,7 +153,7 @@ describeWithBwrap('bwrap sandbox', () => {
 
   it('runs outside the sandbox only when asked to (after an approved escalation)', async () => {
     // (prints something: node-pty sometimes reports SIGHUP for a command that exits at once, silently)
-    const result = await run(`touch ${outside}/approved && echo approved-run`, { withoutSandbox: true });
+    const result = await run(`touch ${outside}/approved && echo approved-run`, { confinement: 'unconfined' });
     expect(result).toEqual({ code: 0, out: 'approved-run\n' });
     expect(existsSync(join(outside, 'approved'))).toBe(true);
   });

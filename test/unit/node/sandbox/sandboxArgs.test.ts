@@ -1,15 +1,15 @@
 // The argument and profile builders, as text: bwrap's mount order and namespaces, the macOS Seatbelt
 // profile (which cannot run here), and the plan they are built from.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bwrapArgs, bwrapCommand } from '../../../../src/node/sandbox/bwrapArgs';
 import { planSandbox, type SandboxPlan } from '../../../../src/node/sandbox/sandboxPlan';
-import { seatbeltCommand, seatbeltProfile } from '../../../../src/node/sandbox/seatbeltProfile';
+import { PROTECTED_REGEXES, seatbeltCommand, seatbeltProfile } from '../../../../src/node/sandbox/seatbeltProfile';
 import { tempDir } from './sandboxTestUtils';
 
 const plan: SandboxPlan = {
-  mode: 'workspace-write',
+  confinement: 'workspace-write',
   network: false,
   cwd: '/ws/a/src',
   writableRoots: ['/ws/a', '/ws/b'],
@@ -20,6 +20,8 @@ const plan: SandboxPlan = {
   privateTmp: '/tmp/tandem-sandbox-x',
   maxProcesses: 4096,
 };
+
+const NOT_PROTECTED = PROTECTED_REGEXES.map((r) => `(require-not (regex #"${r}"))`).join(' ');
 
 /** The value following each occurrence of `flag`. */
 const after = (args: string[], flag: string) => args.flatMap((a, i) => (a === flag ? [args.slice(i + 1, i + 3).join(' ')] : []));
@@ -43,10 +45,21 @@ describe('bwrapArgs', () => {
     expect(args.slice(-2)).toEqual(['--chdir', '/ws/a/src']);
   });
 
-  it('in read-only mode binds the workspace read-only (it may live under /tmp)', () => {
-    const args = bwrapArgs({ ...plan, mode: 'read-only', writableRoots: [], readOnlyRoots: ['/tmp/ws'], protectedPaths: [] });
+  it('in read-only mode binds the workspace read-only (it may live under /tmp) and allows no new user namespaces', () => {
+    const args = bwrapArgs({ ...plan, confinement: 'read-only', writableRoots: [], readOnlyRoots: ['/tmp/ws'], protectedPaths: [] });
     expect(after(args, '--bind')).toEqual(['/tmp/tandem-sandbox-x /tmp']);
     expect(after(args, '--ro-bind')).toContain('/tmp/ws /tmp/ws');
+    expect(args).toContain('--disable-userns');
+    expect(bwrapArgs(plan)).not.toContain('--disable-userns');
+  });
+
+  it('in protected-only mode binds everything writable (real /dev and /tmp), with the protected entries read-only on top', () => {
+    const args = bwrapArgs({ ...plan, confinement: 'protected-only', network: true, writableRoots: ['/'], protectedPaths: ['/ws/a/.git', '/ws/a/AGENTS.md'], hiddenDirs: [], hiddenFiles: [] });
+    expect(after(args, '--bind')).toEqual(['/ /']);
+    expect(after(args, '--dev-bind')).toEqual(['/dev /dev']);
+    expect(after(args, '--ro-bind')).toEqual(['/ws/a/.git /ws/a/.git', '/ws/a/AGENTS.md /ws/a/AGENTS.md']);
+    expect(args).not.toContain('--unshare-net');
+    expect(args.indexOf('--bind')).toBeLessThan(args.indexOf('--ro-bind'));
   });
 
   it('wraps the shell in a script that sets the process limit (inside the namespace) and routes Ctrl-C', () => {
@@ -75,7 +88,7 @@ describe('seatbeltProfile', () => {
   it('reads everything except the hidden paths, writes only the roots minus protected folders and the temp dir', () => {
     const { profile, params } = seatbeltProfile({ ...plan, hiddenDirs: ['/Users/me/.ssh'], hiddenFiles: [], writableRoots: ['/Users/me/ws'], protectedPaths: ['/Users/me/ws/.git'] });
     expect(profile).toContain('(allow file-read* (require-not (require-any (subpath (param "HIDDEN_0")))))');
-    expect(profile).toContain('(allow file-write*\n  (subpath (param "TMPDIR"))\n  (require-all (subpath (param "WRITABLE_0")) (require-not (subpath (param "WRITABLE_0_RO_0")))))');
+    expect(profile).toContain(`(allow file-write*\n  (subpath (param "TMPDIR"))\n  (require-all (subpath (param "WRITABLE_0")) (require-not (subpath (param "WRITABLE_0_RO_0"))) ${NOT_PROTECTED}))`);
     expect(params).toEqual([
       ['HIDDEN_0', '/Users/me/.ssh'],
       ['TMPDIR', '/tmp/tandem-sandbox-x'],
@@ -86,7 +99,7 @@ describe('seatbeltProfile', () => {
 
   it('carves hidden paths out of a writable root that contains them (a workspace opened at $HOME)', () => {
     const { profile, params } = seatbeltProfile({ ...plan, writableRoots: ['/Users/me'], protectedPaths: [], hiddenDirs: ['/Users/me/.ssh'], hiddenFiles: [] });
-    expect(profile).toContain('(require-all (subpath (param "WRITABLE_0")) (require-not (subpath (param "WRITABLE_0_RO_0"))))');
+    expect(profile).toContain(`(require-all (subpath (param "WRITABLE_0")) (require-not (subpath (param "WRITABLE_0_RO_0"))) ${NOT_PROTECTED})`);
     expect(params).toContainEqual(['WRITABLE_0_RO_0', '/Users/me/.ssh']);
   });
 
@@ -95,8 +108,25 @@ describe('seatbeltProfile', () => {
     expect(seatbeltProfile({ ...plan, network: true }).profile).toMatch(/\(allow network-outbound network-inbound system-socket\)/);
   });
 
+  it('keeps the protected names read-only at any depth, existing or not, in every writable root', () => {
+    const { profile } = seatbeltProfile({ ...plan, writableRoots: ['/w'], protectedPaths: [], hiddenDirs: [], hiddenFiles: [] });
+    expect(profile).toContain(`(require-all (subpath (param "WRITABLE_0")) ${NOT_PROTECTED})`);
+    const regexes = PROTECTED_REGEXES.map((r) => new RegExp(r));
+    const blocked = (p: string) => regexes.some((r) => r.test(p));
+    for (const p of ['/w/.git', '/w/.git/hooks/pre-commit', '/w/sub/deep/.git', '/w/sub/.git/config', '/w/.GIT/config', '/w/.vscode/tasks.json', '/w/x/.tandem', '/w/AGENTS.md', '/w/pkg/agents.md']) expect(blocked(p)).toBe(true);
+    for (const p of ['/w/.gitignore', '/w/.github/workflows/ci.yml', '/w/src/git/x.ts', '/w/AGENTS.md.bak', '/w/docs/.gitkeep', '/w/.vscodeignore']) expect(blocked(p)).toBe(false);
+  });
+
+  it('protected-only allows everything but writes to the protected names and entries', () => {
+    const { profile, params } = seatbeltProfile({ ...plan, confinement: 'protected-only', network: true, writableRoots: ['/'], protectedPaths: ['/Users/me/.gitconfig'], hiddenDirs: [], hiddenFiles: [] });
+    expect(profile.startsWith('(version 1)\n(allow default)\n(deny file-write*\n')).toBe(true);
+    for (const r of PROTECTED_REGEXES) expect(profile).toContain(`(regex #"${r}")`);
+    expect(profile).toContain('(subpath (param "PROTECTED_0"))');
+    expect(params).toEqual([['PROTECTED_0', '/Users/me/.gitconfig']]);
+  });
+
   it('read-only mode has no writable root', () => {
-    const { params } = seatbeltProfile({ ...plan, mode: 'read-only', writableRoots: [], protectedPaths: [] });
+    const { params } = seatbeltProfile({ ...plan, confinement: 'read-only', writableRoots: [], protectedPaths: [] });
     expect(params.map(([name]) => name)).toEqual(['HIDDEN_0', 'HIDDEN_1', 'TMPDIR']);
   });
 
@@ -118,10 +148,13 @@ describe('planSandbox', () => {
   writeFileSync(join(home, '.npmrc'), '//registry/:_authToken=x');
   const base = { network: false, cwd: ws, workspaceRoots: [ws], homeDir: home, privateTmp: tempDir('tandem-plan-tmp-') };
 
-  it('finds the protected folders and credential stores that exist', () => {
-    const result = planSandbox({ ...base, mode: 'workspace-write' });
+  it('finds the protected entries (nested .git too) and credential stores that exist', () => {
+    mkdirSync(join(ws, 'vendor', 'lib'), { recursive: true });
+    writeFileSync(join(ws, 'vendor', 'lib', '.git'), 'gitdir: ../../.git/modules/lib\n');
+    mkdirSync(join(ws, 'node_modules', 'x', '.git'), { recursive: true });
+    const result = planSandbox({ ...base, confinement: 'workspace-write' });
     expect(result.writableRoots).toEqual([ws]);
-    expect(result.protectedPaths).toEqual([join(ws, '.git'), join(ws, '.vscode')]);
+    expect(result.protectedPaths).toEqual([join(ws, '.git'), join(ws, '.vscode'), join(ws, 'vendor', 'lib', '.git')]);
     expect(result.hiddenDirs).toEqual(expect.arrayContaining([join(home, '.ssh'), join(home, '.aws')]));
     expect(result.hiddenDirs).not.toContain(join(home, '.kube'));
     expect(result.hiddenFiles).toContain(join(home, '.npmrc'));
@@ -130,18 +163,44 @@ describe('planSandbox', () => {
 
   it('hides the runtime dir (D-Bus, keyring, ssh-agent and VS Code sockets)', () => {
     const runtimeDir = tempDir('tandem-plan-run-');
-    expect(planSandbox({ ...base, mode: 'workspace-write', runtimeDir }).hiddenDirs).toContain(runtimeDir);
+    expect(planSandbox({ ...base, confinement: 'workspace-write', runtimeDir }).hiddenDirs).toContain(runtimeDir);
   });
 
   it('writes nothing in read-only mode, and keeps a workspace opened inside a hidden folder visible', () => {
-    const readOnly = planSandbox({ ...base, mode: 'read-only' });
+    const readOnly = planSandbox({ ...base, confinement: 'read-only', network: true });
+    expect(readOnly.network).toBe(false);
     expect(readOnly.writableRoots).toEqual([]);
     expect(readOnly.readOnlyRoots).toEqual([ws]);
     expect(readOnly.protectedPaths).toEqual([]);
-    const inside = planSandbox({ ...base, mode: 'workspace-write', workspaceRoots: [join(home, '.aws')] });
+    const inside = planSandbox({ ...base, confinement: 'workspace-write', workspaceRoots: [join(home, '.aws')] });
     expect(inside.hiddenDirs).not.toContain(join(home, '.aws'));
     // …but not for a working directory the model chose
-    const cwdInside = planSandbox({ ...base, mode: 'workspace-write', cwd: join(home, '.ssh') });
+    const cwdInside = planSandbox({ ...base, confinement: 'workspace-write', cwd: join(home, '.ssh') });
     expect(cwdInside.hiddenDirs).toContain(join(home, '.ssh'));
+  });
+
+  it('hides editor data and shell histories', () => {
+    mkdirSync(join(home, '.config', 'Code', 'User'), { recursive: true });
+    mkdirSync(join(home, '.local', 'share', 'code-server'), { recursive: true });
+    writeFileSync(join(home, '.bash_history'), 'export TOKEN=secret\n');
+    writeFileSync(join(home, '.python_history'), 'x\n');
+    const result = planSandbox({ ...base, confinement: 'read-only' });
+    expect(result.hiddenDirs).toEqual(expect.arrayContaining([join(home, '.config', 'Code'), join(home, '.local', 'share', 'code-server')]));
+    expect(result.hiddenFiles).toEqual(expect.arrayContaining([join(home, '.bash_history'), join(home, '.python_history')]));
+  });
+
+  it('full access (protected-only) hides nothing, has the network, writes everything, and keeps the global git config read-only', () => {
+    writeFileSync(join(home, '.gitconfig'), '[user]\n');
+    const result = planSandbox({ ...base, confinement: 'protected-only', placeholders: [join(ws, 'AGENTS.md')] });
+    expect(result).toMatchObject({ network: true, writableRoots: ['/'], hiddenDirs: [], hiddenFiles: [] });
+    expect(result.protectedPaths).toEqual(expect.arrayContaining([join(ws, '.git'), join(ws, 'AGENTS.md'), join(home, '.gitconfig')]));
+  });
+
+  it('protects the target of a protected name that is a symlink', () => {
+    const other = tempDir('tandem-plan-other-');
+    const ws2 = tempDir('tandem-plan-ws2-');
+    mkdirSync(join(other, 'vscode-settings'));
+    symlinkSync(join(other, 'vscode-settings'), join(ws2, '.vscode'));
+    expect(planSandbox({ ...base, workspaceRoots: [ws2], confinement: 'workspace-write' }).protectedPaths).toEqual([join(other, 'vscode-settings')]);
   });
 });

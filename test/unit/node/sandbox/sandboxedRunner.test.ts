@@ -40,14 +40,13 @@ function setup(options: { mode?: SandboxMode; policy?: ApprovalPolicy; availabil
 }
 
 describe('SandboxedRunner status', () => {
-  it('is enforced with the configured mode, read-only under the read-only policy, off under full access', () => {
+  it('is enforced with the configured mode whatever the approval policy (the confinement comes per command), off when turned off', () => {
     const { runner, state } = setup();
     expect(runner.sandboxStatus()).toEqual({ state: 'enforced', mode: 'workspace-write', network: false, mechanism: 'bwrap' });
-    state.policy = 'read-only';
-    expect(runner.sandboxStatus()).toMatchObject({ state: 'enforced', mode: 'read-only' });
     state.policy = 'full-access';
-    expect(runner.sandboxStatus()).toEqual({ state: 'off', reason: 'full access runs commands without the sandbox' });
-    state.policy = 'ask';
+    expect(runner.sandboxStatus()).toEqual({ state: 'enforced', mode: 'workspace-write', network: false, mechanism: 'bwrap' });
+    state.mode = 'read-only';
+    expect(runner.sandboxStatus()).toMatchObject({ state: 'enforced', mode: 'read-only' });
     state.mode = 'off';
     expect(runner.sandboxStatus()).toEqual({ state: 'off', reason: 'the sandbox is turned off' });
   });
@@ -89,9 +88,29 @@ describe('SandboxedRunner spawn', () => {
     expect(inner.argvRuns[0]?.args).toContain(`WRITABLE_0=${ws}`);
   });
 
+  it('gives read-only commands the git overrides, no network and no agent or git program variables', () => {
+    const { runner, inner } = setup();
+    const proc = runner.spawn({ command: 'git status', cwd: ws, workspaceRoots: [ws], confinement: 'read-only', env: { GIT_EXTERNAL_DIFF: 'evil' } });
+    const [run] = inner.argvRuns;
+    expect(run?.args).toEqual(expect.arrayContaining(['--unshare-net', '--disable-userns']));
+    const bound = run!.args.flatMap((a, i) => (a === '--bind' ? [run!.args[i + 1]] : []));
+    expect(bound).toHaveLength(1); // only the private temp dir, not the workspace
+    expect(run?.env).toMatchObject({ GIT_CONFIG_KEY_0: 'core.fsmonitor', GIT_CONFIG_VALUE_0: 'false', GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat' });
+    expect(run?.dropEnv).toEqual(expect.arrayContaining(['GIT_EXTERNAL_DIFF', 'GIT_SSH_COMMAND', 'SSH_AUTH_SOCK']));
+    expect(proc.sandbox).toMatchObject({ confinement: 'read-only', network: false, writableRoots: ['/tmp'] });
+  });
+
+  it('caps every sandboxed confinement at read-only when the setting is read-only', () => {
+    const { runner, inner, state } = setup();
+    state.mode = 'read-only';
+    const proc = runner.spawn({ command: 'npm test', cwd: ws, workspaceRoots: [ws], confinement: 'protected-only' });
+    expect(proc.sandbox).toMatchObject({ confinement: 'read-only' });
+    expect(inner.argvRuns[0]?.args).toContain('--disable-userns');
+  });
+
   it('runs unsandboxed only after an approved escalation, when off, or where the policy already asked', () => {
     const enforced = setup();
-    const escalated = enforced.runner.spawn({ command: 'git commit', cwd: ws, withoutSandbox: true });
+    const escalated = enforced.runner.spawn({ command: 'git commit', cwd: ws, confinement: 'unconfined' });
     expect(enforced.inner.shellRuns.map((r) => r.command)).toEqual(['git commit']);
     expect(escalated.sandbox).toBeUndefined();
 
@@ -99,6 +118,10 @@ describe('SandboxedRunner spawn', () => {
     unavailable.runner.spawn({ command: 'npm test', cwd: ws });
     expect(unavailable.inner.shellRuns).toHaveLength(1);
     expect(unavailable.inner.argvRuns).toHaveLength(0);
+
+    const off = setup({ mode: 'off' });
+    off.runner.spawn({ command: 'ls', cwd: ws, confinement: 'read-only' });
+    expect(off.inner.shellRuns).toHaveLength(1);
   });
 });
 
