@@ -111,7 +111,7 @@ export async function fixThisFlows({ flow, page: p, view, api, workspace, shots,
     await screenshot(p, path.join(shots, '20-fix-this-context-menu.png'));
     await pick('Tandem: Fix This');
     // progress where the user looks, then the fix as a pending hunk in the editor
-    await toast(/Tandem: fixing function `parsePort`/).waitFor({ timeout: 30_000 });
+    await toast(/Tandem: fixing function parsePort \(port\.ts/).waitFor({ timeout: 30_000 }); // plain text: no markdown backticks
     await view.codeLens('Accept').first().waitFor({ timeout: 30_000 });
     await toast(/Accept or Reject it in the editor/).waitFor();
     assert.equal(read('port.ts'), PORT_TS, 'nothing is written before Accept');
@@ -154,7 +154,7 @@ export async function fixThisFlows({ flow, page: p, view, api, workspace, shots,
     await view.codeLens('Accept').first().click();
     await waitFor('the quick fix on disk', () => read('greet.ts') === GREET_FIXED, 20_000);
     // the agent checks its fix with a command; the approval is asked right here, not only in the chat
-    const ask = toast(/Tandem wants to run `grep -c 'name;' greet\.ts > verify\.log`/);
+    const ask = toast(/Tandem wants to run “grep -c 'name;' greet\.ts > verify\.log” to check the fix \([^`]*\)/); // the policy's reason without backticks
     await ask.waitFor({ timeout: 30_000 });
     assert.equal(fs.existsSync(path.join(workspace, 'verify.log')), false, 'nothing ran before the approval');
     const allow = ask.getByRole('button', { name: 'Allow', exact: true });

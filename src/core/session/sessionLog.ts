@@ -1,6 +1,7 @@
 // The session log format: append-only JSONL, one record per line. The chat state is derived from the
 // `event` records (shared reducer), the model conversation from the `item` records. A crash can leave
 // a half-written last line; parsing skips any line that is not valid JSON instead of losing the rest.
+import { chatTitle } from '../../shared/chatTitle';
 import type { AgentEvent } from '../../shared/events';
 import type { ConversationItem } from '../model/types';
 
@@ -48,11 +49,9 @@ export function parseSessionLog(text: string): ParsedSession {
   return parsed;
 }
 
-/** Title of a session: the first user message, on one line, shortened. */
+/** Title of a session: the first message that got an answer, on one line, plain text, shortened. */
 export function sessionTitle(events: AgentEvent[]): string {
-  const first = events.find((e) => e.type === 'turn.started');
-  const text = first?.type === 'turn.started' ? first.text.replace(/\s+/g, ' ').trim() : '';
-  return text ? (text.length > 60 ? `${text.slice(0, 57)}…` : text) : 'New chat';
+  return chatTitle(events); // the first message that got an answer (src/shared/chatTitle.ts)
 }
 
 /**

@@ -5,6 +5,7 @@
 // hunk the user's own typing overtook goes stale and is never applied. The run ends with one short
 // outcome: applied, rejected, stale, cancelled, failed, or the model's answer when it changed nothing.
 import * as vscode from 'vscode';
+import { markdownToPlainText, statusBarText } from '../../shared/plainText';
 import { gatherFixContext } from '../../core/fix/gather';
 import { describeTarget, fixPrompt, focusedTurnTitle, locationLabel } from '../../core/fix/prompt';
 import type { DiagnosticInfo } from '../../core/fix/types';
@@ -100,7 +101,7 @@ export class FixRunner implements vscode.Disposable {
     this.mark(document.uri, new vscode.Range(ctx.target.startLine, 0, lastLine.lineNumber, lastLine.text.length), 'Tandem is fixing this…');
     this.setStatus(vscode.l10n.t('$(loading~spin) Tandem: fixing…'));
     try {
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Tandem: fixing {0}', what), cancellable: true }, async (progress, token) => {
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Tandem: fixing {0}', markdownToPlainText(what)), cancellable: true }, async (progress, token) => {
         progress.report({ message: vscode.l10n.t('asking the model… (follow it in the chat)') });
         const cancel = token.onCancellationRequested(() => {
           run.stopped = true;
@@ -139,7 +140,7 @@ export class FixRunner implements vscode.Disposable {
     switch (event.type) {
       case 'tool.started':
         if (event.tool === 'apply_patch') report('writing the fix…');
-        else report(`running ${clip(event.title, 80)}…`);
+        else report(`running “${clip(event.title, 80)}”…`);
         this.setStatus(event.tool === 'apply_patch' ? vscode.l10n.t('$(loading~spin) Tandem: writing the fix…') : vscode.l10n.t('$(loading~spin) Tandem: checking…'));
         break;
       case 'message.completed':
@@ -178,8 +179,9 @@ export class FixRunner implements vscode.Disposable {
   /** A command the agent wants to run to check its fix: asked right here, or in the chat's approval card. */
   private async askApproval(event: Extract<AgentEvent, { type: 'approval.requested' }>): Promise<void> {
     const subject = event.subject;
-    const what = subject.kind === 'command' ? `run \`${clip(subject.command, 200)}\`` : 'apply a change';
-    const choice = await vscode.window.showInformationMessage(`Tandem wants to ${what} to check the fix (${clip(subject.reason, 160)}).`, 'Allow', 'Allow for This Chat', 'Deny', 'Show in Chat');
+    // A notification shows text literally: the command in quotes, the policy's reason without its backticks.
+    const what = subject.kind === 'command' ? `run “${clip(subject.command, 200)}”` : 'apply a change';
+    const choice = await vscode.window.showInformationMessage(`Tandem wants to ${what} to check the fix (${clip(markdownToPlainText(subject.reason), 160)}).`, 'Allow', 'Allow for This Chat', 'Deny', 'Show in Chat');
     if (choice === 'Show in Chat') {
       await this.view.reveal();
       return;
@@ -207,7 +209,7 @@ export class FixRunner implements vscode.Disposable {
     }
     const accepted = run.count('accepted');
     const stale = run.count('stale');
-    const summary = firstSentence(run.lastMessage);
+    const summary = firstSentence(statusBarText(run.lastMessage));
     if (accepted > 0) {
       vscode.window.setStatusBarMessage(summary ? vscode.l10n.t('$(check) Tandem: fix applied — {0}', clip(summary, 120)) : vscode.l10n.t('$(check) Tandem: fix applied'), 10_000);
       return;
@@ -227,7 +229,7 @@ export class FixRunner implements vscode.Disposable {
       return;
     }
     if (run.proposals === 0) {
-      const picked = await vscode.window.showInformationMessage(`Tandem: ${clip(run.lastMessage.trim() || 'no change was proposed.', MAX_NOTIFICATION_CHARS)}`, openChat);
+      const picked = await vscode.window.showInformationMessage(`Tandem: ${clip(markdownToPlainText(run.lastMessage).trim() || 'no change was proposed.', MAX_NOTIFICATION_CHARS)}`, openChat);
       if (picked === openChat) await this.view.reveal();
     }
   }

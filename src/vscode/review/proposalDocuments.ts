@@ -1,9 +1,27 @@
 // Read-only virtual documents for "Open diff": `tandem-proposal:/<changeSetId>/<fileIndex>/<name>` is the
 // file as it would be with its pending hunks accepted (the current buffer plus the proposal), so the diff
-// editor compares the real file with the proposal. `?side=old` gives the original text (for new files).
+// editor compares the real file with the proposal. `?side=old` is the file before Tandem's change: the
+// current buffer with the accepted hunks taken out again (the original text for new, deleted and moved
+// files, or when the user has since edited an accepted hunk). Once hunks are accepted, the real file
+// already holds them, so the diff compares that "before" with the "after" and still shows the change.
 import * as vscode from 'vscode';
-import { applyHunks } from '../../core/review/hunks';
+import { applyHunks, type ReviewHunk } from '../../core/review/hunks';
+import { isUndoable } from '../../core/review/transform';
+import type { FileReview } from '../../core/review/changeSetReview';
 import type { ReviewManager } from './reviewManager';
+
+/** The file's text without Tandem's accepted hunks: what the change started from. */
+export function textBeforeChange(current: string, file: Pick<FileReview, 'oldText' | 'hunks' | 'wholeFile'>): string {
+  const accepted = file.hunks.filter((h) => h.state === 'accepted');
+  // An accepted hunk the user has edited since cannot be located any more: the original text is then the truest "before".
+  if (file.wholeFile || accepted.some((h) => !isUndoable(h))) return file.oldText;
+  return applyHunks(current, accepted.map((h: ReviewHunk) => ({ start: h.start, end: h.end, newText: h.oldText })));
+}
+
+/** Whether any hunk of the file is already in the document (accepted), so the file itself is the "after". */
+export function hasAcceptedHunks(file: Pick<FileReview, 'hunks'>): boolean {
+  return file.hunks.some((h) => h.state === 'accepted');
+}
 
 export const PROPOSAL_SCHEME = 'tandem-proposal';
 
@@ -29,9 +47,9 @@ export class ProposalDocuments implements vscode.TextDocumentContentProvider {
     const [, changeSetId, index] = uri.path.split('/');
     const file = this.reviews.get(changeSetId ?? '')?.review.files[Number(index)];
     if (!file) return '(This proposal is no longer under review.)';
-    if (uri.query === 'side=old') return file.oldText;
-    if (file.wholeFile) return file.kind === 'delete' ? '' : file.newText;
+    if (file.wholeFile) return uri.query === 'side=old' ? file.oldText : file.kind === 'delete' ? '' : file.newText;
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file.path));
+    if (uri.query === 'side=old') return textBeforeChange(document.getText(), file);
     return applyHunks(document.getText(), file.hunks.filter((h) => h.state === 'pending'));
   }
 
@@ -49,7 +67,11 @@ export async function openProposalDiff(reviews: ReviewManager, changeSetId: stri
     return;
   }
   const name = file.displayPath.split('/').pop() ?? 'file';
-  const left = file.kind === 'update' && !file.movePath ? vscode.Uri.file(file.path) : ProposalDocuments.uri(changeSetId, fileIndex, name, 'old');
+  // Nothing accepted yet: the real (editable) file against the proposal. Once hunks are accepted the file
+  // holds them, so it would equal the proposal: compare the text before the change with the text after.
+  const accepted = hasAcceptedHunks(file);
+  const left = file.kind === 'update' && !file.movePath && !accepted ? vscode.Uri.file(file.path) : ProposalDocuments.uri(changeSetId, fileIndex, name, 'old');
   const right = ProposalDocuments.uri(changeSetId, fileIndex, name);
-  await vscode.commands.executeCommand('vscode.diff', left, right, `${file.displayPath} ↔ Tandem's proposal`, { preview: true });
+  const title = accepted ? vscode.l10n.t("{0}: before ↔ after Tandem's change", file.displayPath) : vscode.l10n.t("{0} ↔ Tandem's proposal", file.displayPath);
+  await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true });
 }

@@ -1,5 +1,7 @@
 // CodeLens above each pending hunk ("Accept", "Reject", "Diff") and at the top of a file under review
 // ("Accept all (n)", "Reject all"); "Undo" above hunks that were applied without asking.
+// The lenses follow every decision at once: the review fires its change event as soon as a hunk's state
+// changes (before the file is saved), and a hunk whose edit is landing right now counts as decided.
 import * as vscode from 'vscode';
 import { splitLines } from '../../core/review/hunks';
 import { isUndoable } from '../../core/review/transform';
@@ -20,7 +22,7 @@ export class ReviewCodeLensProvider implements vscode.CodeLensProvider {
         if (file.path !== document.uri.fsPath || file.wholeFile) return;
         for (const hunk of file.hunks) {
           const args = [review.id, hunk.id];
-          if (hunk.state === 'pending') {
+          if (hunk.state === 'pending' && !this.reviews.isBeingApplied(review.id, hunk.id)) {
             pendingInFile++;
             const at = new vscode.Range(document.positionAt(hunk.start), document.positionAt(hunk.start));
             const counts = `+${splitLines(hunk.newText).length} −${splitLines(hunk.oldText).length}`;

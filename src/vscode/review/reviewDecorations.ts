@@ -1,12 +1,12 @@
 // Marks pending hunks in every visible editor of their file: the lines a hunk replaces get a "removed"
 // background, the proposed text is shown as ghost text after the hunk (its first line, with a count when
-// there are more) and in full in a hover. Nothing is inserted into the document.
+// there are more) and in full in a hover. An insertion is drawn between lines, never as a change of the
+// line next to it (ghostLayout.ts). Nothing is inserted into the document.
 import * as vscode from 'vscode';
 import { splitLines, type ReviewHunk } from '../../core/review/hunks';
 import { DisposableStore } from '../disposables';
+import { ghostLayout } from './ghostLayout';
 import type { ReviewManager } from './reviewManager';
-
-const MAX_GHOST_CHARS = 120;
 
 export class ReviewDecorations implements vscode.Disposable {
   private readonly disposables = new DisposableStore();
@@ -27,6 +27,28 @@ export class ReviewDecorations implements vscode.Disposable {
     }),
   );
 
+  // Insertions: a line in the "added" colour between the two lines where the new text goes.
+  private readonly insertBelow = this.disposables.add(
+    vscode.window.createTextEditorDecorationType({
+      isWholeLine: true,
+      borderColor: new vscode.ThemeColor('editorGutter.addedBackground'),
+      borderStyle: 'none none dashed none',
+      borderWidth: '0 0 2px 0',
+      overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.addedForeground'),
+      overviewRulerLane: vscode.OverviewRulerLane.Left,
+    }),
+  );
+  private readonly insertAbove = this.disposables.add(
+    vscode.window.createTextEditorDecorationType({
+      isWholeLine: true,
+      borderColor: new vscode.ThemeColor('editorGutter.addedBackground'),
+      borderStyle: 'dashed none none none',
+      borderWidth: '2px 0 0 0',
+      overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.addedForeground'),
+      overviewRulerLane: vscode.OverviewRulerLane.Left,
+    }),
+  );
+
   constructor(private readonly reviews: ReviewManager) {
     this.disposables.add(reviews.onDidChange(() => this.refreshAll()));
     this.disposables.add(vscode.window.onDidChangeVisibleTextEditors(() => this.refreshAll()));
@@ -40,40 +62,33 @@ export class ReviewDecorations implements vscode.Disposable {
     const document = editor.document;
     const removed: vscode.DecorationOptions[] = [];
     const proposed: vscode.DecorationOptions[] = [];
+    const below: vscode.DecorationOptions[] = [];
+    const above: vscode.DecorationOptions[] = [];
     for (const { review } of this.reviews.all) {
       for (const file of review.files) {
         if (file.path !== document.uri.fsPath || file.wholeFile) continue;
         for (const hunk of file.hunks) {
-          if (hunk.state !== 'pending') continue;
+          if (hunk.state !== 'pending' || this.reviews.isBeingApplied(review.id, hunk.id)) continue;
           const hover = hoverFor(hunk, review.id);
-          const start = document.positionAt(hunk.start);
-          if (hunk.end > hunk.start) {
-            const lastLine = document.positionAt(Math.max(hunk.start, hunk.end - 1)).line;
-            removed.push({ range: new vscode.Range(start.line, 0, lastLine, 0), hoverMessage: hover });
-          }
-          // Ghost text on the hunk's last replaced line, or on the line an insertion goes before.
-          const anchorLine = hunk.end > hunk.start ? document.positionAt(hunk.end - 1).line : Math.min(start.line, document.lineCount - 1);
-          const end = document.lineAt(anchorLine).range.end;
-          proposed.push({ range: new vscode.Range(end, end), hoverMessage: hover, renderOptions: { after: { contentText: ghostText(hunk) } } });
+          const layout = ghostLayout(hunk, (offset) => document.positionAt(offset));
+          const line = Math.min(layout.line, document.lineCount - 1);
+          if (layout.replaced) removed.push({ range: new vscode.Range(layout.replaced.from, 0, layout.replaced.to, 0), hoverMessage: hover });
+          if (layout.kind === 'insert-below') below.push({ range: new vscode.Range(line, 0, line, 0), hoverMessage: hover });
+          if (layout.kind === 'insert-above') above.push({ range: new vscode.Range(line, 0, line, 0), hoverMessage: hover });
+          const end = document.lineAt(line).range.end;
+          proposed.push({ range: new vscode.Range(end, end), hoverMessage: hover, renderOptions: { after: { contentText: layout.text } } });
         }
       }
     }
     editor.setDecorations(this.removed, removed);
     editor.setDecorations(this.proposed, proposed);
+    editor.setDecorations(this.insertBelow, below);
+    editor.setDecorations(this.insertAbove, above);
   }
 
   dispose(): void {
     this.disposables.dispose();
   }
-}
-
-function ghostText(hunk: ReviewHunk): string {
-  const lines = splitLines(hunk.newText);
-  if (lines.length === 0) return '⟵ Tandem: delete these lines';
-  const first = (lines[0] ?? '').trim();
-  const shown = first.length > MAX_GHOST_CHARS ? `${first.slice(0, MAX_GHOST_CHARS)}…` : first;
-  const more = lines.length > 1 ? `  (+${lines.length - 1} more line${lines.length > 2 ? 's' : ''}, hover to see)` : '';
-  return `⟵ Tandem: ${shown}${more}`;
 }
 
 function hoverFor(hunk: ReviewHunk, changeSetId: string): vscode.MarkdownString {

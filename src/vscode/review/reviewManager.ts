@@ -39,7 +39,7 @@ export class ReviewManager implements vscode.Disposable {
   /** Fires whenever a hunk's state or position changes (CodeLens, decorations, status bar listen). */
   readonly onDidChange = this.changed.event;
   /** The hunk whose own edit is being applied right now: its change event is not the user's typing. */
-  private applying: { uri: string; hunkIds: Set<string> } | undefined;
+  private applying: { reviewId: string; hunkIds: Set<string> } | undefined;
 
   constructor(
     private readonly report: (event: AgentEvent) => void,
@@ -81,6 +81,14 @@ export class ReviewManager implements vscode.Disposable {
     if (!active.settled) void this.showFirstFile(review);
     this.changed.fire();
     return decided;
+  }
+
+  /**
+   * Whether the hunk's own edit is being applied right now: the document already changes (and the editor
+   * asks for CodeLens again) a moment before the hunk is marked accepted, so views treat it as decided.
+   */
+  isBeingApplied(changeSetId: string, hunkId: string): boolean {
+    return this.applying?.reviewId === changeSetId && this.applying.hunkIds.has(hunkId);
   }
 
   get all(): readonly ActiveReview[] {
@@ -144,7 +152,7 @@ export class ReviewManager implements vscode.Disposable {
       if (built.targets.length === 0) return;
       const uris = new Set(built.targets.filter((t) => !t.file.wholeFile).map((t) => vscode.Uri.file(t.file.path).toString()));
       const cleanBefore = new Set(vscode.workspace.textDocuments.filter((d) => uris.has(d.uri.toString()) && !d.isDirty).map((d) => d.uri.toString()));
-      this.applying = { uri: '*', hunkIds: new Set(built.targets.map((t) => t.hunk.id)) };
+      this.applying = { reviewId: active.review.id, hunkIds: new Set(built.targets.map((t) => t.hunk.id)) };
       let ok: boolean;
       try {
         ok = await vscode.workspace.applyEdit(built.edit);
@@ -159,6 +167,8 @@ export class ReviewManager implements vscode.Disposable {
         hunk.end = hunk.start + hunk.newText.length;
         this.setState(active, hunk, 'accepted');
       }
+      // The CodeLens, decorations and counter show the decision now, not after the save below.
+      this.changed.fire();
       await saveIfClean([...uris], cleanBefore, [...wholeFileUris(built.targets)]);
       return;
     }
@@ -173,7 +183,7 @@ export class ReviewManager implements vscode.Disposable {
     }
     const built = await buildUndoEdit(targets);
     if (built.targets.length === 0) return;
-    this.applying = { uri: '*', hunkIds: new Set(built.targets.map((t) => t.hunk.id)) };
+    this.applying = { reviewId: active.review.id, hunkIds: new Set(built.targets.map((t) => t.hunk.id)) };
     try {
       if (!(await vscode.workspace.applyEdit(built.edit))) return;
     } finally {
@@ -184,6 +194,7 @@ export class ReviewManager implements vscode.Disposable {
       hunk.end = hunk.start + hunk.oldText.length;
       this.setState(active, hunk, 'undone');
     }
+    this.changed.fire();
     await saveIfClean([...uris], uris, []);
   }
 
@@ -235,7 +246,8 @@ export class ReviewManager implements vscode.Disposable {
       for (const file of active.review.files) {
         if (file.path !== path || file.wholeFile) continue;
         touched = true;
-        const own = this.applying?.hunkIds;
+        // Hunk ids are unique within a change set only.
+        const own = this.applying?.reviewId === active.review.id ? this.applying.hunkIds : undefined;
         const others = own ? file.hunks.filter((h) => !own.has(h.id)) : file.hunks;
         for (const hunk of transformHunks(others, changes)) this.reportState(active, hunk, 'You edited these lines while it was under review.');
       }
