@@ -11,43 +11,10 @@ import { PatchApplyError } from '../patch/apply';
 import type { PatchOperation } from '../patch/parser';
 import { normalizePath, relativePathInside, resolvePath } from '../patch/posixPath';
 import type { FileReader } from '../ports';
+import { reportsRealPath, type WorkspaceScope } from './workspaceScope';
 
-/** Optional capability of a FileReader: read a file and say where the opened file really is. */
-export interface RealPathReporting {
-  readTextWithRealPath(path: string): Promise<{ text: string | undefined; realPath: string }>;
-}
-
-function reportsRealPath(files: FileReader): files is FileReader & RealPathReporting {
-  return typeof (files as Partial<RealPathReporting>).readTextWithRealPath === 'function';
-}
-
-/** The workspace roots as written and resolved, and the test whether a path is inside them. */
-export class WorkspaceScope {
-  private constructor(
-    private readonly roots: readonly string[],
-    private readonly realRoots: readonly string[],
-    private readonly files: FileReader,
-  ) {}
-
-  static async create(roots: readonly string[], files: FileReader): Promise<WorkspaceScope> {
-    const written = roots.map(normalizePath);
-    const real = files.realPath ? await Promise.all(written.map((r) => files.realPath!(r))) : [];
-    return new WorkspaceScope(written, [...new Set([...written, ...real.map(normalizePath)])], files);
-  }
-
-  /** `realPath` (already resolved) lies in a root. */
-  holdsRealPath(realPath: string): boolean {
-    return this.realRoots.some((root) => relativePathInside(root, realPath) !== undefined);
-  }
-
-  /** Where `path` really is, or `undefined` when it (or what it resolves to) is outside every root. */
-  async resolveInside(path: string): Promise<string | undefined> {
-    const normal = normalizePath(path);
-    if (!this.roots.some((root) => relativePathInside(root, normal) !== undefined)) return undefined;
-    const real = this.files.realPath ? normalizePath(await this.files.realPath(normal)) : normal;
-    return this.holdsRealPath(real) ? real : undefined;
-  }
-}
+export type { RealPathReporting } from './workspaceScope';
+export { WorkspaceScope } from './workspaceScope';
 
 /** Every path the operations read or write (move destinations included), absolute. */
 export function patchPaths(operations: readonly PatchOperation[], cwd: string): string[] {
