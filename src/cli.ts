@@ -2,17 +2,22 @@
 //   tandem exec [--json] [--model M] [--base-url URL] [--wire-api responses|chat]
 //               [--approval read-only|auto|full-access] [--sandbox workspace-write|read-only|off]
 //               [--sandbox-network] [--cd DIR] PROMPT
-//   tandem apply-patch [PATCH]          (patch from the argument or stdin; exit 0 applied, 1 not)
+//   tandem apply-patch [--allow-outside] [PATCH]   (patch from the argument or stdin; exit 0 applied, 1 not)
+// Every write of both commands goes through confinedWriterFs: it lands inside the working directory
+// (exec: the workspace) even while a directory is being swapped for a symlink.
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ApprovalPolicy } from './core/approvals/policy';
 import type { SandboxMode } from './core/ports';
 import { computeChangeSet } from './core/patch/apply';
+import { parsePatch } from './core/patch/parser';
+import { pathsLeavingDirectory } from './core/tools/patchConfinement';
 import type { AgentEvent } from './shared/events';
 import { createAgentSession } from './node/agentFactory';
 import { rememberSecret } from './node/commandSecrets';
 import { createProcessRunner } from './node/createRunner';
+import { confinedWriterFs } from './node/confinedWriterFs';
 import { writeChangeSetAtomically } from './node/fsChangeSetWriter';
 import { NodeFileReader } from './node/nodeFileReader';
 import { SessionStore } from './node/sessionStore';
@@ -21,7 +26,10 @@ const USAGE = `Usage:
   tandem exec [--json] [--model M] [--base-url URL] [--wire-api responses|chat]
               [--approval read-only|auto|full-access] [--sandbox workspace-write|read-only|off]
               [--sandbox-network] [--cd DIR] PROMPT
-  tandem apply-patch [PATCH]     apply a patch (argument or stdin) in the current directory, atomically
+  tandem apply-patch [--allow-outside] [PATCH]
+                                 apply a patch (argument or stdin) in the current directory, atomically;
+                                 absolute and ../ paths (and links out of the directory) are refused, as
+                                 git apply does, unless --allow-outside is given
 
 exec runs one agent turn headless. The API key comes from OPENAI_API_KEY, the base URL from --base-url,
 OPENAI_BASE_URL or https://api.openai.com/v1. --approval defaults to read-only (nothing is written); there
@@ -40,11 +48,20 @@ async function readStdin(): Promise<string> {
 }
 
 async function applyPatchCommand(args: string[]): Promise<number> {
-  const patch = args[0] ?? (await readStdin());
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'allow-outside': { type: 'boolean', default: false } } });
+  const patch = positionals[0] ?? (await readStdin());
   const cwd = process.cwd();
+  const allowOutside = values['allow-outside'] === true;
   try {
+    if (!allowOutside) {
+      const leaving = pathsLeavingDirectory(parsePatch(patch));
+      if (leaving.length > 0) {
+        process.stderr.write(`refusing to touch ${leaving.map((p) => JSON.stringify(p)).join(', ')}: outside the current directory (pass --allow-outside to allow it)\n`);
+        return 1;
+      }
+    }
     const changeSet = await computeChangeSet(patch, cwd, new NodeFileReader());
-    await writeChangeSetAtomically(changeSet);
+    await writeChangeSetAtomically(changeSet, allowOutside ? undefined : confinedWriterFs([cwd]));
     for (const change of changeSet.changes) {
       const letter = change.kind === 'add' ? 'A' : change.kind === 'delete' ? 'D' : 'M';
       process.stdout.write(`${letter} ${path.relative(cwd, change.movePath ?? change.path)}\n`);
@@ -148,7 +165,7 @@ async function execCommand(args: string[]): Promise<number> {
     handleChangeSet: async (changeSet, { review }) => {
       if (review) return { outcome: 'discarded', message: 'This change needs approval and tandem exec cannot ask; nothing was written.' };
       try {
-        await writeChangeSetAtomically(changeSet);
+        await writeChangeSetAtomically(changeSet, confinedWriterFs([cwd]));
         return { outcome: 'applied', message: `Applied ${changeSet.changes.length} file change(s).` };
       } catch (error) {
         return { outcome: 'failed', message: `Nothing was written: ${error instanceof Error ? error.message : String(error)}` };

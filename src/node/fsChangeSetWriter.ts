@@ -5,6 +5,9 @@
 //   3. commit: renames into place, keeping each replaced or deleted file as a backup.
 // If anything fails, the commit is undone from the backups, temp files and directories created here are
 // removed, and the error says what failed. A rename is atomic, so each file is always either old or new.
+// Pass confinedWriterFs(workspaceRoots) as the file system to make every change land inside the
+// workspace even while a directory is being swapped for a symlink (see confinedWriterFs.ts). A target
+// that is itself a symbolic link is refused: replacing it would turn the link into a plain file.
 import { randomBytes } from 'node:crypto';
 import * as nodeFs from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -84,6 +87,9 @@ async function verify(step: Step, fs: WriterFileSystem): Promise<void> {
     throw new ChangeSetWriteError(`Cannot check ${step.target}: ${error.message}`);
   });
   if (stats?.isDirectory()) throw new ChangeSetWriteError(`${step.target} is a directory.`);
+  if (stats?.isSymbolicLink() && step.expect !== 'absent') {
+    throw new ChangeSetWriteError(`${step.target} is a symbolic link; edit the file it points to instead (a write would replace the link).`);
+  }
   if (step.expect === 'absent') {
     if (stats) throw new ChangeSetWriteError(`${step.target} was created since the patch was computed.`);
     return;

@@ -93,3 +93,15 @@ export function contentFreeFailure(outside: readonly string[]): string {
     'another way if the approval policy allows it, then send a patch whose context lines match exactly.'
   );
 }
+
+/**
+ * The paths of a patch, as written, that are absolute or climb out of the directory the patch is
+ * applied in (`../x`, `a/../../x`). `tandem apply-patch` refuses these, as `git apply` does.
+ */
+export function pathsLeavingDirectory(operations: readonly PatchOperation[]): string[] {
+  const written = operations.flatMap((op) => [op.path, ...(op.kind === 'update' && op.movePath !== undefined ? [op.movePath] : [])]);
+  return written.filter((path) => {
+    const normal = normalizePath(path);
+    return path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith('\\') || normal === '..' || normal.startsWith('../');
+  });
+}

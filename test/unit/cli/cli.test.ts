@@ -1,7 +1,7 @@
 // The headless runner as a user runs it: the bundled dist/cli.js in a child process, against the scripted
 // mock server over real HTTP, in a temp workspace.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -103,5 +103,45 @@ describe('tandem apply-patch', () => {
     expect(code).toBe(1);
     expect(stderr).toMatch(/missing\.txt/);
     expect(readFileSync(join(dir, 'hello.txt'), 'utf8')).toBe('hello\n');
+  });
+});
+
+describe('tandem apply-patch stays in the current directory (as git apply does)', () => {
+  const add = (path: string) => `*** Begin Patch\n*** Add File: ${path}\n+escaped\n*** End Patch\n`;
+
+  it.each([
+    ['a ../ path', () => add('../escape-REPLACE.txt')],
+    ['a path climbing out through a subdirectory', () => add('sub/../../escape-REPLACE.txt')],
+    ['an absolute path', () => add(join(tmpdir(), 'escape-REPLACE.txt'))],
+    ['a move to ../', () => '*** Begin Patch\n*** Update File: hello.txt\n*** Move to: ../escape-REPLACE.txt\n-hello\n+moved\n*** End Patch\n'],
+  ])('refuses %s without --allow-outside, and writes nothing', async (_name, patch) => {
+    const dir = workspace();
+    const marker = `escape-${Math.random().toString(36).slice(2)}`;
+    const { code, stderr } = await tandem(['apply-patch', patch().replace('escape-REPLACE', marker)], { cwd: dir });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/refusing to touch .*outside the current directory.*--allow-outside/);
+    expect(existsSync(join(dir, '..', `${marker}.txt`))).toBe(false);
+    expect(existsSync(join(tmpdir(), `${marker}.txt`))).toBe(false);
+    expect(readFileSync(join(dir, 'hello.txt'), 'utf8')).toBe('hello\n');
+  });
+
+  it('refuses a write through a symlinked directory that leads out', async () => {
+    const dir = workspace();
+    const outside = mkdtempSync(join(tmpdir(), 'tandem-cli-outside-'));
+    symlinkSync(outside, join(dir, 'link'));
+    const { code, stderr } = await tandem(['apply-patch', add('link/new.txt')], { cwd: dir });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/outside the workspace/);
+    expect(readdirSync(outside)).toEqual([]);
+  });
+
+  it('writes outside with --allow-outside', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'tandem-cli-parent-'));
+    const dir = join(parent, 'ws');
+    mkdirSync(dir);
+    const { code, stdout } = await tandem(['apply-patch', '--allow-outside', add('../allowed.txt')], { cwd: dir });
+    expect(code).toBe(0);
+    expect(stdout).toBe('A ../allowed.txt\n');
+    expect(readFileSync(join(parent, 'allowed.txt'), 'utf8')).toBe('escaped\n');
   });
 });
