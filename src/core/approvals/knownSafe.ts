@@ -25,6 +25,15 @@ const SPECIAL: Record<string, (args: string[]) => string | undefined> = {
   git: checkGit,
 };
 
+/**
+ * Unicode look-alikes: a dash or letter from another block (`−o`, `ｌｓ`) reads as an option or a
+ * command to a person but not to the program. Refused where they would matter: in the program name,
+ * at the start of a word, or as full-width forms anywhere.
+ */
+const LOOKALIKE_START = /^[\u2010-\u2015\u2212\uFE58\uFE63\u00AD]/;
+const FULLWIDTH = /[\uFF01-\uFF5E]/;
+const NON_ASCII = /[^\u0020-\u007E]/;
+
 /** Input redirections that are not files: bash opens a network connection for `/dev/tcp/host/port`. */
 const NETWORK_PATH = /^\/dev\/(tcp|udp)\//;
 
@@ -42,7 +51,9 @@ export function simpleCommandSafety(command: SimpleCommand): SafetyVerdict {
   const [first, ...rest] = command.words;
   const program = first?.text ?? '';
   // `./ls` or `/tmp/x/cat` may be anything; only the names found on PATH count.
-  if (!first?.literal || program.includes('/')) return notSafe(`\`${program}\` is not a known read-only command`);
+  if (!first?.literal || program.includes('/') || NON_ASCII.test(program)) return notSafe(`\`${program}\` is not a known read-only command`);
+  const lookalike = rest.find((w) => LOOKALIKE_START.test(w.text) || FULLWIDTH.test(w.text));
+  if (lookalike) return notSafe(`\`${lookalike.text}\` contains a look-alike of an ASCII character`);
   const rule = Object.hasOwn(PROGRAMS, program) ? PROGRAMS[program] : undefined;
   const special = Object.hasOwn(SPECIAL, program) ? SPECIAL[program] : undefined;
   if (!rule && !special) return notSafe(`\`${program}\` is not a known read-only command`);
