@@ -18,15 +18,26 @@ export function defaultTools(): Tool[] {
   return [execCommandTool, writeStdinTool, applyPatchTool, updatePlanTool] as Tool[];
 }
 
-/** The sandbox line of the model's environment block: what will fail, so it does not try workarounds. */
-export function describeSandbox(status: SandboxStatus | undefined): string | undefined {
+/**
+ * The sandbox line of the model's environment block: what will fail, so it does not try workarounds.
+ * The confinement is per command (policy.ts); this says what each kind of command gets in this mode.
+ */
+export function describeSandbox(status: SandboxStatus | undefined, policy?: ApprovalPolicy): string | undefined {
   if (!status) return undefined;
   if (status.state === 'enforced') {
-    const writes = status.mode === 'workspace-write' ? 'writes only inside the workspace and $TMPDIR' : 'read-only except $TMPDIR';
-    return `${status.mode} (${writes}; .git is read-only; network ${status.network ? 'on' : 'off'}); the user is asked to re-run a command the sandbox blocked`;
+    const guarded = '.git (any depth), .vscode, .tandem and AGENTS.md are read-only';
+    if (policy === 'full-access') {
+      return status.mode === 'read-only'
+        ? `${status.mechanism}, read-only (only $TMPDIR is writable, no network)`
+        : `${status.mechanism}: everything writable and network on, but ${guarded}; the user is asked to re-run a command the sandbox blocked`;
+    }
+    const readOnly = 'commands run without approval are read-only (only $TMPDIR writable, no network)';
+    const writers =
+      policy === 'read-only' ? '' : status.mode === 'read-only' ? '; approved commands are read-only too' : `; approved commands write only the workspace and $TMPDIR (network ${status.network ? 'on' : 'off'}, ${guarded})`;
+    const escalation = policy === 'read-only' ? '' : '; the user is asked to re-run a command the sandbox blocked';
+    return `${status.mechanism}: ${readOnly}${writers}${escalation}`;
   }
-  if (status.state === 'unavailable') return `none (${status.reason}); commands not known to be read-only need the user's approval`;
-  return 'off';
+  return `none (${status.reason}); only a short allowlist of read-only commands runs without the user's approval`;
 }
 
 export interface AgentFactoryOptions {
@@ -66,7 +77,7 @@ export async function createAgentSession(options: AgentFactoryOptions): Promise<
     workspaceRoots: options.workspaceRoots,
     approvalPolicy: options.approvalPolicy,
     environment: () => {
-      const sandbox = describeSandbox(options.runner.sandboxStatus?.());
+      const sandbox = describeSandbox(options.runner.sandboxStatus?.(), options.approvalPolicy());
       return { ...environmentInfo(options.cwd, options.approvalPolicy(), options.runner.shell), ...(sandbox ? { sandbox } : {}) };
     },
     handleChangeSet: options.handleChangeSet,

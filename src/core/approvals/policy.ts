@@ -15,6 +15,7 @@ import { parsedCommandSafety } from './knownSafe';
 import { protectedPart, workspaceRelative } from './paths';
 import { assessCommandRisks, protectedPathWrites } from './risk';
 import { parseShell, type ParseResult } from './shellParse';
+import { isStrictlyAllowlisted } from './strictAllowlist';
 import { normalizePath } from '../patch/posixPath';
 import type { CommandConfinement, SandboxStatus } from '../ports';
 
@@ -54,11 +55,11 @@ const deny = (reason: string): PolicyVerdict => ({ verdict: 'deny', reason });
 
 /**
  * Without a sandbox nothing bounds a classifier miss, so only exact, strictly validated argv shapes run
- * unasked. SWITCH (single call site): until src/core/approvals/strictAllowlist.ts lands, this falls back
- * to the general classifier; replace the body with `return isStrictlyAllowlisted(parsed);`.
+ * unasked. Its git shapes count only where the runner applies the git overrides to read-only commands,
+ * which every runner that reports a sandbox status does (SandboxedRunner, also when no sandbox works).
  */
-function strictlyAllowlisted(parsed: ParseResult): boolean {
-  return parsedCommandSafety(parsed).safe;
+function strictlyAllowlisted(parsed: ParseResult, context: CommandPolicyContext): boolean {
+  return isStrictlyAllowlisted(parsed, { gitEnvironmentApplied: context.sandbox !== undefined });
 }
 
 /** Why commands are not confined, for reasons shown to the user; `undefined` when they are. */
@@ -79,7 +80,7 @@ export function decideCommand(policy: ApprovalPolicy, command: string, context: 
   }
   const safety = parsedCommandSafety(parsed);
   if (noSandbox === undefined && safety.safe) return allow('A known read-only command (runs in the read-only sandbox).', 'read-only');
-  if (noSandbox !== undefined && strictlyAllowlisted(parsed)) return allow('A read-only command on the strict allowlist.', 'read-only');
+  if (noSandbox !== undefined && strictlyAllowlisted(parsed, context)) return allow('A read-only command on the strict allowlist.', 'read-only');
   if (policy === 'read-only') {
     return deny(
       noSandbox === undefined

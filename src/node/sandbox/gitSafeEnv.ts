@@ -6,6 +6,8 @@
 // Not covered here (the sandbox still bounds them): `diff.external` (git runs an empty value as a
 // program and fails, which would break every `git diff`), and textconv/filter drivers named by
 // .gitattributes (their names are the repository's choice, so they cannot be listed in advance).
+// (core/approvals/gitReadOnly.ts has a gitSafetyEnv() with `diff.external=` and GIT_EXTERNAL_DIFF=''; on
+// git 2.39 both make `git diff` fail with "cannot run :", so the runner uses this list.)
 
 /** Config that would run a program or reach out, with harmless values. */
 export const GIT_SAFE_CONFIG: readonly (readonly [string, string])[] = [
@@ -18,6 +20,8 @@ export const GIT_SAFE_CONFIG: readonly (readonly [string, string])[] = [
   ['sequence.editor', 'false'],
   ['credential.helper', ''],
   ['protocol.allow', 'never'],
+  // a bare repository in the workspace (reached with `cd`) is not used unless named with --git-dir
+  ['safe.bareRepository', 'explicit'],
   ['log.showSignature', 'false'],
   ['gpg.program', 'false'],
   ['gpg.ssh.program', 'false'],
@@ -31,6 +35,8 @@ export function gitSafeEnv(): Record<string, string> {
   const env: Record<string, string> = {
     GIT_CONFIG_COUNT: String(GIT_SAFE_CONFIG.length),
     GIT_TERMINAL_PROMPT: '0',
+    // `git status` would otherwise try to refresh the index (a write the read-only profile refuses anyway)
+    GIT_OPTIONAL_LOCKS: '0',
     // GIT_PAGER beats a repository's `pager.<command>` setting, which core.pager does not.
     GIT_PAGER: 'cat',
     PAGER: 'cat',

@@ -115,8 +115,12 @@ export class SandboxedRunner implements ProcessRunner {
   spawn(options: SpawnOptions): RunningProcess {
     const status = this.sandboxStatus();
     const confinement = enforcedConfinement(options.confinement ?? 'workspace-write', status);
-    // Unconfined: approved to run outside, or no sandbox here (the policy already asked for this command).
-    if (confinement === 'unconfined' || status.state !== 'enforced' || !this.availability?.ok) return this.inner.spawn(options);
+    // Unconfined: approved to run outside, or no sandbox here (the policy already asked for this command,
+    // or it is on the strict allowlist, whose git shapes count on the git overrides below).
+    if (confinement === 'unconfined' || status.state !== 'enforced' || !this.availability?.ok) {
+      if (options.confinement !== 'read-only') return this.inner.spawn(options);
+      return this.inner.spawnArgv({ ...withoutSpawnOnly(options), file: this.shell, args: shellArgs(options.command, options.login), env: { ...options.env, ...gitSafeEnv() }, dropEnv: GIT_PROGRAM_ENV });
+    }
     const platform = this.options.platform ?? process.platform;
     const privateTmp = this.tempDir();
     const roots = realRoots(options.workspaceRoots ?? []);
@@ -209,6 +213,11 @@ export class SandboxedRunner implements ProcessRunner {
     }
     return this.privateTmp;
   }
+}
+
+/** The fields of SpawnOptions an argv spawn takes as they are. */
+function withoutSpawnOnly(options: SpawnOptions): { cwd: string; cols?: number; rows?: number } {
+  return { cwd: options.cwd, ...(options.cols !== undefined ? { cols: options.cols } : {}), ...(options.rows !== undefined ? { rows: options.rows } : {}) };
 }
 
 function realRoots(roots: readonly string[]): string[] {

@@ -14,7 +14,9 @@ describe('decideCommand without a sandbox that was asked for (fail closed)', () 
   // command, read-only, ask, auto, full-access
   it.each<[string, string, string, string, string]>([
     ['ls -la', 'allow', 'allow', 'allow', 'allow'],
-    ['git status && git diff', 'allow', 'allow', 'allow', 'allow'],
+    ['git status && git log -1', 'allow', 'allow', 'allow', 'allow'],
+    // known safe with a sandbox, but not on the strict allowlist (diff drivers run programs)
+    ['git diff', 'deny', 'ask', 'ask', 'allow'],
     ['npm test', 'deny', 'ask', 'ask', 'allow'],
     ['touch src/new.ts', 'deny', 'ask', 'ask', 'allow'],
     ['git commit -m wip', 'deny', 'ask', 'ask', 'allow'],

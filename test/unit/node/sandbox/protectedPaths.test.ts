@@ -21,8 +21,10 @@ function snapshot(dir: string): string[] {
     for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = join(d, entry.name);
       const r = `${rel}${entry.name}`;
-      if (entry.isDirectory()) (out.push(`${r}/`), walk(p, `${r}/`));
-      else out.push(entry.isFile() ? `${r}=${readFileSync(p, 'utf8')}` : `${r}@`);
+      if (entry.isDirectory()) {
+        out.push(`${r}/`);
+        walk(p, `${r}/`);
+      } else out.push(entry.isFile() ? `${r}=${readFileSync(p, 'utf8')}` : `${r}@`);
     }
   };
   walk(dir, '');

@@ -119,9 +119,12 @@ describe('SandboxedRunner spawn', () => {
     expect(unavailable.inner.shellRuns).toHaveLength(1);
     expect(unavailable.inner.argvRuns).toHaveLength(0);
 
+    // Off: an allowlisted read-only command runs as is, but with the git overrides (the strict allowlist counts on them).
     const off = setup({ mode: 'off' });
-    off.runner.spawn({ command: 'ls', cwd: ws, confinement: 'read-only' });
-    expect(off.inner.shellRuns).toHaveLength(1);
+    off.runner.spawn({ command: 'git status', cwd: ws, confinement: 'read-only' });
+    expect(off.inner.argvRuns.map((r) => [r.file, ...r.args])).toEqual([['/bin/bash', '-c', 'git status']]);
+    expect(off.inner.argvRuns[0]?.env).toMatchObject({ GIT_CONFIG_KEY_0: 'core.fsmonitor', GIT_PAGER: 'cat' });
+    expect(off.inner.argvRuns[0]?.dropEnv).toContain('GIT_EXTERNAL_DIFF');
   });
 });
 
