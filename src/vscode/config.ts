@@ -1,6 +1,11 @@
+// Tandem's settings as the rest of the extension sees them. Settings that loosen safety are read with
+// `inspect()` and resolved by src/core/settings/safeSettings.ts: the user's settings decide, and a
+// workspace (a cloned repository's .vscode/settings.json, a folder's settings) can only make them
+// stricter. `model` and `wireApi` are application-scoped in package.json, so VS Code itself ignores
+// them in a workspace.
 import * as vscode from 'vscode';
 import type { ApprovalPolicy } from '../core/approvals/policy';
-import type { SandboxMode } from '../core/ports';
+import { resolveApprovalPolicy, resolveSandboxMode, resolveSandboxNetwork, resolveUserOnlyString } from '../core/settings/safeSettings';
 import type { SandboxSettings } from '../node/sandbox/sandboxPlan';
 
 export interface TandemConfig {
@@ -9,31 +14,28 @@ export interface TandemConfig {
   wireApi: 'responses' | 'chat';
   approvalPolicy: ApprovalPolicy;
   sandbox: SandboxSettings;
+  /** Workspace settings that were not applied because they would loosen safety (to tell the user). */
+  ignoredWorkspaceSettings: string[];
 }
 
-const POLICIES: ApprovalPolicy[] = ['read-only', 'ask', 'auto', 'full-access'];
-const SANDBOX_MODES: SandboxMode[] = ['workspace-write', 'read-only', 'off'];
-
 /**
- * Reads Tandem's settings. `baseUrl`, `model` and `wireApi` are application-scoped in package.json, so
- * VS Code ignores them in a workspace's .vscode/settings.json: a cloned repository cannot redirect the key.
- * In an untrusted workspace the policy is forced to read-only. `tandem.sandbox.mode` and
- * `tandem.sandbox.network` are machine-scoped: a workspace cannot turn the sandbox off or the network on,
- * and an unknown value means the default (sandboxed, no network), never "off".
+ * Reads Tandem's settings. In an untrusted workspace the policy is read-only. An unknown sandbox value
+ * means the default (sandboxed, no network), never "off".
  */
 export function readConfig(): TandemConfig {
   const c = vscode.workspace.getConfiguration('tandem');
-  const policy = c.get<string>('approvalPolicy', 'ask');
+  const inspect = (key: string) => c.inspect<unknown>(key) ?? {};
   const wireApi = c.get<string>('wireApi', 'responses');
-  const sandboxMode = c.get<string>('sandbox.mode', 'workspace-write');
+  const baseUrl = resolveUserOnlyString('tandem.baseUrl', inspect('baseUrl'), 'https://api.openai.com/v1');
+  const policy = resolveApprovalPolicy(inspect('approvalPolicy'), vscode.workspace.isTrusted);
+  const mode = resolveSandboxMode(inspect('sandbox.mode'));
+  const network = resolveSandboxNetwork(inspect('sandbox.network'));
   return {
-    baseUrl: c.get<string>('baseUrl', 'https://api.openai.com/v1').trim() || 'https://api.openai.com/v1',
+    baseUrl: baseUrl.value,
     model: c.get<string>('model', 'gpt-5.5').trim() || 'gpt-5.5',
     wireApi: wireApi === 'chat' ? 'chat' : 'responses',
-    approvalPolicy: !vscode.workspace.isTrusted ? 'read-only' : POLICIES.includes(policy as ApprovalPolicy) ? (policy as ApprovalPolicy) : 'ask',
-    sandbox: {
-      mode: SANDBOX_MODES.includes(sandboxMode as SandboxMode) ? (sandboxMode as SandboxMode) : 'workspace-write',
-      network: c.get<boolean>('sandbox.network', false) === true,
-    },
+    approvalPolicy: policy.value,
+    sandbox: { mode: mode.value, network: network.value },
+    ignoredWorkspaceSettings: [...baseUrl.ignored, ...policy.ignored, ...mode.ignored, ...network.ignored],
   };
 }

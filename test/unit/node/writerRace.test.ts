@@ -62,8 +62,8 @@ describe('writer against a directory swapped for a symlink', () => {
     let refused = 0;
     for (let i = 0; i < 300; i++) {
       const changes = [
-        { kind: 'add' as const, path: join(ws, 'd', `f-${i}.txt`), newText: `file ${i}\n` },
-        { kind: 'add' as const, path: join(ws, 'd', `n-${i}`, 'deep', 'g.txt'), newText: `deep ${i}\n` },
+        { kind: 'add' as const, path: join(ws, 'd', `f-${i}.txt`), oldText: undefined, newText: `file ${i}\n` },
+        { kind: 'add' as const, path: join(ws, 'd', `n-${i}`, 'deep', 'g.txt'), oldText: undefined, newText: `deep ${i}\n` },
       ];
       await writeChangeSetAtomically({ id: `race-${i}`, changes }, fs).then(
         () => written++,
@@ -78,12 +78,12 @@ describe('writer against a directory swapped for a symlink', () => {
 
   it('refuses at once when the directory is a link out of the workspace, and still writes real directories', async () => {
     const fs = confinedWriterFs([ws]);
-    await writeChangeSetAtomically({ id: 'ok', changes: [{ kind: 'add', path: join(ws, 'd', 'a', 'ok.txt'), newText: 'ok\n' }] }, fs);
+    await writeChangeSetAtomically({ id: 'ok', changes: [{ kind: 'add', path: join(ws, 'd', 'a', 'ok.txt'), oldText: undefined, newText: 'ok\n' }] }, fs);
     expect(everythingUnder(join(ws, 'd'))).toContain(join('a', 'ok.txt'));
     rmSync(join(ws, 'd'), { recursive: true });
     const { symlinkSync } = await import('node:fs');
     symlinkSync(out, join(ws, 'd'));
-    await expect(writeChangeSetAtomically({ id: 'no', changes: [{ kind: 'add', path: join(ws, 'd', 'x', 'y.txt'), newText: 'x\n' }] }, fs)).rejects.toThrow(/outside the workspace/);
+    await expect(writeChangeSetAtomically({ id: 'no', changes: [{ kind: 'add', path: join(ws, 'd', 'x', 'y.txt'), oldText: undefined, newText: 'x\n' }] }, fs)).rejects.toThrow(/outside the workspace/);
     expect(everythingUnder(out)).toEqual([]);
   });
 
