@@ -7,7 +7,7 @@
 // The walk is bounded (a monorepo with a huge build tree must not stall every command): it visits at most
 // MAX_SCAN_DIRS directories breadth-first, never follows symlinks, never descends into a `.git` or
 // `node_modules`, and says when it stopped early, so that callers can state the guarantee honestly.
-import { lstatSync, readdirSync, type Dirent } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 
 /** Inside a writable root, these stay read-only (matches the patch policy's list in core/approvals/paths.ts). */
@@ -30,7 +30,11 @@ export interface ProtectedEntry {
 export interface ProtectedScan {
   /** Every existing `.git` at any depth and every existing top-level protected name. */
   entries: ProtectedEntry[];
-  /** The top-level protected names that do not exist (they need placeholders). */
+  /**
+   * The top-level protected names that do not exist (they need placeholders). Not `.git` in a folder
+   * inside another repository: an empty `.git` there would stop git's search for the parent repository
+   * ("not a git repository"), so a top-level `.git` made there is left to the sweep instead.
+   */
   missing: { path: string; kind: 'dir' | 'file' }[];
   /** False when the walk hit its bound: deeper repositories were not looked for. */
   complete: boolean;
@@ -62,7 +66,7 @@ export function scanProtected(roots: readonly string[], maxDirs = MAX_SCAN_DIRS)
       const p = path.join(root, name);
       const entry = entryAt(p);
       if (entry) entries.push(entry);
-      else missing.push({ path: p, kind: (PROTECTED_FILES as readonly string[]).includes(name) ? 'file' : 'dir' });
+      else if (name !== '.git' || !insideRepository(root)) missing.push({ path: p, kind: (PROTECTED_FILES as readonly string[]).includes(name) ? 'file' : 'dir' });
     }
   }
   // Breadth-first below the roots for nested `.git` entries (the top-level ones are already listed).
@@ -92,13 +96,21 @@ export function scanProtected(roots: readonly string[], maxDirs = MAX_SCAN_DIRS)
   return { entries, missing, complete };
 }
 
+/** Whether a parent directory of `dir` holds a `.git` (git would find that repository from `dir`). */
+function insideRepository(dir: string): boolean {
+  for (let parent = path.dirname(dir); ; parent = path.dirname(parent)) {
+    if (existsSync(path.join(parent, '.git'))) return true;
+    if (path.dirname(parent) === parent) return false;
+  }
+}
+
 /**
- * Nested `.git` entries present after the command that were not there before (new, or replaced at the
- * same path). Top-level names are left out: inside the sandbox they were mounts the command could not
- * create or replace, so a change there came from outside (the user, another placeholder).
+ * `.git` entries present after the command that were not there before (new, or replaced at the same
+ * path). Placeholders (`placeholders`: this command's and those other running commands hold) are left
+ * out: inside the sandbox they were mounts the command could not touch, so a change there came from
+ * outside (the user starting a repository meanwhile).
  */
-export function newNestedRepos(roots: readonly string[], before: ProtectedScan, after: ProtectedScan): ProtectedEntry[] {
+export function newRepos(before: ProtectedScan, after: ProtectedScan, placeholders: ReadonlySet<string>): ProtectedEntry[] {
   const known = new Set(before.entries.map((e) => `${e.path}\0${e.dev}\0${e.ino}`));
-  const topLevel = new Set(roots.map((root) => path.join(root, '.git')));
-  return after.entries.filter((e) => path.basename(e.path) === '.git' && !topLevel.has(e.path) && !known.has(`${e.path}\0${e.dev}\0${e.ino}`));
+  return after.entries.filter((e) => path.basename(e.path) === '.git' && !placeholders.has(e.path) && !known.has(`${e.path}\0${e.dev}\0${e.ino}`));
 }

@@ -17,7 +17,7 @@ import { shellArgs, type ArgvRunner } from '../ptyRunner';
 import { BWRAP_TMP, bwrapCommand } from './bwrapArgs';
 import { GIT_PROGRAM_ENV, gitSafeEnv } from './gitSafeEnv';
 import { PlaceholderRegistry } from './placeholders';
-import { newNestedRepos, scanProtected, type ProtectedScan } from './protectedScan';
+import { newRepos, scanProtected, type ProtectedScan } from './protectedScan';
 import { quarantineRepos } from './repoQuarantine';
 import { planSandbox, type SandboxSettings } from './sandboxPlan';
 import { probeSandbox, type SandboxAvailability } from './sandboxProbe';
@@ -177,7 +177,7 @@ export class SandboxedRunner implements ProcessRunner {
     return new SandboxedProcess(proc, info, (code) => {
       this.placeholders.release(held);
       if (!guardLinux || !before) return { code };
-      const moved = quarantineRepos(newNestedRepos(roots, before, scanProtected(roots)));
+      const moved = quarantineRepos(newRepos(before, scanProtected(roots), new Set([...held, ...this.placeholders.paths])));
       if (moved.length === 0) return { code };
       const list = moved.map((m) => `${m.from} -> ${m.to}`).join(', ');
       return {

@@ -3,6 +3,7 @@
 // created, written, replaced or reached through a symlink, also when they do not exist yet; placeholders
 // never delete user data and leave no trace; a repository created during the command is moved aside.
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CommandConfinement, ProcessRunner } from '../../../../src/core/ports';
@@ -160,5 +161,23 @@ describe('placeholder registry without a sandbox', () => {
     registry.release(held);
     expect(readdirSync(ws)).toEqual(['AGENTS.md']);
     expect(readFileSync(join(ws, 'AGENTS.md'), 'utf8')).toBe('mine\n');
+  });
+});
+
+describeWithBwrap('a workspace folder inside another repository', () => {
+  it('keeps git working (no .git placeholder there) and moves aside a top-level repository the command makes', async () => {
+    // (on disk: the sandbox's /tmp is its private temp dir, which would hide the parent)
+    const parent = tempDir('tandem-pp-parent-', true);
+    execFileSync('git', ['init', '-q', parent]);
+    const ws = join(parent, 'packages', 'app');
+    mkdirSync(ws, { recursive: true });
+    const runner = sandboxed(tempDir('tandem-pp-home-', true));
+    const shown = await runToEnd(runner, { command: 'git rev-parse --show-toplevel', cwd: ws, workspaceRoots: [ws], confinement: 'workspace-write' });
+    expect(shown.out.trim()).toBe(parent);
+    const made = await runToEnd(runner, { command: 'git init -q . && echo inited', cwd: ws, workspaceRoots: [ws], confinement: 'workspace-write' });
+    expect(made.out).toContain('inited');
+    expect(existsSync(join(ws, '.git'))).toBe(false);
+    expect(readdirSync(ws).filter((n) => n.startsWith('.git.tandem-blocked-'))).toHaveLength(1);
+    expect(readdirSync(ws).filter((n) => !n.startsWith('.git.tandem-blocked-'))).toEqual([]);
   });
 });
