@@ -21,6 +21,7 @@ import { MockOpenAI } from './mock.ts';
 import type { MockResponse } from './mock.ts';
 import { TandemView } from './tandemView.ts';
 import { FIX_THIS_FLOWS, fixThisFlows } from './fixThisFlows.ts';
+import { ACCESSIBILITY_FLOWS, accessibilityFlows } from './accessibilityFlows.ts';
 
 const SHOTS = path.join(RESULTS_DIR, 'e2e');
 const VSIX = process.env.TANDEM_VSIX ?? path.join(REPO_ROOT, 'dist', 'tandem.vsix');
@@ -68,6 +69,7 @@ const results: FlowResult[] = [];
 // The flows of each code-server instance, in order: a flow's predecessors on its server are its setup.
 const WITH_KEY_FLOWS = [
   'open the Tandem view',
+  ...ACCESSIBILITY_FLOWS, // test/e2e/accessibilityFlows.ts
   'streamed markdown answer',
   'stop mid-answer',
   'conversation survives a reload',
@@ -158,6 +160,8 @@ async function withKeyFlows(browser: Browser, root: string, api: MockOpenAI, wor
       await view.frame.getByRole('heading', { name: 'Tandem' }).waitFor(); // the empty state
       await screenshot(p, path.join(SHOTS, '01-chat-empty.png'));
     });
+
+    await accessibilityFlows({ flow, page: p, view, api, workspace, shots: SHOTS });
 
     await flow('streamed markdown answer', p, async () => {
       await api.script([streamed(ANSWER_DELTAS, 20)]);

@@ -106,9 +106,10 @@ export function useMentions(options: { text: string; setText: (text: string) => 
   };
 
   const activeId = open ? `mention-option-${Math.min(active, items.length - 1)}` : undefined;
+  // A <textarea> can only be a textbox, and a textbox has no aria-expanded (axe: aria-allowed-attr, critical):
+  // the open list is announced through aria-controls and the active option through aria-activedescendant.
   const inputProps = {
     'aria-autocomplete': 'list' as const,
-    'aria-expanded': open,
     'aria-controls': open ? LISTBOX_ID : undefined,
     'aria-activedescendant': activeId,
   };

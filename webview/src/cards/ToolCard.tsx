@@ -92,9 +92,9 @@ export const ToolCard = memo(function ToolCard({ entry }: { entry: ToolEntry }) 
             <div className="card-title">
               <span className="codicon codicon-shield" aria-hidden="true" />
               {t('approval.command')}
-              <span className="muted">{t('approval.cwd', approval.subject.cwd)}</span>
             </div>
           )}
+          {awaiting && <div className="muted approval-cwd">{t('approval.cwd', approval.subject.cwd)}</div>}
           {/* The reducer only attaches a question about this card's own command; shown anyway if the texts ever differ. */}
           {awaiting && approval.subject.command !== entry.title && (
             <pre className="approval-command">
