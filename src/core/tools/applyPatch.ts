@@ -12,7 +12,8 @@ import { ConfinedPatchReader, contentFreeFailure, outsidePaths, patchPaths, Work
 import { summarizeChangeSet } from '../patch/summary';
 import { createChangeSetReview, withHunkSummaries } from '../review/changeSetReview';
 import type { ChangeSet } from '../patch/types';
-import { ToolInputError, type Tool, type ToolResult } from './types';
+import { knownSecrets } from '../secrets/knownSecrets';
+import { ToolInputError, type Tool, type ToolContext, type ToolResult } from './types';
 
 export interface ApplyPatchArgs {
   patch: string;
@@ -65,53 +66,60 @@ export const applyPatchTool: Tool<ApplyPatchArgs> = {
   },
 
   async run(args, ctx): Promise<ToolResult> {
-    let operations: PatchOperation[];
-    try {
-      operations = parsePatch(args.patch);
-    } catch (error) {
-      if (error instanceof PatchParseError) return { status: 'error', output: error.message };
-      throw error;
-    }
-    // Where the patch really goes, decided before any file is read.
-    const scope = await WorkspaceScope.create(ctx.workspaceRoots, ctx.files);
-    const outside = await outsidePaths(patchPaths(operations, ctx.cwd), scope);
-    if (outside.length > 0) {
-      const files = outside.map((path): FileChangeSummary => ({ path, kind: 'update', added: 0, removed: 0, diff: '' }));
-      const early = await ctx.authorize({ kind: 'patch', files, reason: `Read and change ${outside.length === 1 ? 'a file' : `${outside.length} files`} outside the workspace` });
-      if (!early.allowed) return { status: 'denied', output: `The patch was not applied; nothing was read or written: ${early.reason}` };
-    }
-    const reader = new ConfinedPatchReader(ctx.files, scope, new Set(outside));
-    let changeSet: ChangeSet;
-    try {
-      changeSet = await computeChangeSet(args.patch, ctx.cwd, reader, `patch-${ctx.callId}`);
-    } catch (error) {
-      if (error instanceof PatchParseError || error instanceof PatchApplyError) {
-        const quotesNothing = outside.length > 0 || reader.touchedOutside;
-        return { status: 'error', output: quotesNothing ? contentFreeFailure(outside.length > 0 ? outside : [error instanceof PatchApplyError ? (error.path ?? '?') : '?']) : error.message };
-      }
-      throw error;
-    }
-    // The policy resolves these cwd-relative paths back against ctx.cwd.
-    // Hunk ids are deterministic, so the host's review of the same change set uses the same ones.
-    const files = withHunkSummaries(summarizeChangeSet(changeSet, ctx.cwd), createChangeSetReview(changeSet, ctx.turnId, (path) => path));
-    const count = files.length === 1 ? '1 file' : `${files.length} files`;
-    const authorization = await ctx.authorize({ kind: 'patch', files, reason: `Apply a patch to ${count}` });
-    if (!authorization.allowed) {
-      return { status: 'denied', output: `The patch was not applied, nothing was written: ${authorization.reason}` };
-    }
-    ctx.emit({ type: 'patch.proposed', turnId: ctx.turnId, callId: ctx.callId, changeSetId: changeSet.id, files });
-    const result = await ctx.proposeChanges(changeSet);
-    ctx.emit({
-      type: 'patch.resolved',
-      turnId: ctx.turnId,
-      changeSetId: changeSet.id,
-      outcome: result.outcome,
-      message: result.message,
-    });
-    const status = result.outcome === 'applied' || result.outcome === 'partial' ? 'ok' : result.outcome === 'discarded' ? 'denied' : 'error';
-    return { status, output: result.message };
+    // Error messages quote workspace files, which may hold a key Tandem uses (a .env): redact it.
+    const result = await runApplyPatch(args, ctx);
+    return { ...result, output: knownSecrets.redact(result.output) };
   },
 };
+
+/** The tool's work; `run` redacts whatever it returns. */
+async function runApplyPatch(args: ApplyPatchArgs, ctx: ToolContext): Promise<ToolResult> {
+  let operations: PatchOperation[];
+  try {
+    operations = parsePatch(args.patch);
+  } catch (error) {
+    if (error instanceof PatchParseError) return { status: 'error', output: error.message };
+    throw error;
+  }
+  // Where the patch really goes, decided before any file is read.
+  const scope = await WorkspaceScope.create(ctx.workspaceRoots, ctx.files);
+  const outside = await outsidePaths(patchPaths(operations, ctx.cwd), scope);
+  if (outside.length > 0) {
+    const files = outside.map((path): FileChangeSummary => ({ path, kind: 'update', added: 0, removed: 0, diff: '' }));
+    const early = await ctx.authorize({ kind: 'patch', files, reason: `Read and change ${outside.length === 1 ? 'a file' : `${outside.length} files`} outside the workspace` });
+    if (!early.allowed) return { status: 'denied', output: `The patch was not applied; nothing was read or written: ${early.reason}` };
+  }
+  const reader = new ConfinedPatchReader(ctx.files, scope, new Set(outside));
+  let changeSet: ChangeSet;
+  try {
+    changeSet = await computeChangeSet(args.patch, ctx.cwd, reader, `patch-${ctx.callId}`);
+  } catch (error) {
+    if (error instanceof PatchParseError || error instanceof PatchApplyError) {
+      const quotesNothing = outside.length > 0 || reader.touchedOutside;
+      return { status: 'error', output: quotesNothing ? contentFreeFailure(outside.length > 0 ? outside : [error instanceof PatchApplyError ? (error.path ?? '?') : '?']) : error.message };
+    }
+    throw error;
+  }
+  // The policy resolves these cwd-relative paths back against ctx.cwd.
+  // Hunk ids are deterministic, so the host's review of the same change set uses the same ones.
+  const files = withHunkSummaries(summarizeChangeSet(changeSet, ctx.cwd), createChangeSetReview(changeSet, ctx.turnId, (path) => path));
+  const count = files.length === 1 ? '1 file' : `${files.length} files`;
+  const authorization = await ctx.authorize({ kind: 'patch', files, reason: `Apply a patch to ${count}` });
+  if (!authorization.allowed) {
+    return { status: 'denied', output: `The patch was not applied, nothing was written: ${authorization.reason}` };
+  }
+  ctx.emit({ type: 'patch.proposed', turnId: ctx.turnId, callId: ctx.callId, changeSetId: changeSet.id, files });
+  const result = await ctx.proposeChanges(changeSet);
+  ctx.emit({
+    type: 'patch.resolved',
+    turnId: ctx.turnId,
+    changeSetId: changeSet.id,
+    outcome: result.outcome,
+    message: result.message,
+  });
+  const status = result.outcome === 'applied' || result.outcome === 'partial' ? 'ok' : result.outcome === 'discarded' ? 'denied' : 'error';
+  return { status, output: result.message };
+}
 
 /** Chat Completions sends `{"input": "<patch>"}`; the Responses API sends the patch itself. */
 function unwrapJsonArguments(input: string): string {

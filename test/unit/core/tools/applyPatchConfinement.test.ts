@@ -134,3 +134,17 @@ describe('apply_patch outside the workspace', () => {
     expectNoCanary(result.output);
   });
 });
+
+describe('apply_patch and known secrets', () => {
+  it('a failure quoting a workspace .env shows [REDACTED] instead of a key Tandem uses', async () => {
+    const { knownSecrets } = await import('../../../../src/core/secrets/knownSecrets');
+    const key = `sk-dotenv-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+    knownSecrets.add(key);
+    writeFileSync(join(ws, '.env'), `OPENAI_API_KEY=${key}\nDEBUG=1\n`);
+    const { result } = await applyPatch(`*** Begin Patch\n*** Update File: .env\n@@\n-OPENAI_API_KEY=sk-wrong\n DEBUG=1\n+x\n*** End Patch`);
+    expect(result.status).toBe('error');
+    expect(result.output).toContain('DEBUG=1');
+    expect(result.output).toContain('OPENAI_API_KEY=[REDACTED]');
+    expect(result.output).not.toContain(key);
+  });
+});
