@@ -2,11 +2,11 @@
 // user can watch the shell session in a real terminal. Created on the first command, never focused.
 import * as vscode from 'vscode';
 import type { AgentEvent } from '../shared/events';
+import { MirrorBacklog } from './mirrorBacklog';
 
 /**
- * A Pseudoterminal drops whatever is written before VS Code calls `open()` (which happens only once the
- * terminal is shown), so output is kept here until then. Bounded, because a hidden terminal could
- * otherwise collect a chatty build's whole output; the chat cards hold each command's full output.
+ * Output kept until VS Code opens the terminal (see MirrorBacklog); past this, the start goes and the
+ * terminal says how much.
  */
 const MAX_PENDING_CHARS = 256 * 1024;
 /** The tail of the newest command's output kept for `@terminal`. */
@@ -18,7 +18,7 @@ export class TerminalMirror implements vscode.Disposable {
   private readonly commandCalls = new Set<string>();
   private readonly closeListener: vscode.Disposable;
   private opened = false;
-  private pending = '';
+  private readonly pending = new MirrorBacklog(MAX_PENDING_CHARS);
   private last: { command: string; output: string } | undefined;
 
   constructor() {
@@ -58,8 +58,7 @@ export class TerminalMirror implements vscode.Disposable {
       this.write.fire(text);
       return;
     }
-    this.pending += text;
-    if (this.pending.length > MAX_PENDING_CHARS) this.pending = this.pending.slice(this.pending.length - MAX_PENDING_CHARS);
+    this.pending.add(text);
   }
 
   private ensureTerminal(): void {
@@ -68,8 +67,7 @@ export class TerminalMirror implements vscode.Disposable {
       onDidWrite: this.write.event,
       open: () => {
         this.opened = true;
-        this.write.fire(`\x1b[2mTandem mirrors the agent's commands here.\x1b[0m\r\n${this.pending}`);
-        this.pending = '';
+        this.write.fire(`\x1b[2mTandem mirrors the agent's commands here.\x1b[0m\r\n${this.pending.take()}`);
       },
       close: () => this.forgetTerminal(),
     };
@@ -79,7 +77,7 @@ export class TerminalMirror implements vscode.Disposable {
   private forgetTerminal(): void {
     this.terminal = undefined;
     this.opened = false;
-    this.pending = '';
+    this.pending.clear();
   }
 
   dispose(): void {
