@@ -2,7 +2,8 @@
 // (writeChangeSetAtomically) with generated and mutated patches (see patchFuzzKit.ts):
 //   1. in memory, in a worker thread watched for hangs: every input ends in a consistent change set or
 //      a PatchParseError / PatchApplyError with a readable, bounded message, within a time bound; valid
-//      generated patches produce exactly the files the oracle computed;
+//      generated patches (many quoting the file loosely) produce exactly the files the oracle computed,
+//      and whatever applies changes no line but those its '-' lines stand for (faithfulnessProblem);
 //   2. on disk, in a fresh temp sandbox per input, through NodeFileReader and the real writer, with
 //      injected file-system faults and concurrent edits: the writer only ever touches the sandbox, a
 //      successful write changes exactly the change set's files, a failed one leaves every file and
@@ -121,6 +122,7 @@ describe('apply_patch fuzz: parser and engine in memory', () => {
     const result: WorkerResult = {
       inputs: parts.reduce((n, p) => n + p.inputs, 0),
       unmutatedChecked: parts.reduce((n, p) => n + p.unmutatedChecked, 0),
+      faithfulChecked: parts.reduce((n, p) => n + p.faithfulChecked, 0),
       outcomes: {},
       maxMs: Math.max(...parts.map((p) => p.maxMs)),
       maxMsInput: parts.reduce((best, p) => (p.maxMs >= best.maxMs ? p : best)).maxMsInput,
@@ -133,6 +135,7 @@ describe('apply_patch fuzz: parser and engine in memory', () => {
       suite: 'memory (computeChangeSet)',
       inputs: result.inputs,
       'oracle-checked': result.unmutatedChecked,
+      'faithful files': result.faithfulChecked,
       seconds: seconds.toFixed(1),
       'max ms': `${result.maxMs.toFixed(1)} (#${result.maxMsInput})`,
       outcomes: Object.entries(result.outcomes)
@@ -149,6 +152,7 @@ describe('apply_patch fuzz: parser and engine in memory', () => {
     expect(result.outcomes.PatchParseError).toBeGreaterThan(MEMORY_INPUTS * 0.1);
     expect(result.outcomes.PatchApplyError).toBeGreaterThan(MEMORY_INPUTS * 0.05);
     expect(result.unmutatedChecked).toBeGreaterThan(MEMORY_INPUTS * UNMUTATED_SHARE * 0.5);
+    expect(result.faithfulChecked).toBeGreaterThan((result.outcomes.applied ?? 0) * 0.5);
   }, 240_000);
 });
 

@@ -6,9 +6,12 @@
 //   - the Codex scenarios (loaded by the caller);
 //   - mutators: byte and character flips, line drops / duplication / swaps, truncation, random markers,
 //     CRLF, BOM, NUL bytes, huge lines, `../` and absolute paths;
-//   - the invariants every outcome must satisfy.
+//   - the invariants every outcome must satisfy, among them faithfulness: whatever applies changes only
+//     the lines its '-' lines stand for, every other line keeps its bytes (generated patches quote the
+//     file loosely on purpose: trailing blanks, indentation, tabs as spaces, typography as ASCII).
 import { computeChangeSet, PatchApplyError, PatchParseError } from '../../../src/core/patch/apply';
-import { normalizePath } from '../../../src/core/patch/posixPath';
+import { normalizePath, resolvePath } from '../../../src/core/patch/posixPath';
+import { normalizePunctuation } from '../../../src/core/patch/seek';
 import type { ChangeSet } from '../../../src/core/patch/types';
 import type { FileReader } from '../../../src/core/ports';
 import type { Random } from './random';
@@ -115,8 +118,13 @@ function randomTextFile(rng: Random, fileIndex: number): TextFile {
   const lines: string[] = [];
   const endings: string[] = [];
   for (let i = 0; i < count; i++) {
-    // Unique lines, so a chunk can only match where it was cut from (the oracle relies on it).
-    lines.push(`${rng.pick(['', '  ', '\t', '    '])}line ${fileIndex}.${i} ${safeWords(rng, 5)}`.replace(/\s+$/, ''));
+    // Unique lines, so a chunk can only match where it was cut from (the oracle relies on it); unique
+    // under every loose tier too ("line <file>.<index> " starts each one).
+    let line = `${rng.pick(['', '  ', '\t', '    '])}line ${fileIndex}.${i} ${safeWords(rng, 5)}`.replace(/\s+$/, '');
+    // Typography and trailing blanks: what a loose match must leave in place.
+    if (rng.chance(0.15)) line += rng.pick([' — “quoted”', ' – ‘x’…', ' a\u00a0b', ' zero\u200bwidth']);
+    if (rng.chance(0.1)) line += rng.pick([' ', '\t', '  \t']);
+    lines.push(line);
     endings.push(style === 'lf' ? '\n' : style === 'crlf' ? '\r\n' : rng.pick(['\n', '\r\n']));
   }
   if (count > 0 && rng.chance(0.2)) endings[count - 1] = '';
@@ -155,10 +163,18 @@ interface Chunk {
   start: number;
   removeCount: number;
   patchLines: string[];
-  newLines: string[];
+  /** The chunk's lines in the result: a number keeps that file line (bytes and break), a string is added. */
+  newLines: (number | string)[];
   scope?: string;
   endOfFile: boolean;
 }
+
+/**
+ * How a chunk quotes the file's lines (its context and '-' lines), as models do: exactly, with trailing
+ * blanks added or dropped, two spaces too deep (the '+' lines then too), tabs written as four spaces, or
+ * typography as ASCII. Every loose form must still change only the '-' lines.
+ */
+type Quoting = 'exact' | 'trailing-whitespace' | 'deeper' | 'tabs-as-spaces' | 'ascii-punctuation';
 
 /** 1-3 chunks in file order, each with some context, removals and additions (never only additions). */
 function randomChunks(rng: Random, file: TextFile): Chunk[] {
@@ -174,15 +190,24 @@ function randomChunks(rng: Random, file: TextFile): Chunk[] {
     const after = rng.int(removed + before === 0 ? 1 : 0, Math.min(3, n - start - before - removed));
     const oldCount = before + removed + after;
     if (oldCount === 0) break;
-    const added = Array.from({ length: rng.int(removed === 0 ? 1 : 0, 3) }, (_, k) => `added ${c}.${k} ${safeWords(rng, 4)}`.trimEnd());
+    const quoting = rng.weighted<Quoting>([
+      [4, 'exact'],
+      [2, 'trailing-whitespace'],
+      [1, 'deeper'],
+      [1, 'tabs-as-spaces'],
+      [2, 'ascii-punctuation'],
+    ]);
     const slice = file.lines.slice(start, start + oldCount);
+    const quote = quoter(rng, quoting);
+    const added = addedLines(rng, c, quoting, slice, removed === 0 ? 1 : 0);
     const patchLines = [
-      ...slice.slice(0, before).map((l) => ` ${l}`),
-      ...slice.slice(before, before + removed).map((l) => `-${l}`),
-      ...added.map((l) => `+${l}`),
-      ...slice.slice(before + removed).map((l) => ` ${l}`),
+      ...slice.slice(0, before).map((l) => ` ${quote(l)}`),
+      ...slice.slice(before, before + removed).map((l) => `-${quote(l)}`),
+      ...added.map(({ written }) => `+${written}`),
+      ...slice.slice(before + removed).map((l) => ` ${quote(l)}`),
     ];
-    const newLines = [...slice.slice(0, before), ...added, ...slice.slice(before + removed)];
+    const kept = (from: number, count: number) => Array.from({ length: count }, (_, k) => start + from + k);
+    const newLines = [...kept(0, before), ...added.map(({ expected }) => expected), ...kept(before + removed, after)];
     const scopeAt = start > from ? rng.int(from, start - 1) : -1;
     const chunk: Chunk = { start, removeCount: oldCount, patchLines, newLines, endOfFile: start + oldCount === n && rng.chance(0.5) };
     if (scopeAt >= 0 && rng.chance(0.4) && file.lines[scopeAt]!.trim() !== '') chunk.scope = file.lines[scopeAt]!;
@@ -193,30 +218,58 @@ function randomChunks(rng: Random, file: TextFile): Chunk[] {
   return chunks;
 }
 
-/** The file after `chunks`, as the engine must produce it. */
+/** How `quoting` writes a file line in the patch. */
+function quoter(rng: Random, quoting: Quoting): (line: string) => string {
+  switch (quoting) {
+    case 'exact':
+      return (line) => line;
+    case 'trailing-whitespace':
+      return (line) => (line !== line.trimEnd() ? line.trimEnd() : line + rng.pick([' ', '\t', '   ']));
+    case 'deeper':
+      return (line) => `  ${line}`;
+    case 'tabs-as-spaces':
+      return (line) => line.replace(/^\t+/, (tabs) => '    '.repeat(tabs.length));
+    case 'ascii-punctuation':
+      return (line) => normalizePunctuation(line);
+  }
+}
+
+/**
+ * A chunk's added lines as the patch writes them and as the file must get them. They keep the patch's
+ * text, except for the one re-indentation the matched lines justify: two spaces off when the patch quotes
+ * everything two spaces deeper; tabs for four spaces when the patch wrote the file's tab indentation as
+ * spaces and no quoted line is indented with four real spaces (which would contradict that rule).
+ */
+function addedLines(rng: Random, c: number, quoting: Quoting, quoted: string[], atLeast: number): { written: string; expected: string }[] {
+  // Added lines are never blank (those are not re-indented) and never equal to a file line.
+  const text = (k: number) => `added ${c}.${k} ${safeWords(rng, 4)}${rng.chance(0.2) ? ' — “new”' : ''}`.trimEnd();
+  return Array.from({ length: rng.int(atLeast, 3) }, (_, k) => {
+    if (quoting === 'deeper') {
+      const own = rng.pick(['', '  ', '\t']) + text(k);
+      return { written: `  ${own}`, expected: own };
+    }
+    if (quoting === 'tabs-as-spaces') {
+      const written = rng.pick(['', '  ', '    ', '      ', '        ', '\t']) + text(k);
+      const tabs = quoted.some((l) => /^\t/.test(l)) && !quoted.some((l) => /^ {4}/.test(l));
+      const indent = /^ */.exec(written)![0].length;
+      return { written, expected: tabs && !written.startsWith('\t') ? '\t'.repeat(Math.floor(indent / 4)) + ' '.repeat(indent % 4) + written.slice(indent) : written };
+    }
+    const written = rng.pick(['', '  ', '\t']) + text(k);
+    return { written, expected: written };
+  });
+}
+
+/** The file after `chunks`, as the engine must produce it: kept lines keep their bytes and breaks. */
 function applyOracle(file: TextFile, chunks: Chunk[]): string {
   const eol = prevailingEol(file);
   const lines = [...file.lines];
   const endings = [...file.endings];
   for (const chunk of [...chunks].reverse()) {
-    const oldLines = lines.slice(chunk.start, chunk.start + chunk.removeCount);
-    const oldEndings = endings.slice(chunk.start, chunk.start + chunk.removeCount);
-    // Context at either end of the chunk keeps its own line break; lines in between get the file's.
-    let prefix = 0;
-    while (prefix < oldLines.length && prefix < chunk.newLines.length && oldLines[prefix] === chunk.newLines[prefix]) prefix++;
-    let suffix = 0;
-    while (
-      suffix < oldLines.length - prefix &&
-      suffix < chunk.newLines.length - prefix &&
-      oldLines[oldLines.length - 1 - suffix] === chunk.newLines[chunk.newLines.length - 1 - suffix]
-    )
-      suffix++;
-    const newEndings = chunk.newLines.map((_, i) => (i < prefix ? oldEndings[i]! : i >= chunk.newLines.length - suffix ? oldEndings[oldEndings.length - (chunk.newLines.length - i)]! : eol));
-    lines.splice(chunk.start, chunk.removeCount, ...chunk.newLines);
-    endings.splice(chunk.start, chunk.removeCount, ...newEndings);
+    lines.splice(chunk.start, chunk.removeCount, ...chunk.newLines.map((l) => (typeof l === 'number' ? file.lines[l]! : l)));
+    endings.splice(chunk.start, chunk.removeCount, ...chunk.newLines.map((l) => (typeof l === 'number' ? file.endings[l]! : eol)));
   }
-  if (lines.length > 0 && endings.at(-1) === '') endings[endings.length - 1] = eol;
-  return (file.bom ? '\uFEFF' : '') + lines.map((l, i) => l + endings[i]).join('');
+  // Always a final break; a last line without one that now has lines after it gets one as well.
+  return (file.bom ? '\uFEFF' : '') + lines.map((l, i) => l + (endings[i] || eol)).join('');
 }
 
 /** A valid patch against a random workspace, and the workspace it must produce. */
@@ -577,7 +630,99 @@ export function sameWorkspace(a: Workspace, b: Workspace): string | undefined {
   return undefined;
 }
 
-export type PatchOutcome = { kind: 'applied'; changeSet: ChangeSet } | { kind: 'rejected'; error: PatchParseError | PatchApplyError };
+/** Largest old × new line count the faithfulness check aligns (its table has one byte per pair). */
+const MAX_ALIGNMENT_CELLS = 4_000_000;
+
+interface TextLine {
+  text: string;
+  /** '\n', '\r\n', or '' for a last line without a break. */
+  ending: string;
+}
+
+function textLines(text: string): TextLine[] {
+  const lines: TextLine[] = [];
+  let start = 0;
+  for (const match of text.matchAll(/\r?\n/g)) {
+    lines.push({ text: text.slice(start, match.index), ending: match[0] });
+    start = match.index + match[0].length;
+  }
+  if (start < text.length) lines.push({ text: text.slice(start), ending: '' });
+  return lines;
+}
+
+/**
+ * Why an applied patch changed more of a file than its '-' lines, or undefined; for any input that
+ * applies, mutated or not. Each updated file's new text must be its old text with some lines removed that
+ * a '-' line of the patch matches loosely (punctuation normalised, trimmed), and some lines inserted that
+ * are a '+' line of the patch (up to indentation) or blank; every other line keeps its bytes and its line
+ * break (a last line that had none may gain one), and a BOM stays. Skipped: files an Add File or a move
+ * replaces whole, and files too large to align. `checked` counts the files verified.
+ */
+export function faithfulnessProblem(patch: string, changeSet: ChangeSet, root: string): { problem?: string; checked: number } {
+  const patchLines = patch.split(/\r?\n/);
+  const replacedWhole = new Set(
+    patchLines.flatMap((line) => {
+      // As the parser reads headers: trimmed first (padding, a stray CR), then the same pattern.
+      const header = /^\*\*\* (?:Add File|Move to):(.*)$/.exec(line.trim());
+      return header ? [resolvePath(root, header[1]!.trim())] : [];
+    }),
+  );
+  const canonical = (line: string) => normalizePunctuation(line).trim();
+  const removable = new Set(patchLines.filter((l) => l.startsWith('-')).map((l) => canonical(l.slice(1))));
+  const insertable = new Set(patchLines.filter((l) => l.startsWith('+')).map((l) => l.slice(1).trim()));
+  insertable.add('');
+  let checked = 0;
+  for (const change of changeSet.changes) {
+    if (change.kind !== 'update' || change.oldText === undefined || change.newText === undefined) continue;
+    if (replacedWhole.has(change.path) || (change.movePath !== undefined && replacedWhole.has(change.movePath))) continue;
+    const oldBom = change.oldText.startsWith('\uFEFF');
+    if (oldBom !== change.newText.startsWith('\uFEFF')) return { problem: `${change.path}: the BOM was ${oldBom ? 'dropped' : 'added'}`, checked };
+    let before = textLines(oldBom ? change.oldText.slice(1) : change.oldText);
+    let after = textLines(oldBom ? change.newText.slice(1) : change.newText);
+    // Lines identical in text and break at either end can always be kept (exchange argument), so only the
+    // middle needs the quadratic alignment.
+    const same = (a: TextLine | undefined, b: TextLine | undefined) => a !== undefined && b !== undefined && a.text === b.text && a.ending === b.ending;
+    let head = 0;
+    while (same(before[head], after[head])) head++;
+    let tail = 0;
+    while (tail < before.length - head && tail < after.length - head && same(before[before.length - 1 - tail], after[after.length - 1 - tail])) tail++;
+    before = before.slice(head, before.length - tail);
+    after = after.slice(head, after.length - tail);
+    if ((before.length + 1) * (after.length + 1) > MAX_ALIGNMENT_CELLS) continue;
+    if (!alignable(before, after, (line) => removable.has(canonical(line.text)), (line) => insertable.has(line.text.trim()))) {
+      const stray = after.findIndex((line) => !insertable.has(line.text.trim()) && !before.some((old) => old.text === line.text));
+      const detail =
+        stray >= 0
+          ? `line ${head + stray + 1} of the result, ${JSON.stringify(after[stray]!.text.slice(0, 120))}, is neither a line of the file nor a '+' line of the patch`
+          : "a line of the file was dropped without a '-' line, moved, or its line break changed";
+      return { problem: `${change.path} changed beyond its '-' lines: ${detail}`, checked };
+    }
+    checked++;
+  }
+  return { checked };
+}
+
+/** Can `after` be made from `before` by keeping lines byte for byte, dropping removable ones, inserting insertable ones? */
+function alignable(before: TextLine[], after: TextLine[], removable: (line: TextLine) => boolean, insertable: (line: TextLine) => boolean): boolean {
+  const canDrop = before.map(removable);
+  const canInsert = after.map(insertable);
+  const width = after.length + 1;
+  const reach = new Uint8Array((before.length + 1) * width);
+  reach[0] = 1;
+  for (let i = 0; i <= before.length; i++) {
+    for (let j = 0; j <= after.length; j++) {
+      if (!reach[i * width + j]) continue;
+      const old = before[i];
+      const now = after[j];
+      if (old && now && old.text === now.text && (old.ending === now.ending || old.ending === '')) reach[(i + 1) * width + j + 1] = 1;
+      if (old && canDrop[i]) reach[(i + 1) * width + j] = 1;
+      if (now && canInsert[j]) reach[i * width + j + 1] = 1;
+    }
+  }
+  return reach[before.length * width + after.length] === 1;
+}
+
+export type PatchOutcome = { kind: 'applied'; changeSet: ChangeSet; faithfulChecked: number } | { kind: 'rejected'; error: PatchParseError | PatchApplyError };
 
 /** Runs computeChangeSet and checks the result; `problem` says what is wrong with it. */
 export async function runInput(input: PatchInput, root: string, files: FileReader, workspace: Workspace): Promise<{ outcome?: PatchOutcome; problem?: string }> {
@@ -596,5 +741,7 @@ export async function runInput(input: PatchInput, root: string, files: FileReade
     const problem = sameWorkspace(applyToWorkspace(workspace, changeSet, root), input.expected);
     if (problem) return { problem: `wrong result: ${problem}` };
   }
-  return { outcome: { kind: 'applied', changeSet } };
+  const faithful = faithfulnessProblem(input.patch, changeSet, root);
+  if (faithful.problem) return { problem: faithful.problem };
+  return { outcome: { kind: 'applied', changeSet, faithfulChecked: faithful.checked } };
 }

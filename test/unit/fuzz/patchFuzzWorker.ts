@@ -21,6 +21,8 @@ export interface WorkerJob {
 export interface WorkerResult {
   inputs: number;
   unmutatedChecked: number;
+  /** Updated files the faithfulness invariant verified (see faithfulnessProblem). */
+  faithfulChecked: number;
   outcomes: Record<string, number>;
   maxMs: number;
   maxMsInput: number;
@@ -31,7 +33,7 @@ export interface WorkerResult {
 async function run(job: WorkerJob): Promise<WorkerResult> {
   const progress = new Int32Array(job.progress);
   const rng = new Random(job.seed).fork('patch-memory');
-  const result: WorkerResult = { inputs: 0, unmutatedChecked: 0, outcomes: {}, maxMs: 0, maxMsInput: -1, totalMs: 0, problems: [] };
+  const result: WorkerResult = { inputs: 0, unmutatedChecked: 0, faithfulChecked: 0, outcomes: {}, maxMs: 0, maxMsInput: -1, totalMs: 0, problems: [] };
   for (let index = job.start; index < job.start + job.count; index++) {
     Atomics.store(progress, 0, index);
     const input = inputAt(rng.fork(index), job.scenarios, job.unmutatedShare);
@@ -51,6 +53,7 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
       if (result.problems.length < 20) result.problems.push({ index, origin: input.origin, mutations: input.mutations, problem: failure });
       continue;
     }
+    if (outcome!.kind === 'applied') result.faithfulChecked += outcome!.faithfulChecked;
     const key = outcome!.kind === 'applied' ? 'applied' : outcome!.error.name;
     result.outcomes[key] = (result.outcomes[key] ?? 0) + 1;
   }
