@@ -34,9 +34,11 @@ const USAGE = `Usage:
 exec runs one agent turn headless. The API key comes from OPENAI_API_KEY, the base URL from --base-url,
 OPENAI_BASE_URL or https://api.openai.com/v1. --approval defaults to read-only (nothing is written); there
 is no one to ask, so anything that would need approval is denied. Commands run in an OS sandbox
-(--sandbox, default workspace-write: only the workspace and a private temp dir are writable, no network
-unless --sandbox-network; full access runs without it). Where no sandbox works (no bwrap, Windows), every
-command not known to be read-only needs approval, so exec denies it. --json prints one event per line.
+(--sandbox, default workspace-write): a command judged read-only runs with nothing writable and no network;
+one allowed to write gets the workspace and a private temp dir, no network unless --sandbox-network; full
+access gets everything writable except .git, .vscode, .tandem and AGENTS.md. Where no sandbox works (no bwrap,
+Windows) or with --sandbox off, only a strict allow-list of read-only commands runs (plus everything under
+--approval full-access); exec denies the rest. --json prints one event per line.
 Sessions are logged under ~/.tandem/sessions.`;
 
 const SANDBOX_MODES: SandboxMode[] = ['workspace-write', 'read-only', 'off'];
@@ -146,7 +148,7 @@ async function execCommand(args: string[]): Promise<number> {
       settings: () => ({ mode: sandboxMode, network: values['sandbox-network'] === true }),
       approvalPolicy: () => approval,
       onUnavailable: (reason) =>
-        process.stderr.write(`note: no OS sandbox: ${reason}. Commands not known to be read-only need approval, which exec cannot give: they are denied (--sandbox off runs them unsandboxed).\n`),
+        process.stderr.write(`note: no OS sandbox: ${reason}. Commands not known to be read-only need approval, which exec cannot give: they are denied (only a strict allow-list of read-only commands runs).\n`),
     },
   });
   runner.sandboxStatus?.(); // probe now, so the note comes before the turn's output

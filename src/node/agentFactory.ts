@@ -1,4 +1,5 @@
 // Composition root shared by the extension and the headless CLI: wires the pure core to node adapters.
+import { rememberSecret } from './commandSecrets';
 import { AgentSession } from '../core/agent/agentSession';
 import type { AgentSessionOptions } from '../core/agent/types';
 import type { ApprovalPolicy } from '../core/approvals/policy';
@@ -61,6 +62,8 @@ export interface AgentFactoryOptions {
 }
 
 export async function createAgentSession(options: AgentFactoryOptions): Promise<AgentSession> {
+  // The key is a secret wherever it came from (SecretStorage, the environment, a test): commands never see it.
+  rememberSecret(options.apiKey);
   const projectInstructions =
     options.loadProjectInstructions !== false && !options.history?.length
       ? await loadAgentsMd(options.files, options.workspaceRoots[0] ?? options.cwd, options.cwd)

@@ -2,6 +2,7 @@
 // event stream (an async iterable that ends after `turn.completed` / `turn.failed`). Cancellation is by
 // AbortSignal (the caller's, or `interrupt`). The history is append-only so every request's prefix is
 // byte-identical to the previous request (prompt caching), and `prompt_cache_key` is the session id.
+import { knownSecrets } from '../secrets/knownSecrets';
 import type { AgentEvent, ApprovalDecision, ApprovalSubject, FileChangeSummary, TurnError } from '../../shared/events';
 import { confinementWithin, decideCommand, decideEscalation, decidePatch, isSandboxEscalation, type ApprovalPolicy, type CommandVerdict } from '../approvals/policy';
 import { SessionApprovals } from '../approvals/sessionApprovals';
@@ -84,7 +85,14 @@ export class AgentSession {
     this.processSessions.killAll();
   }
 
-  private appendItem(item: ConversationItem): void {
+  private appendItem(rawItem: ConversationItem): void {
+    // Last line of defence for secrets: whatever a tool returned (command output is already redacted as it
+    // streams; file text quoted by a tool, a mention's attachment may not be) reaches the model and the log
+    // without a key Tandem knows.
+    const item: ConversationItem =
+      rawItem.type === 'tool_output' ? { ...rawItem, output: knownSecrets.redact(rawItem.output) }
+      : rawItem.type === 'user' ? { ...rawItem, text: knownSecrets.redact(rawItem.text) }
+      : rawItem;
     this.history.push(item);
     this.options.recorder?.item(item);
   }
