@@ -1,7 +1,7 @@
 // Finds where a chunk's old lines sit in a file. Models copy context imperfectly (trailing spaces, changed
 // indentation, typographic quotes and dashes), so matching relaxes in tiers. Every tier scans the whole
 // search range before the next, looser one is tried: an exact match later in the file beats a loose one
-// earlier.
+// earlier. A match only locates lines: applyChunks keeps the file's bytes for everything but '-' lines.
 
 export type MatchTier = 'exact' | 'trailing-whitespace' | 'trimmed' | 'punctuation';
 
