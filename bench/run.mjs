@@ -231,7 +231,12 @@ function meta(loadBefore, loadAfter, startedAt) {
     command: `node bench/run.mjs ${args.join(' ')}`.trim(),
     versions: {
       node: process.version,
-      tandem: { version: JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version, gitSha: git('rev-parse', 'HEAD'), uncommittedChanges: Boolean(dirty) },
+      tandem: {
+        version: JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version,
+        gitSha: git('rev-parse', 'HEAD'),
+        // The build measured is the working tree: say when it differs from the commit.
+        uncommittedTrackedFiles: dirty ? dirty.split('\n').length : 0,
+      },
       codex: runInfo.codex ?? 'not run',
       chromium: runInfo.webviewRuns ? (versionOf('/usr/bin/chromium', ['--version']) ?? 'unknown') : 'not run',
       codeServer: 'not used (the bench drives the webview bundle directly in Chromium)',
