@@ -151,8 +151,13 @@ class PtyProcess implements RunningProcess {
     const fd = masterFd(pty);
     if (socket && fd !== undefined) {
       const destroy = socket.destroy.bind(socket);
+      let drained = false;
       socket.destroy = (error?: Error) => {
-        if (!this.done) drainFd(fd, (bytes) => this.receive(bytes));
+        // Once only, and never after the socket closed: its fd number may belong to another file by then.
+        if (!drained && !this.done && !(socket as { destroyed?: boolean }).destroyed) {
+          drained = true;
+          drainFd(fd, (bytes) => this.receive(bytes));
+        }
         return destroy(error);
       };
     }

@@ -142,6 +142,16 @@ describe.each(runners)('%s runner', (_name, makeRunner) => {
     process.kill(Number(/pid:(\d+)/.exec(out.text())![1]), 'SIGKILL');
   });
 
+  it('reports the exit although a background job keeps writing (what is left to read is capped)', async () => {
+    const { proc, out } = run('yes & echo "pid:$!"');
+    try {
+      expect(await proc.exited).toBe(0);
+      expect(out.text()).toMatch(/pid:\d+/);
+    } finally {
+      process.kill(Number(/pid:(\d+)/.exec(out.text())?.[1] ?? 0) || -proc.pid, 'SIGKILL');
+    }
+  });
+
   it('keeps a UTF-8 character split across writes whole, and shows an unfinished one at the end', async () => {
     const { proc, out } = run("printf 'a\\342'; sleep 0.05; printf '\\202\\254b\\342\\202'");
     expect(await proc.exited).toBe(0);
