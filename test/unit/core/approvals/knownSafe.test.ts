@@ -147,3 +147,40 @@ describe('isKnownSafeCommand: not safe', () => {
     expect(verdict.reason).toMatch(reason);
   });
 });
+
+describe('isKnownSafeCommand: classes of holes (see test/unit/security for the full corpus)', () => {
+  it.each<[string, string, RegExp]>([
+    ['characters', 'sort\r -o x y', /control or invisible/],
+    ['characters', 'sort −o out in', /look-alike/],
+    ['characters', 'ｓｏｒｔ -o out in', /not a known/],
+    ['evaluating builtins', "printf -v 'a[$(id)]' x", /printf with options/],
+    ['evaluating builtins', "test -v 'a[$(id)]'", /-v/],
+    ['evaluating builtins', "[ 'a[$(id)]' -eq 1 ]", /arithmetic/],
+    ['evaluating builtins', 'printf *', /expand/],
+    ['evaluating builtins', 'echo ${a[x]}', /expand/],
+    ['option spelling', 'sort --outp=x in', /--outp=x/],
+    ['option spelling', 'sort -uo x in', /`-o`/],
+    ['option spelling', 'sort in -o x', /`-o`/],
+    ['option spelling', 'git diff --outp=x', /--outp=x/],
+    ['option spelling', 'git diff --ext', /--ext/],
+    ['option spelling', 'sed -n 1p file -i', /`-i`/],
+    ['helpers', 'find . -fls out', /-fls/],
+    ['helpers', 'rg --pre ./x foo', /--pre/],
+    ['helpers', "zsh -c 'ls'", /zsh/],
+    ['helpers', "bash -i -c 'ls'", /bash/],
+    ['git config', 'git -C .. status', /-C/],
+    ['git config', 'cd .. && git status', /cd/],
+    ['git config', 'git --git-dir=x log', /--git-dir/],
+    ['git config', "git log '--format=%G?'", /gpg/],
+    ['git config', 'git show --textconv HEAD', /--textconv/],
+    ['network', 'cat < /dev/tcp/127.0.0.1/80', /network/],
+  ])('%s: %j', (_cls, command, reason) => {
+    const verdict = isKnownSafeCommand(command);
+    expect(verdict.safe).toBe(false);
+    expect(verdict.reason).toMatch(reason);
+  });
+
+  it.each(['sort -- -o x', 'git -C sub status', 'cd src && git log -1', 'git diff --text', "rg -e '-o' src", 'head -5 f', 'git log -5'])('keeps %j known safe', (command) => {
+    expect(isKnownSafeCommand(command)).toEqual({ safe: true });
+  });
+});

@@ -156,3 +156,47 @@ describe('parseShell: unparseable input is reported, never guessed', () => {
     expect(parseShell(script).ok).toBe(false);
   });
 });
+
+describe('parseShell: fails closed, never throws', () => {
+  it.each([
+    ['parentheses', '('.repeat(100_000) + 'ls' + ')'.repeat(100_000)],
+    ['command substitutions', 'echo ' + '$('.repeat(100_000) + 'ls' + ')'.repeat(100_000)],
+    ['process substitutions', 'cat ' + '<('.repeat(100_000) + 'ls' + ')'.repeat(100_000)],
+    ['quoted substitutions', 'echo ' + '"$('.repeat(50_000) + 'ls' + ')"'.repeat(50_000)],
+    ['braces', '{ '.repeat(100_000) + 'ls; ' + '}; '.repeat(100_000)],
+    ['parameter braces', 'echo ' + '${'.repeat(100_000) + 'x' + '}'.repeat(100_000)],
+    ['unbalanced parentheses', '('.repeat(100_000)],
+  ])('100k nested %s give a reason, not an exception', (_name, script) => {
+    const result = parseShell(script);
+    if (result.ok) expect(result.constructs.length + result.commands.length).toBeGreaterThan(0);
+    else expect(result.error).toMatch(/\w/);
+  });
+
+  it('refuses 100k nested parentheses with a reason that says so', () => {
+    expect(parseShell('('.repeat(100_000) + 'ls' + ')'.repeat(100_000))).toEqual({ ok: false, error: 'more than 64 nested subshells or substitutions' });
+  });
+
+  it.each([
+    ['carriage return', 'ls\r'],
+    ['NUL', 'ls\0-la'],
+    ['escape', 'ls \x1b[2J'],
+    ['DEL', 'ls\x7f'],
+    ['no-break space', 'ls\u00a0-la'],
+    ['zero-width space', 'l\u200bs'],
+    ['right-to-left override', 'ls \u202e-la'],
+    ['line separator', 'ls\u2028rm x'],
+    ['byte order mark', '\ufeffls'],
+    ['non-ASCII before a backtick', 'echo é`id`'],
+    ['non-ASCII before a backslash', 'echo 你\\`id\\`'],
+    ['locale string', 'echo $"x"'],
+    ['old arithmetic', 'echo $[1+1]'],
+  ])('refuses %s', (_name, script) => {
+    const result = parseShell(script);
+    expect(result.ok).toBe(false);
+  });
+
+  it('marks ${…} with operators or subscripts as complex, plain ones not', () => {
+    const words = (script: string) => parsed(script).commands[0]?.words.slice(1).map((w) => w.complex === true);
+    expect(words('echo $HOME ${HOME} $1 ${a[x]} ${X:=y} ${#X}')).toEqual([false, false, false, true, true, true]);
+  });
+});
