@@ -132,7 +132,7 @@ const evaluatingBuiltins: CorpusEntry[] = e('evaluating-builtins', 'run', [
   'set -o posix; ./evil.sh',
   'declare -n r=a[$(./evil.sh)]; echo $r',
   'printf -v PATH %s .; ls',
-  "cd 'x'; printf -v ${SUBSCRIPT} y",
+  `cd 'x'; printf -v ${SUBSCRIPT} y`,
   'ulimit -c unlimited; ./evil.sh',
   'time ./evil.sh',
   'select x in a; do ./evil.sh; done',
