@@ -42,12 +42,24 @@ interface Violation {
   nodes: { target: string; html: string }[];
 }
 
-/** The chat webview's own document (code-server: an iframe inside an iframe). */
+/**
+ * The chat webview's own document (code-server: the frame inside the webview host frame of our
+ * extension). Looked up among the page's frames, waiting while the workbench is busy (opening a .ts file
+ * activates the TypeScript extension, which can hold the page for seconds on a loaded machine).
+ */
 async function chatFrame(view: TandemView): Promise<Frame> {
-  const body = await view.frame.locator('body').elementHandle({ timeout: 10_000 });
-  const frame = await body?.ownerFrame();
-  if (!frame) throw new Error("could not find the chat webview's frame");
-  return frame;
+  return waitFor(
+    "the chat webview's frame",
+    async () => {
+      for (const frame of view.page.frames()) {
+        if (!frame.parentFrame()?.url().includes('extensionId=tandem.tandem')) continue;
+        if (await frame.evaluate(() => document.querySelector('.composer-input') !== null).catch(() => false)) return frame;
+      }
+      return undefined;
+    },
+    60_000,
+    250,
+  );
 }
 
 /**
