@@ -4,7 +4,7 @@
 // textconv and filter drivers, gpg.program), and a workspace can hold embedded or bare repositories
 // reached with `-C` or `cd`. So "known safe" git rests on two things besides this table:
 //   1. the command runs confined read-only with no network (a driver that still runs cannot write or leak);
-//   2. the runner applies GIT_SAFETY_ENV (below), which turns off what a config could start on its own.
+//   2. the runner applies gitSafetyEnv() (below) and removes GIT_PROGRAM_ENV, which turns off what a config could start on its own.
 // Global options that choose another repository, config or program (`-c`, `--git-dir`, `--work-tree`,
 // `--exec-path`, `--config-env`, `-C` out of the working directory) are never known safe.
 import { parseArgs, type ArgSpec, type ParsedArgs } from './argSpec';
@@ -18,19 +18,38 @@ export const GIT_SAFETY_CONFIG: ReadonlyArray<readonly [string, string]> = [
   ['core.fsmonitor', 'false'],
   ['core.hooksPath', '/dev/null'],
   ['core.pager', 'cat'],
-  ['diff.external', ''],
+  ['core.sshCommand', 'false'],
+  ['core.editor', 'false'],
+  ['core.askPass', ''],
+  ['sequence.editor', 'false'],
+  ['credential.helper', ''],
   ['log.showSignature', 'false'],
   ['gpg.program', 'false'],
   ['gpg.ssh.program', 'false'],
   ['gpg.x509.program', 'false'],
-  ['core.sshCommand', 'false'],
+  // a bare repository in the workspace (reached with `cd`) is not used unless named with --git-dir
   ['safe.bareRepository', 'explicit'],
   ['protocol.allow', 'never'],
+  // Not `diff.external`: git 2.39 runs an empty value as a program and every `git diff` fails with
+  // "cannot run :". External diff and textconv/filter drivers (named by .gitattributes, so they cannot be
+  // listed in advance) are bounded by the read-only, no-network sandbox instead; without a sandbox, the
+  // strict allowlist requires `git diff --no-ext-diff --no-textconv`.
 ];
+
+/** Variables that name programs for git to run; removed from the environment of these commands. */
+export const GIT_PROGRAM_ENV: readonly string[] = ['GIT_EXTERNAL_DIFF', 'GIT_EDITOR', 'GIT_SEQUENCE_EDITOR', 'GIT_SSH', 'GIT_SSH_COMMAND', 'GIT_PROXY_COMMAND', 'GIT_CONFIG_PARAMETERS', 'GIT_ASKPASS'];
 
 /** GIT_SAFETY_CONFIG as environment variables, plus the ones git reads directly. */
 export function gitSafetyEnv(): Record<string, string> {
-  const env: Record<string, string> = { GIT_CONFIG_COUNT: String(GIT_SAFETY_CONFIG.length), GIT_PAGER: 'cat', GIT_EXTERNAL_DIFF: '', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
+  const env: Record<string, string> = {
+    GIT_CONFIG_COUNT: String(GIT_SAFETY_CONFIG.length),
+    // GIT_PAGER beats a repository's `pager.<command>` setting, which core.pager does not.
+    GIT_PAGER: 'cat',
+    PAGER: 'cat',
+    GIT_TERMINAL_PROMPT: '0',
+    // `git status` would otherwise try to refresh the index (a write the read-only profile refuses anyway)
+    GIT_OPTIONAL_LOCKS: '0',
+  };
   GIT_SAFETY_CONFIG.forEach(([key, value], i) => {
     env[`GIT_CONFIG_KEY_${i}`] = key;
     env[`GIT_CONFIG_VALUE_${i}`] = value;

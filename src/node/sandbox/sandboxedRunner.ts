@@ -15,7 +15,7 @@ import { enforcedConfinement, type ApprovalPolicy } from '../../core/approvals/p
 import type { ProcessRunner, RunningProcess, SandboxedProcessInfo, SandboxStatus, SpawnOptions } from '../../core/ports';
 import { shellArgs, type ArgvRunner } from '../ptyRunner';
 import { BWRAP_TMP, bwrapCommand } from './bwrapArgs';
-import { GIT_PROGRAM_ENV, gitSafeEnv } from './gitSafeEnv';
+import { GIT_PROGRAM_ENV, gitSafetyEnv } from '../../core/approvals/gitReadOnly';
 import { PlaceholderRegistry } from './placeholders';
 import { newRepos, scanProtected, type ProtectedScan } from './protectedScan';
 import { quarantineRepos } from './repoQuarantine';
@@ -119,7 +119,7 @@ export class SandboxedRunner implements ProcessRunner {
     // or it is on the strict allowlist, whose git shapes count on the git overrides below).
     if (confinement === 'unconfined' || status.state !== 'enforced' || !this.availability?.ok) {
       if (options.confinement !== 'read-only') return this.inner.spawn(options);
-      return this.inner.spawnArgv({ ...withoutSpawnOnly(options), file: this.shell, args: shellArgs(options.command, options.login), env: { ...options.env, ...gitSafeEnv() }, dropEnv: GIT_PROGRAM_ENV });
+      return this.inner.spawnArgv({ ...withoutSpawnOnly(options), file: this.shell, args: shellArgs(options.command, options.login), env: { ...options.env, ...gitSafetyEnv() }, dropEnv: GIT_PROGRAM_ENV });
     }
     const platform = this.options.platform ?? process.platform;
     const privateTmp = this.tempDir();
@@ -155,7 +155,7 @@ export class SandboxedRunner implements ProcessRunner {
           ...options.env,
           // Full access keeps the user's own temp dir, like everything else.
           ...(confinement === 'protected-only' ? {} : { TMPDIR: tmpInside }),
-          ...(confinement === 'read-only' ? gitSafeEnv() : {}),
+          ...(confinement === 'read-only' ? gitSafetyEnv() : {}),
           TANDEM_SANDBOX: status.mechanism,
         },
         dropEnv: confinement === 'protected-only' ? [] : confinement === 'read-only' ? [...DROPPED_ENV, ...GIT_PROGRAM_ENV] : DROPPED_ENV,

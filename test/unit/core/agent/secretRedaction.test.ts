@@ -42,7 +42,7 @@ describe.each(['responses', 'chat'] as const)('secrets over %s', (wireApi) => {
       workspaceRoots: [cwd],
       approvalPolicy: () => 'full-access',
       environment: () => ({ cwd, os: 'Linux', shell: '/bin/bash', date: '2026-12-06', approvalPolicy: 'full-access' }),
-      handleChangeSet: async () => ({ outcome: 'rejected', message: 'no' }),
+      handleChangeSet: async () => ({ outcome: 'discarded', message: 'no' }),
       retryDelay: async () => undefined,
     });
     const previous = process.env.OPENAI_API_KEY;
