@@ -61,6 +61,15 @@ export class PlaceholderRegistry {
     }
   }
 
+  /**
+   * The placeholders held now, as wanted entries: a command starting while another one holds them must
+   * acquire them too (its scan sees them as existing names), or the first command's release would remove
+   * a mount source the second one's bwrap is about to use or uses.
+   */
+  heldPlaceholders(): Placeholder[] {
+    return [...this.held].map(([p, held]) => ({ path: p, kind: held.kind }));
+  }
+
   /** Paths currently held as placeholders (their mounts live in running sandboxes). */
   get paths(): string[] {
     return [...this.held.keys()];

@@ -128,7 +128,8 @@ export class SandboxedRunner implements ProcessRunner {
     // Linux only: Seatbelt's regular expressions cover missing and nested protected names by themselves.
     const guardLinux = writes && platform !== 'darwin';
     const before: ProtectedScan | undefined = writes ? scanProtected(roots) : undefined;
-    const held = guardLinux ? this.placeholders.acquire(before!.missing) : [];
+    const sharedPlaceholders = this.placeholders.heldPlaceholders().filter((p) => roots.some((root) => p.path.startsWith(`${root}/`)));
+    const held = guardLinux ? this.placeholders.acquire([...before!.missing, ...sharedPlaceholders]) : [];
     if (held.length > 0) this.releaseOnExit();
     let plan;
     let proc: RunningProcess;

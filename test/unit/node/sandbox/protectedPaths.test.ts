@@ -109,6 +109,30 @@ for (const confinement of ['workspace-write', 'protected-only'] as CommandConfin
       await first.proc.exited;
       expect(readdirSync(ws)).toEqual([]);
     });
+
+    it('keeps a shared placeholder while a later command still runs, and many parallel commands all start', async () => {
+      const ws = fresh();
+      const first = start(runner, { command: 'echo one-ready; read x', cwd: ws, workspaceRoots: [ws], confinement });
+      await waitFor(() => first.out().includes('one-ready'), 'the first command');
+      const second = start(runner, { command: 'echo two-ready; read x; touch AGENTS.md; mkdir .git; echo two-done', cwd: ws, workspaceRoots: [ws], confinement });
+      await waitFor(() => second.out().includes('two-ready'), 'the second command');
+      first.proc.write('go\n');
+      expect(await first.proc.exited).toBe(0);
+      // The first command's release must not take the placeholders from under the second one.
+      expect(existsSync(join(ws, 'AGENTS.md'))).toBe(true);
+      second.proc.write('go\n');
+      await second.proc.exited;
+      expect(second.out()).toMatch(/AGENTS\.md.: Read-only file system/);
+      expect(second.out()).toMatch(/cannot create directory .\.git.: File exists/);
+      expect(readdirSync(ws)).toEqual([]);
+      // Overlapping starts and ends: every one runs (no "Can't find source path"), nothing is left.
+      const parallel = await Promise.all(Array.from({ length: 8 }, (_, i) => run(ws, `echo ok-${i}`)));
+      parallel.forEach((result, i) => {
+        expect(result.out).toContain(`ok-${i}`);
+        expect(result.code).toBe(0);
+      });
+      expect(readdirSync(ws)).toEqual([]);
+    });
   });
 }
 
