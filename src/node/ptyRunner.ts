@@ -24,8 +24,18 @@ export function commandEnv(extra: Record<string, string> | undefined, term: stri
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
   for (const key of ['ELECTRON_RUN_AS_NODE', ...drop]) delete env[key];
   dropSecretsFromEnv(env);
+  if (env.PATH !== undefined) env.PATH = absolutePathEntries(env.PATH);
   Object.assign(env, { TERM: term, PAGER: 'cat', GIT_PAGER: 'cat', GH_PAGER: 'cat' }, extra);
   return env;
+}
+
+/**
+ * PATH without relative or empty entries (an empty entry means the current directory). With `.` on PATH,
+ * a workspace could ship its own `ls` or `git` and a command the classifier judged read-only would run it,
+ * unsandboxed where no sandbox exists.
+ */
+export function absolutePathEntries(pathValue: string): string {
+  return pathValue.split(':').filter((entry) => entry.startsWith('/')).join(':');
 }
 
 /** A program and its arguments to start directly (the sandbox wraps the shell in bwrap / sandbox-exec). */

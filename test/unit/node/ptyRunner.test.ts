@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ProcessRunner, RunningProcess } from '../../../src/core/ports';
 import { createProcessRunner } from '../../../src/node/createRunner';
 import { PipeRunner } from '../../../src/node/pipeRunner';
-import { loadNodePty, PtyRunner, terminalSocket, type NodePty } from '../../../src/node/ptyRunner';
+import { absolutePathEntries, loadNodePty, PtyRunner, terminalSocket, type NodePty } from '../../../src/node/ptyRunner';
 
 const runners: [string, () => ProcessRunner][] = [
   ['pty', () => new PtyRunner(undefined, '/bin/bash')],
@@ -250,5 +250,13 @@ describe('createProcessRunner fallback', () => {
     expect(await proc.exited).toBe(0);
     expect(out.text()).toBe('fine\n');
     expect(notices).toEqual(['posix_spawnp failed']);
+  });
+});
+
+describe('command PATH', () => {
+  it('drops relative and empty entries, so a workspace cannot shadow ls or git', () => {
+    expect(absolutePathEntries('.:/usr/bin::bin:/bin:./node_modules/.bin:')).toBe('/usr/bin:/bin');
+    expect(absolutePathEntries('')).toBe('');
+    expect(absolutePathEntries('/a b/c:~/bin')).toBe('/a b/c');
   });
 });
