@@ -10,18 +10,18 @@
 // The arm64 cross build needs g++-aarch64-linux-gnu (cached under .vscode-test/pty-cross afterwards); without
 // it the suite fails saying so rather than shipping a package with a silently missing PTY.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningProcess } from '../../../src/core/ports';
 import { createProcessRunner } from '../../../src/node/createRunner';
 import type { NodePty } from '../../../src/node/ptyRunner';
 import { binaryInfo, type Arch, type BinaryFormat } from './binaryFormat';
+import { buildBundles, ROOT } from './buildBundles';
 import { zipEntries, type ZipEntry } from './zipEntries';
 
-const ROOT = resolve(__dirname, '../../..');
 const MAX_BYTES = 5 * 1024 * 1024;
 const PTY_PREFIX = 'extension/node_modules/node-pty/';
 const WINDOWS = ['conpty.node', 'conpty_console_list.node', 'pty.node', 'winpty.dll', 'winpty-agent.exe'];
@@ -59,20 +59,10 @@ let out: string;
 let report: SizeReport;
 const entries = new Map<string, ZipEntry[]>();
 
-/** Production bundles from the real esbuild.mjs, run in a folder that links to the repository but has its own dist/. */
-function buildBundles(): string {
-  const shadow = join(work, 'repo');
-  mkdirSync(shadow);
-  for (const name of readdirSync(ROOT)) if (name !== 'dist') symlinkSync(join(ROOT, name), join(shadow, name));
-  const r = spawnSync(process.execPath, [join(ROOT, 'esbuild.mjs'), '--production'], { cwd: shadow, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`esbuild.mjs failed:\n${r.stdout}${r.stderr}`);
-  return join(shadow, 'dist');
-}
-
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'tandem-targets-'));
   out = join(work, 'out');
-  const dist = buildBundles();
+  const dist = buildBundles(work);
   const r = spawnSync(process.execPath, [join(ROOT, 'scripts/package-targets.mjs'), '--dist', dist, '--out', out], { cwd: ROOT, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`scripts/package-targets.mjs failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
   report = JSON.parse(readFileSync(join(out, 'sizes.json'), 'utf8')) as SizeReport;
