@@ -135,9 +135,16 @@ describe('per-platform VSIXes', () => {
   });
 
   describe.each(Object.entries(EXPECTED))('%s', (target, expected) => {
-    it('declares its target platform in the manifest', () => {
+    it('declares its target platform, and carries the icon, changelog, licence and README the galleries show', () => {
       const manifest = entriesOf(target).find((e) => e.name === 'extension.vsixmanifest')!.read().toString('utf8');
       expect(manifest).toContain(`TargetPlatform="${target}"`);
+      const assets = new Map([...manifest.matchAll(/<Asset Type="([^"]+)" Path="([^"]+)"/g)].map((m) => [m[1], m[2]]));
+      for (const type of ['Default', 'Changelog', 'License', 'Details']) {
+        const key = type === 'Default' ? 'Microsoft.VisualStudio.Services.Icons.Default' : `Microsoft.VisualStudio.Services.Content.${type}`;
+        const path = assets.get(key);
+        expect(path, key).toBeDefined();
+        expect(entriesOf(target).some((e) => e.name === path), `${key} -> ${path}`).toBe(true);
+      }
     });
 
     it("carries node-pty's JavaScript and exactly its own binaries, of the right format and CPU", () => {
