@@ -98,4 +98,10 @@ export interface FileReader {
    * without links (in-memory tests) may leave it out.
    */
   realPath?(path: string): Promise<string>;
+  /**
+   * Whether `path` itself is a symbolic link (not followed; a dangling link counts). The policy asks
+   * before writing commands when a protected name is one (approvals/diskChecks.ts). Readers without
+   * links may leave it out.
+   */
+  isSymbolicLink?(path: string): Promise<boolean>;
 }

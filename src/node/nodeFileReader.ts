@@ -3,7 +3,7 @@
 // Latin-1) is refused rather than silently corrupted. `readTextWithRealPath` also says where the file it
 // opened really is, taken from the open descriptor (on Linux the kernel's /proc/self/fd link), so a
 // caller checking the workspace boundary cannot be fooled by a symlink swapped in after its check.
-import { open, readFile, readlink, realpath, stat } from 'node:fs/promises';
+import { lstat, open, readFile, readlink, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { FileReader } from '../core/ports';
 import type { RealPathReporting } from '../core/tools/patchConfinement';
@@ -68,6 +68,15 @@ export class NodeFileReader implements FileReader, RealPathReporting {
         if ((code !== 'ENOENT' && code !== 'ENOTDIR') || dirname(current) === current) return path;
         missing.push(basename(current));
       }
+    }
+  }
+
+  async isSymbolicLink(path: string): Promise<boolean> {
+    try {
+      return (await lstat(path)).isSymbolicLink();
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw error; // unreadable: the caller cannot rule a link out
     }
   }
 

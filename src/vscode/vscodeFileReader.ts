@@ -32,4 +32,8 @@ export class VscodeFileReader implements FileReader, RealPathReporting {
   realPath(path: string): Promise<string> {
     return this.disk.realPath(path);
   }
+
+  isSymbolicLink(path: string): Promise<boolean> {
+    return this.disk.isSymbolicLink(path);
+  }
 }

@@ -4,13 +4,14 @@
 // byte-identical to the previous request (prompt caching), and `prompt_cache_key` is the session id.
 import { knownSecrets } from '../secrets/knownSecrets';
 import type { AgentEvent, ApprovalDecision, ApprovalSubject, FileChangeSummary, TurnError } from '../../shared/events';
-import { confinementWithin, decideCommand, decideEscalation, decidePatch, isSandboxEscalation, type ApprovalPolicy, type CommandVerdict } from '../approvals/policy';
+import { protectedSymlinks, strictReadEscape } from '../approvals/diskChecks';
+import { confinementWithin, decideCommand, decideEscalation, decidePatch, enforcedConfinement, isSandboxEscalation, type ApprovalPolicy, type CommandVerdict } from '../approvals/policy';
 import { SessionApprovals } from '../approvals/sessionApprovals';
 import type { ConversationItem, ModelRequest } from '../model/types';
 import { toTurnError } from '../model/errors';
 import { environmentBlock } from '../prompt/environment';
 import { ProcessSessions } from '../tools/processSessions';
-import type { CommandConfinement } from '../ports';
+import type { CommandConfinement, SandboxStatus } from '../ports';
 import type { Authorization, AuthorizeOptions, Tool, ToolContext } from '../tools/types';
 import { AsyncQueue, raceAbort } from './asyncQueue';
 import { runModelStep } from './modelStep';
@@ -253,6 +254,7 @@ export class AgentSession {
       const sandbox = this.options.runner.sandboxStatus?.();
       verdict = decideCommand(policy, subject.command, { cwd: subject.cwd, workspaceRoots: roots, sessionApprovals: this.approvals, ...(sandbox ? { sandbox } : {}) });
       verdict = this.coverRunning(policy, verdict, options.running);
+      verdict = await this.checkOnDisk(policy, verdict, subject.command, subject.cwd, sandbox);
     }
     if (verdict.verdict === 'deny') return { allowed: false, reason: verdict.reason };
     const confinement = verdict.confinement ?? 'workspace-write';
@@ -267,6 +269,34 @@ export class AgentSession {
     // A session approval never covers input to a process or an escalation: those are asked each time.
     if (decision === 'approve_session' && !escalation && options.running === undefined) this.approvals.rememberCommand(subject.command);
     return { allowed: true, review: false, confinement };
+  }
+
+  /**
+   * What the command's words cannot tell (approvals/diskChecks.ts): without a sandbox, a strictly
+   * allowlisted reader whose operands lead out of the workspace through a symlink is asked (refused in
+   * read-only mode); with one, a command that would write unasked while a protected top-level name is a
+   * symlink (which the sandbox cannot keep in place) is asked.
+   */
+  private async checkOnDisk(policy: ApprovalPolicy, verdict: CommandVerdict, command: string, cwd: string, sandbox: SandboxStatus | undefined): Promise<CommandVerdict> {
+    if (verdict.verdict !== 'allow') return verdict;
+    const roots = this.options.workspaceRoots;
+    const files = this.options.files;
+    const requested = verdict.confinement ?? 'workspace-write';
+    if (requested === 'read-only' && sandbox?.state !== 'enforced') {
+      const escape = await strictReadEscape(command, cwd, roots, files, sandbox !== undefined);
+      if (escape === undefined) return verdict;
+      if (policy === 'read-only') return { verdict: 'deny', reason: `Read-only mode without an OS sandbox only reads inside the workspace: ${escape}.` };
+      return { verdict: 'ask', reason: `No OS sandbox, and this read leaves the workspace: ${escape}.`, confinement: 'read-only' };
+    }
+    const actual = enforcedConfinement(requested, sandbox);
+    if (actual !== 'workspace-write' && actual !== 'protected-only') return verdict;
+    const links = await protectedSymlinks(roots, files);
+    if (links.length === 0) return verdict;
+    return {
+      verdict: 'ask',
+      reason: `${links.join(', ')} ${links.length === 1 ? 'is a symlink' : 'are symlinks'}: the sandbox protects only the target, so a command could replace the link; writing commands are asked here.`,
+      confinement: requested,
+    };
   }
 
   /**

@@ -8,8 +8,17 @@
 //   - only the options listed per shape (exact spellings, no abbreviations), no `--`;
 //   - file operands are relative, without `..`, and not under /proc, /sys or /dev.
 // git shapes count only when the runner applies gitSafetyEnv() (gitReadOnly.ts), because a repository's
-// config can otherwise make `git status` run programs; without that promise git always asks.
-// Best effort that remains: a symlink inside the workspace can still point a read outside it.
+// config can otherwise make git run programs; without that promise git always asks. Even with it, only
+// shapes that never read the work tree's files are listed: `git status` and `git diff` run the clean
+// filter (`filter.<name>.clean`) of any driver `.gitattributes` names for a file whose stat info is dirty,
+// and no environment variable can switch off a driver whose name the repository picks. `log`,
+// `rev-parse` and `branch --show-current` read only refs and objects (no filter, textconv or diff driver
+// without -p/--stat, and the overrides cover pager, fsmonitor, hooks and gpg).
+// Symlinks: this file only sees words. `strictFileOperands` lists the paths each command reads, so the
+// caller (AgentSession.authorize) can resolve them on disk and ask when one leads out of the workspace
+// or into /proc, /sys or /dev (a workspace link `p -> /proc` would otherwise read another process's
+// environment). Recursive readers are listed only with options that do not follow links found while
+// recursing (`grep -r`, not `-R`; `ls -R`, not `-L`; `rg` without `-L`/`--follow`).
 import { parseArgs, type ArgSpec, type ParsedArgs } from './argSpec';
 import { isDownwardPath } from './gitReadOnly';
 import type { ParseResult, Redirection, SimpleCommand } from './shellTypes';
@@ -49,14 +58,9 @@ const SHAPES: Record<string, Shape> = {
   },
 };
 
+// Never `status` or `diff` (see the header): they run repository-chosen filter drivers on work-tree files.
 const GIT_SHAPES: Record<string, Shape> = {
-  status: { spec: { flags: 'sb', long: ['short', 'branch', 'porcelain'] } },
   log: { spec: { valued: 'n', numeric: true, long: ['oneline', 'graph', 'no-decorate'] }, check: countValues },
-  diff: {
-    spec: { long: ['no-ext-diff', 'no-textconv', 'stat', 'name-only', 'name-status', 'cached', 'staged'] },
-    // A diff runs external diff and textconv drivers from the repository's config unless both are off.
-    check: (parsed) => (['--no-ext-diff', '--no-textconv'].every((f) => parsed.options.some((o) => o.name === f)) ? undefined : 'git diff needs --no-ext-diff --no-textconv here'),
-  },
   'rev-parse': { spec: { long: ['show-toplevel', 'abbrev-ref', 'short', 'is-inside-work-tree'], maxOperands: 1 }, patternOperands: () => 1 },
   branch: { spec: { long: ['show-current'], maxOperands: 0 } },
 };
@@ -74,8 +78,13 @@ function strictFile(path: string): boolean {
   return isDownwardPath(path) && !/^(proc|sys|dev)(\/|$)/.test(path);
 }
 
-/** Why `command` is not one of the strict shapes (undefined when it is). */
-function strictSimpleCommand(command: SimpleCommand, options: StrictOptions): string | undefined {
+/** Why `command` is not one of the strict shapes, or the file operands it reads when it is one. */
+function strictSimpleCommand(command: SimpleCommand, options: StrictOptions): { reason: string } | { files: string[] } {
+  const result = strictShape(command, options);
+  return typeof result === 'string' ? { reason: result } : result;
+}
+
+function strictShape(command: SimpleCommand, options: StrictOptions): string | { files: string[] } {
   if (command.context !== 'top') return 'it runs inside a subshell or substitution';
   if (command.assignments.length > 0 || command.extraArgs) return 'it sets variables or gets arguments at run time';
   if (!command.redirections.every(discards)) return 'it redirects input or output';
@@ -95,12 +104,10 @@ function strictSimpleCommand(command: SimpleCommand, options: StrictOptions): st
   if (args.includes('--')) return '`--` is not on the strict allowlist';
   const parsed = parseArgs(args, shape.spec);
   if (!parsed.ok) return parsed.reason;
-  if (program !== 'echo') {
-    const files = parsed.operands.slice(shape.patternOperands?.(parsed) ?? 0);
-    const bad = files.find((f) => !strictFile(f));
-    if (bad !== undefined) return `\`${bad}\` is not a relative path inside the working directory`;
-  }
-  return shape.check?.(parsed);
+  const files = program === 'echo' ? [] : parsed.operands.slice(shape.patternOperands?.(parsed) ?? 0);
+  const bad = files.find((f) => !strictFile(f));
+  if (bad !== undefined) return `\`${bad}\` is not a relative path inside the working directory`;
+  return shape.check?.(parsed) ?? { files };
 }
 
 export function strictAllowlistReason(parsed: ParseResult, options: StrictOptions = {}): string | undefined {
@@ -108,10 +115,26 @@ export function strictAllowlistReason(parsed: ParseResult, options: StrictOption
   if (parsed.constructs.length > 0) return `it uses ${parsed.constructs[0]?.detail ?? 'a shell construct'}`;
   if (parsed.commands.length === 0) return 'the command is empty';
   for (const command of parsed.commands) {
-    const reason = strictSimpleCommand(command, options);
-    if (reason !== undefined) return reason;
+    const result = strictSimpleCommand(command, options);
+    if ('reason' in result) return result.reason;
   }
   return undefined;
+}
+
+/**
+ * The file operands (as written, relative to the working directory) that an allowlisted command reads,
+ * or `undefined` when it is not allowlisted. The working directory itself is not listed: `ls`, `grep -r`
+ * and `rg` without operands read it, so a caller checking where reads land checks it as well.
+ */
+export function strictFileOperands(parsed: ParseResult, options: StrictOptions = {}): string[] | undefined {
+  if (strictAllowlistReason(parsed, options) !== undefined || !parsed.ok) return undefined;
+  const files: string[] = [];
+  for (const command of parsed.commands) {
+    const result = strictSimpleCommand(command, options);
+    if ('reason' in result) return undefined;
+    files.push(...result.files);
+  }
+  return [...new Set(files)];
 }
 
 /** True only for the exact read-only shapes above: what may run unasked where no sandbox exists. */

@@ -14,7 +14,9 @@ describe('decideCommand without a sandbox that was asked for (fail closed)', () 
   // command, read-only, ask, auto, full-access
   it.each<[string, string, string, string, string]>([
     ['ls -la', 'allow', 'allow', 'allow', 'allow'],
-    ['git status && git log -1', 'allow', 'allow', 'allow', 'allow'],
+    ['git log -1 && git rev-parse --show-toplevel', 'allow', 'allow', 'allow', 'allow'],
+    // git status runs a repository's filter clean driver on dirty files: never unasked without a sandbox
+    ['git status', 'deny', 'ask', 'ask', 'allow'],
     // known safe with a sandbox, but not on the strict allowlist (diff drivers run programs)
     ['git diff', 'deny', 'ask', 'ask', 'allow'],
     ['npm test', 'deny', 'ask', 'ask', 'allow'],

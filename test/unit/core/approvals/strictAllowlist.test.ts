@@ -1,6 +1,6 @@
 // The strict allowlist (no OS sandbox): a few exact read-only argv shapes, nothing else.
 import { describe, expect, it } from 'vitest';
-import { isStrictlyAllowlisted, strictAllowlistReason } from '../../../../src/core/approvals/strictAllowlist';
+import { isStrictlyAllowlisted, strictAllowlistReason, strictFileOperands } from '../../../../src/core/approvals/strictAllowlist';
 import { parseShell } from '../../../../src/core/approvals/shellParse';
 
 const strict = (command: string, gitEnvironmentApplied = true) => isStrictlyAllowlisted(parseShell(command), { gitEnvironmentApplied });
@@ -27,12 +27,8 @@ describe('isStrictlyAllowlisted: allowed shapes', () => {
     'cat package.json | grep version',
     'ls src && ls test',
     'ls > /dev/null 2>&1',
-    'git status',
-    'git status --short',
     'git log --oneline -5',
     'git log -n 3',
-    'git diff --no-ext-diff --no-textconv',
-    'git diff --no-ext-diff --no-textconv --stat --cached',
     'git rev-parse --show-toplevel',
     'git rev-parse --abbrev-ref HEAD',
     'git branch --show-current',
@@ -82,6 +78,14 @@ describe('isStrictlyAllowlisted: everything else', () => {
     "bash -c 'ls'",
     'cat <<EOF\nx\nEOF',
     'cd src && ls',
+    // git that reads work-tree files runs the repository's filter drivers (clean=…), whatever the env says
+    'git status',
+    'git status --short',
+    'git status -sb',
+    'git --no-pager status',
+    'git diff --no-ext-diff --no-textconv',
+    'git diff --no-ext-diff --no-textconv --stat --cached',
+    'git log --oneline && git status',
     // git beyond the listed shapes
     'git diff',
     'git diff --no-ext-diff',
@@ -103,8 +107,41 @@ describe('isStrictlyAllowlisted: everything else', () => {
   });
 
   it('allows no git at all unless the runner locks down git’s environment', () => {
-    expect(strict('git status', true)).toBe(true);
-    expect(strict('git status', false)).toBe(false);
-    expect(strictAllowlistReason(parseShell('git status'))).toMatch(/environment/);
+    expect(strict('git log --oneline', true)).toBe(true);
+    expect(strict('git log --oneline', false)).toBe(false);
+    expect(strictAllowlistReason(parseShell('git log --oneline'))).toMatch(/environment/);
   });
+});
+
+describe('strictFileOperands: the paths an allowlisted command reads (resolved on disk by the caller)', () => {
+  const operands = (command: string) => strictFileOperands(parseShell(command), { gitEnvironmentApplied: true });
+  it.each<[string, string[]]>([
+    ['cat a.txt b.txt', ['a.txt', 'b.txt']],
+    ['head -c 40 p/1234/environ', ['p/1234/environ']],
+    ['tail -c 12 p/1234/environ', ['p/1234/environ']],
+    ['grep -rn key p', ['p']],
+    ['grep -e key -r p q', ['p', 'q']],
+    ['rg -n key p', ['p']],
+    ['rg --files p', ['p']],
+    ['ls -la p', ['p']],
+    ['wc -l a && cat b | grep x c', ['a', 'b', 'c']],
+    ['echo p/1/environ', []],
+    ['pwd', []],
+    ['ls', []],
+    ['git rev-parse --abbrev-ref HEAD', []],
+  ])('%j -> %j', (command, expected) => {
+    expect(operands(command)).toEqual(expected);
+  });
+
+  it('lists nothing for a command that is not allowlisted', () => {
+    expect(operands('cat /proc/self/environ')).toBeUndefined();
+    expect(operands('git status')).toBeUndefined();
+  });
+
+  it.each(['grep -R key p', 'grep --dereference-recursive key p', 'rg -L key p', 'rg --follow key p', 'ls -L p', 'ls --dereference p', 'cat -L p'])(
+    'never lists a reader that follows links while recursing: %j',
+    (command) => {
+      expect(operands(command)).toBeUndefined();
+    },
+  );
 });
