@@ -22,7 +22,7 @@ const zones = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'bench/results.json', '**/*.d.ts'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'bench/results.json', '**/*.d.ts', 'test/fixtures/apply-patch*/scenarios/**' /* patch inputs and expected outputs: data, not our code */] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
