@@ -1,7 +1,8 @@
 // The Linux sandbox: bubblewrap arguments for a plan. Mount order matters (later mounts cover earlier
 // ones): the whole file system read-only (writable in protected-only, with the real /dev and /tmp), fresh
 // /dev and /proc, the private temp dir as /tmp, the writable roots, then the read-only protected entries
-// and the hidden paths on top of those. A mount point cannot be removed, renamed or replaced from inside
+// and the hidden paths on top of those (in profiles without network, all of /run: no host daemon's Unix
+// socket is reachable, and a new network namespace already cuts abstract sockets). A mount point cannot be removed, renamed or replaced from inside
 // (EBUSY), so `mv x AGENTS.md` or `rm -rf .git` fail as well as writes into them.
 //
 // No --new-session: it would detach the shell from its terminal (no job control, Ctrl-C and /dev/tty
@@ -52,7 +53,11 @@ export function bwrapArgs(plan: SandboxPlan): string[] {
   for (const root of everything ? [] : plan.writableRoots) args.push('--bind', root, root);
   for (const root of plan.readOnlyRoots) args.push('--ro-bind', root, root);
   for (const protectedPath of plan.protectedPaths) args.push('--ro-bind', protectedPath, protectedPath);
-  for (const dir of plan.hiddenDirs) args.push('--tmpfs', dir, '--remount-ro', dir);
+  for (const dir of plan.hiddenDirs) {
+    args.push('--tmpfs', dir);
+    for (const link of plan.keptLinks.filter((l) => l.path.startsWith(`${dir}/`))) args.push('--symlink', link.target, link.path);
+    args.push('--remount-ro', dir);
+  }
   for (const file of plan.hiddenFiles) args.push('--ro-bind', '/dev/null', file);
   args.push('--chdir', plan.cwd);
   return args;

@@ -3,7 +3,7 @@
 // exist (only existing paths can be mounted over or named in a profile) and which credential stores and
 // histories to hide. The Linux (bwrap) and macOS (sandbox-exec) builders turn a plan into arguments
 // without touching the disk, so their output is unit-tested as text.
-import { existsSync, lstatSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CommandConfinement, SandboxMode } from '../../core/ports';
 import { scanProtected, type ProtectedScan } from './protectedScan';
@@ -42,6 +42,12 @@ export interface SandboxPlan {
   hiddenDirs: string[];
   /** The same for single files and sockets (histories, .netrc): /dev/null takes their place. */
   hiddenFiles: string[];
+  /**
+   * Symlinks recreated inside a hidden directory (Linux: in the empty /run of a profile without network,
+   * NixOS's /run/current-system and friends, which PATH needs). Only links pointing outside the hidden
+   * directory, so none leads back to a socket there.
+   */
+  keptLinks: { path: string; target: string }[];
   /** Host directory that is the commands' temp dir (Linux mounts it at /tmp; not used in protected-only). */
   privateTmp: string;
   /** RLIMIT_NPROC inside the sandbox (the fork-bomb guard; Linux only). */
@@ -73,8 +79,24 @@ export const HIDDEN_HOME_PATHS = [
 /** The user's global git config: in protected-only it stays read-only like `.git`, since it can name hooks too. */
 const GIT_GLOBAL_CONFIG = ['.gitconfig', '.config/git'];
 
-/** Sockets of unsandboxed daemons that would run anything for us (docker: root on the host). */
-const HIDDEN_SYSTEM_PATHS = ['/run/docker.sock', '/var/run/docker.sock', '/run/podman/podman.sock'];
+/**
+ * Sockets of unsandboxed daemons that would run anything for us (docker: root on the host), or carry
+ * what a command must not send (the D-Bus system bus, systemd, snapd). Hidden in every profile but full
+ * access, also where the network is on and /run stays visible (resolv.conf often points into it).
+ */
+const HIDDEN_SYSTEM_PATHS = [
+  '/run/docker.sock', '/var/run/docker.sock', '/run/docker', '/run/podman', '/run/containerd', '/run/crio', '/run/k3s',
+  '/run/dbus', '/var/run/dbus', '/run/snapd.socket', '/run/snapd-snap.socket', '/run/systemd/private', '/run/systemd/io.system.ManagedOOM',
+  '/run/libvirt', '/run/user',
+];
+
+/**
+ * Linux, profiles without network: all of /run (and /var/run where it is its own directory) is shown
+ * empty, so no host daemon's Unix socket can be reached (a network namespace does not cut Unix sockets
+ * on the file system). These links in it are put back: they point at /dev/shm or NixOS's system profile.
+ */
+const RUN_DIRS = ['/run', '/var/run'];
+const KEPT_RUN_LINKS = ['/run/shm', '/run/current-system', '/run/booted-system', '/run/opengl-driver', '/run/opengl-driver-32'];
 
 /**
  * A command uses RLIMIT_NPROC slots for every thread it runs (the kernel counts tasks, and since Linux 5.14
@@ -93,6 +115,10 @@ export interface PlanInput {
   privateTmp: string;
   /** XDG_RUNTIME_DIR (D-Bus, keyring, ssh-agent and VS Code IPC sockets live there), hidden when set. */
   runtimeDir?: string;
+  /** The user's id: /run/user/<uid> is hidden whether XDG_RUNTIME_DIR names it or not (default: ours). */
+  uid?: number;
+  /** Default: this process's. /run is emptied on Linux only (macOS keeps DNS's socket under /var/run). */
+  platform?: NodeJS.Platform;
   maxProcesses?: number;
   /** The protected entries found in the real workspace roots (default: scanned now). */
   scan?: ProtectedScan;
@@ -126,31 +152,59 @@ export function planSandbox(input: PlanInput): SandboxPlan {
         ...(confinement === 'protected-only' ? GIT_GLOBAL_CONFIG.map((p) => path.join(input.homeDir, p)).filter((p) => existsSync(p)).map(realOrUndefined) : []),
       ])
     : [];
-  const hiddenDirs: string[] = [];
-  const hiddenFiles: string[] = [];
+  const network = confinement === 'protected-only' ? true : confinement === 'read-only' ? false : input.network;
+  const linux = (input.platform ?? process.platform) === 'linux';
+  const uid = input.uid ?? process.getuid?.();
   // Full access hides nothing: it is the user's own access (their ssh keys for `git push`), minus the protected paths.
   const candidates =
     confinement === 'protected-only'
       ? []
-      : [...HIDDEN_HOME_PATHS.map((p) => path.join(input.homeDir, p)), ...(input.runtimeDir ? [input.runtimeDir] : []), ...HIDDEN_SYSTEM_PATHS];
+      : [
+          ...(linux && !network ? RUN_DIRS : []),
+          ...HIDDEN_HOME_PATHS.map((p) => path.join(input.homeDir, p)),
+          ...(input.runtimeDir ? [input.runtimeDir] : []),
+          ...(uid !== undefined ? [`/run/user/${uid}`] : []),
+          ...HIDDEN_SYSTEM_PATHS,
+        ];
+  const hidden: string[] = [];
   for (const real of unique(candidates.map(realOrUndefined))) {
     // A folder the user opened as a workspace stays visible even under a hidden one. Not the working
     // directory: the model picks that, and must not unhide ~/.ssh by running a command in it.
     if (roots.some((root) => isInside(real, root))) continue;
-    (lstatSync(real).isDirectory() ? hiddenDirs : hiddenFiles).push(real);
+    hidden.push(real);
   }
+  // What lies inside another hidden directory is gone with it (and could not be mounted on: the empty
+  // directory is read-only).
+  const outermost = hidden.filter((p) => !hidden.some((other) => other !== p && isInside(other, p)));
+  const hiddenDirs = outermost.filter((p) => lstatSync(p).isDirectory());
+  const hiddenFiles = outermost.filter((p) => !lstatSync(p).isDirectory());
+  const keptLinks = hiddenDirs.includes('/run') ? KEPT_RUN_LINKS.flatMap((p) => keptLink(p, '/run')) : [];
   return {
     confinement,
-    network: confinement === 'protected-only' ? true : confinement === 'read-only' ? false : input.network,
+    network,
     cwd: input.cwd,
     writableRoots: confinement === 'workspace-write' ? roots : confinement === 'protected-only' ? ['/'] : [],
     readOnlyRoots: confinement === 'read-only' ? roots : [],
     protectedPaths,
     hiddenDirs,
     hiddenFiles,
+    keptLinks,
     privateTmp: realOrUndefined(input.privateTmp) ?? input.privateTmp,
     maxProcesses: input.maxProcesses ?? DEFAULT_MAX_PROCESSES,
   };
+}
+
+/** `p` as a link to recreate, when it is a symlink whose target lies outside `dir`. */
+function keptLink(p: string, dir: string): { path: string; target: string }[] {
+  try {
+    if (!lstatSync(p).isSymbolicLink()) return [];
+    const target = readlinkSync(p);
+    const resolved = path.resolve(path.dirname(p), target);
+    const real = realOrUndefined(resolved) ?? resolved;
+    return isInside(dir, resolved) || isInside(dir, real) ? [] : [{ path: p, target }];
+  } catch {
+    return [];
+  }
 }
 
 function unique(paths: (string | undefined)[]): string[] {

@@ -1,7 +1,7 @@
 // The argument and profile builders, as text: bwrap's mount order and namespaces, the macOS Seatbelt
 // profile (which cannot run here), and the plan they are built from.
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, readlinkSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bwrapArgs, bwrapCommand } from '../../../../src/node/sandbox/bwrapArgs';
 import { planSandbox, type SandboxPlan } from '../../../../src/node/sandbox/sandboxPlan';
@@ -17,6 +17,7 @@ const plan: SandboxPlan = {
   protectedPaths: ['/ws/a/.git'],
   hiddenDirs: ['/home/me/.ssh'],
   hiddenFiles: ['/home/me/.netrc'],
+  keptLinks: [],
   privateTmp: '/tmp/tandem-sandbox-x',
   maxProcesses: 4096,
 };
@@ -43,6 +44,12 @@ describe('bwrapArgs', () => {
     expect(after(args, '--ro-bind')).toEqual(['/ /', '/ws/a/.git /ws/a/.git', '/dev/null /home/me/.netrc']);
     expect(after(args, '--tmpfs')).toEqual(['/home/me/.ssh --remount-ro']);
     expect(args.slice(-2)).toEqual(['--chdir', '/ws/a/src']);
+  });
+
+  it('recreates kept links inside a hidden directory before making it read-only', () => {
+    const args = bwrapArgs({ ...plan, hiddenDirs: ['/run'], keptLinks: [{ path: '/run/shm', target: '/dev/shm' }] });
+    const at = args.indexOf('/run');
+    expect(args.slice(at - 1, at + 6)).toEqual(['--tmpfs', '/run', '--symlink', '/dev/shm', '/run/shm', '--remount-ro', '/run']);
   });
 
   it('in read-only mode binds the workspace read-only (it may live under /tmp) and allows no new user namespaces', () => {
@@ -194,6 +201,33 @@ describe('planSandbox', () => {
     const result = planSandbox({ ...base, confinement: 'protected-only', placeholders: [join(ws, 'AGENTS.md')] });
     expect(result).toMatchObject({ network: true, writableRoots: ['/'], hiddenDirs: [], hiddenFiles: [] });
     expect(result.protectedPaths).toEqual(expect.arrayContaining([join(ws, '.git'), join(ws, 'AGENTS.md'), join(home, '.gitconfig')]));
+  });
+
+  it('shows /run empty without network on Linux (what a network namespace leaves reachable: host Unix sockets), keeping links out of it', () => {
+    const runDirs = ['/run', ...(lstatSync('/var/run').isSymbolicLink() ? [] : ['/var/run'])];
+    for (const plan of [planSandbox({ ...base, confinement: 'read-only', platform: 'linux', uid: 4242 }), planSandbox({ ...base, confinement: 'workspace-write', platform: 'linux', uid: 4242 })]) {
+      expect(plan.hiddenDirs).toEqual(expect.arrayContaining(runDirs));
+      // nothing under /run is mounted separately: the empty /run is read-only, and it covers them
+      expect([...plan.hiddenDirs, ...plan.hiddenFiles].filter((p) => p.startsWith('/run/'))).toEqual([]);
+      for (const link of plan.keptLinks) expect(link.path.startsWith('/run/') && !resolve('/run', link.target).startsWith('/run/')).toBe(true);
+    }
+    if (lstatSync('/run/shm', { throwIfNoEntry: false })?.isSymbolicLink()) {
+      expect(planSandbox({ ...base, confinement: 'read-only', platform: 'linux' }).keptLinks).toContainEqual({ path: '/run/shm', target: readlinkSync('/run/shm') });
+    }
+    // macOS keeps /var/run (DNS's socket; Seatbelt has no mount namespaces)
+    expect(planSandbox({ ...base, confinement: 'read-only', platform: 'darwin' }).hiddenDirs).not.toContain('/run');
+  });
+
+  it('with the network on, /run stays (resolv.conf may point into it) but the user runtime dir and daemon sockets are hidden, whatever XDG_RUNTIME_DIR says', () => {
+    const uidDir = tempDir('tandem-plan-uid-'); // stands for /run/user/<uid>: what the plan hides is what exists
+    const withNetwork = planSandbox({ ...base, confinement: 'workspace-write', network: true, platform: 'linux' });
+    expect(withNetwork.hiddenDirs).not.toContain('/run');
+    const hidden = [...withNetwork.hiddenDirs, ...withNetwork.hiddenFiles];
+    for (const p of ['/run/user', '/run/dbus', '/run/docker.sock', '/run/containerd', '/run/podman', '/run/snapd.socket']) {
+      if (existsSync(p)) expect(hidden).toContain(realpathSync(p));
+    }
+    expect(planSandbox({ ...base, confinement: 'workspace-write', network: true, platform: 'linux', runtimeDir: uidDir }).hiddenDirs).toContain(uidDir);
+    expect(planSandbox({ ...base, confinement: 'protected-only', platform: 'linux' }).hiddenDirs).toEqual([]);
   });
 
   it('protects the target of a protected name that is a symlink', () => {
