@@ -69,6 +69,7 @@ export function buildChatRequest(request: ModelRequest): ChatCompletionCreatePar
     stream: true,
     stream_options: { include_usage: true },
     ...(request.promptCacheKey ? { prompt_cache_key: request.promptCacheKey } : {}),
+    ...(request.outputSchema ? { response_format: { type: 'json_schema' as const, json_schema: { name: request.outputSchema.name, schema: request.outputSchema.schema, strict: true } } } : {}),
   };
 }
 

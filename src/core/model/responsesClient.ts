@@ -54,6 +54,7 @@ export function buildResponsesRequest(request: ModelRequest): ResponseCreatePara
     store: false,
     stream: true,
     ...(request.promptCacheKey ? { prompt_cache_key: request.promptCacheKey } : {}),
+    ...(request.outputSchema ? { text: { format: { type: 'json_schema' as const, name: request.outputSchema.name, schema: request.outputSchema.schema, strict: true } } } : {}),
   };
 }
 

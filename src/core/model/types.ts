@@ -26,6 +26,8 @@ export interface ModelRequest {
   tools: ToolSpec[];
   /** Sent as `prompt_cache_key` (the session id) so consecutive requests hit the same cache. */
   promptCacheKey?: string;
+  /** Ask for a JSON answer matching this schema (structured output, strict); the agent loop never sets it. */
+  outputSchema?: { name: string; schema: Record<string, unknown> };
 }
 
 export type ModelStreamEvent =
