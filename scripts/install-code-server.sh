@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs code-server (a complete VS Code: server, extension host, workbench) from npm into the cache:
-#   $TANDEM_CACHE/code-server-$CODE_SERVER_VERSION/node_modules/.bin/code-server
-# Cached: does nothing when that install is present and answers --version. Prints the binary's path as the
+# Installs code-server (a complete VS Code: server, extension host, workbench) from npm into the cache, with a
+# launcher that runs it on the Node its line needs:
+#   $TANDEM_CACHE/code-server-$CODE_SERVER_VERSION/code-server
+# Cached: does nothing when that install is present and answers --version. Prints the launcher's path as the
 # last line of stdout, so callers can do: CS=$(bash scripts/install-code-server.sh | tail -1)
 #
 # Why npm and not a download: these machines reach only the npm registry and Debian apt.
-# code-server 4.139.1 embeds VS Code 1.139.1 and needs Node 24 (scripts/env.sh provides it). Its native
+# code-server 4.139.x embeds VS Code 1.139 and needs Node 24; 4.100.x (VS Code 1.100, our oldest supported
+# engine, whose extension host runs on Node 20) needs Node 20. scripts/env.sh provides either. Its native
 # module `kerberos` needs the Debian packages libkrb5-dev and pkg-config (.ci/run installs them).
 # It uses @vscode/ripgrep-universal (ripgrep ships inside the package), so no ripgrep download is seeded.
 #
@@ -16,8 +18,23 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 CODE_SERVER_VERSION="${CODE_SERVER_VERSION:-4.139.1}"
 dir="$TANDEM_CACHE/code-server-$CODE_SERVER_VERSION"
-bin="$dir/node_modules/.bin/code-server"
+bin="$dir/code-server"
+case "$CODE_SERVER_VERSION" in
+  4.9[0-9].* | 4.100.* | 4.10[1-9].*) node_major_needed=20 ;;
+  *) node_major_needed=24 ;;
+esac
+node_dir="$(tandem_node_bin "$node_major_needed")"
+export PATH="$node_dir:$PATH"
+unset TANDEM_NODEDIR
+if [ -f "$node_dir/../include/node/node.h" ]; then TANDEM_NODEDIR="$(cd "$node_dir/.." && pwd)"; fi
 
+# The launcher pins the Node this line was built for, whatever is first on PATH when it runs (its native
+# modules are built for that Node's ABI, and code-server starts its extension host with the same Node).
+write_launcher() {
+  printf '#!/bin/sh\nexec "%s/node" "%s/node_modules/code-server/out/node/entry.js" "$@"\n' "$node_dir" "$dir" > "$bin"
+  chmod +x "$bin"
+}
+if [ -f "$dir/node_modules/code-server/out/node/entry.js" ]; then write_launcher; fi
 if [ -x "$bin" ] && "$bin" --version >/dev/null 2>&1; then
   echo "code-server $CODE_SERVER_VERSION: cached in $dir" >&2
   echo "$bin"
@@ -37,8 +54,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 node_major="$(tandem_node_major)"
-if [ "$node_major" != 24 ]; then
-  echo "install-code-server: code-server $CODE_SERVER_VERSION needs Node 24, found $(node -v 2>/dev/null || echo none)" >&2
+if [ "$node_major" != "$node_major_needed" ]; then
+  echo "install-code-server: code-server $CODE_SERVER_VERSION needs Node $node_major_needed, found $(node -v 2>/dev/null || echo none)" >&2
   exit 1
 fi
 
@@ -59,6 +76,7 @@ if ! (cd "$dir" && npm_config_unsafe_perm=true npm_config_yes=true \
   mv "$dir" "$dir.failed-$$" 2>/dev/null || true  # never leave a half install that looks cached
   exit 1
 fi
+write_launcher
 if ! "$bin" --version >/dev/null 2>&1; then
   echo "install-code-server: installed, but '$bin --version' fails; last lines of $log:" >&2
   tail -20 "$log" >&2

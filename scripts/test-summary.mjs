@@ -5,7 +5,8 @@
 // Inputs: test-results/stages.tsv (written by test.sh: "name<TAB>passed|failed|skipped<TAB>seconds") and the
 // reports the stages leave in test-results/: vitest.json (Vitest's JSON reporter), exthost-summary.json and
 // electron-summary.json (test/exthost/suite/index.ts, renamed by runElectron.ts), e2e-summary.json
-// (test/e2e/run.ts). Env from test.sh: TANDEM_STAGES_SELECTED, TANDEM_ALL_STAGES, TANDEM_CI_MAY_SKIP_STAGES.
+// (test/e2e/run.ts), e2e-oldest-summary.json (the same flows on the oldest code-server line),
+// start-summary.json (test/e2e/startSmoke.ts). Env from test.sh: TANDEM_STAGES_SELECTED, TANDEM_ALL_STAGES, TANDEM_CI_MAY_SKIP_STAGES.
 //
 // Under CI (CI=1 or CI=true) anything skipped fails the run (exit 1): a skipped test, a SKIPPED stage or a
 // stage left out, except the stages test.sh allows by name in CI_MAY_SKIP_STAGES. Locally it only reports.
@@ -41,8 +42,17 @@ const countsOf = {
   electron: () => read('electron-summary.json'),
   exthost: () => read('exthost-summary.json'),
   e2e: () => read('e2e-summary.json'),
+  'e2e-oldest': () => read('e2e-oldest-summary.json'),
+  start: () => read('start-summary.json'),
 };
-const label = { unit: 'unit+webview', electron: 'ext host (VS Code desktop)', exthost: 'ext host (code-server)', e2e: 'e2e' };
+const label = {
+  unit: 'unit+webview',
+  electron: 'ext host (VS Code desktop)',
+  exthost: 'ext host (code-server)',
+  e2e: 'e2e',
+  'e2e-oldest': 'e2e (oldest VS Code)',
+  start: 'npm start',
+};
 
 const ran = existsSync(join(results, 'stages.tsv'))
   ? readFileSync(join(results, 'stages.tsv'), 'utf8')

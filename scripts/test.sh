@@ -8,6 +8,8 @@
 #               reason) where VS Code cannot be downloaded (no internet); the same suites run in the next stage
 #   exthost     the same suites in code-server's extension host (test/exthost/runCodeServer.ts)
 #   e2e         the packaged extension in code-server + headless Chromium + mock OpenAI (test/e2e/run.ts)
+#   e2e-oldest  the same flows on the oldest supported code-server line (4.100 = VS Code 1.100, Node 20)
+#   start       `npm start` itself, as a newcomer runs it: Tandem visible and enabled (test/e2e/startSmoke.ts)
 #
 # One stage or a few while developing (the stages they need, e.g. package, are not run for you):
 #   TANDEM_STAGES="exthost e2e" bash scripts/test.sh     or   bash scripts/test.sh exthost e2e
@@ -25,13 +27,13 @@
 # left out fails the run, except the stages in CI_MAY_SKIP_STAGES below.
 # Everything temporary (XDG dirs, TMPDIR, user-data dirs, browser profiles) lives under one temp root,
 # never in $HOME; servers run in their own process groups and are killed at the end, also on failure.
-# Screenshots: test-results/e2e/*.png.
+# Screenshots: test-results/e2e/*.png, test-results/e2e-oldest/*.png, test-results/start/*.png.
 set -euo pipefail
 # shellcheck source=env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$TANDEM_ROOT"
 
-all_stages=(lint typecheck unit package electron exthost e2e)
+all_stages=(lint typecheck unit package electron exthost e2e e2e-oldest start)
 if [ "$#" -gt 0 ]; then
   stages=("$@")
 elif [ -n "${TANDEM_STAGES:-}" ]; then
@@ -112,11 +114,18 @@ code_server() {
   export TANDEM_CODE_SERVER
 }
 
+# The oldest code-server line we support (engines.vscode ^1.100.0).
+OLDEST_CODE_SERVER_VERSION=4.100.3
+oldest_code_server() {
+  TANDEM_CODE_SERVER_OLDEST="$(CODE_SERVER_VERSION="$OLDEST_CODE_SERVER_VERSION" bash scripts/install-code-server.sh | tail -1)"
+  export TANDEM_CODE_SERVER_OLDEST
+}
+
 total0=$SECONDS
 # Reports of an earlier run must not be counted in this one.
 mkdir -p test-results
 rm -f test-results/vitest.json test-results/exthost-summary.json test-results/electron-summary.json \
-  test-results/e2e-summary.json "$STAGE_LOG"
+  test-results/e2e-summary.json test-results/e2e-oldest-summary.json test-results/start-summary.json "$STAGE_LOG"
 if [ "${TANDEM_SKIP_DEPS:-}" != 1 ]; then stage deps tandem_ensure_deps; fi
 for s in "${stages[@]}"; do
   case "$s" in
@@ -131,6 +140,13 @@ for s in "${stages[@]}"; do
     e2e)
       if [ -z "${TANDEM_CODE_SERVER:-}" ]; then stage code-server code_server; fi
       stage e2e node test/e2e/run.ts ;;
+    e2e-oldest)
+      # engines.vscode says ^1.100.0: the same flows on code-server 4.100 (VS Code 1.100, extension host on
+      # Node 20, below the openai SDK's declared Node 22), so the oldest supported line is a tested fact.
+      stage code-server-oldest oldest_code_server
+      stage e2e-oldest env TANDEM_CODE_SERVER="$TANDEM_CODE_SERVER_OLDEST" CODE_SERVER_VERSION="$OLDEST_CODE_SERVER_VERSION" \
+        TANDEM_E2E_RUN_NAME=e2e-oldest node test/e2e/run.ts ;;
+    start) stage start node test/e2e/startSmoke.ts ;;
   esac
 done
 

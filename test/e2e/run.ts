@@ -23,7 +23,10 @@ import { TandemView } from './tandemView.ts';
 import { FIX_THIS_FLOWS, fixThisFlows } from './fixThisFlows.ts';
 import { ACCESSIBILITY_FLOWS, accessibilityFlows } from './accessibilityFlows.ts';
 
-const SHOTS = path.join(RESULTS_DIR, 'e2e');
+// The same flows run on more than one code-server line (scripts/test.sh stages e2e and e2e-oldest); each
+// run keeps its own screenshots and summary.
+const RUN_NAME = process.env.TANDEM_E2E_RUN_NAME ?? 'e2e';
+const SHOTS = path.join(RESULTS_DIR, RUN_NAME);
 const VSIX = process.env.TANDEM_VSIX ?? path.join(REPO_ROOT, 'dist', 'tandem.vsix');
 const MODEL = 'tandem-e2e-model';
 const only = process.env.TANDEM_E2E_FLOW ? new RegExp(process.env.TANDEM_E2E_FLOW, 'i') : undefined;
@@ -477,7 +480,7 @@ async function main(): Promise<number> {
     .map((name) => `${name} (${isSelected(name) ? 'not reached' : 'not matched by TANDEM_E2E_FLOW'})`);
   console.log(`screenshots in ${path.relative(REPO_ROOT, SHOTS)}/`);
   console.log(`${results.length - failed} passed, ${failed} failed, ${skippedNames.length} skipped`);
-  fs.writeFileSync(path.join(RESULTS_DIR, 'e2e-summary.json'), JSON.stringify({ passed: results.length - failed, failed, skipped: skippedNames.length, skippedNames }));
+  fs.writeFileSync(path.join(RESULTS_DIR, `${RUN_NAME}-summary.json`), JSON.stringify({ passed: results.length - failed, failed, skipped: skippedNames.length, skippedNames }));
   if (results.length === 0) console.log('no flow matched TANDEM_E2E_FLOW');
   const ok = failed === 0 && results.length > 0;
   finishTempRoot(root, ok);
