@@ -3,6 +3,7 @@
 //               [--approval read-only|auto|full-access] [--sandbox workspace-write|read-only|off]
 //               [--sandbox-network] [--cd DIR] PROMPT
 //   tandem apply-patch [--allow-outside] [PATCH]   (patch from the argument or stdin; exit 0 applied, 1 not)
+//   tandem review [--uncommitted | --staged | --base BRANCH | --commit SHA] [--json] [--fail-on P0..P3]  (cliReview.ts)
 // Every write of both commands goes through confinedWriterFs: it lands inside the working directory
 // (exec: the workspace) even while a directory is being swapped for a symlink.
 import * as os from 'node:os';
@@ -21,6 +22,7 @@ import { confinedWriterFs } from './node/confinedWriterFs';
 import { writeChangeSetAtomically } from './node/fsChangeSetWriter';
 import { NodeFileReader } from './node/nodeFileReader';
 import { SessionStore } from './node/sessionStore';
+import { REVIEW_USAGE, reviewCommand, ReviewUsageError } from './cliReview';
 
 const USAGE = `Usage:
   tandem exec [--json] [--model M] [--base-url URL] [--wire-api responses|chat]
@@ -30,6 +32,7 @@ const USAGE = `Usage:
                                  apply a patch (argument or stdin) in the current directory, atomically;
                                  absolute and ../ paths (and links out of the directory) are refused, as
                                  git apply does, unless --allow-outside is given
+${REVIEW_USAGE}
 
 exec runs one agent turn headless. The API key comes from OPENAI_API_KEY, the base URL from --base-url,
 OPENAI_BASE_URL or https://api.openai.com/v1. --approval defaults to read-only (nothing is written); there
@@ -198,10 +201,11 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'exec') return await execCommand(rest);
     if (command === 'apply-patch') return await applyPatchCommand(rest);
+    if (command === 'review') return await reviewCommand(rest);
     process.stdout.write(USAGE + '\n');
     return command === undefined || command === '--help' || command === '-h' ? 0 : 2;
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (error instanceof UsageError || error instanceof ReviewUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
       return 2;
     }

@@ -2,6 +2,7 @@
 // validate the answer (a malformed one is retried once with the reason, then reported), and keep the
 // findings that point at changed lines, above the threshold, not dismissed, at most N. Shared by the CLI
 // and the editor; nothing here knows which of them asked.
+import { streamWithRetry } from '../model/retry';
 import type { ModelClient, ConversationItem } from '../model/types';
 import type { ProcessRunner } from '../ports';
 import { filterFindings, type FilteredFindings, type FindingFilter } from './findings';
@@ -16,10 +17,12 @@ export class ReviewAnswerError extends Error {}
 /** Attempts at a valid answer: the first, and one retry that is told what was wrong. */
 const ATTEMPTS = 2;
 
-async function answerText(client: ModelClient, model: string, input: ConversationItem[], signal: AbortSignal): Promise<string> {
+async function answerText(client: ModelClient, model: string, input: ConversationItem[], signal: AbortSignal, onNote?: (note: string) => void): Promise<string> {
   let done = '';
   let deltas = '';
-  for await (const event of client.stream({ model, instructions: REVIEW_INSTRUCTIONS, input, tools: [], outputSchema: { name: REVIEW_SCHEMA_NAME, schema: REVIEW_OUTPUT_SCHEMA } }, signal)) {
+  const request = { model, instructions: REVIEW_INSTRUCTIONS, input, tools: [], outputSchema: { name: REVIEW_SCHEMA_NAME, schema: REVIEW_OUTPUT_SCHEMA } };
+  const onRetry = (_attempt: number, delayMs: number, reason: string) => onNote?.(`${reason} Retrying in ${Math.round(delayMs / 1000)}s…`);
+  for await (const event of streamWithRetry(client, request, signal, { onRetry })) {
     if (event.type === 'text.delta') deltas += event.delta;
     if (event.type === 'text.done') done += event.text;
   }
@@ -27,12 +30,12 @@ async function answerText(client: ModelClient, model: string, input: Conversatio
 }
 
 /** Asks for the review of `diff`; throws ReviewAnswerError when both answers are malformed (ModelError for API failures). */
-export async function requestReview(client: ModelClient, model: string, diff: CollectedDiff, signal: AbortSignal): Promise<{ output: ReviewOutput; attempts: number; omittedFiles: string[] }> {
+export async function requestReview(client: ModelClient, model: string, diff: CollectedDiff, signal: AbortSignal, onNote?: (note: string) => void): Promise<{ output: ReviewOutput; attempts: number; omittedFiles: string[] }> {
   const prompt = reviewPrompt(diff);
   const input: ConversationItem[] = [{ type: 'user', text: prompt.text }];
   let reason = '';
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    const answer = await answerText(client, model, input, signal);
+    const answer = await answerText(client, model, input, signal, onNote);
     const checked = validateReviewAnswer(answer);
     if (checked.ok) return { output: checked.output, attempts: attempt, omittedFiles: prompt.omittedFiles };
     reason = checked.reason;
@@ -68,7 +71,7 @@ export async function reviewChanges(request: ReviewRequest): Promise<ReviewResul
   request.onDiff?.(diff);
   const reviewable = diff.files.some((f) => f.hunks.length > 0);
   if (!reviewable) return { diff, output: undefined, attempts: 0, kept: [], dropped: { outsideChanges: 0, belowThreshold: 0, dismissed: 0, overLimit: 0 } };
-  const { output, attempts, omittedFiles } = await requestReview(request.client, request.model, diff, request.signal);
+  const { output, attempts, omittedFiles } = await requestReview(request.client, request.model, diff, request.signal, request.onNote);
   if (omittedFiles.length) request.onNote?.(`${omittedFiles.length} file(s) did not fit in the review and were not reviewed: ${omittedFiles.slice(0, 10).join(', ')}${omittedFiles.length > 10 ? ', …' : ''}.`);
   return { diff, output, attempts, ...filterFindings(diff, output.findings, request.filter) };
 }
