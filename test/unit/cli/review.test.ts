@@ -97,7 +97,7 @@ describe('tandem review', () => {
     const body = api.requests.at(-1)?.body as { text?: { format: Format }; response_format?: { type: string; json_schema: Format }; tools?: unknown[] };
     const format = wireApi === 'responses' ? body.text?.format : { type: body.response_format?.type, ...body.response_format?.json_schema };
     expect(format).toMatchObject({ type: 'json_schema', name: 'code_review', strict: true });
-    expect(Object.keys(format?.schema.properties ?? {})).toEqual(['findings', 'overall_correctness', 'overall_explanation', 'overall_confidence_score']);
+    expect(Object.keys(format?.schema?.properties ?? {})).toEqual(['findings', 'overall_correctness', 'overall_explanation', 'overall_confidence_score']);
     expect(body.tools ?? []).toEqual([]);
   });
 
