@@ -31,6 +31,9 @@ const SESSION = 'bench-session';
 const CONFIG: ViewConfig = {
   model: 'gpt-5.5',
   wireApi: 'responses',
+  baseUrl: 'https://api.openai.com/v1',
+  provider: 'openai',
+  keyRequired: true,
   approvalPolicy: 'ask',
   hasApiKey: true,
   trusted: true,

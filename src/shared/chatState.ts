@@ -5,7 +5,8 @@
 import type { AgentEvent, ApprovalDecision, ApprovalSubject, FileChangeSummary, PlanStep, TurnError } from './events';
 
 export type ChatEntry =
-  | { kind: 'user'; id: string; turnId: string; text: string; at: number }
+  /** `retried`: this message failed and was sent again successfully (the chat no longer shows it). */
+  | { kind: 'user'; id: string; turnId: string; text: string; at: number; retried?: true }
   | { kind: 'assistant'; id: string; turnId: string; text: string; streaming: boolean }
   | {
       kind: 'tool';
@@ -28,8 +29,9 @@ export type ChatEntry =
   | { kind: 'plan'; id: string; turnId: string; explanation?: string; plan: PlanStep[] }
   | { kind: 'approval'; id: string; turnId: string; subject: ApprovalSubject; decision?: ApprovalDecision; note?: string }
   | { kind: 'patch'; id: string; turnId: string; files: FileChangeSummary[]; outcome?: 'applied' | 'discarded' | 'partial' | 'failed'; message?: string }
-  | { kind: 'notice'; id: string; turnId: string; text: string }
-  | { kind: 'error'; id: string; turnId: string; error: TurnError }
+  | { kind: 'notice'; id: string; turnId: string; text: string; retried?: true }
+  /** `retried`: the same message was sent again and succeeded, so the failure is no longer news. */
+  | { kind: 'error'; id: string; turnId: string; error: TurnError; retried?: true }
   | { kind: 'stopped'; id: string; turnId: string };
 
 /** An approval held by the command card it is about. */
@@ -211,6 +213,7 @@ export function applyEvent(state: ChatState, event: AgentEvent): string[] {
     }
     case 'turn.completed': {
       const changed = finishTurn(state, event.turnId, event.stopped);
+      if (!event.stopped) changed.push(...markRetried(state, event.turnId));
       if (event.stopped) {
         const id = `stopped-${event.turnId}`;
         push(state, { kind: 'stopped', id, turnId: event.turnId });
@@ -286,6 +289,37 @@ function finishTurn(state: ChatState, turnId: string, stopped: boolean): string[
       state.entries[i] = { ...entry, status: stopped ? 'cancelled' : 'error' };
       changed.push(entry.id);
     }
+  }
+  return changed;
+}
+
+/**
+ * A turn that succeeded with the same text as the failed turns right before it (Retry, or the user sending
+ * it again) supersedes them: their user message, notices ("retrying in 2s") and error card are marked
+ * `retried`. Only turns that failed before doing anything qualify (a turn that ran a tool or answered in
+ * part stays as it was). Derived from the entries alone, so the host, the view and a replay of the log agree.
+ */
+function markRetried(state: ChatState, turnId: string): string[] {
+  const at = state.index.get(`user-${turnId}`);
+  const retry = at === undefined ? undefined : state.entries[at];
+  if (at === undefined || retry?.kind !== 'user') return [];
+  const changed: string[] = [];
+  let end = at; // entries before `end` are still to look at
+  for (;;) {
+    const error = state.entries[end - 1];
+    if (error?.kind !== 'error' || error.retried) break;
+    let start = end - 2;
+    while (start >= 0 && state.entries[start]?.kind === 'notice' && state.entries[start]?.turnId === error.turnId) start--;
+    const user = state.entries[start];
+    if (start < 0 || user?.kind !== 'user' || user.turnId !== error.turnId || user.text !== retry.text) break;
+    for (let i = start; i < end; i++) {
+      const entry = state.entries[i];
+      if (entry && (entry.kind === 'user' || entry.kind === 'notice' || entry.kind === 'error')) {
+        state.entries[i] = { ...entry, retried: true };
+        changed.push(entry.id);
+      }
+    }
+    end = start;
   }
   return changed;
 }

@@ -3,6 +3,7 @@
 // (`event`). Messages from the webview are untrusted: the host runs `parseWebviewMessage` on every one.
 import type { AgentEvent, ApprovalDecision } from './events';
 import type { ChatEntry } from './chatState';
+import { parseSetup, type ProviderId, type ProviderSetup } from './providers';
 
 export interface SessionSummary {
   id: string;
@@ -15,6 +16,12 @@ export interface SessionSummary {
 export interface ViewConfig {
   model: string;
   wireApi: 'responses' | 'chat';
+  /** The API's base URL (user settings; never a key). */
+  baseUrl: string;
+  /** The preset the base URL belongs to (`custom` for anything else). */
+  provider: ProviderId;
+  /** False for local servers (Ollama, LM Studio), which need no key: the setup panel then does not ask. */
+  keyRequired: boolean;
   approvalPolicy: 'read-only' | 'ask' | 'auto' | 'full-access';
   /** False when neither SecretStorage nor OPENAI_API_KEY holds a key. */
   hasApiKey: boolean;
@@ -106,10 +113,20 @@ export type WebviewToHost =
   | { type: 'runInTerminal'; command: string; cwd?: string }
   /** Run one of the host commands the view is allowed to trigger (error actions, toolbar). */
   | { type: 'runCommand'; command: AllowedViewCommand }
+  /** The first-run panel's choice: the host checks it again, writes user settings and asks for the key. */
+  | { type: 'saveSetup'; setup: ProviderSetup }
   | { type: 'retry' };
 
 /** The only commands the webview may ask the host to run. */
-export const ALLOWED_VIEW_COMMANDS = ['tandem.setApiKey', 'tandem.newChat', 'tandem.showLog', 'workbench.action.openSettings'] as const;
+export const ALLOWED_VIEW_COMMANDS = [
+  'tandem.setApiKey',
+  'tandem.newChat',
+  'tandem.showLog',
+  'tandem.pickModel',
+  'tandem.pickApprovalPolicy',
+  'tandem.chooseProvider',
+  'workbench.action.openSettings',
+] as const;
 export type AllowedViewCommand = (typeof ALLOWED_VIEW_COMMANDS)[number];
 
 /** At most this many context chips go with one message. */
@@ -194,6 +211,10 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
     case 'runCommand':
       if (!ALLOWED_VIEW_COMMANDS.includes(raw.command as AllowedViewCommand)) return undefined;
       return { type: 'runCommand', command: raw.command as AllowedViewCommand };
+    case 'saveSetup': {
+      const setup = parseSetup(raw.setup);
+      return setup ? { type: 'saveSetup', setup } : undefined;
+    }
     default:
       return undefined;
   }

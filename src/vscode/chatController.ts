@@ -22,6 +22,11 @@ import { VscodeFileReader } from './vscodeFileReader';
 import { PendingContext, type AttachedImage } from './fix/pendingContext';
 import { MentionProvider } from './mentions/mentionProvider';
 import { checkImage } from '../core/mentions/attachments';
+import { detectProvider, keyRequiredFor } from '../shared/providers';
+import { saveSetup } from './setup/pickers';
+
+/** Sent as the bearer token to local servers (Ollama, LM Studio) that need no key; too short to be redacted as a secret. */
+const NO_KEY = 'no-key';
 
 const CURRENT_SESSION_KEY = 'tandem.currentSessionId';
 
@@ -204,6 +209,12 @@ export class ChatController implements vscode.Disposable {
       case 'runCommand':
         void vscode.commands.executeCommand(message.command, ...(message.command === 'workbench.action.openSettings' ? ['tandem'] : []));
         break;
+      case 'saveSetup':
+        void saveSetup(message.setup, this.apiKeys).catch((error: unknown) => {
+          this.log.error('Could not save the provider settings:', error);
+          void vscode.window.showErrorMessage(vscode.l10n.t('Tandem could not save the settings: {0}', error instanceof Error ? error.message : String(error)));
+        });
+        break;
       case 'retry': {
         // The last message as the model got it (a Fix This turn shows a summary but sent a full prompt).
         const lastUser = [...this.state.entries].reverse().find((e) => e.kind === 'user');
@@ -227,7 +238,7 @@ export class ChatController implements vscode.Disposable {
     void this.context.workspaceState.update(CURRENT_SESSION_KEY, this.sessionId);
     this.lastSent = { text, ...(display ? { display } : {}), ...(images?.length ? { images } : {}) };
     this.reviews.finishDecided(); // the user moved on: applied edits are no longer offered for undo
-    const apiKey = await this.apiKeys.get();
+    const apiKey = (await this.apiKeys.get()) ?? (keyRequiredFor(readConfig().baseUrl) ? undefined : NO_KEY);
     if (!apiKey) {
       const turnId = `${this.sessionId}-nokey-${Date.now()}`;
       this.record({ type: 'turn.started', turnId, text: display ?? text, at: Date.now() });
@@ -349,6 +360,9 @@ export class ChatController implements vscode.Disposable {
     return {
       model: config.model,
       wireApi: config.wireApi,
+      baseUrl: config.baseUrl,
+      provider: detectProvider(config.baseUrl),
+      keyRequired: keyRequiredFor(config.baseUrl),
       approvalPolicy: config.approvalPolicy,
       hasApiKey: Boolean(await this.apiKeys.get()),
       trusted: vscode.workspace.isTrusted,

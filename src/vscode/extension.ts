@@ -19,6 +19,7 @@ import { ReviewDecorations } from './review/reviewDecorations';
 import { ReviewManager } from './review/reviewManager';
 import { ReviewStatusBar } from './review/reviewStatusBar';
 import { TerminalMirror } from './terminalMirror';
+import { registerSetupCommands } from './setup/pickers';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const started = performance.now();
@@ -64,6 +65,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   disposables.add(registerShowHistory(controller, view));
   disposables.add(registerSetApiKey(apiKeys));
   disposables.add(registerClearApiKey(apiKeys));
+  disposables.add(registerSetupCommands(apiKeys)); // header pickers, "Choose Provider" (walkthrough)
   disposables.add(registerFixThis(controller, view, apiKeys, log)); // Fix This / Explain This / Add to Chat, quick fix
   disposables.add(vscode.commands.registerCommand('tandem.showLog', () => log.show()));
   log.info(`Tandem activated in ${Math.round(performance.now() - started)} ms (session store: ${store.dir}).`);

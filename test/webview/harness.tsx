@@ -51,6 +51,9 @@ export function fakeChannel(): FakeChannel {
 export const CONFIG: ViewConfig = {
   model: 'test-model',
   wireApi: 'responses',
+  baseUrl: 'https://api.openai.com/v1',
+  provider: 'openai',
+  keyRequired: true,
   approvalPolicy: 'ask',
   hasApiKey: true,
   trusted: true,

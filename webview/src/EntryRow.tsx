@@ -14,7 +14,8 @@ import { useEntry } from './context';
 
 export const EntryRow = memo(function EntryRow({ id }: { id: string }) {
   const entry = useEntry(id);
-  if (!entry) return null;
+  // A failed turn that a retry superseded (chatState.ts markRetried) is no longer shown.
+  if (!entry || ('retried' in entry && entry.retried)) return null;
   let content;
   switch (entry.kind) {
     case 'user':

@@ -1,4 +1,5 @@
-// One line above the conversation: model, approval mode, sandbox, the context meter (tokens of the last
+// One line above the conversation: model and approval mode (each a button that opens a picker on the
+// host), sandbox, the context meter (tokens of the last
 // request against the model's window, and how much of it the prompt cache served), trust, and a way to
 // set a missing key.
 import { VscodeButton } from './elements';
@@ -17,14 +18,28 @@ export function Header() {
   const cacheRate = used > 0 ? Math.round((usage.lastCachedInputTokens / used) * 100) : 0;
   return (
     <header className="header">
-      <span className="header-item" title={t('header.model.title', config.wireApi === 'chat' ? t('header.wire.chat') : t('header.wire.responses'))}>
+      <button
+        type="button"
+        className="header-item header-picker"
+        aria-label={t('header.model.pick', config.model)}
+        title={t('header.model.title', config.wireApi === 'chat' ? t('header.wire.chat') : t('header.wire.responses'))}
+        onClick={() => post({ type: 'runCommand', command: 'tandem.pickModel' })}
+      >
         <span className="codicon codicon-sparkle" aria-hidden="true" />
         {config.model}
-      </span>
-      <span className="header-item" title={config.trusted ? t('header.policy.title') : t('header.untrusted.title')}>
+        <span className="codicon codicon-chevron-down" aria-hidden="true" />
+      </button>
+      <button
+        type="button"
+        className="header-item header-picker"
+        aria-label={`${t('header.policy.pick')}: ${config.trusted ? POLICY_LABELS[config.approvalPolicy] : t('header.untrusted')}`}
+        title={config.trusted ? t('header.policy.title') : t('header.untrusted.title')}
+        onClick={() => post({ type: 'runCommand', command: 'tandem.pickApprovalPolicy' })}
+      >
         <span className="codicon codicon-shield" aria-hidden="true" />
         {config.trusted ? POLICY_LABELS[config.approvalPolicy] : t('header.untrusted')}
-      </span>
+        <span className="codicon codicon-chevron-down" aria-hidden="true" />
+      </button>
       <span className={`header-item sandbox-${config.sandbox.state}`} title={config.sandbox.detail}>
         <span className={`codicon codicon-${config.sandbox.state === 'enforced' ? 'lock' : 'unlock'}`} aria-hidden="true" />
         {SANDBOX_LABEL[config.sandbox.state]}

@@ -13,6 +13,8 @@ export interface ViewMeta {
   waiting: UserWait;
   usage: ChatState['usage'];
   config: ViewConfig | undefined;
+  /** Counts `config` messages: an error card compares it with the count when it appeared (setup changed since?). */
+  configRevision: number;
 }
 
 type Listener = () => void;
@@ -20,7 +22,11 @@ type Listener = () => void;
 export class ChatStore {
   private state: ChatState = emptyChatState();
   private ids: readonly string[] = [];
-  private meta: ViewMeta = { sessionId: undefined, activeTurnId: undefined, waiting: undefined, usage: emptyChatState().usage, config: undefined };
+  private meta: ViewMeta = { sessionId: undefined, activeTurnId: undefined, waiting: undefined, usage: emptyChatState().usage, config: undefined, configRevision: 0 };
+  /** Error entry id -> `configRevision` when it arrived. */
+  private readonly errorRevisions = new Map<string, number>();
+  /** `configRevision` of the last snapshot (errors loaded with it count from there). */
+  private snapshotRevision = 0;
   private readonly listeners = new Set<Listener>();
   private readonly entryListeners = new Map<string, Set<Listener>>();
 
@@ -36,14 +42,16 @@ export class ChatStore {
         state.usage = msg.usage;
         this.state = state;
         this.ids = state.entries.map((e) => e.id);
-        this.meta = { sessionId: msg.sessionId, activeTurnId: msg.activeTurnId, waiting: userWait(state), usage: msg.usage, config: msg.config };
+        this.errorRevisions.clear();
+        this.snapshotRevision = this.meta.configRevision + 1;
+        this.meta = { sessionId: msg.sessionId, activeTurnId: msg.activeTurnId, waiting: userWait(state), usage: msg.usage, config: msg.config, configRevision: this.meta.configRevision + 1 };
         // Every row may now show a different entry under the same id (e.g. after a session switch).
         for (const set of this.entryListeners.values()) for (const l of [...set]) l();
         this.emit();
         return;
       }
       case 'config':
-        this.meta = { ...this.meta, config: msg.config };
+        this.meta = { ...this.meta, config: msg.config, configRevision: this.meta.configRevision + 1 };
         this.emit();
         return;
       case 'event': {
@@ -53,6 +61,7 @@ export class ChatStore {
         const changed = applyEvent(this.state, msg.event);
         let listChanged = false;
         if (this.state.entries.length !== before) {
+          for (const entry of this.state.entries.slice(before)) if (entry.kind === 'error') this.errorRevisions.set(entry.id, this.meta.configRevision);
           this.ids = [...this.ids, ...this.state.entries.slice(before).map((e) => e.id)];
           listChanged = true;
         }
@@ -92,6 +101,14 @@ export class ChatStore {
   }
 
   getIds = (): readonly string[] => this.ids;
+
+  /**
+   * Whether the settings or the key changed after error `id` appeared (for one loaded with the chat: after
+   * it was loaded), i.e. whether what caused it may have been fixed since.
+   */
+  configChangedSince(id: string): boolean {
+    return this.meta.configRevision > (this.errorRevisions.get(id) ?? this.snapshotRevision);
+  }
   getMeta = (): ViewMeta => this.meta;
 
   /** The text of the user's last message in this chat, for ↑ in an empty composer. */

@@ -1,18 +1,13 @@
+// "Tandem: Set API Key" and "Tandem: Clear API Key". The prompt names the provider and base URL the key
+// is for (setup/providerKey.ts).
 import * as vscode from 'vscode';
 import type { ApiKeyStore } from '../apiKey';
+import { readConfig } from '../config';
+import { promptForKey } from '../setup/providerKey';
 
 export function registerSetApiKey(apiKeys: ApiKeyStore): vscode.Disposable {
   return vscode.commands.registerCommand('tandem.setApiKey', async () => {
-    const key = await vscode.window.showInputBox({
-      title: vscode.l10n.t('Tandem: Set API Key'),
-      prompt: vscode.l10n.t('API key for the server in tandem.baseUrl. Stored in VS Code SecretStorage, never in settings.'),
-      password: true,
-      ignoreFocusOut: true,
-      validateInput: (value) => (value.trim() ? undefined : 'Enter a key, or press Escape to cancel.'),
-    });
-    if (!key) return;
-    await apiKeys.set(key);
-    void vscode.window.showInformationMessage(vscode.l10n.t('Tandem: API key saved in SecretStorage.'));
+    await promptForKey(apiKeys, readConfig().baseUrl);
   });
 }
 

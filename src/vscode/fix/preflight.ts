@@ -1,8 +1,6 @@
 // Why a "Fix This" cannot run here, said plainly where the user is, before anything is sent: an untitled
 // buffer, a file outside the workspace or not on disk, a read-only document, no model to ask, a policy
 // that forbids edits, or a chat that is still busy. Explain This needs only a model and an idle chat.
-import { constants as fsConstants } from 'node:fs';
-import { access } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { ApiKeyStore } from '../apiKey';
 import type { ChatController } from '../chatController';
@@ -59,7 +57,12 @@ export async function whyNotAsk(controller: ChatController, apiKeys: ApiKeyStore
   return undefined;
 }
 
-/** A document the user cannot (or may not) change: a read-only file system, file permissions or `files.readonlyInclude`. */
+/**
+ * A document the user cannot (or may not) change: a read-only file system, a file its file system reports
+ * read-only, or `files.readonlyInclude`. Asked through `vscode.workspace.fs`, never node:fs, so it holds in
+ * remote workspaces (SSH, containers, WSL, code-server) whatever file system the workspace lives on. A file
+ * the file system calls writable but the OS then refuses fails at Accept, which says so.
+ */
 async function isReadOnly(document: vscode.TextDocument): Promise<boolean> {
   const uri = document.uri;
   if (vscode.workspace.fs.isWritableFileSystem(uri.scheme) === false) return true;
@@ -68,11 +71,6 @@ async function isReadOnly(document: vscode.TextDocument): Promise<boolean> {
     if (stat.permissions !== undefined && (stat.permissions & vscode.FilePermission.Readonly) !== 0) return true;
   } catch {
     return false; // deleted meanwhile: the patch will say so
-  }
-  try {
-    await access(uri.fsPath, fsConstants.W_OK);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EACCES' || (error as NodeJS.ErrnoException).code === 'EROFS' || (error as NodeJS.ErrnoException).code === 'EPERM') return true;
   }
   const files = vscode.workspace.getConfiguration('files', uri);
   const matches = (globs: Record<string, boolean> | undefined) =>
