@@ -8,6 +8,7 @@ import { ChatController } from './chatController';
 import { ChatViewProvider } from './chatViewProvider';
 import { readConfig } from './config';
 import { registerFixThis } from './commands/fixThis';
+import { registerCodeReview } from './codeReview/reviewChanges';
 import { registerNewChat } from './commands/newChat';
 import { registerShowHistory } from './commands/showHistory';
 import { registerClearApiKey, registerSetApiKey } from './commands/setApiKey';
@@ -67,6 +68,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   disposables.add(registerClearApiKey(apiKeys));
   disposables.add(registerSetupCommands(apiKeys)); // header pickers, "Choose Provider" (walkthrough)
   disposables.add(registerFixThis(controller, view, apiKeys, log)); // Fix This / Explain This / Add to Chat, quick fix
+  disposables.add(registerCodeReview(context, apiKeys, log)); // Review Changes, findings as comment threads
   disposables.add(vscode.commands.registerCommand('tandem.showLog', () => log.show()));
   log.info(`Tandem activated in ${Math.round(performance.now() - started)} ms (session store: ${store.dir}).`);
 }

@@ -151,3 +151,23 @@ export async function collectDiff(runner: ProcessRunner, cwd: string, scope: Rev
   if (truncated) options.onNote?.(`The diff is longer than ${MAX_DIFF_CHARS.toLocaleString('en-US')} characters; the rest was cut.`);
   return { scope, label, root, text, files: parseUnifiedDiff(text) };
 }
+
+/** Local branches, then remote ones (for the base picker); names that fail whyNotRevision are left out. */
+export async function listBranches(runner: ProcessRunner, cwd: string, roots?: readonly string[]): Promise<{ current?: string; branches: string[] }> {
+  const git: GitContext = { runner, roots: roots?.length ? roots : [cwd] };
+  const refs = await runGit(git, cwd, "git for-each-ref --format='%(refname:short)' refs/heads refs/remotes 2>/dev/null");
+  const current = (await runGit(git, cwd, 'git branch --show-current 2>/dev/null')).output.trim();
+  const branches = refs.output.split('\n').map((b) => b.trim()).filter((b) => b !== '' && !b.endsWith('/HEAD') && whyNotRevision(b) === undefined);
+  return { ...(current ? { current } : {}), branches: [...new Set(branches)] };
+}
+
+/** The last commits (full SHA and subject) for the commit picker. */
+export async function recentCommits(runner: ProcessRunner, cwd: string, roots?: readonly string[], count = 30): Promise<{ sha: string; subject: string }[]> {
+  const git: GitContext = { runner, roots: roots?.length ? roots : [cwd] };
+  const log = await runGit(git, cwd, `git log --no-color --format='%H%x09%s' -n ${Math.max(1, Math.floor(count))} 2>/dev/null`);
+  return log.output
+    .split('\n')
+    .map((line) => /^([0-9a-f]{40,64})\t(.*)$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ sha: m[1] as string, subject: m[2] as string }));
+}
