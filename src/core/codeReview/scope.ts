@@ -46,3 +46,18 @@ export function scopeFromFlags(flags: ScopeFlags): ReviewScope | { error: string
   }
   return flags.staged ? { kind: 'staged' } : { kind: 'uncommitted' };
 }
+
+/**
+ * A scope passed as a command argument (a keybinding, a test, another extension): only
+ * `{kind: 'uncommitted' | 'staged'}`, `{kind: 'base', base}` and `{kind: 'commit', sha}`, refs checked;
+ * anything else is undefined (the caller shows the picker).
+ */
+export function scopeFromCommandArg(raw: unknown): ReviewScope | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
+  const arg = raw as Record<string, unknown>;
+  if (arg.kind === 'uncommitted' || arg.kind === 'staged') return { kind: arg.kind };
+  const flags = arg.kind === 'base' && typeof arg.base === 'string' ? { base: arg.base } : arg.kind === 'commit' && typeof arg.sha === 'string' ? { commit: arg.sha } : undefined;
+  if (!flags) return undefined;
+  const scope = scopeFromFlags(flags);
+  return 'error' in scope ? undefined : scope;
+}

@@ -9,7 +9,7 @@ import type { DiagnosticInfo } from '../../core/fix/types';
 import { droppedSummary } from '../../core/codeReview/findings';
 import { listBranches, recentCommits } from '../../core/codeReview/gitDiff';
 import { reviewChanges, type ReviewResult } from '../../core/codeReview/runReview';
-import { describeScope, scopeFromFlags } from '../../core/codeReview/scope';
+import { describeScope, scopeFromCommandArg } from '../../core/codeReview/scope';
 import { parsePriority, type Priority, type ReviewScope } from '../../core/codeReview/types';
 import { createModelClient } from '../../core/model/createClient';
 import type { ProcessRunner } from '../../core/ports';
@@ -31,19 +31,6 @@ export function readReviewSettings(): ReviewSettings {
     threshold: parsePriority(c.get<string>('threshold', 'P2')) ?? 2,
     maxFindings: Number.isInteger(max) && max >= 1 ? Math.min(max, 200) : 10,
   };
-}
-
-/** A scope passed as a command argument (a keybinding, a test): only these shapes, refs checked. */
-export function scopeFromArg(raw: unknown): ReviewScope | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const arg = raw as Record<string, unknown>;
-  const scope = scopeFromFlags({
-    uncommitted: arg.kind === 'uncommitted',
-    staged: arg.kind === 'staged',
-    ...(arg.kind === 'base' && typeof arg.base === 'string' ? { base: arg.base } : {}),
-    ...(arg.kind === 'commit' && typeof arg.sha === 'string' ? { commit: arg.sha } : {}),
-  });
-  return 'error' in scope || (scope.kind === 'uncommitted' && arg.kind !== 'uncommitted') ? undefined : scope;
 }
 
 function workspaceRoots(): string[] {
@@ -81,7 +68,7 @@ export class CodeReview implements vscode.Disposable {
         }),
       );
     command('tandem.reviewChanges', async (arg) => {
-      const scope = scopeFromArg(arg) ?? (await this.pickScope());
+      const scope = scopeFromCommandArg(arg) ?? (await this.pickScope());
       if (scope) await this.review(scope);
     });
     command('tandem.reviewBeforeCommit', async () => {

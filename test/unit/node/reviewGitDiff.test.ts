@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectDiff, ReviewDiffError } from '../../../src/core/codeReview/gitDiff';
-import { scopeFromFlags, whyNotRevision } from '../../../src/core/codeReview/scope';
+import { scopeFromCommandArg, scopeFromFlags, whyNotRevision } from '../../../src/core/codeReview/scope';
 import { createProcessRunner } from '../../../src/node/createRunner';
 import { createReviewGitRunner } from '../../../src/node/reviewGitRunner';
 
@@ -181,6 +181,15 @@ describe('scopes from flags', () => {
     expect(scopeFromFlags({ base: 'origin/main' })).toEqual({ kind: 'base', base: 'origin/main' });
     expect(scopeFromFlags({ commit: 'HEAD~2' })).toEqual({ kind: 'commit', sha: 'HEAD~2' });
     expect(scopeFromFlags({ staged: true, base: 'main' })).toEqual({ error: expect.stringMatching(/choose one/) });
+  });
+
+  it('command arguments: only the known shapes, refs checked', () => {
+    expect(scopeFromCommandArg({ kind: 'staged' })).toEqual({ kind: 'staged' });
+    expect(scopeFromCommandArg({ kind: 'base', base: 'main' })).toEqual({ kind: 'base', base: 'main' });
+    expect(scopeFromCommandArg({ kind: 'commit', sha: 'abc1234' })).toEqual({ kind: 'commit', sha: 'abc1234' });
+    for (const bad of [undefined, 'staged', [], { kind: 'base', base: '-p' }, { kind: 'commit', sha: 1 }, { kind: 'diff', diff: 'x', label: 'y' }, { kind: 'base' }]) {
+      expect(scopeFromCommandArg(bad)).toBeUndefined();
+    }
   });
 
   it.each(['--output=/tmp/x', '-p', 'a..b', 'a...b', "main'; touch x; '", 'main$(id)', 'ma in', '.hidden', 'x.lock', 'feature/', '', 'HEAD@{1}', 'a\nb', '`id`'])('refuses %j as a revision', (text) => {
