@@ -8,7 +8,8 @@ import type { ProcessRunner } from '../core/ports';
 import { applyEvent, chatStateFromEvents, emptyChatState, type ChatState } from '../shared/chatState';
 import type { AgentEvent } from '../shared/events';
 import type { ContextChip, ViewConfig, WebviewToHost } from '../shared/protocol';
-import { createAgentSession } from '../node/agentFactory';
+import type * as AgentFactory from '../node/agentFactory';
+import type { createAgentSession } from '../node/agentFactory';
 import type { SessionStore, SessionWriter, StoredSessionSummary } from '../node/sessionStore';
 import type { ApiKeyStore } from './apiKey';
 import type { ChatViewProvider } from './chatViewProvider';
@@ -308,7 +309,7 @@ export class ChatController implements vscode.Disposable {
     const history = this.agent ? [...this.agent.conversation] : this.restoredHistory;
     this.agent?.dispose();
     const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? this.context.globalStorageUri.fsPath;
-    this.agent = await createAgentSession({
+    this.agent = await loadAgentFactory().createAgentSession({
       sessionId: this.sessionId,
       apiKey,
       baseUrl: config.baseUrl,
@@ -392,6 +393,16 @@ export class ChatController implements vscode.Disposable {
     void this.writer.flush();
     this.disposables.dispose();
   }
+}
+
+/**
+ * The agent, its tools and the openai SDK are loaded on the first message, not at activation: evaluating
+ * the SDK alone takes longer than the whole activation budget (50 ms). esbuild turns this require() of an
+ * ES module into a lazily initialised part of the one bundle (nothing is read from disk).
+ */
+function loadAgentFactory(): typeof AgentFactory {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate: deferred module evaluation
+  return require('../node/agentFactory') as typeof AgentFactory;
 }
 
 function newSessionId(): string {
