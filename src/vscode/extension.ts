@@ -20,6 +20,7 @@ import { ReviewDecorations } from './review/reviewDecorations';
 import { ReviewManager } from './review/reviewManager';
 import { ReviewStatusBar } from './review/reviewStatusBar';
 import { TerminalMirror } from './terminalMirror';
+import { lazyProcessRunner } from './lazyRunner';
 import { registerSetupCommands } from './setup/pickers';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -30,7 +31,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const log = disposables.add(vscode.window.createOutputChannel('Tandem', { log: true }));
   const apiKeys = disposables.add(new ApiKeyStore(context.secrets));
   const store = new SessionStore(vscode.Uri.joinPath(context.globalStorageUri, 'sessions').fsPath);
-  const runner = createProcessRunner({
+  // Built on first use (lazyRunner.ts): node-pty and the sandbox probe are not needed to show the chat.
+  const runner = lazyProcessRunner(() => createProcessRunner({
     onFallback: (reason) => {
       log.warn(`node-pty unavailable, commands run without a terminal: ${reason}`);
       void vscode.window.showWarningMessage(vscode.l10n.t('Tandem: the pseudo-terminal module could not load; commands run without a terminal (no colours, no prompts).'));
@@ -44,8 +46,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         void vscode.window.showWarningMessage(vscode.l10n.t('Tandem: no sandbox for commands here ({0}). Tandem will ask before every command that is not known to be read-only.', reason));
       },
     },
-  });
-  runner.sandboxStatus?.(); // probe now (one short spawn) so a missing sandbox is announced at start, not mid-task
+  }));
+  // Probe soon after activation (one short spawn), so a missing sandbox is announced at start, not mid-task.
+  const probe = setTimeout(() => runner.sandboxStatus(), 0);
+  disposables.add({ dispose: () => clearTimeout(probe) });
   const terminal = disposables.add(new TerminalMirror());
   // The review reports hunk decisions through the controller, which logs them with the session.
   const reviews = disposables.add(new ReviewManager((event) => controller.recordReviewEvent(event), log));
