@@ -50,7 +50,7 @@ export function bwrapArgs(plan: SandboxPlan): string[] {
     '--proc', '/proc',
     ...(everything ? [] : ['--bind', plan.privateTmp, BWRAP_TMP]),
   ];
-  for (const root of everything ? [] : plan.writableRoots) args.push('--bind', root, root);
+  for (const root of everything ? plan.ownMounts : plan.writableRoots) args.push('--bind', root, root);
   for (const root of plan.readOnlyRoots) args.push('--ro-bind', root, root);
   for (const protectedPath of plan.protectedPaths) args.push('--ro-bind', protectedPath, protectedPath);
   for (const dir of plan.hiddenDirs) {

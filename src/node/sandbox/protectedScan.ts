@@ -2,11 +2,12 @@
 // after it ends. bwrap can only mount over paths that exist, so every `.git` (directory, or the file a
 // worktree or submodule has) found at any depth is mounted read-only; the top-level names that do not
 // exist yet get placeholders (placeholders.ts). A repository the command creates during its run cannot
-// be stopped by a mount, so the second scan finds it and the runner quarantines it (repoQuarantine.ts).
+// be stopped by a mount; the sweep after the command (repoSweep.ts, unbounded in folders) finds it.
 //
-// The walk is bounded (a monorepo with a huge build tree must not stall every command): it visits at most
-// MAX_SCAN_DIRS directories breadth-first, never follows symlinks, never descends into a `.git` or
-// `node_modules`, and says when it stopped early, so that callers can state the guarantee honestly.
+// This scan is bounded (a monorepo with a huge build tree must not stall every command): it visits at
+// most MAX_SCAN_DIRS directories breadth-first, never follows symlinks, never descends into a `.git` or
+// `node_modules`, and says when it stopped early. A repository beyond it is not mounted read-only, and
+// the sweep never moves one it cannot prove new.
 import { existsSync, lstatSync, readdirSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 
@@ -102,15 +103,4 @@ function insideRepository(dir: string): boolean {
     if (existsSync(path.join(parent, '.git'))) return true;
     if (path.dirname(parent) === parent) return false;
   }
-}
-
-/**
- * `.git` entries present after the command that were not there before (new, or replaced at the same
- * path). Placeholders (`placeholders`: this command's and those other running commands hold) are left
- * out: inside the sandbox they were mounts the command could not touch, so a change there came from
- * outside (the user starting a repository meanwhile).
- */
-export function newRepos(before: ProtectedScan, after: ProtectedScan, placeholders: ReadonlySet<string>): ProtectedEntry[] {
-  const known = new Set(before.entries.map((e) => `${e.path}\0${e.dev}\0${e.ino}`));
-  return after.entries.filter((e) => path.basename(e.path) === '.git' && !placeholders.has(e.path) && !known.has(`${e.path}\0${e.dev}\0${e.ino}`));
 }

@@ -28,6 +28,12 @@ export interface SandboxPlan {
    */
   writableRoots: string[];
   /**
+   * Full access: the workspace roots, bound again on themselves so that each is its own mount. A folder
+   * renamed into a root from elsewhere then arrives as a copy (rename across mounts is EXDEV), with fresh
+   * times the repository sweep can trust (repoSweep.ts). Workspace-write binds its roots anyway.
+   */
+  ownMounts: string[];
+  /**
    * The workspace roots in read-only mode. Mounted read-only again so that one under /tmp (which the
    * sandbox replaces with its private temp dir) still shows the real files.
    */
@@ -185,6 +191,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     cwd: input.cwd,
     writableRoots: confinement === 'workspace-write' ? roots : confinement === 'protected-only' ? ['/'] : [],
     readOnlyRoots: confinement === 'read-only' ? roots : [],
+    ownMounts: confinement === 'protected-only' ? roots : [],
     protectedPaths,
     hiddenDirs,
     hiddenFiles,

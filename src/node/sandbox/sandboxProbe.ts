@@ -60,7 +60,7 @@ export function probeSandbox(options: ProbeOptions = {}): SandboxAvailability {
   if (platform !== 'linux') return { ok: false, reason: `there is no OS sandbox for commands on ${platform === 'win32' ? 'Windows' : platform} yet` };
   const bwrap = options.bwrapPath ?? findOnPath('bwrap');
   if (!bwrap) return { ok: false, reason: 'bubblewrap (bwrap) is not installed; install it (e.g. `apt install bubblewrap`) to sandbox commands' };
-  const plan: SandboxPlan = { confinement: 'read-only', network: false, cwd: '/', writableRoots: [], readOnlyRoots: [], protectedPaths: [], hiddenDirs: [], hiddenFiles: [], keptLinks: [], privateTmp: tmpdir(), maxProcesses: 0 };
+  const plan: SandboxPlan = { confinement: 'read-only', network: false, cwd: '/', writableRoots: [], readOnlyRoots: [], ownMounts: [], protectedPaths: [], hiddenDirs: [], hiddenFiles: [], keptLinks: [], privateTmp: tmpdir(), maxProcesses: 0 };
   const probe = run(bwrap, [...bwrapArgs(plan), '--', 'true']);
   if (probe.ok) return { ok: true, mechanism: 'bwrap', executable: bwrap };
   return { ok: false, reason: `bwrap cannot create a sandbox here (${probe.detail}); unprivileged user namespaces may be disabled` };

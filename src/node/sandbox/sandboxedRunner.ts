@@ -7,7 +7,9 @@
 //
 // Around a command that may write, it also keeps the protected names read-only where they do not exist
 // yet (placeholders.ts) and, once the command has ended, moves aside any repository it created
-// (repoQuarantine.ts), saying so in the command's output.
+// (repoSweep.ts finds them, repoQuarantine.ts moves them) and puts back protected symlinks it replaced
+// (protectedLinks.ts), saying so in the command's output. When the sweep cannot settle the workspace
+// (out of time, or a changed repository it cannot prove new) the command fails with a note.
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -17,8 +19,10 @@ import { shellArgs, type ArgvRunner } from '../ptyRunner';
 import { BWRAP_TMP, bwrapCommand } from './bwrapArgs';
 import { GIT_PROGRAM_ENV, gitSafetyEnv } from '../../core/approvals/gitReadOnly';
 import { PlaceholderRegistry } from './placeholders';
-import { newRepos, scanProtected, type ProtectedScan } from './protectedScan';
+import { scanProtected, type ProtectedScan } from './protectedScan';
+import { linkRepairNote, recordProtectedLinks, restoreProtectedLinks } from './protectedLinks';
 import { quarantineRepos } from './repoQuarantine';
+import { sweepNewRepos, sweepProblemNote } from './repoSweep';
 import { planSandbox, type SandboxSettings } from './sandboxPlan';
 import { probeSandbox, type SandboxAvailability } from './sandboxProbe';
 import { seatbeltCommand } from './seatbeltProfile';
@@ -40,6 +44,8 @@ export interface SandboxOptions {
   maxProcesses?: number;
   /** Replaces the probe (tests). */
   probe?: () => SandboxAvailability;
+  /** Time the after-command repository sweep may take before the command fails closed (default SWEEP_BUDGET_MS). */
+  sweepBudgetMs?: number;
 }
 
 /**
@@ -128,6 +134,8 @@ export class SandboxedRunner implements ProcessRunner {
     // Linux only: Seatbelt's regular expressions cover missing and nested protected names by themselves.
     const guardLinux = writes && platform !== 'darwin';
     const before: ProtectedScan | undefined = writes ? scanProtected(roots) : undefined;
+    const links = guardLinux ? recordProtectedLinks(roots) : [];
+    const startedAt = Date.now();
     const sharedPlaceholders = this.placeholders.heldPlaceholders().filter((p) => roots.some((root) => p.path.startsWith(`${root}/`)));
     const held = guardLinux ? this.placeholders.acquire([...before!.missing, ...sharedPlaceholders]) : [];
     if (held.length > 0) this.releaseOnExit();
@@ -178,14 +186,26 @@ export class SandboxedRunner implements ProcessRunner {
     return new SandboxedProcess(proc, info, (code) => {
       this.placeholders.release(held);
       if (!guardLinux || !before) return { code };
-      const moved = quarantineRepos(newRepos(before, scanProtected(roots), new Set([...held, ...this.placeholders.paths])));
-      if (moved.length === 0) return { code };
-      const list = moved.map((m) => `${m.from} -> ${m.to}`).join(', ');
-      return {
-        // A command that made a repository did something the sandbox forbids: it did not fully succeed.
-        code: code === 0 ? 1 : code,
-        note: `\r\n[Tandem sandbox] Read-only file system for repositories: .git is protected, so the repository the command created was moved aside, nothing deleted (${list}).\r\n`,
-      };
+      const notes: string[] = [];
+      const linkNote = linkRepairNote(restoreProtectedLinks(links, roots));
+      if (linkNote) notes.push(linkNote);
+      const sweep = sweepNewRepos({
+        roots,
+        before,
+        startedAt,
+        placeholders: new Set([...held, ...this.placeholders.paths]),
+        ...(this.options.sweepBudgetMs !== undefined ? { budgetMs: this.options.sweepBudgetMs } : {}),
+      });
+      const moved = quarantineRepos(sweep.created);
+      if (moved.length > 0) {
+        const list = moved.map((m) => `${m.from} -> ${m.to}`).join(', ');
+        notes.push(`\r\n[Tandem sandbox] Read-only file system for repositories: .git is protected, so the repository the command created was moved aside, nothing deleted (${list}).\r\n`);
+      }
+      const problem = sweepProblemNote(sweep);
+      if (problem) notes.push(problem);
+      if (notes.length === 0) return { code };
+      // The command did something the sandbox forbids, or could not be checked: it did not fully succeed.
+      return { code: code === 0 ? 1 : code, note: notes.join('') };
     });
   }
 

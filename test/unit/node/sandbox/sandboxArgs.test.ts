@@ -14,6 +14,7 @@ const plan: SandboxPlan = {
   cwd: '/ws/a/src',
   writableRoots: ['/ws/a', '/ws/b'],
   readOnlyRoots: [],
+  ownMounts: [],
   protectedPaths: ['/ws/a/.git'],
   hiddenDirs: ['/home/me/.ssh'],
   hiddenFiles: ['/home/me/.netrc'],
