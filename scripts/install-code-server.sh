@@ -59,7 +59,33 @@ if [ "$node_major" != "$node_major_needed" ]; then
   exit 1
 fi
 
+# Older lines (4.100) use @vscode/ripgrep, whose postinstall downloads rg from api.github.com, which these
+# machines cannot reach. It first looks in its download cache (<tmpdir>/vscode-ripgrep-cache-<package
+# version>/ripgrep-<asset version>-<triple>.tar.gz), so we put Debian's rg there (package ripgrep).
+seed_ripgrep_cache() {
+  local work rg_pkg rg_asset cache
+  work="$(mktemp -d)"
+  (cd "$work" && npm pack --silent "code-server@$CODE_SERVER_VERSION" >/dev/null \
+    && tar xzf code-server-*.tgz package/lib/vscode/npm-shrinkwrap.json 2>/dev/null) || true
+  rg_pkg="$(cd "$work" && node -p "try { require('./package/lib/vscode/npm-shrinkwrap.json').packages['node_modules/@vscode/ripgrep']?.version ?? '' } catch { '' }")"
+  if [ -z "$rg_pkg" ]; then rm -rf "$work"; return 0; fi
+  if [ ! -x /usr/bin/rg ]; then
+    echo "install-code-server: code-server $CODE_SERVER_VERSION needs ripgrep: apt-get install -y ripgrep (.ci/run does this)" >&2
+    rm -rf "$work"
+    exit 1
+  fi
+  (cd "$work" && npm pack --silent "@vscode/ripgrep@$rg_pkg" >/dev/null && tar xzf vscode-ripgrep-*.tgz package/lib/postinstall.js)
+  rg_asset="$(sed -n "s/^const VERSION = '\(.*\)';/\1/p" "$work/package/lib/postinstall.js")"
+  cache="$(node -p "require('os').tmpdir()")/vscode-ripgrep-cache-$rg_pkg"
+  mkdir -p "$cache" "$work/rg"
+  cp /usr/bin/rg "$work/rg/rg"
+  tar czf "$cache/ripgrep-$rg_asset-x86_64-unknown-linux-musl.tar.gz" -C "$work/rg" rg
+  echo "code-server $CODE_SERVER_VERSION: seeded @vscode/ripgrep $rg_pkg's download cache with /usr/bin/rg" >&2
+  rm -rf "$work"
+}
+
 echo "code-server $CODE_SERVER_VERSION: installing from npm into $dir (about 2 minutes, ~600 MB)" >&2
+seed_ripgrep_cache
 start=$SECONDS
 rm -rf "$dir"
 mkdir -p "$dir"
