@@ -6,10 +6,13 @@
 // bench/long-chat-{dark,light,high-contrast}.png.
 //   1. agent task: `node dist/cli.js exec` against the scripted mock (both wire APIs), and Codex CLI on the same script
 //   2. chat webview: the shared 2,000-message workload in headless Chromium (open, stream, turn end, heap, bundle)
+//   3. output capture: the stress test's seeded command mix on every runner, many more runs (bench/outputCapture.mjs)
+//   4. packages: the per-platform VSIX sizes (scripts/package-targets.mjs → dist/targets/sizes.json), limit 5 MB
 // Benchmarks measure: a missed target is reported, never an error. A run that did not do its work (the file
 // not patched, the view never showing the history) is an error: the bench exits 1.
 // Options: --runs N (agent runs per client, default 5)  --webview-runs N (default 3)  --no-build
-//          --skip-agent  --skip-codex  --skip-webview
+//          --capture-runs N (output-capture runs per runner, default 1000)
+//          --skip-agent  --skip-codex  --skip-webview  --skip-capture  --skip-packages
 // Only 127.0.0.1 is contacted (the mock, the page server); any other request a client makes goes to a local
 // logging proxy stub, is refused and is counted as outside traffic (Tandem must make none).
 // `npm install @openai/codex` runs once when Codex is missing.
@@ -19,6 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchCodex, benchTandem, describeOutside, median, rssMethod, startProxyStub } from './agent.mjs';
+import { benchOutputCapture } from './outputCapture.mjs';
 import { benchWebview } from './webview.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -178,6 +182,31 @@ async function webviewPart() {
   notes.push('screenshots: bench/long-chat-dark.png, bench/long-chat-light.png, bench/long-chat-high-contrast.png');
 }
 
+async function capturePart() {
+  const runs = option('--capture-runs', 1000);
+  log(`\noutput capture (${runs} runs per runner)`);
+  const { rows, meta: captureMeta } = await benchOutputCapture({ runs });
+  for (const row of rows) add(row.name, row.value, row.unit, row.target !== undefined ? String(row.target) : undefined);
+  runInfo.capture = captureMeta;
+  if (captureMeta.skipped) notes.push(`output capture: sandboxed runners not measured ${captureMeta.skipped}`);
+  if (rows.some((row) => row.target !== undefined && row.value !== row.target)) failures.push('output capture lost bytes (see the output capture rows)');
+}
+
+async function packagesPart() {
+  log('\npackages: node scripts/package-targets.mjs');
+  const r = spawnSync(process.execPath, ['scripts/package-targets.mjs'], { cwd: root, encoding: 'utf8' });
+  const sizesFile = path.join(dist, 'targets', 'sizes.json');
+  if (r.status !== 0 || !fs.existsSync(sizesFile)) {
+    failures.push(`packaging the per-platform VSIXes failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+    return;
+  }
+  const sizes = JSON.parse(fs.readFileSync(sizesFile, 'utf8'));
+  for (const [target, info] of Object.entries(sizes.targets)) {
+    add(`package.vsix.${target}`, info.bytes / 1024 / 1024, 'MB', `< ${sizes.maxBytes / 1024 / 1024}`);
+  }
+  runInfo.packages = Object.fromEntries(Object.entries(sizes.targets).map(([t, info]) => [t, { pty: info.pty, ...(info.note ? { note: info.note } : {}) }]));
+}
+
 /** Whether `value` meets a target like "< 200" or "true". */
 function meets(value, target) {
   if (target === undefined) return '';
@@ -253,7 +282,9 @@ function meta(loadBefore, loadAfter, startedAt) {
       agent: runInfo.agentRuns ?? 'not run',
       webview: runInfo.webviewRuns ? { runs: runInfo.webviewRuns, statistic: 'median' } : 'not run',
       peakRss: rssMethod() ?? 'not measured',
+      outputCapture: runInfo.capture ?? 'not run',
     },
+    packages: runInfo.packages ?? 'not run',
     outsideTraffic: {
       how: 'HTTP(S)_PROXY and ALL_PROXY point at a local stub that refuses (403) and records every request; NO_PROXY covers 127.0.0.1 (the mock)',
       clients: runInfo.outside,
@@ -273,6 +304,8 @@ if (!flag('--no-build') || !fs.existsSync(path.join(dist, 'cli.js'))) build();
 try {
   if (!flag('--skip-agent')) await agentPart();
   if (!flag('--skip-webview')) await webviewPart();
+  if (!flag('--skip-capture')) await capturePart();
+  if (!flag('--skip-packages')) await packagesPart();
 } catch (error) {
   failures.push(error instanceof Error ? error.message : String(error));
 }
