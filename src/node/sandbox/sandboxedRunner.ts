@@ -46,6 +46,8 @@ export interface SandboxOptions {
   probe?: () => SandboxAvailability;
   /** Time the after-command repository sweep may take before the command fails closed (default SWEEP_BUDGET_MS). */
   sweepBudgetMs?: number;
+  /** Folders the before-command scan visits (default MAX_SCAN_DIRS); tests make a small one to reach its end. */
+  scanMaxDirs?: number;
 }
 
 /**
@@ -133,7 +135,7 @@ export class SandboxedRunner implements ProcessRunner {
     const writes = confinement !== 'read-only';
     // Linux only: Seatbelt's regular expressions cover missing and nested protected names by themselves.
     const guardLinux = writes && platform !== 'darwin';
-    const before: ProtectedScan | undefined = writes ? scanProtected(roots) : undefined;
+    const before: ProtectedScan | undefined = writes ? scanProtected(roots, this.options.scanMaxDirs) : undefined;
     const links = guardLinux ? recordProtectedLinks(roots) : [];
     const startedAt = Date.now();
     const sharedPlaceholders = this.placeholders.heldPlaceholders().filter((p) => roots.some((root) => p.path.startsWith(`${root}/`)));

@@ -65,6 +65,8 @@ describe('bwrapArgs', () => {
     const args = bwrapArgs({ ...plan, confinement: 'protected-only', network: true, writableRoots: ['/'], protectedPaths: ['/ws/a/.git', '/ws/a/AGENTS.md'], hiddenDirs: [], hiddenFiles: [] });
     expect(after(args, '--bind')).toEqual(['/ /']);
     expect(after(args, '--dev-bind')).toEqual(['/dev /dev']);
+    // each workspace root again on itself: its own mount, so nothing is renamed in from outside (EXDEV)
+    expect(after(bwrapArgs({ ...plan, confinement: 'protected-only', network: true, writableRoots: ['/'], ownMounts: ['/ws/a'], protectedPaths: ['/ws/a/.git'] }), '--bind')).toEqual(['/ /', '/ws/a /ws/a']);
     expect(after(args, '--ro-bind')).toEqual(['/ws/a/.git /ws/a/.git', '/ws/a/AGENTS.md /ws/a/AGENTS.md']);
     expect(args).not.toContain('--unshare-net');
     expect(args.indexOf('--bind')).toBeLessThan(args.indexOf('--ro-bind'));
@@ -200,7 +202,7 @@ describe('planSandbox', () => {
   it('full access (protected-only) hides nothing, has the network, writes everything, and keeps the global git config read-only', () => {
     writeFileSync(join(home, '.gitconfig'), '[user]\n');
     const result = planSandbox({ ...base, confinement: 'protected-only', placeholders: [join(ws, 'AGENTS.md')] });
-    expect(result).toMatchObject({ network: true, writableRoots: ['/'], hiddenDirs: [], hiddenFiles: [] });
+    expect(result).toMatchObject({ network: true, writableRoots: ['/'], ownMounts: [ws], hiddenDirs: [], hiddenFiles: [] });
     expect(result.protectedPaths).toEqual(expect.arrayContaining([join(ws, '.git'), join(ws, 'AGENTS.md'), join(home, '.gitconfig')]));
   });
 
