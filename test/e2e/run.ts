@@ -21,6 +21,7 @@ import { MockOpenAI } from './mock.ts';
 import type { MockResponse } from './mock.ts';
 import { TandemView } from './tandemView.ts';
 import { FIX_THIS_FLOWS, fixThisFlows } from './fixThisFlows.ts';
+import { CODE_REVIEW_FLOWS, codeReviewFlows } from './codeReviewFlows.ts';
 import { ACCESSIBILITY_FLOWS, accessibilityFlows } from './accessibilityFlows.ts';
 
 // The same flows run on more than one code-server line (scripts/test.sh stages e2e and e2e-oldest); each
@@ -83,6 +84,7 @@ const WITH_KEY_FLOWS = [
   'review: Reject all leaves every byte identical',
   'history: New Chat, then reopen the earlier chat',
   ...FIX_THIS_FLOWS, // test/e2e/fixThisFlows.ts
+  ...CODE_REVIEW_FLOWS, // test/e2e/codeReviewFlows.ts
   'context: mention a file with @',
   'no errors in the webview console',
 ];
@@ -364,6 +366,7 @@ async function withKeyFlows(browser: Browser, root: string, api: MockOpenAI, wor
     });
 
     await fixThisFlows({ flow, page: p, view, api, workspace, shots: SHOTS, outside: path.join(root, 'outside-workspace') });
+    await codeReviewFlows({ flow, page: p, view, api, workspace, shots: SHOTS });
 
     await flow('context: mention a file with @', p, async () => {
       const content = fs.readFileSync(path.join(workspace, 'hello.ts'), 'utf8').trim(); // as the earlier flows left it
