@@ -23,6 +23,7 @@ import { TandemView } from './tandemView.ts';
 import { FIX_THIS_FLOWS, fixThisFlows } from './fixThisFlows.ts';
 import { CODE_REVIEW_FLOWS, codeReviewFlows } from './codeReviewFlows.ts';
 import { ACCESSIBILITY_FLOWS, accessibilityFlows } from './accessibilityFlows.ts';
+import { SETUP_FLOWS, setupFlows } from './setupFlows.ts';
 
 // The same flows run on more than one code-server line (scripts/test.sh stages e2e and e2e-oldest); each
 // run keeps its own screenshots and summary.
@@ -88,7 +89,7 @@ const WITH_KEY_FLOWS = [
   'context: mention a file with @',
   'no errors in the webview console',
 ];
-const NO_KEY_FLOWS = ['no API key', 'connection refused names the URL'];
+const NO_KEY_FLOWS = ['no API key', 'connection refused names the URL', ...SETUP_FLOWS]; // test/e2e/setupFlows.ts
 
 /** How many flows of `group` to run under TANDEM_E2E_FLOW: up to the last one that matches. */
 function selected(group: string[]): number {
@@ -406,7 +407,7 @@ async function withKeyFlows(browser: Browser, root: string, api: MockOpenAI, wor
   }
 }
 
-async function noKeyFlows(browser: Browser, root: string, workspace: string): Promise<void> {
+async function noKeyFlows(browser: Browser, root: string, workspace: string, api: MockOpenAI): Promise<void> {
   if (selected(NO_KEY_FLOWS) === 0) return;
   const closedPort = await freePort(); // nothing listens there: connection refused
   const deadUrl = `http://127.0.0.1:${closedPort}/v1`;
@@ -446,6 +447,8 @@ async function noKeyFlows(browser: Browser, root: string, workspace: string): Pr
       await waitIdle(view);
       await screenshot(p, path.join(SHOTS, '07-connection-refused.png'));
     });
+
+    await setupFlows({ flow, page: p, view, api, model: MODEL, userDataDir: server.userDataDir, shots: SHOTS });
   } finally {
     await page?.close().catch(() => undefined);
     await server?.stop();
@@ -467,7 +470,7 @@ async function main(): Promise<number> {
   try {
     browser = await launchBrowser();
     await withKeyFlows(browser, root, api, workspace);
-    await noKeyFlows(browser, root, workspace);
+    await noKeyFlows(browser, root, workspace, api);
   } finally {
     await browser?.close().catch(() => undefined);
     await api.stop();

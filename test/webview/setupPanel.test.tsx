@@ -3,6 +3,7 @@
 // error card offers once its cause is fixed. The view only ever posts typed messages: the key is never
 // typed here (the host asks for it in VS Code's input box).
 import { afterEach, describe, expect, it } from 'vitest';
+import axe from 'axe-core';
 import { fireEvent, screen } from '@testing-library/react';
 import { CONFIG, setup, snapshot, type Harness } from './harness';
 import type { ViewConfig } from '../../src/shared/protocol';
@@ -86,6 +87,21 @@ describe('first-run setup panel', () => {
     h = setup(snapshot([], undefined, { ...NO_KEY, baseUrl: 'http://localhost:11434/v1', provider: 'ollama', keyRequired: false, model: 'llama3.2' }));
     expect(screen.queryByRole('form', { name: 'Connect a model' })).toBeNull();
     expect(screen.getByText(/Using llama3.2 on Ollama/)).toBeTruthy();
+  });
+});
+
+describe('setup panel accessibility', () => {
+  it('has no serious or critical axe violation (WCAG 2.1 A/AA), also with an error shown', async () => {
+    h = setup(snapshot([], undefined, NO_KEY));
+    change('Provider', 'azure');
+    fireEvent.submit(screen.getByRole('form', { name: 'Connect a model' }));
+    expect(screen.getByRole('alert')).toBeTruthy();
+    const result = await axe.run({ include: [h.container], exclude: [['vscode-button']] } as unknown as axe.ElementContext, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      rules: { 'color-contrast': { enabled: false } }, // no layout in jsdom
+      resultTypes: ['violations'],
+    });
+    expect(result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
   });
 });
 
