@@ -104,4 +104,10 @@ export interface FileReader {
    * links may leave it out.
    */
   isSymbolicLink?(path: string): Promise<boolean>;
+  /**
+   * Names of the entries of the directory `path` (without `.` and `..`), or `[]` when it is
+   * missing or not a directory. Skill discovery lists skills folders with it (core/skills/discovery.ts);
+   * a reader without it finds no skills.
+   */
+  listDirectory?(path: string): Promise<string[]>;
 }

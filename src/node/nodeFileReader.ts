@@ -3,7 +3,7 @@
 // Latin-1) is refused rather than silently corrupted. `readTextWithRealPath` also says where the file it
 // opened really is, taken from the open descriptor (on Linux the kernel's /proc/self/fd link), so a
 // caller checking the workspace boundary cannot be fooled by a symlink swapped in after its check.
-import { lstat, open, readFile, readlink, realpath, stat } from 'node:fs/promises';
+import { lstat, open, readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { FileReader } from '../core/ports';
 import type { RealPathReporting } from '../core/tools/patchConfinement';
@@ -85,6 +85,15 @@ export class NodeFileReader implements FileReader, RealPathReporting {
       return (await stat(path)).isDirectory();
     } catch {
       return false;
+    }
+  }
+
+  async listDirectory(path: string): Promise<string[]> {
+    try {
+      return await readdir(path);
+    } catch (error) {
+      if (isMissing(error)) return [];
+      throw error; // unreadable: say so rather than pretend it is empty
     }
   }
 }

@@ -36,4 +36,8 @@ export class VscodeFileReader implements FileReader, RealPathReporting {
   isSymbolicLink(path: string): Promise<boolean> {
     return this.disk.isSymbolicLink(path);
   }
+
+  listDirectory(path: string): Promise<string[]> {
+    return this.disk.listDirectory(path);
+  }
 }
