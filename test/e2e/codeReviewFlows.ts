@@ -81,7 +81,7 @@ export async function codeReviewFlows({ flow, page: p, view, api, workspace, sho
     assert.ok(Math.abs(threadBox.y - (lineBox.y + lineBox.height)) < lineBox.height, `the thread sits right below the planted bug (line at ${lineBox.y}, thread at ${threadBox.y})`);
     const told = JSON.stringify((await api.requests())[before]?.body ?? {});
     assert.match(told, /json_schema/, 'the review asks for structured output');
-    assert.match(told, /3 \+   for \(let i = 0; i < items\.length - 1; i\+\+\)/, 'the model sees the changed line with its number');
+    assert.match(told, /3 \+ {3}for \(let i = 0; i < items\.length - 1; i\+\+\)/, 'the model sees the changed line with its number');
     await screenshot(p, path.join(shots, '40-code-review-finding-thread.png'));
     // Fix This from the thread: the finding is the problem to fix; the fix waits as a pending hunk
     await threadAction(title, 'Fix This').click();
