@@ -463,7 +463,22 @@ export const ENFORCED_ONLY: CorpusEntry[] = e('git-config', 'run', [
   'cd vendor/bare.git && git status',
   'cd vendor/embedded && git diff',
   'git -C vendor/embedded log -p -1',
+  // The red team's F1: the strict allowlist (no sandbox) once ran these, and the filter clean driver
+  // `.gitattributes` names ran on the dirty file; no env override can switch off a driver by name.
+  'git diff --no-ext-diff --no-textconv',
+  'git diff --no-ext-diff --no-textconv --stat --cached',
+  'git status -sb',
+  'git --no-pager status --short',
+  // What the strict allowlist still runs unsandboxed: refs and objects only, no work-tree file.
+  'git log --oneline -5',
+  'git --no-pager log -n 3 --graph',
+  'git rev-parse --show-toplevel',
+  'git rev-parse --abbrev-ref HEAD',
+  'git branch --show-current',
 ]);
+
+/** The red team's F1 shape: these read work-tree files, so a repository's filter driver runs. */
+export const READS_WORK_TREE = /(^|[;&|(]\s*|\s)git(\s+(-C\s+\S+|--no-pager))*\s+(status|diff|blame|grep|describe|ls-files|show)(\s|$)/;
 
 // ---- misc: redirections, substitutions, environment, PATH, /proc, network, interpreters ----------
 const misc: CorpusEntry[] = [

@@ -7,7 +7,7 @@ import { parseShell } from '../../../src/core/approvals/shellParse';
 import { isKnownSafeCommand } from '../../../src/core/approvals/knownSafe';
 import { isStrictlyAllowlisted } from '../../../src/core/approvals/strictAllowlist';
 import type { SandboxStatus } from '../../../src/core/ports';
-import { ADVERSARIAL, BENIGN, ENFORCED_ONLY, type HoleClass } from './adversarialCorpus';
+import { ADVERSARIAL, BENIGN, ENFORCED_ONLY, READS_WORK_TREE, type HoleClass } from './adversarialCorpus';
 
 const WS = '/ws/project';
 const fill = (command: string) => command.replaceAll('@OUT@', '/var/tmp/tandem-canary-outside').replaceAll('@PORT@', '41234');
@@ -40,6 +40,15 @@ describe('adversarial corpus: never auto-approved', () => {
 
   it('enforced-only git commands are never strictly allowlisted without the locked-down git environment', () => {
     for (const entry of ENFORCED_ONLY) expect(isStrictlyAllowlisted(parseShell(entry.command)), entry.command).toBe(false);
+  });
+
+  it('git that reads work-tree files is never strictly allowlisted, even with the git overrides (filter drivers run)', () => {
+    const reading = ENFORCED_ONLY.filter((entry) => READS_WORK_TREE.test(entry.command));
+    expect(reading.length).toBeGreaterThanOrEqual(15);
+    for (const entry of reading) {
+      expect(isStrictlyAllowlisted(parseShell(entry.command), { gitEnvironmentApplied: true }), entry.command).toBe(false);
+      for (const policy of ['read-only', 'ask', 'auto'] as const) expect(decideCommand(policy, entry.command, context(unavailable)).verdict, `${policy}: ${entry.command}`).not.toBe('allow');
+    }
   });
 });
 

@@ -10,7 +10,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ProcessRunner, RunningProcess, SpawnOptions } from '../../../src/core/ports';
 import { createProcessRunner } from '../../../src/node/createRunner';
 import { describeWithBwrap, tempDir } from '../node/sandbox/sandboxTestUtils';
-import { ADVERSARIAL, ENFORCED_ONLY, type CorpusEntry } from './adversarialCorpus';
+import { parseShell } from '../../../src/core/approvals/shellParse';
+import { isStrictlyAllowlisted } from '../../../src/core/approvals/strictAllowlist';
+import { ADVERSARIAL, BENIGN, ENFORCED_ONLY, type CorpusEntry } from './adversarialCorpus';
 import { buildTemplate, changes, instantiate, snapshot, TRACE, type Places } from './corpusFixture';
 
 /** Commands that wait (a pager, `watch`, a listener) are stopped here; the checks apply all the same. */
@@ -154,4 +156,46 @@ describeWithBwrap('adversarial corpus under the read-only sandbox profile', () =
     const stopped = outcomes.filter((o) => o.stopped).map((o) => o.entry.command);
     console.info(`[corpus] ran ${outcomes.length} under read-only/no-network; ${stopped.length} were still waiting and stopped: ${JSON.stringify(stopped)}`);
   }, 300_000);
+});
+
+// Without any sandbox (Windows, no bwrap, `sandbox.mode: off`) the strict allowlist runs unasked and
+// unconfined, with only the git overrides. The red team's `git status` ran the malicious repository's
+// filter driver there. Every strictly allowlisted command of the corpora, run for real in the malicious
+// repository, must leave no trace; the control shows `git status` does leave one under the same overrides.
+describeWithBwrap('strict allowlist without a sandbox, in the malicious repository', () => {
+  const templates = { full: tempDir('tandem-strict-full-', true), light: tempDir('tandem-strict-light-', true) };
+  const home = tempDir('tandem-strict-home-', true);
+  let listener: Awaited<ReturnType<typeof listen>>;
+  beforeAll(async () => {
+    buildTemplate(templates.full, true);
+    buildTemplate(templates.light, false);
+    listener = await listen();
+  });
+  afterAll(() => listener.server.close());
+  const off = createProcessRunner({ shell: '/bin/bash', sandbox: { settings: () => ({ mode: 'off', network: false }), homeDir: home } });
+  const strict = [...ENFORCED_ONLY, ...ADVERSARIAL, ...BENIGN.map((command): CorpusEntry => ({ cls: 'misc', tries: 'run', command }))].filter((entry) =>
+    isStrictlyAllowlisted(parseShell(entry.command.replaceAll('@OUT@', '/x').replaceAll('@PORT@', '1')), { gitEnvironmentApplied: true }),
+  );
+
+  it('control: git status under the same git overrides runs the filter driver (why it left the list)', async () => {
+    const controlHome = tempDir('tandem-strict-control-home-', true); // the marker writes into $HOME too
+    const controlRunner = createProcessRunner({ shell: '/bin/bash', sandbox: { settings: () => ({ mode: 'off', network: false }), homeDir: controlHome } });
+    const control = await listen(); // and connects to its port
+    try {
+      const [outcome] = await runCorpus(controlRunner, [{ cls: 'git-config', tries: 'run', command: 'git status' }], templates, control.port, controlHome, true);
+      expect(outcome?.problems).toContain(`workspace: created ${TRACE}`);
+    } finally {
+      control.server.close();
+    }
+  });
+
+  it('runs every strictly allowlisted command unconfined: nothing written, no connection, no marker trace', async () => {
+    expect(off.sandboxStatus?.()).toMatchObject({ state: 'off' });
+    expect(strict.length).toBeGreaterThanOrEqual(30);
+    const outcomes = await runCorpus(off, strict, templates, listener.port, home, true);
+    const failures = outcomes.filter((o) => o.problems.length > 0).map((o) => `${JSON.stringify(o.entry.command)}: ${o.problems.join(', ')}`);
+    expect(failures).toEqual([]);
+    expect(listener.connections()).toBe(0);
+    console.info(`[corpus] strict allowlist, unconfined: ${outcomes.length} commands, no trace`);
+  }, 120_000);
 });
