@@ -1,0 +1,121 @@
+// What restoring a checkpoint would do, file by file, before anything is written: the state each file
+// had before the chosen turn (the earliest record of it from that turn on), what the agent last left
+// there, and what is there now. A file whose content is no longer what the agent left is a conflict
+// (the user, or something else, changed it since): it is never overwritten without asking. Only files a
+// recorded turn changed appear here, so a restore cannot touch anything the agent never touched.
+// `applyRestore` writes a plan with node's file system (the CLI, tests); the extension writes through
+// VS Code instead (src/vscode/checkpoints).
+import { chmodSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { contentHash } from './blobStore';
+import type { CheckpointStore } from './checkpointStore';
+import { modeOf, type CurrentContent } from './turnRecorder';
+
+export interface RestoreItem {
+  path: string;
+  /** Restore writes `content` (with `mode`), or removes the file (`absent`: the agent created it). */
+  target: { content: Buffer; mode: number } | { absent: true };
+  /** Now on disk / in the editor. */
+  current: Uint8Array | undefined;
+  /**
+   * `restore`: will be written; `same`: already as it was (nothing to do); `conflict`: changed since
+   * the agent's last change, needs the user's word; `unavailable`: its content was not kept (`reason`).
+   */
+  status: 'restore' | 'same' | 'conflict' | 'unavailable';
+  reason?: string;
+}
+
+export interface RestorePlan {
+  sessionId: string;
+  turnId: string;
+  items: RestoreItem[];
+  /** Notes of the checkpoints involved (e.g. incomplete scans). */
+  notes: string[];
+}
+
+/** Plans the restore of the state before `turnId`; undefined when there is no such checkpoint. */
+export async function planRestore(store: CheckpointStore, sessionId: string, turnId: string, current: CurrentContent = readCurrentFromDisk): Promise<RestorePlan | undefined> {
+  const record = store.load(sessionId);
+  const start = record.checkpoints.findIndex((c) => c.turnId === turnId);
+  if (start < 0) return undefined;
+  const involved = record.checkpoints.slice(start);
+  const before = new Map<string, (typeof involved)[number]['files'][number]['before']>();
+  const lastAfter = new Map<string, { hash: string } | { absent: true } | undefined>();
+  for (const checkpoint of involved) {
+    for (const file of checkpoint.files) {
+      if (!before.has(file.path)) before.set(file.path, file.before);
+      lastAfter.set(file.path, file.after);
+    }
+  }
+  const items: RestoreItem[] = [];
+  for (const [file, state] of [...before].sort(([a], [b]) => a.localeCompare(b))) {
+    const now = await current(file);
+    const base = { path: file, current: now };
+    if ('skipped' in state) {
+      items.push({ ...base, target: { absent: true }, status: 'unavailable', reason: `its content was not kept: ${state.skipped}` });
+      continue;
+    }
+    let target: RestoreItem['target'];
+    if ('absent' in state) {
+      target = { absent: true };
+    } else {
+      const content = store.blobs.get(state.hash);
+      if (!content) {
+        items.push({ ...base, target: { absent: true }, status: 'unavailable', reason: 'its saved content is missing from the checkpoint store' });
+        continue;
+      }
+      target = { content, mode: state.mode };
+    }
+    const nowHash = now === undefined ? undefined : contentHash(now);
+    const targetHash = 'absent' in target ? undefined : contentHash(target.content);
+    if (nowHash === targetHash && ('absent' in target || modeOf(file, target.mode) === target.mode)) {
+      items.push({ ...base, target, status: 'same' });
+      continue;
+    }
+    const expected = lastAfter.get(file);
+    const expectedHash = expected === undefined ? nowHash : 'absent' in expected ? undefined : expected.hash;
+    items.push({ ...base, target, status: expectedHash === nowHash ? 'restore' : 'conflict' });
+  }
+  return { sessionId, turnId, items, notes: [...new Set(involved.flatMap((c) => c.notes ?? []))] };
+}
+
+export async function readCurrentFromDisk(file: string): Promise<Buffer | undefined> {
+  try {
+    if (!lstatSync(file).isFile()) return undefined;
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes the plan's `restore` items, and the conflicts listed in `overwrite`, with node's file system.
+ * Each file is replaced by a rename (never half-written). Returns the paths written or removed.
+ */
+export function applyRestore(plan: RestorePlan, overwrite: ReadonlySet<string> = new Set()): string[] {
+  const done: string[] = [];
+  for (const item of plan.items) {
+    if (item.status !== 'restore' && !(item.status === 'conflict' && overwrite.has(item.path))) continue;
+    if ('absent' in item.target) {
+      try {
+        unlinkSync(item.path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    } else {
+      mkdirSync(path.dirname(item.path), { recursive: true });
+      const temp = path.join(path.dirname(item.path), `.${path.basename(item.path)}.tandem-${randomBytes(4).toString('hex')}.tmp`);
+      try {
+        writeFileSync(temp, item.target.content, { flag: 'wx', mode: item.target.mode });
+        chmodSync(temp, item.target.mode);
+        renameSync(temp, item.path);
+      } catch (error) {
+        rmSync(temp, { force: true });
+        throw error;
+      }
+    }
+    done.push(item.path);
+  }
+  return done;
+}
