@@ -49,6 +49,7 @@ function linkedWorkspace(): string {
   fs.writeFileSync(path.join(ws, 'a.txt'), 'inside\n');
   fs.symlinkSync('/proc', path.join(ws, 'p'));
   fs.symlinkSync(outside, path.join(ws, 'out'));
+  fs.symlinkSync(`/proc/${process.pid}/environ`, path.join(ws, 'envlink'));
   fs.mkdirSync(path.join(ws, 'src'));
   fs.writeFileSync(path.join(ws, 'src', 'b.txt'), 'inside too\n');
   return ws;
@@ -100,7 +101,7 @@ async function runCommand(agent: AgentSession, cmd: string): Promise<Outcome> {
 describe('strict allowlist without a sandbox: reads stay inside the workspace on disk', () => {
   const pid = process.pid;
 
-  it.each([`head -c 40 p/${pid}/environ`, `tail -c 64 p/${pid}/environ`, `cat p/${pid}/environ`, 'cat p/self/environ', `grep -r KEY p/${pid}/environ`, 'cat out/secret.txt', 'grep -rn canary out', 'rg canary out', 'ls out', 'wc -c out/secret.txt'])(
+  it.each([`head -c 40 p/${pid}/environ`, `tail -c 64 p/${pid}/environ`, `cat p/${pid}/environ`, 'cat p/self/environ', `grep -r KEY p/${pid}/environ`, "cat envlink", 'cat out/secret.txt', 'grep -rn canary out', 'rg canary out', 'ls out', 'wc -c out/secret.txt'])(
     'asks in ask mode, and the denied read never reaches the model: %j',
     async (cmd) => {
       const ws = linkedWorkspace();
