@@ -108,8 +108,8 @@ describe('setup panel accessibility', () => {
 describe('header pickers', () => {
   it('opens the model and approval pickers on the host', async () => {
     h = setup(snapshot([]));
-    fireEvent.click(await button('Change the model (test-model)'));
-    fireEvent.click(await button(/^Change the approval mode: Ask before acting/));
+    fireEvent.click(await button('test-model: change the model'));
+    fireEvent.click(await button(/^Ask before acting: change the approval mode/));
     expect(h.sent()).toEqual([
       { type: 'runCommand', command: 'tandem.pickModel' },
       { type: 'runCommand', command: 'tandem.pickApprovalPolicy' },

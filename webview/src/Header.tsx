@@ -32,7 +32,7 @@ export function Header() {
       <button
         type="button"
         className="header-item header-picker"
-        aria-label={`${t('header.policy.pick')}: ${config.trusted ? POLICY_LABELS[config.approvalPolicy] : t('header.untrusted')}`}
+        aria-label={t('header.policy.pick', config.trusted ? POLICY_LABELS[config.approvalPolicy] : t('header.untrusted'))}
         title={config.trusted ? t('header.policy.title') : t('header.untrusted.title')}
         onClick={() => post({ type: 'runCommand', command: 'tandem.pickApprovalPolicy' })}
       >

@@ -52,8 +52,9 @@ export const MESSAGES = {
   'provider.hint.lmstudio': 'Start the local server in LM Studio; no key needed.',
   'provider.hint.custom': 'Any server that speaks Chat Completions or the Responses API.',
   // Header
-  'header.model.pick': 'Change the model ({0})',
-  'header.policy.pick': 'Change the approval mode',
+  // The visible text comes first in these names (WCAG 2.5.3 label in name: speech users say what they see).
+  'header.model.pick': '{0}: change the model',
+  'header.policy.pick': '{0}: change the approval mode',
   // Header
   'header.model.title': 'Model ({0} API)',
   'header.wire.chat': 'Chat Completions',
@@ -141,6 +142,9 @@ export const MESSAGES = {
   'tool.earlierLines': 'Show {0} earlier lines',
   // Error card
   'error.retry': 'Retry',
+  // Context compaction (CompactionRow)
+  'compaction.title': 'Context compacted (#{0}, {1} tokens) — show summary',
+  'compaction.empty': 'The summary was empty.',
   // Code blocks in answers
   'code.insert': 'Insert at cursor',
   'code.copy': 'Copy code',
