@@ -13,6 +13,7 @@ import { updatePlanTool } from '../core/tools/updatePlan';
 import { writeStdinTool } from '../core/tools/writeStdin';
 import type { Tool } from '../core/tools/types';
 import { environmentInfo } from './environment';
+import { instructionsWithSkills, loadSessionSkills, type SessionSkills } from './skills/sessionSkills';
 
 /** The tool surface, in a fixed order (the request prefix must stay byte-identical between requests). */
 export function defaultTools(): Tool[] {
@@ -59,6 +60,10 @@ export interface AgentFactoryOptions {
   /** Load AGENTS.md (off in untrusted workspaces). */
   loadProjectInstructions?: boolean;
   limits?: AgentSessionOptions['limits'];
+  /** Home folder for the user's skills (~/.agents/skills, ~/.tandem/skills); default: the OS user's. */
+  userHome?: string;
+  /** Told which skills were found, skipped, listed in the prompt or left out for room (for the log). */
+  onSkills?: (skills: SessionSkills) => void;
 }
 
 export async function createAgentSession(options: AgentFactoryOptions): Promise<AgentSession> {
@@ -68,11 +73,20 @@ export async function createAgentSession(options: AgentFactoryOptions): Promise<
     options.loadProjectInstructions !== false && !options.history?.length
       ? await loadAgentsMd(options.files, options.workspaceRoots[0] ?? options.cwd, options.cwd)
       : undefined;
+  // Skills are listed in the instructions, found once per session so every request's prefix is the same.
+  // Project skills follow AGENTS.md: none where project instructions are off (an untrusted workspace).
+  const skills = await loadSessionSkills(options.files, {
+    workspaceRoot: options.workspaceRoots[0] ?? options.cwd,
+    cwd: options.cwd,
+    includeProject: options.loadProjectInstructions !== false,
+    ...(options.userHome !== undefined ? { home: options.userHome } : {}),
+  });
+  options.onSkills?.(skills);
   return new AgentSession({
     sessionId: options.sessionId,
     model: createModelClient({ wireApi: options.wireApi, baseUrl: options.baseUrl, apiKey: options.apiKey }),
     modelName: options.model,
-    instructions: BASE_INSTRUCTIONS,
+    instructions: instructionsWithSkills(BASE_INSTRUCTIONS, skills),
     tools: defaultTools(),
     runner: options.runner,
     files: options.files,
