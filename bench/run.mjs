@@ -7,12 +7,15 @@
 //   1. agent task: `node dist/cli.js exec` against the scripted mock (both wire APIs), and Codex CLI on the same script
 //   2. chat webview: the shared 2,000-message workload in headless Chromium (open, stream, turn end, heap, bundle)
 //   3. output capture: the stress test's seeded command mix on every runner, many more runs (bench/outputCapture.mjs)
-//   4. packages: the per-platform VSIX sizes (scripts/package-targets.mjs → dist/targets/sizes.json), limit 5 MB
+//   4. start-up: `tandem --help` and `tandem exec` to its first request against plain `node -e 0`, and the
+//      extension's activation as logged by the last E2E run (bench/startup.mjs)
+//   5. packages: the per-platform VSIX sizes (scripts/package-targets.mjs → dist/targets/sizes.json), limit 5 MB
 // Benchmarks measure: a missed target is reported, never an error. A run that did not do its work (the file
 // not patched, the view never showing the history) is an error: the bench exits 1.
 // Options: --runs N (agent runs per client, default 5)  --webview-runs N (default 3)  --no-build
 //          --capture-runs N (output-capture runs per runner, default 1000)
-//          --skip-agent  --skip-codex  --skip-webview  --skip-capture  --skip-packages
+//          --startup-runs N (default 15)
+//          --skip-agent  --skip-codex  --skip-webview  --skip-capture  --skip-startup  --skip-packages
 // Only 127.0.0.1 is contacted (the mock, the page server); any other request a client makes goes to a local
 // logging proxy stub, is refused and is counted as outside traffic (Tandem must make none).
 // `npm install @openai/codex` runs once when Codex is missing.
@@ -23,6 +26,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchCodex, benchTandem, describeOutside, median, rssMethod, startProxyStub } from './agent.mjs';
 import { benchOutputCapture } from './outputCapture.mjs';
+import { benchStartup } from './startup.mjs';
 import { benchWebview } from './webview.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -192,6 +196,18 @@ async function capturePart() {
   if (rows.some((row) => row.target !== undefined && row.value !== row.target)) failures.push('output capture lost bytes (see the output capture rows)');
 }
 
+async function startupPart() {
+  const runs = option('--startup-runs', 15);
+  log(`\nstart-up (${runs} runs each, medians)`);
+  const r = await benchStartup({ root, runs, log: (line) => log(line) });
+  add('startup.node_baseline', r.nodeBaselineMs, 'ms');
+  add('startup.cli_help', r.helpMs, 'ms');
+  add('startup.exec_first_request', r.execFirstRequestMs, 'ms');
+  if (r.activationMs !== undefined) add('startup.extension_activation', r.activationMs, 'ms', '< 50');
+  else notes.push('extension activation not measured: no E2E run has logged it yet (test-results/e2e/activation.json)');
+  runInfo.startup = { runs, activationSource: r.activationSource ?? 'none', series: r.series };
+}
+
 async function packagesPart() {
   log('\npackages: node scripts/package-targets.mjs');
   const r = spawnSync(process.execPath, ['scripts/package-targets.mjs'], { cwd: root, encoding: 'utf8' });
@@ -283,6 +299,7 @@ function meta(loadBefore, loadAfter, startedAt) {
       webview: runInfo.webviewRuns ? { runs: runInfo.webviewRuns, statistic: 'median' } : 'not run',
       peakRss: rssMethod() ?? 'not measured',
       outputCapture: runInfo.capture ?? 'not run',
+      startup: runInfo.startup ?? 'not run',
     },
     packages: runInfo.packages ?? 'not run',
     outsideTraffic: {
@@ -305,6 +322,7 @@ try {
   if (!flag('--skip-agent')) await agentPart();
   if (!flag('--skip-webview')) await webviewPart();
   if (!flag('--skip-capture')) await capturePart();
+  if (!flag('--skip-startup')) await startupPart();
   if (!flag('--skip-packages')) await packagesPart();
 } catch (error) {
   failures.push(error instanceof Error ? error.message : String(error));
