@@ -22,6 +22,7 @@ import { disposeRerunTerminal, insertCodeAtCursor, openLink, putInTerminal } fro
 import { VscodeFileReader } from './vscodeFileReader';
 import { PendingContext, type AttachedImage } from './fix/pendingContext';
 import { MentionProvider } from './mentions/mentionProvider';
+import { SkillInvoker } from './skills/skillInvoker';
 import { checkImage } from '../core/mentions/attachments';
 import { detectProvider, keyRequiredFor } from '../shared/providers';
 import { saveSetup } from './setup/pickers';
@@ -56,6 +57,8 @@ export class ChatController implements vscode.Disposable {
   private readonly contextChips = new PendingContext();
   /** The composer's `@` picker. */
   private readonly mentions: MentionProvider;
+  /** `$name` in a message attaches that skill (skills/skillInvoker.ts). */
+  private readonly skills: SkillInvoker;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -68,6 +71,7 @@ export class ChatController implements vscode.Disposable {
   ) {
     this.writer = this.store.create({ id: this.sessionId, createdAt: Date.now(), ...this.workspaceMeta() });
     this.mentions = new MentionProvider(terminal);
+    this.skills = new SkillInvoker(this.files, log);
     this.disposables.add(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('tandem') && void this.postConfig()));
     this.disposables.add(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.postConfig()));
     this.disposables.add(this.apiKeys.onDidChange(() => void this.postConfig()));
@@ -155,7 +159,7 @@ export class ChatController implements vscode.Disposable {
     switch (message.type) {
       case 'send': {
         const { text, images } = this.contextChips.take(message.text, message.contextIds);
-        void this.send(text, undefined, images);
+        void this.skills.expand(message.text, text).then((withSkills) => this.send(withSkills, undefined, images));
         break;
       }
       case 'removeContext':

@@ -22,6 +22,7 @@ import { ReviewStatusBar } from './review/reviewStatusBar';
 import { TerminalMirror } from './terminalMirror';
 import { lazyProcessRunner } from './lazyRunner';
 import { registerSetupCommands } from './setup/pickers';
+import { registerShowSkills } from './skills/showSkills';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const started = performance.now();
@@ -68,6 +69,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   disposables.add(vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view));
   disposables.add(registerNewChat(controller, view));
   disposables.add(registerShowHistory(controller, view));
+  disposables.add(registerShowSkills(log)); // which skills a chat gets, where from; opens a SKILL.md
   disposables.add(registerSetApiKey(apiKeys));
   disposables.add(registerClearApiKey(apiKeys));
   disposables.add(registerSetupCommands(apiKeys)); // header pickers, "Choose Provider" (walkthrough)

@@ -25,7 +25,7 @@ export interface SkillsPromptSection {
 
 /** How a SKILL.md path is written for the model: relative to the working directory, or `~/…` under home. */
 export function skillPathForPrompt(file: string, where: { cwd: string; home?: string }): string {
-  const inCwd = relativePathInside(where.cwd, file);
+  const inCwd = where.cwd === '/' ? undefined : relativePathInside(where.cwd, file);
   if (inCwd !== undefined) return inCwd;
   const inHome = where.home ? relativePathInside(where.home, file) : undefined;
   return inHome !== undefined ? `~/${inHome}` : file;

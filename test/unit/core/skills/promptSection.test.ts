@@ -28,6 +28,7 @@ describe('skills prompt section', () => {
   it('writes a path outside cwd and home as it is', () => {
     expect(skillPathForPrompt('/elsewhere/s/SKILL.md', where)).toBe('/elsewhere/s/SKILL.md');
     expect(skillPathForPrompt('/home/u/.agents/skills/x/SKILL.md', { cwd: '/ws' })).toBe('/home/u/.agents/skills/x/SKILL.md');
+    expect(skillPathForPrompt('/home/u/.agents/skills/x/SKILL.md', { cwd: '/', home: '/home/u' })).toBe('~/.agents/skills/x/SKILL.md');
   });
 
   it(`stays within ${SKILLS_PROMPT_BUDGET} characters with many skills and names those left out`, () => {
