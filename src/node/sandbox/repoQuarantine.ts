@@ -4,8 +4,9 @@
 // git extension, which opens nested repositories by itself) runs git there. So once the command has
 // ended, each new nested `.git` is moved aside to a name git does not look for (`.git.tandem-blocked-…`):
 // nothing is deleted, the user can inspect it or move it back, and the command's output says so.
-// Best-effort, not a guarantee: the repository exists while the command runs (inside the sandbox it can
-// only do what the sandbox allows), and one deeper than the bounded scan reaches is not found.
+// Which entries are new is repoSweep.ts's call (only what it proves new is moved). Best-effort, not a
+// guarantee: the repository exists while the command runs (inside the sandbox it can only do what the
+// sandbox allows).
 import { existsSync, realpathSync, renameSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ProtectedEntry } from './protectedScan';
