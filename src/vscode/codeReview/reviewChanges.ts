@@ -8,10 +8,11 @@ import { fixCommandArgs } from '../../core/fix/args';
 import type { DiagnosticInfo } from '../../core/fix/types';
 import { droppedSummary } from '../../core/codeReview/findings';
 import { listBranches, recentCommits } from '../../core/codeReview/gitDiff';
-import { reviewChanges, type ReviewResult } from '../../core/codeReview/runReview';
+import type * as RunReview from '../../core/codeReview/runReview';
+import type { ReviewResult } from '../../core/codeReview/runReview';
 import { describeScope, scopeFromCommandArg } from '../../core/codeReview/scope';
 import { parsePriority, type Priority, type ReviewScope } from '../../core/codeReview/types';
-import { createModelClient } from '../../core/model/createClient';
+import type * as CreateClient from '../../core/model/createClient';
 import type { ProcessRunner } from '../../core/ports';
 import { createReviewGitRunner } from '../../node/reviewGitRunner';
 import type { ApiKeyStore } from '../apiKey';
@@ -137,6 +138,7 @@ export class CodeReview implements vscode.Disposable {
       async (progress, token) => {
         const cancel = token.onCancellationRequested(() => controller.abort(new Error('cancelled')));
         try {
+          const { reviewChanges, createModelClient } = loadReviewRun();
           return await reviewChanges({
             runner: this.git,
             client: createModelClient({ wireApi: config.wireApi, baseUrl: config.baseUrl, apiKey: apiKey ?? 'none' }),
@@ -208,4 +210,18 @@ export class CodeReview implements vscode.Disposable {
 /** Registers the review commands and the findings' comment threads (see extension.ts). */
 export function registerCodeReview(context: vscode.ExtensionContext, apiKeys: ApiKeyStore, log: vscode.LogOutputChannel): vscode.Disposable {
   return new CodeReview(context.workspaceState, apiKeys, log);
+}
+
+/**
+ * The review run and the model client are loaded when a review starts, not at activation: both reach the
+ * openai SDK (runReview through model/retry and model/errors), whose evaluation alone takes longer than the
+ * whole activation budget (50 ms). Same deferred require as loadAgentFactory() in chatController.ts: esbuild
+ * turns it into a lazily initialised part of the one bundle.
+ */
+function loadReviewRun(): Pick<typeof RunReview, 'reviewChanges'> & Pick<typeof CreateClient, 'createModelClient'> {
+  /* eslint-disable @typescript-eslint/no-require-imports -- deliberate: deferred module evaluation */
+  const { reviewChanges } = require('../../core/codeReview/runReview') as typeof RunReview;
+  const { createModelClient } = require('../../core/model/createClient') as typeof CreateClient;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return { reviewChanges, createModelClient };
 }
