@@ -32,7 +32,9 @@ export type ChatEntry =
   | { kind: 'notice'; id: string; turnId: string; text: string; retried?: true }
   /** `retried`: the same message was sent again and succeeded, so the failure is no longer news. */
   | { kind: 'error'; id: string; turnId: string; error: TurnError; retried?: true }
-  | { kind: 'stopped'; id: string; turnId: string };
+  | { kind: 'stopped'; id: string; turnId: string }
+  /** The context was compacted (`context.compacted`): the row says so and can show the summary. */
+  | { kind: 'compaction'; id: string; turnId: string; reason: 'auto' | 'manual' | 'overflow'; summary: string; tokensBefore: number; tokensAfter: number; count: number };
 
 /** An approval held by the command card it is about. */
 export interface ToolApproval {
@@ -210,6 +212,14 @@ export function applyEvent(state: ChatState, event: AgentEvent): string[] {
         lastCachedInputTokens: event.usage.cachedInputTokens,
       };
       return [];
+    }
+    case 'context.compacted': {
+      const id = `compaction-${event.turnId}-${event.count}`;
+      const { reason, summary, tokensBefore, tokensAfter, count } = event;
+      push(state, { kind: 'compaction', id, turnId: event.turnId, reason, summary, tokensBefore, tokensAfter, count });
+      // The context meter shows the last request's size; until the next request reports one, it is this.
+      state.usage = { ...state.usage, lastInputTokens: tokensAfter, lastCachedInputTokens: 0 };
+      return [id];
     }
     case 'turn.completed': {
       const changed = finishTurn(state, event.turnId, event.stopped);

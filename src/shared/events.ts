@@ -22,7 +22,10 @@ export interface PlanStep {
 /** Something the user can do about a failure; the host maps `command` to a VS Code command. */
 export interface UserAction {
   label: string;
-  /** A `tandem.*` command id (e.g. `tandem.setApiKey`) or the pseudo-action `retry`. */
+  /**
+   * A `tandem.*` command id (e.g. `tandem.setApiKey`) or a pseudo-action: `retry` (send the failed message
+   * again) or `continue` (send "continue": the turn paused at its step cap and can go on).
+   */
   command: string;
 }
 
@@ -135,6 +138,14 @@ export type AgentEvent =
   | { type: 'retrying'; turnId: string; attempt: number; delayMs: number; reason: string }
   /** Token usage of one model request of this turn. */
   | { type: 'usage'; turnId: string; usage: Usage }
+  /**
+   * The conversation was compacted to fit the model's context window: automatically at the threshold
+   * (`auto`), on request (`manual`), or after the API said the context was too long (`overflow`). The model
+   * now sees the project instructions, the user's messages, a ledger and `summary` instead of the earlier
+   * transcript (the session log keeps it all). `tokensBefore` / `tokensAfter` are the context's size
+   * (reported or estimated); `count` numbers the compactions of the session.
+   */
+  | { type: 'context.compacted'; turnId: string; reason: 'auto' | 'manual' | 'overflow'; summary: string; tokensBefore: number; tokensAfter: number; count: number; at: number }
   /** The turn ended normally (`stopped` is false) or because the user pressed Stop (`stopped` is true). */
   | { type: 'turn.completed'; turnId: string; stopped: boolean; at: number }
   /** The turn ended with an error the model could not fix. */

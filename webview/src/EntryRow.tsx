@@ -2,6 +2,7 @@
 // row it changed; the cards below are memoised on the entry object as a second guard.
 import { memo } from 'react';
 import { AssistantMessage } from './cards/AssistantMessage';
+import { CompactionRow } from './cards/CompactionRow';
 import { ApprovalCard } from './cards/ApprovalCard';
 import { ErrorCard } from './cards/ErrorCard';
 import { NoticeRow } from './cards/NoticeRow';
@@ -44,6 +45,9 @@ export const EntryRow = memo(function EntryRow({ id }: { id: string }) {
       break;
     case 'stopped':
       content = <StoppedMarker />;
+      break;
+    case 'compaction':
+      content = <CompactionRow entry={entry} />;
       break;
   }
   // Padding, not margin, separates rows: the virtual list measures each row's box.

@@ -2,13 +2,17 @@
 // event stream (an async iterable that ends after `turn.completed` / `turn.failed`). Cancellation is by
 // AbortSignal (the caller's, or `interrupt`). The history is append-only so every request's prefix is
 // byte-identical to the previous request (prompt caching), and `prompt_cache_key` is the session id.
+// The one exception is a compaction (compaction/compactor.ts): the history is replaced by one compaction
+// item, and from there the prefix is stable again.
 import { knownSecrets } from '../secrets/knownSecrets';
 import type { AgentEvent, ApprovalDecision, ApprovalSubject, FileChangeSummary, TurnError } from '../../shared/events';
 import { protectedSymlinks, strictReadEscape } from '../approvals/diskChecks';
 import { confinementWithin, decideCommand, decideEscalation, decidePatch, enforcedConfinement, isSandboxEscalation, type ApprovalPolicy, type CommandVerdict } from '../approvals/policy';
 import { SessionApprovals } from '../approvals/sessionApprovals';
 import type { ConversationItem, ModelRequest } from '../model/types';
-import { toTurnError } from '../model/errors';
+import { ModelError, toTurnError } from '../model/errors';
+import { CompactionError, ContextManager, liveHistory, type CompactionReason } from '../compaction/compactor';
+import { contextWindowFor } from './contextWindow';
 import { environmentBlock } from '../prompt/environment';
 import { ProcessSessions } from '../tools/processSessions';
 import type { CommandConfinement, SandboxStatus } from '../ports';
@@ -39,11 +43,17 @@ export class AgentSession {
   private activeTurn: { id: string; controller: AbortController } | undefined;
   private turnCounter = 0;
   private readonly newId: () => string;
+  private readonly context: ContextManager;
 
   constructor(private readonly options: AgentSessionOptions) {
     this.id = options.sessionId;
-    this.history = [...(options.history ?? [])];
+    // A restored log holds the whole transcript; the model sees it from the last compaction on.
+    this.history = liveHistory(options.history ?? []);
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.context = new ContextManager(
+      { contextWindow: options.compaction?.contextWindow ?? contextWindowFor(options.modelName), threshold: options.compaction?.threshold ?? Number.NaN },
+      this.history,
+    );
     let counter = 0;
     this.newId = options.newId ?? (() => `${Date.now().toString(36)}-${(counter++).toString(36)}`);
     if (this.history.length === 0 && options.projectInstructions) {
@@ -60,12 +70,18 @@ export class AgentSession {
     return this.history;
   }
 
-  /** Submits an operation. A `user_turn` returns its event stream; other operations return nothing. */
-  submit(op: Extract<Operation, { type: 'user_turn' }>, signal?: AbortSignal): AsyncIterable<AgentEvent>;
-  submit(op: Exclude<Operation, { type: 'user_turn' }>): void;
+  /** Compactions so far in this session (also those before a reload). */
+  get compactions(): number {
+    return this.context.compactions;
+  }
+
+  /** Submits an operation. A `user_turn` or `compact` returns its event stream; other operations return nothing. */
+  submit(op: Extract<Operation, { type: 'user_turn' | 'compact' }>, signal?: AbortSignal): AsyncIterable<AgentEvent>;
+  submit(op: Exclude<Operation, { type: 'user_turn' | 'compact' }>): void;
   submit(op: Operation, signal?: AbortSignal): AsyncIterable<AgentEvent> | void {
     switch (op.type) {
       case 'user_turn':
+      case 'compact':
         return this.startTurn(op, signal);
       case 'approval': {
         const pending = this.pendingApprovals.get(op.approvalId);
@@ -93,12 +109,14 @@ export class AgentSession {
     const item: ConversationItem =
       rawItem.type === 'tool_output' ? { ...rawItem, output: knownSecrets.redact(rawItem.output) }
       : rawItem.type === 'user' ? { ...rawItem, text: knownSecrets.redact(rawItem.text) }
+      : rawItem.type === 'compaction' ? { ...rawItem, text: knownSecrets.redact(rawItem.text), state: { ...rawItem.state, summary: knownSecrets.redact(rawItem.state.summary) } }
       : rawItem;
+    this.context.noteItem(item);
     this.history.push(item);
     this.options.recorder?.item(item);
   }
 
-  private startTurn(op: Extract<Operation, { type: 'user_turn' }>, outerSignal?: AbortSignal): AsyncIterable<AgentEvent> {
+  private startTurn(op: Extract<Operation, { type: 'user_turn' | 'compact' }>, outerSignal?: AbortSignal): AsyncIterable<AgentEvent> {
     if (this.activeTurn) throw new Error('A turn is already running; stop it or wait for it to finish.');
     const turnId = `${this.id}-t${++this.turnCounter}-${this.newId()}`;
     const controller = new AbortController();
@@ -112,7 +130,8 @@ export class AgentSession {
       this.options.recorder?.event(event);
       queue.push(event);
     };
-    void this.runTurn(turnId, op, controller.signal, emit).finally(() => {
+    const run = op.type === 'compact' ? this.runCompaction(turnId, controller.signal, emit) : this.runTurn(turnId, op, controller.signal, emit);
+    void run.finally(() => {
       clearTimeout(wallTimer);
       outerSignal?.removeEventListener('abort', onOuterAbort);
       for (const [id, pending] of this.pendingApprovals) {
@@ -129,34 +148,34 @@ export class AgentSession {
     emit({ type: 'turn.started', turnId, text: op.display ?? op.text, at: Date.now() });
     const env = environmentBlock(this.options.environment());
     this.appendItem({ type: 'user', text: `${op.text}\n\n${env}`, ...(op.images?.length ? { images: op.images } : {}) });
+    const repeats = new RepeatDetector(this.limits.maxRepeats);
     try {
       for (let step = 0; ; step++) {
         if (step >= this.limits.maxSteps) {
-          throw new TurnFailure({ code: 'limit', message: `Stopped after ${this.limits.maxSteps} model requests in one turn. Send a message to continue.` });
+          throw new TurnFailure({
+            code: 'limit',
+            message: `Paused after ${this.limits.maxSteps} model requests in one turn (setting tandem.maxStepsPerTurn). Continue to let the agent go on.`,
+            action: { label: 'Continue', command: 'continue' },
+          });
         }
-        const request: ModelRequest = {
-          model: this.options.modelName,
-          instructions: this.options.instructions,
-          input: this.history,
-          tools: this.options.tools.map((t) => t.spec),
-          promptCacheKey: this.id,
-        };
-        const result = await runModelStep({
-          client: this.options.model,
-          request: { ...request, input: [...this.history] },
-          signal,
-          turnId,
-          itemIdPrefix: `${turnId}-s${step}`,
-          emit,
-          appendItem: (item) => this.appendItem(item),
-          ...(this.options.retryDelay ? { retryDelay: this.options.retryDelay } : {}),
-        });
+        if (this.context.needsCompaction(this.history, this.fixedRequest())) await this.compactNow(turnId, 'auto', signal, emit);
+        let result: Awaited<ReturnType<typeof runModelStep>>;
+        try {
+          result = await this.modelStep(turnId, step, signal, emit);
+        } catch (error) {
+          // The provider counts differently than we estimate: compact once and send the step again.
+          if (!(error instanceof ModelError && error.code === 'context_length') || !this.context.canCompact || signal.aborted) throw error;
+          await this.compactNow(turnId, 'overflow', signal, emit);
+          result = await this.modelStep(turnId, step, signal, emit);
+        }
         if (result.toolCalls.length === 0) break;
         // Calls run one after another in the order the model gave them: predictable for the user watching,
         // and approvals never interleave. Every call gets an output, so the history stays well-formed.
         for (const call of result.toolCalls) {
           const output = await executeToolCall(call, this.toolContext(turnId, call.callId, signal, emit), this.toolsByName(), emit, turnId, signal);
           this.appendItem({ type: 'tool_output', callId: call.callId, output, ...(call.custom ? { custom: true } : {}) });
+          const loop = repeats.add(call.name, call.input, output);
+          if (loop) throw new TurnFailure({ code: 'limit', message: loop });
         }
         if (signal.aborted) throw signal.reason;
       }
@@ -172,6 +191,76 @@ export class AgentSession {
       } else {
         emit({ type: 'turn.failed', turnId, error: toTurnError(error), at: Date.now() });
       }
+    }
+  }
+
+  /** The part of every request that is not history (for token estimates). */
+  private fixedRequest(): Pick<ModelRequest, 'instructions' | 'tools'> {
+    return { instructions: this.options.instructions, tools: this.options.tools.map((t) => t.spec) };
+  }
+
+  /** One model request over the current history; usage reported for it feeds the context measure. */
+  private modelStep(turnId: string, step: number, signal: AbortSignal, emit: (e: AgentEvent) => void): ReturnType<typeof runModelStep> {
+    const request: ModelRequest = {
+      model: this.options.modelName,
+      instructions: this.options.instructions,
+      input: [...this.history],
+      tools: this.options.tools.map((t) => t.spec),
+      promptCacheKey: this.id,
+    };
+    this.context.noteRequest(this.history.length);
+    return runModelStep({
+      client: this.options.model,
+      request,
+      signal,
+      turnId,
+      itemIdPrefix: `${turnId}-s${step}`,
+      emit: (event) => {
+        if (event.type === 'usage') this.context.noteUsage(event.usage.inputTokens);
+        emit(event);
+      },
+      appendItem: (item) => this.appendItem(item),
+      ...(this.options.retryDelay ? { retryDelay: this.options.retryDelay } : {}),
+    });
+  }
+
+  /**
+   * Replaces the history with a compaction item (the session log keeps the transcript before it) and says
+   * so. A compaction that cannot help (no progress since the last one, or still too big) ends the turn.
+   */
+  private async compactNow(turnId: string, reason: CompactionReason, signal: AbortSignal, emit: (e: AgentEvent) => void): Promise<void> {
+    let result;
+    try {
+      result = await this.context.compact(this.history, {
+        client: this.options.model,
+        model: this.options.modelName,
+        fixed: this.fixedRequest(),
+        ...(this.options.loadProjectInstructions ? { loadProjectInstructions: this.options.loadProjectInstructions } : {}),
+        reason,
+        promptCacheKey: this.id,
+        signal,
+        ...(this.options.retryDelay ? { sleep: this.options.retryDelay } : {}),
+      });
+    } catch (error) {
+      if (error instanceof CompactionError) throw new TurnFailure({ code: 'context_length', message: error.message });
+      throw error;
+    }
+    this.history.length = 0;
+    this.appendItem(result.item);
+    emit({ type: 'context.compacted', turnId, reason, summary: result.item.state.summary, tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter, count: result.count, at: Date.now() });
+  }
+
+  /** `/compact`: a turn of its own that only compacts. */
+  private async runCompaction(turnId: string, signal: AbortSignal, emit: (e: AgentEvent) => void): Promise<void> {
+    emit({ type: 'turn.started', turnId, text: '/compact', at: Date.now() });
+    try {
+      await this.compactNow(turnId, 'manual', signal, emit);
+      emit({ type: 'turn.completed', turnId, stopped: false, at: Date.now() });
+    } catch (error) {
+      const reason = signal.aborted ? signal.reason : error;
+      if (reason instanceof TurnFailure) emit({ type: 'turn.failed', turnId, error: reason.error, at: Date.now() });
+      else if (signal.aborted) emit({ type: 'turn.completed', turnId, stopped: true, at: Date.now() });
+      else emit({ type: 'turn.failed', turnId, error: toTurnError(error), at: Date.now() });
     }
   }
 
@@ -323,6 +412,37 @@ export class AgentSession {
     const [resolved, realRoots] = await Promise.all([Promise.all(written.map(realPath)), Promise.all(this.options.workspaceRoots.map(realPath))]);
     return { paths: [...new Set([...written, ...resolved])], workspaceRoots: [...new Set([...this.options.workspaceRoots, ...realRoots])] };
   }
+}
+
+/**
+ * The loop detector: the same call (tool and input) with the same result, again and again, is a loop no
+ * step cap should have to catch. Wall times in command output differ between runs, so they are ignored.
+ */
+class RepeatDetector {
+  private last: string | undefined;
+  private count = 0;
+
+  constructor(private readonly max: number) {}
+
+  /** Returns the message that ends the turn once the same call and result came `max` times in a row. */
+  add(tool: string, input: string, output: string): string | undefined {
+    const key = JSON.stringify([tool, input, output.replace(/^Wall time: [\d.]+ seconds$/m, '')]);
+    this.count = key === this.last ? this.count + 1 : 1;
+    this.last = key;
+    if (this.count < this.max) return undefined;
+    const what = tool === 'exec_command' ? `the command ${JSON.stringify(safeCommand(input))}` : `${tool} with the same input`;
+    return `Stopped: the agent ran ${what} ${this.count} times in a row with the same result, which looks like a loop. Tell it what to do differently, or send "continue" to let it try again.`;
+  }
+}
+
+function safeCommand(input: string): string {
+  try {
+    const cmd = (JSON.parse(input) as { cmd?: unknown }).cmd;
+    if (typeof cmd === 'string') return cmd.length > 120 ? `${cmd.slice(0, 119)}…` : cmd;
+  } catch {
+    // not JSON: fall through
+  }
+  return input.slice(0, 120);
 }
 
 /** Workspace-relative summary paths back to absolute ones for the policy check. */

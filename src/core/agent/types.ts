@@ -17,7 +17,9 @@ export type Operation =
   /** Answer an `approval.requested` event. */
   | { type: 'approval'; approvalId: string; decision: ApprovalDecision; note?: string }
   /** Stop the running turn (same as aborting the turn's signal). */
-  | { type: 'interrupt' };
+  | { type: 'interrupt' }
+  /** Compact the conversation now (`/compact`); runs like a turn and streams `context.compacted`. */
+  | { type: 'compact' };
 
 /** What the host does with a proposed change set. `review` is true when the policy wants the user to decide. */
 export type ChangeSetHandler = (changeSet: ChangeSet, options: { review: boolean; turnId: string; signal: AbortSignal }) => Promise<PatchOutcome>;
@@ -29,13 +31,15 @@ export interface SessionRecorder {
 }
 
 export interface TurnLimits {
-  /** Model requests per turn before the turn fails with code 'limit'. */
+  /** Model requests per turn before the turn pauses (code 'limit' with a Continue action); `tandem.maxStepsPerTurn`. */
   maxSteps: number;
+  /** The same tool call with the same result this many times in a row stops the turn (a loop). */
+  maxRepeats: number;
   /** Wall time per turn (ms), including time waiting for approvals. */
   maxWallMs: number;
 }
 
-export const DEFAULT_LIMITS: TurnLimits = { maxSteps: 60, maxWallMs: 60 * 60 * 1000 };
+export const DEFAULT_LIMITS: TurnLimits = { maxSteps: 400, maxRepeats: 5, maxWallMs: 60 * 60 * 1000 };
 
 export interface AgentSessionOptions {
   sessionId: string;
@@ -57,6 +61,13 @@ export interface AgentSessionOptions {
   limits?: Partial<TurnLimits>;
   /** AGENTS.md text, added once as the first user item of a new session. */
   projectInstructions?: string;
+  /** Reads AGENTS.md again; a compaction re-injects what it returns (fresh, never summarised). */
+  loadProjectInstructions?: () => Promise<string | undefined>;
+  /**
+   * Context management: `contextWindow` overrides the model's window (contextWindow.ts), `threshold` is the
+   * share of it at which the conversation is compacted (default 0.8, clamped to 0.5–0.95).
+   */
+  compaction?: { contextWindow?: number; threshold?: number };
   /** Injected for tests: sleep used between retries. */
   retryDelay?: (ms: number, signal: AbortSignal) => Promise<void>;
   newId?: () => string;

@@ -20,6 +20,10 @@ export function toChatMessages(instructions: string, items: ConversationItem[]):
   for (const item of items) {
     const last = messages[messages.length - 1];
     switch (item.type) {
+      case 'compaction':
+        if (item.projectInstructions) messages.push({ role: 'user', content: item.projectInstructions });
+        messages.push({ role: 'user', content: item.text });
+        break;
       case 'user': {
         const parts: ChatCompletionContentPart[] = [
           { type: 'text', text: item.text },

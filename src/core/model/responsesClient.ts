@@ -9,8 +9,10 @@ import { DEFAULT_STREAM_IDLE_TIMEOUT_MS, guardStream, isRecord, malformedEvent, 
 import type { ConversationItem, ModelClient, ModelRequest, ModelStreamEvent, ToolSpec } from './types';
 
 export function toResponsesInput(items: ConversationItem[]): ResponseInputItem[] {
-  return items.map((item): ResponseInputItem => {
+  return items.flatMap((item): ResponseInputItem | ResponseInputItem[] => {
     switch (item.type) {
+      case 'compaction':
+        return [...(item.projectInstructions ? [item.projectInstructions] : []), item.text].map((text): ResponseInputItem => ({ type: 'message', role: 'user', content: [{ type: 'input_text', text }] }));
       case 'user':
         return {
           type: 'message',

@@ -2,6 +2,7 @@
 // translate this request into their wire format with the `openai` SDK and translate the SSE stream back
 // into `ModelStreamEvent`s. Nothing above this file knows which wire API is in use.
 import type { Usage } from '../../shared/events';
+import type { CompactionState } from '../compaction/types';
 
 /** A conversation item, in the order the model saw or produced it. Append-only within a session. */
 export type ConversationItem =
@@ -12,7 +13,13 @@ export type ConversationItem =
   /** A freeform (custom / grammar) tool call: apply_patch on the Responses API. */
   | { type: 'custom_tool_call'; callId: string; name: string; input: string }
   /** The result the agent sends back for `callId` (matches the call's type on the wire). */
-  | { type: 'tool_output'; callId: string; output: string; custom?: boolean };
+  | { type: 'tool_output'; callId: string; output: string; custom?: boolean }
+  /**
+   * Replaces everything before it (compaction/compactor.ts): sent as two user messages, the project
+   * instructions (AGENTS.md, read fresh at compaction time) and `text` (kept user messages, ledger, summary).
+   * `state` is what the next compaction starts from. The session log keeps the full transcript before it.
+   */
+  | { type: 'compaction'; projectInstructions?: string; text: string; state: CompactionState };
 
 export type ToolSpec =
   | { kind: 'function'; name: string; description: string; parameters: Record<string, unknown> }

@@ -12,6 +12,7 @@ import { t } from '../strings';
 /** The message for an action, or undefined when the view may not trigger it (the host would refuse it). */
 function actionMessage(command: string): WebviewToHost | undefined {
   if (command === 'retry') return { type: 'retry' };
+  if (command === 'continue') return { type: 'send', text: 'continue' }; // a turn paused at its step cap
   if ((ALLOWED_VIEW_COMMANDS as readonly string[]).includes(command)) return { type: 'runCommand', command: command as AllowedViewCommand };
   return undefined;
 }
