@@ -115,6 +115,8 @@ export type WebviewToHost =
   | { type: 'runCommand'; command: AllowedViewCommand }
   /** The first-run panel's choice: the host checks it again, writes user settings and asks for the key. */
   | { type: 'saveSetup'; setup: ProviderSetup }
+  /** "Restore checkpoint" on the user message of turn `turnId`: the host previews, then restores code and/or conversation. */
+  | { type: 'restoreCheckpoint'; turnId: string }
   | { type: 'retry' };
 
 /** The only commands the webview may ask the host to run. */
@@ -211,6 +213,9 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
     case 'runCommand':
       if (!ALLOWED_VIEW_COMMANDS.includes(raw.command as AllowedViewCommand)) return undefined;
       return { type: 'runCommand', command: raw.command as AllowedViewCommand };
+    case 'restoreCheckpoint':
+      if (!isShortString(raw.turnId, 300)) return undefined;
+      return { type: 'restoreCheckpoint', turnId: raw.turnId };
     case 'saveSetup': {
       const setup = parseSetup(raw.setup);
       return setup ? { type: 'saveSetup', setup } : undefined;

@@ -26,6 +26,7 @@ import { SkillInvoker } from './skills/skillInvoker';
 import { checkImage } from '../core/mentions/attachments';
 import { detectProvider, keyRequiredFor } from '../shared/providers';
 import { saveSetup } from './setup/pickers';
+import type { CheckpointService } from './checkpoints/checkpointService';
 
 /** Sent as the bearer token to local servers (Ollama, LM Studio) that need no key; too short to be redacted as a secret. */
 const NO_KEY = 'no-key';
@@ -49,6 +50,7 @@ export class ChatController implements vscode.Disposable {
   private agentFingerprint = '';
   private restoredHistory: Parameters<typeof createAgentSession>[0]['history'] = [];
   private view: ChatViewProvider | undefined;
+  private checkpoints: CheckpointService | undefined;
   private readonly files = new VscodeFileReader();
   /** The newest message as sent to the model, for Retry. */
   private lastSent: { text: string; display?: string; images?: AttachedImage[] } | undefined;
@@ -79,6 +81,11 @@ export class ChatController implements vscode.Disposable {
 
   attachView(view: ChatViewProvider): void {
     this.view = view;
+  }
+
+  /** Checkpoints of each turn (patches and commands) and "Restore checkpoint" (checkpoints/checkpointService.ts). */
+  attachCheckpoints(checkpoints: CheckpointService): void {
+    this.checkpoints = checkpoints;
   }
 
   /** Reopens the session that was open before the window reloaded. */
@@ -214,6 +221,12 @@ export class ChatController implements vscode.Disposable {
       case 'runCommand':
         void vscode.commands.executeCommand(message.command, ...(message.command === 'workbench.action.openSettings' ? ['tandem'] : []));
         break;
+      case 'restoreCheckpoint':
+        void this.checkpoints?.restore(this, message.turnId).catch((error: unknown) => {
+          this.log.error('Restore checkpoint failed:', error);
+          void vscode.window.showErrorMessage(vscode.l10n.t('Tandem could not restore the checkpoint: {0}', error instanceof Error ? error.message : String(error)));
+        });
+        break;
       case 'saveSetup':
         void saveSetup(message.setup, this.apiKeys).catch((error: unknown) => {
           this.log.error('Could not save the provider settings:', error);
@@ -263,11 +276,16 @@ export class ChatController implements vscode.Disposable {
       void vscode.window.showErrorMessage(vscode.l10n.t('Tandem could not start: {0}', error instanceof Error ? error.message : String(error)));
       return;
     }
+    await this.checkpoints?.beginTurn(this.sessionId);
     try {
-      for await (const event of agent.submit({ type: 'user_turn', text, ...(display ? { display } : {}), ...(images?.length ? { images } : {}) })) this.publish(event);
+      for await (const event of agent.submit({ type: 'user_turn', text, ...(display ? { display } : {}), ...(images?.length ? { images } : {}) })) {
+        this.checkpoints?.onEvent(event);
+        this.publish(event);
+      }
     } catch (error) {
       this.log.error('Turn crashed:', error);
     } finally {
+      await this.checkpoints?.endTurn();
       await this.writer.flush().catch((error: unknown) => this.log.error('Could not write the session log:', error));
     }
   }
@@ -336,6 +354,7 @@ export class ChatController implements vscode.Disposable {
   /** Proposed edits go to the review: in the chat card and inline in the editor, decided per hunk. */
   private handleChangeSet(changeSet: ChangeSet, options: { review: boolean; turnId: string; signal: AbortSignal }): Promise<PatchOutcome> {
     const needsReview = options.review || this.focused?.mode === 'review'; // a focused fix always ends in the inline review
+    this.checkpoints?.notePatch(changeSet); // before anything is written: the files' contents now are the checkpoint's
     return this.reviews.propose(changeSet, { needsReview, turnId: options.turnId, signal: options.signal });
   }
 

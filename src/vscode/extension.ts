@@ -22,6 +22,7 @@ import { ReviewStatusBar } from './review/reviewStatusBar';
 import { TerminalMirror } from './terminalMirror';
 import { lazyProcessRunner } from './lazyRunner';
 import { registerSetupCommands } from './setup/pickers';
+import { CheckpointService } from './checkpoints/checkpointService';
 import { registerShowSkills } from './skills/showSkills';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -54,7 +55,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const terminal = disposables.add(new TerminalMirror());
   // The review reports hunk decisions through the controller, which logs them with the session.
   const reviews = disposables.add(new ReviewManager((event) => controller.recordReviewEvent(event), log));
-  const controller = disposables.add(new ChatController(context, store, apiKeys, runner, terminal, log, reviews));
+  // Checkpoints of every turn in the extension's storage (never in the workspace); commands are scanned around.
+  const checkpoints = disposables.add(new CheckpointService(vscode.Uri.joinPath(context.globalStorageUri, 'checkpoints').fsPath, store.dir, log));
+  const controller = disposables.add(new ChatController(context, store, apiKeys, checkpoints.wrapRunner(runner), terminal, log, reviews));
+  controller.attachCheckpoints(checkpoints);
   disposables.add(vscode.languages.registerCodeLensProvider({ scheme: 'file' }, new ReviewCodeLensProvider(reviews)));
   disposables.add(new ReviewDecorations(reviews));
   disposables.add(new ReviewStatusBar(reviews));

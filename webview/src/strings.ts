@@ -136,6 +136,8 @@ export const MESSAGES = {
   'tool.cwd': 'in {0}',
   'tool.exitCode.title': 'Exit code',
   'tool.exitCode': 'exit {0}',
+  'user.restore.label': 'Restore checkpoint',
+  'user.restore.title': 'Restore checkpoint: files and/or the conversation as they were before this message',
   'tool.rerun.title': 'Run again in a terminal (you press Enter)',
   'tool.rerun.label': 'Run {0} again in a terminal',
   'tool.earlierLine': 'Show {0} earlier line',
