@@ -4,7 +4,7 @@
 // names stay literal text. Never fails a send: a problem is logged and the message goes as typed.
 import type * as vscode from 'vscode';
 import type { FileReader } from '../../core/ports';
-import { expandSkillInvocations, invokedSkillNames } from '../../core/skills/invocation';
+import { withInvokedSkills } from '../../node/skills/messageSkills';
 import { loadWorkspaceSkills } from './workspaceSkills';
 
 export class SkillInvoker {
@@ -15,16 +15,9 @@ export class SkillInvoker {
 
   /** `message` (the composed message) with the skills `typed` (what the user wrote) invokes attached. */
   async expand(typed: string, message: string): Promise<string> {
-    if (invokedSkillNames(typed).length === 0) return message; // no `$name`: nothing to look up
-    try {
-      const skills = await loadWorkspaceSkills(this.files);
-      const expanded = await expandSkillInvocations(typed, message, skills.discovery.skills, this.files, skills.where);
-      if (expanded.invoked.length) this.log.info(`Skills attached to the message: ${expanded.invoked.join(', ')}`);
-      for (const problem of expanded.problems) this.log.warn(`Skill not attached: ${problem}`);
-      return expanded.text;
-    } catch (error) {
-      this.log.error('Skills could not be attached:', error);
-      return message;
-    }
+    const expanded = await withInvokedSkills(typed, message, this.files, () => loadWorkspaceSkills(this.files));
+    if (expanded.invoked.length) this.log.info(`Skills attached to the message: ${expanded.invoked.join(', ')}`);
+    for (const problem of expanded.problems) this.log.warn(`Skill not attached: ${problem}`);
+    return expanded.text;
   }
 }
