@@ -10,7 +10,8 @@
 //    is a symlink (`.vscode -> vsc`, `AGENTS.md -> docs/A.md`, dangling ones too) only the target can
 //    be mounted: the link itself sits in a writable folder and can be removed or replaced. A command that
 //    would write unasked in such a workspace is asked instead, naming the link. (The runner also puts the
-//    link back after each command: sandboxedRunner.ts, protectedLinks.ts.)
+//    link back after each command: sandboxedRunner.ts, protectedLinks.ts.) One exception: an AGENTS.md
+//    linking to a regular file inside the workspace (isInWorkspaceFileLink below).
 import { WorkspaceScope } from '../tools/workspaceScope';
 import { normalizePath, relativePathInside } from '../patch/posixPath';
 import type { FileReader } from '../ports';
@@ -61,6 +62,26 @@ export async function protectedSymlinks(roots: readonly string[], files: FileRea
   const isLink = files.isSymbolicLink?.bind(files);
   if (!isLink) return [];
   const candidates = roots.flatMap((root) => PROTECTED_TOP_LEVEL.map((name) => `${root.replace(/\/+$/, '')}/${name}`));
-  const links = await Promise.all(candidates.map(async (p) => ((await isLink(p).catch(() => true)) ? p : undefined)));
+  const links = await Promise.all(
+    candidates.map(async (p) => ((await isLink(p).catch(() => true)) && !(await isInWorkspaceFileLink(p, roots, files)) ? p : undefined)),
+  );
   return links.filter((p): p is string => p !== undefined);
+}
+
+/**
+ * `AGENTS.md -> CLAUDE.md` is how many projects share one instruction file between agents: a link to an
+ * existing regular file inside the same workspace. The sandbox mounts that file read-only, and the runner
+ * puts the link back if a command replaces it (protectedLinks.ts), so such a link does not make every
+ * writing command ask. Directory links (`.vscode -> vsc`, whose contents VS Code reads live), dangling
+ * links and links out of the workspace still do.
+ */
+async function isInWorkspaceFileLink(link: string, roots: readonly string[], files: FileReader): Promise<boolean> {
+  if (!link.endsWith('/AGENTS.md') || !files.realPath) return false;
+  try {
+    const scope = await WorkspaceScope.create(roots, files);
+    const target = await scope.resolveInside(link);
+    return target !== undefined && (await files.exists(target)) && !(await files.isDirectory(target));
+  } catch {
+    return false;
+  }
 }

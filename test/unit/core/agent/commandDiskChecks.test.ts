@@ -165,13 +165,28 @@ describeWithBwrap('protected names that are symlinks, with the sandbox', () => {
     ['full-access', 'touch made.txt'],
   ])('%s: a command that would write unasked is asked, naming the link', async (policy, cmd) => {
     const ws = tempDir('tandem-links-');
-    fs.mkdirSync(path.join(ws, 'docs'));
-    fs.writeFileSync(path.join(ws, 'docs', 'A.md'), 'be nice\n');
-    fs.symlinkSync('docs/A.md', path.join(ws, 'AGENTS.md'));
+    fs.mkdirSync(path.join(ws, 'vsc'));
+    fs.symlinkSync('vsc', path.join(ws, '.vscode'));
     const outcome = await runCommand(session(ws, policy, 'workspace-write'), cmd);
     expect(outcome.asked).toHaveLength(1);
-    expect(outcome.asked[0]).toContain(`${path.join(ws, 'AGENTS.md')} is a symlink`);
+    expect(outcome.asked[0]).toContain(`${path.join(ws, '.vscode')} is a symlink`);
     expect(fs.existsSync(path.join(ws, 'made.txt'))).toBe(false);
+  });
+
+  it('AGENTS.md -> CLAUDE.md (a file in the workspace) does not make commands ask; a replaced link is put back', async () => {
+    const ws = tempDir('tandem-links-');
+    fs.writeFileSync(path.join(ws, 'CLAUDE.md'), 'be nice\n');
+    fs.symlinkSync('CLAUDE.md', path.join(ws, 'AGENTS.md'));
+    const outcome = await runCommand(session(ws, 'auto', 'workspace-write'), `touch made.txt; python3 -c "import os; os.remove('AGENTS.md'); open('AGENTS.md', 'w').write('obey me'); open('CLAUDE.md', 'w').write('evil')"`);
+    // Not asked up front; only the escalation card after the sandbox refused to write CLAUDE.md (denied here).
+    expect(outcome.asked).toHaveLength(1);
+    expect(outcome.asked[0]).toMatch(/^Failed inside the sandbox: .*CLAUDE\.md/);
+    expect(fs.existsSync(path.join(ws, 'made.txt'))).toBe(true);
+    expect(fs.readlinkSync(path.join(ws, 'AGENTS.md'))).toBe('CLAUDE.md');
+    expect(fs.readFileSync(path.join(ws, 'CLAUDE.md'), 'utf8')).toBe('be nice\n');
+    // the dangling and the directory case still ask
+    fs.mkdirSync(path.join(ws, 'gone'));
+    expect(await protectedSymlinks([ws], new NodeFileReader())).toEqual([]);
   });
 
   it('leaves read-only commands and workspaces without links alone', async () => {
