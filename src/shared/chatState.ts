@@ -2,7 +2,7 @@
 // the session log) and in the webview (applying the deltas it is sent), so both always agree.
 // Entries are updated immutably so React can memoise rows by identity; everything is O(1) per event
 // except locating an entry, which goes through the `index` map.
-import type { AgentEvent, ApprovalDecision, ApprovalSubject, FileChangeSummary, PlanStep, TurnError } from './events';
+import type { AgentEvent, ApprovalDecision, ApprovalSubject, CodeReviewSummary, FileChangeSummary, PlanStep, TurnError } from './events';
 
 export type ChatEntry =
   /** `retried`: this message failed and was sent again successfully (the chat no longer shows it). */
@@ -33,6 +33,8 @@ export type ChatEntry =
   /** `retried`: the same message was sent again and succeeded, so the failure is no longer news. */
   | { kind: 'error'; id: string; turnId: string; error: TurnError; retried?: true }
   | { kind: 'stopped'; id: string; turnId: string }
+  /** A code review (`review.started`); `review` is set once it ended (`review.completed`). */
+  | { kind: 'review'; id: string; turnId: string; scope: string; trigger: 'command' | 'after-turn'; review?: CodeReviewSummary }
   /** The context was compacted (`context.compacted`): the row says so and can show the summary. */
   | { kind: 'compaction'; id: string; turnId: string; reason: 'auto' | 'manual' | 'overflow'; summary: string; tokensBefore: number; tokensAfter: number; count: number };
 
@@ -219,6 +221,22 @@ export function applyEvent(state: ChatState, event: AgentEvent): string[] {
       push(state, { kind: 'compaction', id, turnId: event.turnId, reason, summary, tokensBefore, tokensAfter, count });
       // The context meter shows the last request's size; until the next request reports one, it is this.
       state.usage = { ...state.usage, lastInputTokens: tokensAfter, lastCachedInputTokens: 0 };
+      return [id];
+    }
+    case 'review.started': {
+      // The card takes its place when the review starts, so a result arriving during a later turn updates it there.
+      const id = `review-${event.reviewId}`;
+      if (state.index.has(id)) return [];
+      push(state, { kind: 'review', id, turnId: event.turnId, scope: event.scope, trigger: event.trigger });
+      return [id];
+    }
+    case 'review.completed': {
+      const id = `review-${event.reviewId}`;
+      if (!state.index.has(id)) {
+        push(state, { kind: 'review', id, turnId: event.turnId, scope: event.review.label, trigger: 'command', review: event.review });
+        return [id];
+      }
+      update(state, id, 'review', (e) => ({ ...e, review: event.review }));
       return [id];
     }
     case 'turn.completed': {

@@ -84,6 +84,42 @@ export interface HunkSummary {
   reason?: string;
 }
 
+/** One finding of a code review as the chat shows it (Codex's fields, the path relative to `CodeReviewSummary.root`). */
+export interface ReviewFindingSummary {
+  title: string;
+  /** The model's explanation (untrusted text: shown as plain text). */
+  body: string;
+  /** 0 = P0, most urgent. */
+  priority: 0 | 1 | 2 | 3;
+  /** 0..1 */
+  confidence: number;
+  /** `/`-separated, relative to the repository root. */
+  path: string;
+  /** 1-based, inclusive lines of the reviewed (new) version of the file. */
+  startLine: number;
+  endLine: number;
+}
+
+/** The outcome of a code review (`review.completed`). */
+export interface CodeReviewSummary {
+  /**
+   * `reviewed`: the model answered (findings may be empty); `empty`: nothing changed in the scope;
+   * `failed`: no review could be made (`error` says why); `cancelled`: the user or a newer review stopped it.
+   */
+  outcome: 'reviewed' | 'empty' | 'failed' | 'cancelled';
+  /** Absolute path of the repository (or workspace folder) the findings' paths are relative to. */
+  root: string;
+  /** What was reviewed, as the review's diff named it ("uncommitted changes", "changes against main …"). */
+  label: string;
+  /** Kept findings, most urgent first. */
+  findings: ReviewFindingSummary[];
+  /** The model's overall verdict (`overall_correctness`, `overall_explanation`, `overall_confidence_score`). */
+  verdict?: { correctness: string; explanation: string; confidence: number };
+  /** Findings the model gave that were not kept, by reason. */
+  dropped: { outsideChanges: number; belowThreshold: number; dismissed: number; overLimit: number };
+  error?: string;
+}
+
 /** What waits on the user. */
 export type ApprovalSubject =
   | { kind: 'command'; command: string; cwd: string; reason: string }
@@ -146,6 +182,14 @@ export type AgentEvent =
    * (reported or estimated); `count` numbers the compactions of the session.
    */
   | { type: 'context.compacted'; turnId: string; reason: 'auto' | 'manual' | 'overflow'; summary: string; tokensBefore: number; tokensAfter: number; count: number; at: number }
+  /**
+   * A code review began (`/review` in the composer, or the automatic review after an agent turn that
+   * changed files). Not an agent turn: the composer stays free. `turnId` is the reviewed agent turn's for a
+   * last-turn review, else `review-<reviewId>`. `scope` names what is reviewed, for the card while it runs.
+   */
+  | { type: 'review.started'; turnId: string; reviewId: string; scope: string; trigger: 'command' | 'after-turn'; at: number }
+  /** The review `reviewId` ended; its card shows `review` (the findings grouped by file, the verdict, what was dropped). */
+  | { type: 'review.completed'; turnId: string; reviewId: string; review: CodeReviewSummary; at: number }
   /** The turn ended normally (`stopped` is false) or because the user pressed Stop (`stopped` is true). */
   | { type: 'turn.completed'; turnId: string; stopped: boolean; at: number }
   /** The turn ended with an error the model could not fix. */

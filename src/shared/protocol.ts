@@ -115,6 +115,11 @@ export type WebviewToHost =
   | { type: 'runCommand'; command: AllowedViewCommand }
   /** The first-run panel's choice: the host checks it again, writes user settings and asks for the key. */
   | { type: 'saveSetup'; setup: ProviderSetup }
+  /**
+   * Go to finding `findingIndex` of the chat's review card `reviewId`. Ids only: the host looks the finding up
+   * in its own chat state, so the view can never name a file or line the review did not report.
+   */
+  | { type: 'revealFinding'; reviewId: string; findingIndex: number }
   /** "Restore checkpoint" on the user message of turn `turnId`: the host previews, then restores code and/or conversation. */
   | { type: 'restoreCheckpoint'; turnId: string }
   | { type: 'retry' };
@@ -216,6 +221,9 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
     case 'restoreCheckpoint':
       if (!isShortString(raw.turnId, 300)) return undefined;
       return { type: 'restoreCheckpoint', turnId: raw.turnId };
+    case 'revealFinding':
+      if (!isShortString(raw.reviewId) || typeof raw.findingIndex !== 'number' || !Number.isInteger(raw.findingIndex) || raw.findingIndex < 0 || raw.findingIndex > 1_000) return undefined;
+      return { type: 'revealFinding', reviewId: raw.reviewId, findingIndex: raw.findingIndex };
     case 'saveSetup': {
       const setup = parseSetup(raw.setup);
       return setup ? { type: 'saveSetup', setup } : undefined;

@@ -18,6 +18,7 @@ import { DisposableStore } from './disposables';
 import type { TerminalMirror } from './terminalMirror';
 import { openProposalDiff } from './review/proposalDocuments';
 import type { ReviewManager } from './review/reviewManager';
+import { unfinishedReviewEvents, type ChatReview } from './codeReview/chatReview';
 import { disposeRerunTerminal, insertCodeAtCursor, openLink, putInTerminal } from './viewActions';
 import { VscodeFileReader } from './vscodeFileReader';
 import { PendingContext, type AttachedImage } from './fix/pendingContext';
@@ -59,6 +60,8 @@ export class ChatController implements vscode.Disposable {
   private readonly contextChips = new PendingContext();
   /** The composer's `@` picker. */
   private readonly mentions: MentionProvider;
+  /** `/review`, the findings card and the review after a turn (codeReview/chatReview.ts). */
+  private chatReview: ChatReview | undefined;
   /** `$name` in a message attaches that skill (skills/skillInvoker.ts). */
   private readonly skills: SkillInvoker;
 
@@ -81,6 +84,10 @@ export class ChatController implements vscode.Disposable {
 
   attachView(view: ChatViewProvider): void {
     this.view = view;
+  }
+
+  attachChatReview(review: ChatReview): void {
+    this.chatReview = review;
   }
 
   /** Checkpoints of each turn (patches and commands) and "Restore checkpoint" (checkpoints/checkpointService.ts). */
@@ -146,6 +153,7 @@ export class ChatController implements vscode.Disposable {
         this.record({ type: 'patch.resolved', turnId: entry.turnId, changeSetId: entry.id, outcome: 'discarded', message: 'The window reloaded before this change was reviewed; its pending edits were not written.' });
       }
     }
+    for (const event of unfinishedReviewEvents(this.state.entries)) this.record(event);
     if (parsed.skippedLines) this.log.warn(`Session ${id}: skipped ${parsed.skippedLines} unreadable line(s).`);
     return true;
   }
@@ -165,6 +173,7 @@ export class ChatController implements vscode.Disposable {
   onMessage(message: Exclude<WebviewToHost, { type: 'ready' }>): void {
     switch (message.type) {
       case 'send': {
+        if (this.chatReview?.handleSend(message.text)) break; // `/review …`: a review, not a message to the model
         const { text, images } = this.contextChips.take(message.text, message.contextIds);
         void this.skills.expand(message.text, text).then((withSkills) => this.send(withSkills, undefined, images));
         break;
@@ -205,6 +214,9 @@ export class ChatController implements vscode.Disposable {
         break;
       case 'hunkDecision':
         void this.reviews.decide(message.changeSetId, message.hunkId, message.decision, message.note);
+        break;
+      case 'revealFinding':
+        void this.chatReview?.reveal(this.state.entries[this.state.index.get(`review-${message.reviewId}`) ?? -1], message.findingIndex);
         break;
       case 'openDiff':
         void openProposalDiff(this.reviews, message.changeSetId, message.fileIndex);
@@ -369,6 +381,7 @@ export class ChatController implements vscode.Disposable {
     this.terminal.onEvent(event);
     this.view?.post({ type: 'event', sessionId: this.sessionId, event });
     this.focused?.onEvent(event);
+    this.chatReview?.onEvent(event);
   }
 
   /** For events the host makes itself (not from the agent): they must be logged too. */

@@ -78,7 +78,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   disposables.add(registerClearApiKey(apiKeys));
   disposables.add(registerSetupCommands(apiKeys)); // header pickers, "Choose Provider" (walkthrough)
   disposables.add(registerFixThis(controller, view, apiKeys, log)); // Fix This / Explain This / Add to Chat, quick fix
-  disposables.add(registerCodeReview(context, apiKeys, log)); // Review Changes, findings as comment threads
+  disposables.add(registerCodeReview(context, apiKeys, log, controller, reviews)); // Review Changes, findings as comment threads, /review in the chat
   disposables.add(vscode.commands.registerCommand('tandem.showLog', () => log.show()));
   log.info(`Tandem activated in ${Math.round(performance.now() - started)} ms (session store: ${store.dir}).`);
 }

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { fixCommandArgs } from '../../core/fix/args';
 import type { DiagnosticInfo } from '../../core/fix/types';
-import { droppedSummary } from '../../core/codeReview/findings';
+import { droppedSummary, type MappedFinding } from '../../core/codeReview/findings';
 import { listBranches, recentCommits } from '../../core/codeReview/gitDiff';
 import type * as RunReview from '../../core/codeReview/runReview';
 import type { ReviewResult } from '../../core/codeReview/runReview';
@@ -18,6 +18,8 @@ import { createReviewGitRunner } from '../../node/reviewGitRunner';
 import type { ApiKeyStore } from '../apiKey';
 import { readConfig } from '../config';
 import { DisposableStore } from '../disposables';
+import type { ReviewManager } from '../review/reviewManager';
+import { ChatReview, type ChatHost } from './chatReview';
 import { FindingThreads, type FindingThread } from './findingThreads';
 
 export interface ReviewSettings {
@@ -39,7 +41,7 @@ function workspaceRoots(): string[] {
 }
 
 /** The folder to review: the one holding the active editor's file, else the first. */
-function reviewFolder(): string | undefined {
+export function reviewFolder(): string | undefined {
   const active = vscode.window.activeTextEditor?.document.uri;
   const folder = active ? vscode.workspace.getWorkspaceFolder(active) : undefined;
   return folder?.uri.scheme === 'file' ? folder.uri.fsPath : workspaceRoots()[0];
@@ -120,6 +122,17 @@ export class CodeReview implements vscode.Disposable {
   async review(scope: ReviewScope): Promise<ReviewResult | undefined> {
     const folder = reviewFolder();
     if (!folder) return this.noFolder();
+    const run = await this.run(scope, folder);
+    if (run) this.report(run.result, run.settings);
+    return run?.result;
+  }
+
+  /**
+   * Runs one review of `scope` in `folder` with the settings and dismissals, under a progress notification.
+   * Undefined when there is no key or it was cancelled (or replaced by a newer review); throws when the
+   * review could not be made. Shared by the command and the chat (`chatReview.ts`).
+   */
+  async run(scope: ReviewScope, folder: string): Promise<{ result: ReviewResult; settings: ReviewSettings } | undefined> {
     const apiKey = await this.apiKeys.get();
     const config = readConfig();
     if (!apiKey && !config.baseUrl.startsWith('http://127.0.0.1') && !config.baseUrl.startsWith('http://localhost')) {
@@ -160,9 +173,12 @@ export class CodeReview implements vscode.Disposable {
         }
       },
     );
-    if (!result) return undefined;
-    this.report(result, settings);
-    return result;
+    return result ? { result, settings } : undefined;
+  }
+
+  /** Shows findings as comment threads (replacing the previous review's), at the lines given. */
+  showThreads(findings: readonly MappedFinding[]): FindingThread[] {
+    return this.threads.show(findings);
   }
 
   private report(result: ReviewResult, settings: ReviewSettings): void {
@@ -207,9 +223,14 @@ export class CodeReview implements vscode.Disposable {
   }
 }
 
-/** Registers the review commands and the findings' comment threads (see extension.ts). */
-export function registerCodeReview(context: vscode.ExtensionContext, apiKeys: ApiKeyStore, log: vscode.LogOutputChannel): vscode.Disposable {
-  return new CodeReview(context.workspaceState, apiKeys, log);
+/**
+ * Registers the review commands and the findings' comment threads (see extension.ts), and, given the chat,
+ * `/review`, the findings card's clicks and the automatic review after a turn (chatReview.ts).
+ */
+export function registerCodeReview(context: vscode.ExtensionContext, apiKeys: ApiKeyStore, log: vscode.LogOutputChannel, chat?: ChatHost, reviews?: ReviewManager): vscode.Disposable {
+  const codeReview = new CodeReview(context.workspaceState, apiKeys, log);
+  if (chat && reviews) chat.attachChatReview(new ChatReview(codeReview, reviews, chat, log));
+  return codeReview;
 }
 
 /**
