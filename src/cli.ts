@@ -1,7 +1,8 @@
 // Headless Tandem on the same core as the extension.
 //   tandem exec [--json] [--model M] [--base-url URL] [--wire-api responses|chat]
 //               [--approval read-only|auto|full-access] [--sandbox workspace-write|read-only|off]
-//               [--sandbox-network] [--cd DIR] PROMPT
+//               [--sandbox-network] [--cd DIR] [--context-window TOKENS] [--max-steps N]
+//               [--resume SESSION_ID] PROMPT
 //   tandem apply-patch [--allow-outside] [PATCH]   (patch from the argument or stdin; exit 0 applied, 1 not)
 //   tandem review [--uncommitted | --staged | --base BRANCH | --commit SHA] [--json] [--fail-on P0..P3]  (cliReview.ts)
 // Every write of both commands goes through confinedWriterFs: it lands inside the working directory
@@ -27,7 +28,8 @@ import { REVIEW_USAGE, reviewCommand, ReviewUsageError } from './cliReview';
 const USAGE = `Usage:
   tandem exec [--json] [--model M] [--base-url URL] [--wire-api responses|chat]
               [--approval read-only|auto|full-access] [--sandbox workspace-write|read-only|off]
-              [--sandbox-network] [--cd DIR] PROMPT
+              [--sandbox-network] [--cd DIR] [--context-window TOKENS] [--max-steps N]
+              [--resume SESSION_ID] PROMPT
   tandem apply-patch [--allow-outside] [PATCH]
                                  apply a patch (argument or stdin) in the current directory, atomically;
                                  absolute and ../ paths (and links out of the directory) are refused, as
@@ -42,7 +44,10 @@ one allowed to write gets the workspace and a private temp dir, no network unles
 access gets everything writable except .git, .vscode, .tandem and AGENTS.md. Where no sandbox works (no bwrap,
 Windows) or with --sandbox off, only a strict allow-list of read-only commands runs (plus everything under
 --approval full-access); exec denies the rest. --json prints one event per line.
-Sessions are logged under ~/.tandem/sessions.`;
+The conversation is compacted when it nears the model's context window (--context-window overrides the
+window the model id implies; --json prints a context.compacted event). A turn pauses after --max-steps
+model requests (default 400). Sessions are logged under ~/.tandem/sessions; --resume SESSION_ID continues
+one (its workspace and model unless --cd / --model say otherwise).`;
 
 const SANDBOX_MODES: SandboxMode[] = ['workspace-write', 'read-only', 'off'];
 
@@ -104,6 +109,9 @@ function printHuman(event: AgentEvent): void {
     case 'retrying':
       process.stderr.write(`${event.reason} Retrying in ${Math.round(event.delayMs / 1000)}s…\n`);
       break;
+    case 'context.compacted':
+      process.stderr.write(`[context compacted (#${event.count}): ${event.tokensBefore} → ${event.tokensAfter} tokens]\n`);
+      break;
     case 'turn.failed':
       process.stderr.write(`error: ${event.error.message}\n`);
       break;
@@ -118,13 +126,16 @@ async function execCommand(args: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       json: { type: 'boolean', default: false },
-      model: { type: 'string', default: 'gpt-5.5' },
+      model: { type: 'string' },
       'base-url': { type: 'string' },
       'wire-api': { type: 'string', default: 'responses' },
       approval: { type: 'string', default: 'read-only' },
       sandbox: { type: 'string', default: 'workspace-write' },
       'sandbox-network': { type: 'boolean', default: false },
       cd: { type: 'string' },
+      'context-window': { type: 'string' },
+      'max-steps': { type: 'string' },
+      resume: { type: 'string' },
     },
   });
   const prompt = positionals.join(' ').trim() || (process.stdin.isTTY ? '' : (await readStdin()).trim());
@@ -141,10 +152,14 @@ async function execCommand(args: string[]): Promise<number> {
     process.stderr.write('error: OPENAI_API_KEY is not set.\n');
     return 1;
   }
-  const cwd = path.resolve(values.cd ?? process.cwd());
-  const sessionId = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${Math.random().toString(36).slice(2, 8)}`;
+  const contextWindow = positiveInteger(values['context-window'], '--context-window');
+  const maxSteps = positiveInteger(values['max-steps'], '--max-steps');
   const store = new SessionStore(path.join(os.homedir(), '.tandem', 'sessions'));
-  const writer = store.create({ id: sessionId, createdAt: Date.now(), workspace: cwd, model: values.model });
+  const resumed = values.resume !== undefined ? await loadSession(store, values.resume) : undefined;
+  const cwd = path.resolve(values.cd ?? resumed?.meta?.workspace ?? process.cwd());
+  const model = values.model ?? resumed?.meta?.model ?? 'gpt-5.5';
+  const sessionId = values.resume ?? `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${Math.random().toString(36).slice(2, 8)}`;
+  const writer = resumed ? store.open(sessionId) : store.create({ id: sessionId, createdAt: Date.now(), workspace: cwd, model });
   const runner = createProcessRunner({
     onFallback: (reason) => process.stderr.write(`note: no pseudo-terminal (${reason}); using pipes.\n`),
     sandbox: {
@@ -160,13 +175,16 @@ async function execCommand(args: string[]): Promise<number> {
     apiKey,
     baseUrl: values['base-url'] ?? process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1',
     wireApi,
-    model: values.model,
+    model,
     cwd,
     workspaceRoots: [cwd],
     approvalPolicy: () => approval,
     runner,
     files: new NodeFileReader(),
     recorder: writer,
+    ...(resumed ? { history: resumed.items } : {}),
+    ...(maxSteps !== undefined ? { limits: { maxSteps } } : {}),
+    ...(contextWindow !== undefined ? { compaction: { contextWindow } } : {}),
     handleChangeSet: async (changeSet, { review }) => {
       if (review) return { outcome: 'discarded', message: 'This change needs approval and tandem exec cannot ask; nothing was written.' };
       try {
@@ -195,6 +213,24 @@ async function execCommand(args: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+function positiveInteger(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) throw new UsageError(`${flag} must be a positive whole number (got ${value}).`);
+  return Number(value);
+}
+
+/** A logged session to continue; a missing or unreadable one is a usage error, never a fresh session. */
+async function loadSession(store: SessionStore, id: string): Promise<NonNullable<Awaited<ReturnType<SessionStore['load']>>>> {
+  let session;
+  try {
+    session = await store.load(id);
+  } catch (error) {
+    throw new UsageError(`--resume: cannot read session ${id}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!session) throw new UsageError(`--resume: no session ${id} under ${store.dir}.`);
+  return session;
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

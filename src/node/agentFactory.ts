@@ -60,6 +60,8 @@ export interface AgentFactoryOptions {
   /** Load AGENTS.md (off in untrusted workspaces). */
   loadProjectInstructions?: boolean;
   limits?: AgentSessionOptions['limits'];
+  /** Context window override and compaction threshold (compaction/compactor.ts). */
+  compaction?: AgentSessionOptions['compaction'];
   /** Home folder for the user's skills (~/.agents/skills, ~/.tandem/skills); default: the OS user's. */
   userHome?: string;
   /** Told which skills were found, skipped, listed in the prompt or left out for room (for the log). */
@@ -102,5 +104,8 @@ export async function createAgentSession(options: AgentFactoryOptions): Promise<
     ...(options.history ? { history: options.history } : {}),
     ...(projectInstructions ? { projectInstructions } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.compaction ? { compaction: options.compaction } : {}),
+    // A compaction re-injects AGENTS.md read fresh (also in a session resumed from its log).
+    ...(options.loadProjectInstructions !== false ? { loadProjectInstructions: () => loadAgentsMd(options.files, options.workspaceRoots[0] ?? options.cwd, options.cwd) } : {}),
   });
 }

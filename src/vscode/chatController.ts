@@ -338,7 +338,7 @@ export class ChatController implements vscode.Disposable {
   /** The agent is rebuilt (keeping the conversation) when the endpoint, model or key changed. */
   private async ensureAgent(apiKey: string): Promise<AgentSession> {
     const config = readConfig();
-    const fingerprint = JSON.stringify([config.baseUrl, config.model, config.wireApi, apiKey.length, apiKey.slice(-4)]);
+    const fingerprint = JSON.stringify([config.baseUrl, config.model, config.wireApi, apiKey.length, apiKey.slice(-4), config.maxStepsPerTurn, config.compactionThreshold]);
     if (this.agent && fingerprint === this.agentFingerprint) return this.agent;
     const history = this.agent ? [...this.agent.conversation] : this.restoredHistory;
     this.agent?.dispose();
@@ -357,6 +357,8 @@ export class ChatController implements vscode.Disposable {
       recorder: this.writer,
       history: history ?? [],
       loadProjectInstructions: vscode.workspace.isTrusted,
+      limits: { maxSteps: config.maxStepsPerTurn },
+      compaction: { threshold: config.compactionThreshold },
       handleChangeSet: (changeSet, options) => this.handleChangeSet(changeSet, options),
     });
     this.agentFingerprint = fingerprint;

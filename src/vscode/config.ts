@@ -14,6 +14,10 @@ export interface TandemConfig {
   wireApi: 'responses' | 'chat';
   approvalPolicy: ApprovalPolicy;
   sandbox: SandboxSettings;
+  /** Model requests per turn before it pauses with a Continue offer (`tandem.maxStepsPerTurn`). */
+  maxStepsPerTurn: number;
+  /** Share of the context window at which the conversation is compacted (`tandem.compaction.threshold`, 0.5–0.95). */
+  compactionThreshold: number;
   /** Workspace settings that were not applied because they would loosen safety (to tell the user). */
   ignoredWorkspaceSettings: string[];
 }
@@ -36,6 +40,15 @@ export function readConfig(): TandemConfig {
     wireApi: wireApi === 'chat' ? 'chat' : 'responses',
     approvalPolicy: policy.value,
     sandbox: { mode: mode.value, network: network.value },
+    maxStepsPerTurn: boundedNumber(c.get<unknown>('maxStepsPerTurn'), 400, 1, 10_000, true),
+    compactionThreshold: boundedNumber(c.get<unknown>('compaction.threshold'), 0.8, 0.5, 0.95, false),
     ignoredWorkspaceSettings: [...baseUrl.ignored, ...policy.ignored, ...mode.ignored, ...network.ignored],
   };
+}
+
+/** A numeric setting within its bounds; anything else (a string, NaN from a hand-edited file) is the default. */
+function boundedNumber(value: unknown, fallback: number, min: number, max: number, integer: boolean): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return fallback;
+  const bounded = Math.min(max, Math.max(min, value));
+  return integer ? Math.floor(bounded) : bounded;
 }

@@ -164,7 +164,8 @@ export class AgentSession {
           result = await this.modelStep(turnId, step, signal, emit);
         } catch (error) {
           // The provider counts differently than we estimate: compact once and send the step again.
-          if (!(error instanceof ModelError && error.code === 'context_length') || !this.context.canCompact || signal.aborted) throw error;
+          const overflow = error instanceof ModelError && error.code === 'context_length';
+          if (!overflow || !this.context.canCompact || !this.context.hasCompactableHistory(this.history) || signal.aborted) throw error;
           await this.compactNow(turnId, 'overflow', signal, emit);
           result = await this.modelStep(turnId, step, signal, emit);
         }

@@ -126,6 +126,19 @@ export class ContextManager {
     return this.projectedTokens(history, fixed) > this.limit;
   }
 
+  /**
+   * Whether compacting could shrink `history` at all: something besides the newest user message since the
+   * last compaction (a first message that alone is too long cannot be helped by a summary).
+   */
+  hasCompactableHistory(history: readonly ConversationItem[]): boolean {
+    let users = 0;
+    for (const item of history) {
+      if (item.type === 'tool_output') return true;
+      if (item.type === 'user' && projectInstructionsItem(item) === undefined) users++;
+    }
+    return users > 1;
+  }
+
   /** Whether a compaction now would make progress (the loop guard). */
   get canCompact(): boolean {
     return this.progress;
