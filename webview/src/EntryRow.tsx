@@ -8,6 +8,7 @@ import { ErrorCard } from './cards/ErrorCard';
 import { NoticeRow } from './cards/NoticeRow';
 import { PatchCard } from './cards/PatchCard';
 import { PlanCard } from './cards/PlanCard';
+import { ReviewCard } from './cards/ReviewCard';
 import { StoppedMarker } from './cards/StoppedMarker';
 import { ToolCard } from './cards/ToolCard';
 import { UserMessage } from './cards/UserMessage';
@@ -45,6 +46,9 @@ export const EntryRow = memo(function EntryRow({ id }: { id: string }) {
       break;
     case 'stopped':
       content = <StoppedMarker />;
+      break;
+    case 'review':
+      content = <ReviewCard entry={entry} />;
       break;
     case 'compaction':
       content = <CompactionRow entry={entry} />;

@@ -144,6 +144,22 @@ export const MESSAGES = {
   'tool.earlierLines': 'Show {0} earlier lines',
   // Error card
   'error.retry': 'Retry',
+  // Code review card (ReviewCard)
+  'review.title': 'Code review: {0}',
+  'review.title.afterTurn': 'Automatic code review: {0}',
+  'review.running': 'Reviewing {0}…',
+  'review.failed': 'The review could not be made: {0}',
+  'review.cancelled': 'The review was cancelled.',
+  'review.empty': 'Nothing to review: no changes in this scope.',
+  'review.none': 'No findings.',
+  'review.line': 'line {0}',
+  'review.lines': 'lines {0}–{1}',
+  'review.goTo': 'Go to {0}, {1}',
+  'review.dropped': 'Dropped: {0}.',
+  'review.dropped.outside': '{0} outside the changed lines',
+  'review.dropped.threshold': '{0} below the priority threshold',
+  'review.dropped.dismissed': '{0} dismissed before',
+  'review.dropped.limit': '{0} over the limit',
   // Context compaction (CompactionRow)
   'compaction.title': 'Context compacted (#{0}, {1} tokens) — show summary',
   'compaction.empty': 'The summary was empty.',
