@@ -94,7 +94,7 @@ function vscodeStandIn(logLines: string[]): unknown {
   // The bundle reads `import * as vscode` through esbuild's interop, which copies the module's own
   // enumerable names: the stand-in module lists the API's top-level names from @types/vscode.
   const api = standIn('vscode', overrides) as Record<string, unknown>;
-  const names = [...readFileSync(join(ROOT, 'node_modules/@types/vscode/index.d.ts'), 'utf8').matchAll(/^\t(?:export )?(?:namespace|class|enum|function|const|let) (\w+)/gm)].map((m) => m[1]);
+  const names = [...readFileSync(join(ROOT, 'node_modules/@types/vscode/index.d.ts'), 'utf8').matchAll(/^\t(?:export )?(?:namespace|class|enum|function|const|let) (\w+)/gm)].map((m) => m[1] ?? '');
   return new Proxy({} as Record<string, unknown>, {
     ownKeys: () => names,
     getOwnPropertyDescriptor: (_t, key) => (typeof key === 'string' && names.includes(key) ? { configurable: true, enumerable: true, value: api[key] } : undefined),
