@@ -1,0 +1,96 @@
+// Long-session benchmark (issue 13): a scripted task of hundreds of model steps with large tool outputs,
+// run through `tandem exec --context-window 16000 --json` against the mock (test/fixtures/mockOpenAI.ts)
+// on both wire APIs. Reports requests (agent steps and summarisation requests), compactions, the largest
+// request and the tokens sent in all and per step (request bodies / 4, the estimate the mock reports as
+// usage), and whether the task completed. The same script is the unit proof's
+// (test/unit/core/compaction/longSession.test.ts); this measures it end to end through the CLI.
+//
+//   node bench/longSession.mjs                       prints the table (STEPS=200 WINDOW=16000 to change)
+//   import { benchLongSession } from './longSession.mjs'; await benchLongSession({ root, log })  (bench/run.mjs)
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startMockOpenAI } from '../test/fixtures/mockOpenAI.ts';
+import { FINAL_ANSWER, isSummaryRequest, longSessionFiles, longSessionScript, respondToSummaries } from '../test/fixtures/longSessionScript.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const TIMEOUT_MS = 300_000;
+
+/** dist/cli.js when built (`npm run build`), else a bundle of src/cli.ts in a temp folder. */
+async function cliPath(root) {
+  const built = path.join(root, 'dist', 'cli.js');
+  if (fs.existsSync(built)) return built;
+  const { build } = await import('esbuild');
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-cli-')), 'cli.js');
+  await build({ entryPoints: [path.join(root, 'src', 'cli.ts')], outfile: out, bundle: true, platform: 'node', format: 'cjs', external: ['node-pty'], logLevel: 'silent' });
+  return out;
+}
+
+function runCli(cli, args, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** One run per wire API; returns a row per API. */
+export async function benchLongSession({ root = ROOT, steps = 200, contextWindow = 16_000, wireApis = ['responses', 'chat'], log = () => undefined } = {}) {
+  const cli = await cliPath(root);
+  const server = await startMockOpenAI({ respond: respondToSummaries, usageFromBody: true });
+  const rows = [];
+  try {
+    for (const wireApi of wireApis) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-long-'));
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-home-'));
+      for (const [name, text] of Object.entries(longSessionFiles({ steps, wireApi }))) fs.writeFileSync(path.join(dir, name), text);
+      server.requests.length = 0;
+      server.setScript(longSessionScript({ steps, wireApi }));
+      const start = performance.now();
+      const args = ['exec', '--json', '--approval', 'full-access', '--sandbox', 'off', '--base-url', server.baseUrl, '--wire-api', wireApi, '--model', 'bench-model', '--context-window', String(contextWindow), '--max-steps', String(steps + 10), '--cd', dir, 'Review every chunk file and report.'];
+      const { code, stdout, stderr } = await runCli(cli, args, { ...process.env, OPENAI_API_KEY: 'bench-key', HOME: home });
+      const wallMs = performance.now() - start;
+      const events = stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+      const sizes = server.requests.map((r) => Math.ceil(r.rawBody.length / 4));
+      const summaryRequests = server.requests.filter((r) => isSummaryRequest(r.body)).length;
+      const tokensSent = sizes.reduce((a, b) => a + b, 0);
+      const row = {
+        wireApi,
+        steps,
+        contextWindow,
+        requests: server.requests.length,
+        agentRequests: server.requests.length - summaryRequests,
+        summaryRequests,
+        compactions: events.filter((e) => e.type === 'context.compacted').length,
+        maxRequestTokens: Math.max(...sizes),
+        tokensSent,
+        tokensSentPerStep: Math.round(tokensSent / steps),
+        completed: code === 0 && events.some((e) => e.type === 'message.completed' && e.text === FINAL_ANSWER),
+        wallMs: Math.round(wallMs),
+      };
+      if (!row.completed) row.error = stderr.slice(-500);
+      rows.push(row);
+      log(`long session (${wireApi}): ${row.requests} requests (${row.summaryRequests} summaries), ${row.compactions} compactions, max ${row.maxRequestTokens} tokens/request, ${row.tokensSentPerStep} tokens/step, ${row.completed ? 'completed' : 'NOT completed'} in ${row.wallMs} ms`);
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  } finally {
+    await server.close();
+  }
+  return rows;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const rows = await benchLongSession({ steps: Number(process.env.STEPS ?? 200), contextWindow: Number(process.env.WINDOW ?? 16_000), log: (line) => console.log(line) });
+  console.table(rows);
+}
