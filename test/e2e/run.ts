@@ -24,6 +24,7 @@ import { FIX_THIS_FLOWS, fixThisFlows } from './fixThisFlows.ts';
 import { CODE_REVIEW_FLOWS, codeReviewFlows } from './codeReviewFlows.ts';
 import { ACCESSIBILITY_FLOWS, accessibilityFlows } from './accessibilityFlows.ts';
 import { SETUP_FLOWS, setupFlows } from './setupFlows.ts';
+import { CHECKPOINT_FLOWS, checkpointFlows } from './checkpointFlows.ts';
 
 // The same flows run on more than one code-server line (scripts/test.sh stages e2e and e2e-oldest); each
 // run keeps its own screenshots and summary.
@@ -74,6 +75,7 @@ const results: FlowResult[] = [];
 // The flows of each code-server instance, in order: a flow's predecessors on its server are its setup.
 const WITH_KEY_FLOWS = [
   'open the Tandem view',
+  ...CHECKPOINT_FLOWS, // test/e2e/checkpointFlows.ts (own chat, ends with a new one)
   ...ACCESSIBILITY_FLOWS, // test/e2e/accessibilityFlows.ts
   'streamed markdown answer',
   'stop mid-answer',
@@ -167,6 +169,7 @@ async function withKeyFlows(browser: Browser, root: string, api: MockOpenAI, wor
       await screenshot(p, path.join(SHOTS, '01-chat-empty.png'));
     });
 
+    await checkpointFlows({ flow, page: p, view, api, workspace, shots: SHOTS });
     await accessibilityFlows({ flow, page: p, view, api, workspace, shots: SHOTS });
 
     await flow('streamed markdown answer', p, async () => {
