@@ -3,8 +3,8 @@
 // binary, and writes a size report for the bench. `npm run package` still makes the single dist/tandem.vsix
 // the tests and `npm start` install; these are the ones a registry gets.
 //
-// Each target is packaged from a staging folder holding exactly what ships: the bundles, media, manifest,
-// README / CHANGELOG / LICENSE, node-pty's JavaScript, and the target's binaries under
+// Each target is packaged from a staging folder holding exactly what ships: the bundles, media (with the
+// extension page's README and its images), manifest, CHANGELOG / LICENSE, node-pty's JavaScript, and the target's binaries under
 // node_modules/node-pty/prebuilds/<platform>-<arch>/, the folder node-pty's loader (lib/utils.js) tries after
 // build/Release and build/Debug, which no package has. Binaries come from:
 //   darwin-x64/arm64, win32-x64/arm64  node-pty's own prebuilds (Windows: conpty, conpty_console_list and
@@ -14,9 +14,10 @@
 //   alpine-x64                         none: musl needs a musl C++ toolchain we do not have; Tandem runs
 //                                      commands through pipes there and says so once (createRunner's onFallback)
 //
-// Usage: node scripts/package-targets.mjs [--dist DIR] [--out DIR] [--targets t1,t2]
+// Usage: node scripts/package-targets.mjs [--dist DIR] [--out DIR] [--targets t1,t2] [--base-images-url URL]
 //   --dist     where the built bundles are (default dist/; build them first: npm run package:targets does)
 //   --out      where the VSIXes and sizes.json go (default dist/targets/)
+//   --base-images-url  where media/ is publicly served (https), for the registries' web pages (README_PATH below)
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -30,8 +31,20 @@ const MAX_BYTES = 5 * 1024 * 1024;
 
 /** The bundles esbuild.mjs writes that the extension loads (keep in sync with .vscodeignore). */
 const DIST_FILES = ['extension.js', 'cli.js', 'webview.js', 'webview.css', 'codicon.ttf'];
-/** Top-level files that ship. */
-const ROOT_FILES = ['package.json', 'package.nls.json', 'README.md', 'CHANGELOG.md', 'LICENSE'];
+/** Top-level files that ship. The README is the extension page's, not the developer one at the root (readmeArgs). */
+const ROOT_FILES = ['package.json', 'package.nls.json', 'CHANGELOG.md', 'LICENSE'];
+/**
+ * The extension page's README (media/marketplace/README.md, shipped by vsce as extension/readme.md) with its
+ * images inside the package, linked relative to the package root, which VS Code's Extensions view resolves.
+ * vsce would otherwise rewrite relative links to <repository>/raw/HEAD/…, a repository that does not exist,
+ * and the registries' web pages do not resolve paths into the package: for those, pass --base-images-url
+ * with where media/ is publicly served, and vsce rewrites the image links to it (and checks they are https).
+ * Keep in sync with the `package` script in package.json.
+ */
+export const README_PATH = 'media/marketplace/README.md';
+function readmeArgs(baseImagesUrl) {
+  return ['--readme-path', README_PATH, ...(baseImagesUrl ? ['--baseImagesUrl', baseImagesUrl] : ['--no-rewrite-relative-links'])];
+}
 const WINDOWS_FILES = ['conpty.node', 'conpty_console_list.node', 'pty.node', 'winpty.dll', 'winpty-agent.exe'];
 const MAC_FILES = ['pty.node', 'spawn-helper'];
 
@@ -107,7 +120,7 @@ function vsce(args, cwd) {
   if (r.status !== 0) throw new Error(`vsce ${args.join(' ')} failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
 }
 
-export function packageTargets({ distDir = join(ROOT, 'dist'), outDir = join(ROOT, 'dist/targets'), targets = Object.keys(TARGETS) } = {}) {
+export function packageTargets({ distDir = join(ROOT, 'dist'), outDir = join(ROOT, 'dist/targets'), targets = Object.keys(TARGETS), baseImagesUrl } = {}) {
   const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
   mkdirSync(outDir, { recursive: true });
   const report = { version, maxBytes: MAX_BYTES, targets: {} };
@@ -116,7 +129,7 @@ export function packageTargets({ distDir = join(ROOT, 'dist'), outDir = join(ROO
     const stageDir = join(outDir, 'stage', target);
     const binaries = stage(target, distDir, stageDir);
     const vsix = join(outDir, `tandem-${target}-${version}.vsix`);
-    vsce(['package', '--target', target, '--out', vsix], stageDir);
+    vsce(['package', '--target', target, ...readmeArgs(baseImagesUrl), '--out', vsix], stageDir);
     const bytes = statSync(vsix).size;
     report.targets[target] = { vsix: relative(outDir, vsix), bytes, pty: binaries.length > 0 ? 'bundled' : 'none', binaries, ...(TARGETS[target].noPty ? { note: TARGETS[target].noPty } : {}) };
     process.stdout.write(`${target.padEnd(13)} ${(bytes / 1024).toFixed(0).padStart(6)} KiB  ${binaries.length ? `${binaries.length} node-pty file(s)` : 'no node-pty binary (pipes)'}\n`);
@@ -129,12 +142,13 @@ export function packageTargets({ distDir = join(ROOT, 'dist'), outDir = join(ROO
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { dist: { type: 'string' }, out: { type: 'string' }, targets: { type: 'string' } } });
+  const { values } = parseArgs({ options: { dist: { type: 'string' }, out: { type: 'string' }, targets: { type: 'string' }, 'base-images-url': { type: 'string' } } });
   try {
     packageTargets({
       ...(values.dist ? { distDir: resolve(values.dist) } : {}),
       ...(values.out ? { outDir: resolve(values.out) } : {}),
       ...(values.targets ? { targets: values.targets.split(',') } : {}),
+      ...(values['base-images-url'] ? { baseImagesUrl: values['base-images-url'] } : {}),
     });
   } catch (error) {
     console.error(`package-targets: ${error.message}`);
