@@ -17,9 +17,10 @@ import { normalizePath, relativePathInside } from '../patch/posixPath';
 import type { FileReader } from '../ports';
 import { parseShell } from './shellParse';
 import { strictFileOperands } from './strictAllowlist';
+import { PROTECTED_NAMES } from './protectedNames';
 
-/** Top-level names that stay read-only in every sandboxed profile (sandbox/protectedScan.ts has the same list). */
-export const PROTECTED_TOP_LEVEL = ['.git', '.vscode', '.tandem', 'AGENTS.md'] as const;
+/** Top-level names that stay read-only in every sandboxed profile (the one list: protectedNames.ts). */
+export const PROTECTED_TOP_LEVEL = PROTECTED_NAMES;
 
 const KERNEL_TREES = ['/proc', '/sys', '/dev'];
 

@@ -3,10 +3,11 @@
 // place. Pure string work (core has no `path`); symlinks are not resolved, which is why the policy only
 // uses these answers to decide when to *ask*, never to grant access the mode would otherwise refuse.
 import { normalizePath, relativePathInside } from '../patch/posixPath';
+import { PROTECTED_DIR_NAMES, PROTECTED_FILE_NAMES } from './protectedNames';
 
 /** Directories and files an agent must not rewrite without a human looking (any depth, case-insensitive). */
-const PROTECTED_DIRS = new Set(['.git', '.vscode', '.tandem']);
-const PROTECTED_FILES = new Set(['agents.md']);
+const PROTECTED_DIRS = new Set<string>(PROTECTED_DIR_NAMES.map((name) => name.toLowerCase()));
+const PROTECTED_FILES = new Set<string>(PROTECTED_FILE_NAMES.map((name) => name.toLowerCase()));
 
 /**
  * The absolute, normalised path a shell word names when the shell runs in `cwd`. `~` and `~/x` use
@@ -37,7 +38,7 @@ export function containsWorkspaceRoot(roots: readonly string[], path: string): b
   return roots.some((root) => relativePathInside(path, root) !== undefined);
 }
 
-/** The protected part of a workspace-relative path (`.git`, `.vscode`, `.tandem`, `AGENTS.md`), if any. */
+/** The protected part of a workspace-relative path (a name in protectedNames.ts at any depth), if any. */
 export function protectedPart(relative: string): string | undefined {
   const parts = relative.split('/');
   const dir = parts.find((part) => PROTECTED_DIRS.has(part.toLowerCase()));

@@ -13,6 +13,7 @@
 // runs unasked and everything else asks, in auto too; full access still runs everything.
 import { parsedCommandSafety } from './knownSafe';
 import { protectedPart, workspaceRelative } from './paths';
+import { protectedNamesText } from './protectedNames';
 import { assessCommandRisks, protectedPathWrites } from './risk';
 import { parseShell, type ParseResult } from './shellParse';
 import { isStrictlyAllowlisted } from './strictAllowlist';
@@ -72,11 +73,11 @@ export function decideCommand(policy: ApprovalPolicy, command: string, context: 
   const parsed = parseShell(command);
   const noSandbox = missingSandbox(context.sandbox);
   if (policy === 'full-access') {
-    // Even full access asks before a command rewrites .git/, .vscode/, .tandem/ or AGENTS.md; once the
+    // Even full access asks before a command rewrites a protected name (protectedNames.ts); once the
     // user approved that exact command, it runs outside the sandbox (the protection is what it needed).
     const guarded = parsed.ok ? protectedPathWrites(parsed, context) : [];
     if (guarded.length > 0) return ask(`Protected paths are always asked: ${guarded.slice(0, 3).join('; ')}.`, 'unconfined');
-    return allow(noSandbox ? 'Full access: commands run without asking.' : 'Full access: commands run without asking; .git, .vscode, .tandem and AGENTS.md stay read-only.', 'protected-only');
+    return allow(noSandbox ? 'Full access: commands run without asking.' : `Full access: commands run without asking; ${protectedNamesText()} stay read-only.`, 'protected-only');
   }
   const safety = parsedCommandSafety(parsed);
   if (noSandbox === undefined && safety.safe) return allow('A known read-only command (runs in the read-only sandbox).', 'read-only');
@@ -120,7 +121,7 @@ export function enforcedConfinement(requested: CommandConfinement, status: Sandb
 /** One sentence on what a command under `requested` can do here (UI, README, the model's environment). */
 export function describeConfinement(requested: CommandConfinement, status: SandboxStatus | undefined): string {
   const actual = enforcedConfinement(requested, status);
-  const protectedText = '.git (at any depth), .vscode, .tandem and AGENTS.md stay read-only';
+  const protectedText = `${protectedNamesText()} stay read-only`;
   switch (actual) {
     case 'read-only':
       return 'Read-only sandbox: nothing is writable except a private temp dir (the workspace neither), no network.';

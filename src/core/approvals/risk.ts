@@ -23,7 +23,7 @@ const MUTATORS = new Set(['rm', 'rmdir', 'mv', 'cp', 'touch', 'mkdir', 'ln', 'te
 /** Of these, the ones that remove their operands. */
 const REMOVERS = new Set(['rm', 'rmdir', 'mv', 'shred', 'unlink']);
 
-/** One reason to look; `protectedPath` when it writes to `.git/`, `.vscode/`, `.tandem/` or AGENTS.md. */
+/** One reason to look; `protectedPath` when it writes to a protected name (protectedNames.ts). */
 interface Risk {
   text: string;
   protectedPath?: boolean;

@@ -1,5 +1,5 @@
 // Read-only placeholders for protected names that do not exist yet. bwrap can only mount over an existing
-// path, so before a command starts, a missing `.git`, `.vscode`, `.tandem` (empty directory) or
+// path, so before a command starts, a missing `.git`, `.vscode`, `.tandem`, `.agents` (empty directory) or
 // `AGENTS.md` (empty file) is created in each writable root and mounted read-only inside the sandbox: the
 // command then cannot create, replace or write it (`mkdir .git` says EEXIST, `touch AGENTS.md` EROFS,
 // `mv x AGENTS.md` EBUSY). When the last command using a placeholder ends it is removed again, and only

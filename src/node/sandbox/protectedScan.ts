@@ -10,10 +10,11 @@
 // the sweep never moves one it cannot prove new.
 import { existsSync, lstatSync, readdirSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
+import { PROTECTED_DIR_NAMES, PROTECTED_FILE_NAMES } from '../../core/approvals/protectedNames';
 
-/** Inside a writable root, these stay read-only (matches the patch policy's list in core/approvals/paths.ts). */
-export const PROTECTED_DIRS = ['.git', '.vscode', '.tandem'] as const;
-export const PROTECTED_FILES = ['AGENTS.md'] as const;
+/** Inside a writable root, these stay read-only (the one list, shared with the policy: core/approvals/protectedNames.ts). */
+export const PROTECTED_DIRS = PROTECTED_DIR_NAMES;
+export const PROTECTED_FILES = PROTECTED_FILE_NAMES;
 
 export const MAX_SCAN_DIRS = 20_000;
 /** Not descended into: dependency trees are large, and git does not look for repositories there either. */

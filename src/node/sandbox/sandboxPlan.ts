@@ -39,7 +39,7 @@ export interface SandboxPlan {
    */
   readOnlyRoots: string[];
   /**
-   * Existing protected entries kept read-only: `.git` at any depth, `.vscode`, `.tandem`, `AGENTS.md`
+   * Existing protected entries kept read-only: `.git` at any depth, the other protected names at the top
    * (the placeholders for missing ones included), the targets of those that are symlinks, and in
    * protected-only the user's global git config.
    */

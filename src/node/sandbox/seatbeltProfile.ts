@@ -8,6 +8,7 @@
 // character classes. Paths never become profile text: they are passed as `-D NAME=value` parameters and
 // referenced with `(param "NAME")`, so no quoting can break out.
 // This cannot run on Linux CI; its text is unit-tested.
+import { PROTECTED_DIR_NAMES, PROTECTED_FILE_NAMES } from '../../core/approvals/protectedNames';
 import type { SandboxPlan } from './sandboxPlan';
 
 /** Absolute, so a PATH entry cannot stand in for the real thing. */
@@ -40,12 +41,15 @@ export interface SeatbeltProfile {
   params: [name: string, value: string][];
 }
 
-/** `.git`, `.vscode`, `.tandem` as a path component anywhere, and files named AGENTS.md. */
+/** `name` as Seatbelt regex text matching any letter case: `.git` -> `\.[gG][iI][tT]`. */
+function anyCase(name: string): string {
+  return [...name].map((c) => (c.toLowerCase() !== c.toUpperCase() ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c === '.' ? String.raw`\.` : c)).join('');
+}
+
+/** The protected directory names as a path component anywhere, and files with a protected name (core/approvals/protectedNames.ts). */
 export const PROTECTED_REGEXES = [
-  String.raw`/\.[gG][iI][tT](/|$)`,
-  String.raw`/\.[vV][sS][cC][oO][dD][eE](/|$)`,
-  String.raw`/\.[tT][aA][nN][dD][eE][mM](/|$)`,
-  String.raw`/[aA][gG][eE][nN][tT][sS]\.[mM][dD]$`,
+  ...PROTECTED_DIR_NAMES.map((name) => String.raw`/${anyCase(name)}(/|$)`),
+  ...PROTECTED_FILE_NAMES.map((name) => `/${anyCase(name)}$`),
 ];
 
 function isUnder(parent: string, child: string): boolean {
