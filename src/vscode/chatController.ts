@@ -2,6 +2,7 @@
 // is the source of truth; the webview gets a snapshot on `ready` and then one delta per agent event.
 import * as vscode from 'vscode';
 import type { AgentSession } from '../core/agent/agentSession';
+import type { Operation } from '../core/agent/types';
 import { contextWindowFor } from '../core/agent/contextWindow';
 import type { ChangeSet, PatchOutcome } from '../core/patch/types';
 import type { ProcessRunner } from '../core/ports';
@@ -33,6 +34,9 @@ import type { CheckpointService } from './checkpoints/checkpointService';
 const NO_KEY = 'no-key';
 
 const CURRENT_SESSION_KEY = 'tandem.currentSessionId';
+
+/** Typed alone in the composer, compacts the conversation; the compaction turn shows it as its message. */
+const COMPACT_COMMAND = '/compact';
 
 /** A turn started from the editor (Fix This, Explain This): see `sendFocused`. */
 export interface FocusedTurn {
@@ -159,6 +163,7 @@ export class ChatController implements vscode.Disposable {
   }
 
   async onReady(): Promise<void> {
+    this.checkpoints?.warmUp(); // the first snapshot, before the first message needs it
     this.view?.post({
       type: 'snapshot',
       sessionId: this.sessionId,
@@ -174,6 +179,7 @@ export class ChatController implements vscode.Disposable {
     switch (message.type) {
       case 'send': {
         if (this.chatReview?.handleSend(message.text)) break; // `/review …`: a review, not a message to the model
+        if (this.handleCompactCommand(message.text)) break; // `/compact`: a compaction, not a message to the model
         const { text, images } = this.contextChips.take(message.text, message.contextIds);
         void this.skills.expand(message.text, text).then((withSkills) => this.send(withSkills, undefined, images));
         break;
@@ -248,7 +254,8 @@ export class ChatController implements vscode.Disposable {
       case 'retry': {
         // The last message as the model got it (a Fix This turn shows a summary but sent a full prompt).
         const lastUser = [...this.state.entries].reverse().find((e) => e.kind === 'user');
-        if (this.lastSent && lastUser?.kind === 'user' && lastUser.text === (this.lastSent.display ?? this.lastSent.text)) void this.send(this.lastSent.text, this.lastSent.display, this.lastSent.images);
+        if (lastUser?.kind === 'user' && lastUser.text === COMPACT_COMMAND) void this.compact(); // a failed /compact is retried as one
+        else if (this.lastSent && lastUser?.kind === 'user' && lastUser.text === (this.lastSent.display ?? this.lastSent.text)) void this.send(this.lastSent.text, this.lastSent.display, this.lastSent.images);
         else if (lastUser?.kind === 'user') void this.send(lastUser.text);
         break;
       }
@@ -265,32 +272,66 @@ export class ChatController implements vscode.Disposable {
       void vscode.window.showInformationMessage(vscode.l10n.t('Tandem is still working on the previous message. Stop it first or wait.'));
       return;
     }
-    void this.context.workspaceState.update(CURRENT_SESSION_KEY, this.sessionId);
     this.lastSent = { text, ...(display ? { display } : {}), ...(images?.length ? { images } : {}) };
+    const agent = await this.agentForTurn(display ?? text);
+    if (agent) await this.runTurn(agent, { type: 'user_turn', text, ...(display ? { display } : {}), ...(images?.length ? { images } : {}) });
+  }
+
+  /**
+   * `/compact` and "Tandem: Compact Conversation": a compaction run like a turn (its own `turn.started`,
+   * `context.compacted`, then `turn.completed` or `turn.failed`), through the same path as a message.
+   */
+  async compact(): Promise<void> {
+    if (this.isBusy) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Tandem is still working on the previous message. Stop it first or wait.'));
+      return;
+    }
+    const agent = await this.agentForTurn(COMPACT_COMMAND);
+    if (agent) await this.runTurn(agent, { type: 'compact' });
+  }
+
+  /** `/compact` typed in the composer; anything after it is refused rather than sent to the model by surprise. */
+  private handleCompactCommand(text: string): boolean {
+    const trimmed = text.trim();
+    if (trimmed !== COMPACT_COMMAND && !trimmed.startsWith(`${COMPACT_COMMAND} `) && !trimmed.startsWith(`${COMPACT_COMMAND}\n`)) return false;
+    if (trimmed !== COMPACT_COMMAND) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('Tandem: /compact takes no instructions; send /compact on its own.'));
+      return true;
+    }
+    void this.compact();
+    return true;
+  }
+
+  /** The agent for a turn about to start, or undefined when none can run (the chat or a notification says why). */
+  private async agentForTurn(shownText: string): Promise<AgentSession | undefined> {
+    void this.context.workspaceState.update(CURRENT_SESSION_KEY, this.sessionId);
     this.reviews.finishDecided(); // the user moved on: applied edits are no longer offered for undo
     const apiKey = (await this.apiKeys.get()) ?? (keyRequiredFor(readConfig().baseUrl) ? undefined : NO_KEY);
     if (!apiKey) {
       const turnId = `${this.sessionId}-nokey-${Date.now()}`;
-      this.record({ type: 'turn.started', turnId, text: display ?? text, at: Date.now() });
+      this.record({ type: 'turn.started', turnId, text: shownText, at: Date.now() });
       this.record({
         type: 'turn.failed',
         turnId,
         at: Date.now(),
         error: { code: 'no_api_key', message: 'No API key is set. Run "Tandem: Set API Key" or set the OPENAI_API_KEY environment variable.', action: { label: 'Set API Key', command: 'tandem.setApiKey' } },
       });
-      return;
+      return undefined;
     }
-    let agent: AgentSession;
     try {
-      agent = await this.ensureAgent(apiKey);
+      return await this.ensureAgent(apiKey);
     } catch (error) {
       this.log.error('Could not start the agent:', error);
       void vscode.window.showErrorMessage(vscode.l10n.t('Tandem could not start: {0}', error instanceof Error ? error.message : String(error)));
-      return;
+      return undefined;
     }
+  }
+
+  /** Runs one turn (a message or a compaction): its events are checkpointed, logged by the agent and shown. */
+  private async runTurn(agent: AgentSession, op: Extract<Operation, { type: 'user_turn' | 'compact' }>): Promise<void> {
     await this.checkpoints?.beginTurn(this.sessionId);
     try {
-      for await (const event of agent.submit({ type: 'user_turn', text, ...(display ? { display } : {}), ...(images?.length ? { images } : {}) })) {
+      for await (const event of agent.submit(op)) {
         this.checkpoints?.onEvent(event);
         this.publish(event);
       }

@@ -10,6 +10,7 @@ import { readConfig } from './config';
 import { registerFixThis } from './commands/fixThis';
 import { registerCodeReview } from './codeReview/reviewChanges';
 import { registerNewChat } from './commands/newChat';
+import { registerCompactConversation } from './commands/compactConversation';
 import { registerShowHistory } from './commands/showHistory';
 import { registerClearApiKey, registerSetApiKey } from './commands/setApiKey';
 import { DisposableStore } from './disposables';
@@ -73,6 +74,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   disposables.add(vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view));
   disposables.add(registerNewChat(controller, view));
   disposables.add(registerShowHistory(controller, view));
+  disposables.add(registerCompactConversation(controller, view)); // same path as /compact in the composer
   disposables.add(registerShowSkills(log)); // which skills a chat gets, where from; opens a SKILL.md
   disposables.add(registerSetApiKey(apiKeys));
   disposables.add(registerClearApiKey(apiKeys));

@@ -55,6 +55,8 @@ export interface CheckpointLimits {
   maxBaselineBytes: number;
   /** Files the command snapshot walks (workspaceScan.ts). */
   maxScanFiles: number;
+  /** Content one scan around a command may read; files beyond it are listed as skipped. */
+  maxScanReadBytes: number;
 }
 
 export const DEFAULT_CHECKPOINT_LIMITS: CheckpointLimits = {
@@ -64,6 +66,7 @@ export const DEFAULT_CHECKPOINT_LIMITS: CheckpointLimits = {
   maxTotalBytes: 1024 * 1024 * 1024,
   maxBaselineBytes: 512 * 1024 * 1024,
   maxScanFiles: 50_000,
+  maxScanReadBytes: 64 * 1024 * 1024,
 };
 
 const PRIVATE_DIR_MODE = 0o700;

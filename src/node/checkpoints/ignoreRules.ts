@@ -21,6 +21,11 @@ const MAX_IGNORE_FILE_BYTES = 256 * 1024;
 export class IgnoreRules {
   private constructor(private readonly rules: Rule[]) {}
 
+  /** No rules: the scan skips the per-path check. */
+  get isEmpty(): boolean {
+    return this.rules.length === 0;
+  }
+
   static none(): IgnoreRules {
     return new IgnoreRules([]);
   }

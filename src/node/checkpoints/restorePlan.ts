@@ -5,7 +5,7 @@
 // recorded turn changed appear here, so a restore cannot touch anything the agent never touched.
 // `applyRestore` writes a plan with node's file system (the CLI, tests); the extension writes through
 // VS Code instead (src/vscode/checkpoints).
-import { chmodSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { contentHash } from './blobStore';
@@ -89,33 +89,72 @@ export async function readCurrentFromDisk(file: string): Promise<Buffer | undefi
   }
 }
 
+export interface RestoreResult {
+  /** Paths written or removed. */
+  done: string[];
+  /** Paths not restored, with the reason (nothing was written to them). */
+  failed: { path: string; reason: string }[];
+}
+
 /**
  * Writes the plan's `restore` items, and the conflicts listed in `overwrite`, with node's file system.
- * Each file is replaced by a rename (never half-written). Returns the paths written or removed.
+ * Each file is replaced by a rename (never half-written; a symlink put in its place is replaced, never
+ * followed). Only inside `roots`, and only through real folders: a folder on the way that a command
+ * turned into a symlink (to ~/.ssh, say) stops that file, so a restore never writes outside the workspace.
  */
-export function applyRestore(plan: RestorePlan, overwrite: ReadonlySet<string> = new Set()): string[] {
-  const done: string[] = [];
+export function applyRestore(plan: RestorePlan, roots: readonly string[], overwrite: ReadonlySet<string> = new Set()): RestoreResult {
+  const result: RestoreResult = { done: [], failed: [] };
   for (const item of plan.items) {
     if (item.status !== 'restore' && !(item.status === 'conflict' && overwrite.has(item.path))) continue;
-    if ('absent' in item.target) {
-      try {
-        unlinkSync(item.path);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      }
-    } else {
-      mkdirSync(path.dirname(item.path), { recursive: true });
-      const temp = path.join(path.dirname(item.path), `.${path.basename(item.path)}.tandem-${randomBytes(4).toString('hex')}.tmp`);
-      try {
-        writeFileSync(temp, item.target.content, { flag: 'wx', mode: item.target.mode });
-        chmodSync(temp, item.target.mode);
-        renameSync(temp, item.path);
-      } catch (error) {
-        rmSync(temp, { force: true });
-        throw error;
-      }
+    try {
+      writeItem(item, roots);
+      result.done.push(item.path);
+    } catch (error) {
+      result.failed.push({ path: item.path, reason: error instanceof Error ? error.message : String(error) });
     }
-    done.push(item.path);
   }
-  return done;
+  return result;
+}
+
+function writeItem(item: RestoreItem, roots: readonly string[]): void {
+  const target = realTarget(item.path, roots, !('absent' in item.target));
+  if (target === undefined) return; // to be removed, and its folder is gone already
+  if ('absent' in item.target) {
+    const stats = lstatSync(target, { throwIfNoEntry: false });
+    if (stats?.isDirectory()) throw new Error('a folder is there now; it was left alone');
+    if (stats) unlinkSync(target);
+    return;
+  }
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.tandem-${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    writeFileSync(temp, item.target.content, { flag: 'wx', mode: item.target.mode });
+    chmodSync(temp, item.target.mode);
+    renameSync(temp, target);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * `file` with its folders resolved inside its workspace root, creating missing ones (when `create`);
+ * undefined when a folder is missing and nothing needs creating. Throws when a folder on the way is a
+ * symlink or a file, or the path is outside every root.
+ */
+function realTarget(file: string, roots: readonly string[], create: boolean): string | undefined {
+  const root = roots.find((r) => file.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
+  if (root === undefined) throw new Error('outside the workspace folders');
+  let current = realpathSync(root);
+  for (const part of path.relative(root, path.dirname(file)).split(path.sep).filter(Boolean)) {
+    if (part === '..') throw new Error('outside the workspace folders');
+    current = path.join(current, part);
+    const stats = lstatSync(current, { throwIfNoEntry: false });
+    if (!stats) {
+      if (!create) return undefined;
+      mkdirSync(current);
+    } else if (!stats.isDirectory()) {
+      throw new Error(`${current} is ${stats.isSymbolicLink() ? 'a symbolic link' : 'not a folder'} now; nothing was written through it`);
+    }
+  }
+  return path.join(current, path.basename(file));
 }

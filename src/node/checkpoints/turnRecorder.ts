@@ -49,7 +49,9 @@ export class TurnRecorder {
   private snapshot = new Map<string, SnapshotEntry>();
   private snapshotBytes = 0;
   private truncated = false;
-  private primed = false;
+  private priming: Promise<void> | undefined;
+  /** Bytes the current scan may still read (a command writing gigabytes must not stall the host). */
+  private scanBudget = Infinity;
   private turn: OpenTurn | undefined;
   private ignoreRules = new Map<string, IgnoreRules>();
   readonly stats: RecorderStats = { files: 0, baselineBytes: 0, lastScanMs: 0, lastScanFiles: 0, truncated: false };
@@ -69,11 +71,10 @@ export class TurnRecorder {
    * workspace into the snapshot; later ones only what changed since (the user's edits between turns).
    */
   async beginTurn(sessionId: string): Promise<void> {
-    this.ignoreRules.clear(); // .gitignore may have changed
-    if (!this.primed) {
-      await this.prime();
-      this.primed = true;
-    } else {
+    const firstTime = this.priming === undefined;
+    await this.warmUp();
+    if (!firstTime) {
+      this.ignoreRules.clear(); // .gitignore may have changed
       this.refresh(false);
     }
     this.turn = { sessionId, createdAt: Date.now(), files: new Map(), notes: new Set(), running: 0 };
@@ -146,10 +147,23 @@ export class TurnRecorder {
     return hashes;
   }
 
+  /**
+   * Takes the first snapshot (once; later calls wait for it). The host may start it early (the chat view
+   * opened) so the first message does not wait for it.
+   */
+  warmUp(): Promise<void> {
+    this.priming ??= this.prime().catch((error: unknown) => {
+      this.priming = undefined;
+      throw error;
+    });
+    return this.priming;
+  }
+
   /** The first snapshot: every file's content, read without blocking the host for long. */
   private async prime(): Promise<void> {
     const started = performance.now();
     const scan = this.scan();
+    this.scanBudget = Infinity;
     let count = 0;
     for (const [file, stamp] of scan.files) {
       this.snapshot.set(file, { stamp, content: await this.captureAsync(file, stamp) });
@@ -164,6 +178,7 @@ export class TurnRecorder {
     const scan = this.scan();
     const turn = attribute ? this.turn : undefined;
     const wasTruncated = this.truncated;
+    this.scanBudget = this.store.limits.maxScanReadBytes;
     this.truncated = scan.truncated;
     for (const [file, stamp] of scan.files) {
       const old = this.snapshot.get(file);
@@ -206,6 +221,8 @@ export class TurnRecorder {
     const limits = this.store.limits;
     if (stamp.size > limits.maxFileBytes) return `larger than ${formatBytes(limits.maxFileBytes)}`;
     if (this.snapshotBytes + stamp.size > limits.maxBaselineBytes) return `beyond the checkpoint budget of ${formatBytes(limits.maxBaselineBytes)} per workspace`;
+    if (stamp.size > this.scanBudget) return `more than ${formatBytes(limits.maxScanReadBytes)} changed at once`;
+    this.scanBudget -= stamp.size;
     return undefined;
   }
 

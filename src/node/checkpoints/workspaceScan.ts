@@ -43,35 +43,35 @@ export function scanWorkspace(roots: readonly string[], options: ScanOptions = {
   let truncated = false;
   for (const root of roots) {
     const ignore = options.ignoreFor?.(root) ?? IgnoreRules.forRoot(root);
-    // Breadth-first, so the budget keeps the shallow (usually the hand-written) files.
+    const checkIgnores = !ignore.isEmpty;
+    // Breadth-first, so the budget keeps the shallow (usually the hand-written) files. Paths are joined
+    // by hand: this loop runs for every file before and after every command.
     const queue: string[] = [''];
-    while (queue.length > 0 && !truncated) {
-      const relativeDir = queue.shift()!;
+    for (let next = 0; next < queue.length && !truncated; next++) {
+      const relativeDir = queue[next]!;
+      const absoluteDir = relativeDir === '' ? root : `${root}${path.sep}${relativeDir}`;
       let entries: Dirent[];
       try {
-        entries = readdirSync(path.join(root, relativeDir), { withFileTypes: true });
+        entries = readdirSync(absoluteDir, { withFileTypes: true });
       } catch {
         continue; // vanished or unreadable: nothing to record
       }
       for (const entry of entries) {
-        const relative = relativeDir === '' ? entry.name : `${relativeDir}/${entry.name}`;
+        const name = entry.name;
+        const relative = relativeDir === '' ? name : `${relativeDir}/${name}`;
         if (entry.isDirectory()) {
-          if (!SKIPPED_DIRECTORIES.has(entry.name) && !ignore.ignores(relative, true)) queue.push(relative);
+          if (!SKIPPED_DIRECTORIES.has(name) && !(checkIgnores && ignore.ignores(relative, true))) queue.push(relative);
           continue;
         }
-        if (!entry.isFile() || ignore.ignores(relative, false)) continue;
+        if (!entry.isFile() || (checkIgnores && ignore.ignores(relative, false))) continue;
         if (files.size >= maxFiles) {
           truncated = true;
           break;
         }
-        const absolute = path.join(root, relative);
-        try {
-          const stats = lstatSync(absolute);
-          if (!stats.isFile()) continue;
-          files.set(absolute, { size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, ino: stats.ino, mode: stats.mode & 0o7777 });
-        } catch {
-          // removed between readdir and lstat: absent
-        }
+        const absolute = `${absoluteDir}${path.sep}${name}`;
+        const stats = lstatSync(absolute, { throwIfNoEntry: false });
+        // gone between readdir and lstat (absent), or replaced by something else
+        if (stats?.isFile()) files.set(absolute, { size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, ino: stats.ino, mode: stats.mode & 0o7777 });
       }
     }
   }

@@ -10,7 +10,7 @@
 // of the session cut before the message (conversationFork.ts).
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { readFileSync, lstatSync } from 'node:fs';
+import { lstatSync, readFileSync, realpathSync } from 'node:fs';
 import type { ChangeSet } from '../../core/patch/types';
 import type { ProcessRunner } from '../../core/ports';
 import type { AgentEvent } from '../../shared/events';
@@ -21,6 +21,7 @@ import { applyRestore, planRestore, type RestoreItem, type RestorePlan } from '.
 import { TurnRecorder } from '../../node/checkpoints/turnRecorder';
 import { CHECKPOINT_SCHEME, CheckpointDocuments, checkpointUri } from './checkpointDocuments';
 import { contentHash } from '../../node/checkpoints/blobStore';
+import { readConfig } from '../config';
 
 /** What the restore needs from the chat (ChatController has these). */
 export interface CheckpointChat {
@@ -52,8 +53,19 @@ export class CheckpointService implements vscode.Disposable {
     return checkpointRunner(runner, () => this.recorder);
   }
 
+  /** The chat view opened: take the first snapshot now, so the first message does not wait for it. */
+  warmUp(): void {
+    if (!this.recording()) return;
+    const started = performance.now();
+    this.recorder.warmUp().then(
+      () => this.log.info(`Checkpoint snapshot of the workspace in ${Math.round(performance.now() - started)} ms (${this.recorder.stats.files} files, ${this.recorder.stats.baselineBytes} bytes).`),
+      (error: unknown) => this.log.error('Could not snapshot the workspace for checkpoints:', error),
+    );
+  }
+
   /** Before a user turn starts; never fails the turn (a checkpoint is a convenience, not a gate). */
   async beginTurn(sessionId: string): Promise<void> {
+    if (!this.recording()) return;
     try {
       const started = performance.now();
       await this.recorder.beginTurn(sessionId);
@@ -62,6 +74,11 @@ export class CheckpointService implements vscode.Disposable {
     } catch (error) {
       this.log.error('Could not open a checkpoint for this turn:', error);
     }
+  }
+
+  /** Nothing to record where the agent cannot write (untrusted workspace, read-only policy). */
+  private recording(): boolean {
+    return vscode.workspace.isTrusted && readConfig().approvalPolicy !== 'read-only' && (vscode.workspace.workspaceFolders?.length ?? 0) > 0;
   }
 
   onEvent(event: AgentEvent): void {
@@ -176,10 +193,10 @@ export class CheckpointService implements vscode.Disposable {
     const onDisk: RestoreItem[] = [];
     for (const item of chosen) {
       const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === item.path);
-      if (doc && 'absent' in item.target) {
+      if (doc && 'absent' in item.target && !isSymbolicLink(item.path) && insideRoots(item.path)) {
         edit.deleteFile(doc.uri, { ignoreIfNotExists: true });
         throughEditor.push({ doc, wasDirty: doc.isDirty, removed: true });
-      } else if (doc && !('absent' in item.target) && editableAsText(doc, item.target.content)) {
+      } else if (doc && !('absent' in item.target) && !isSymbolicLink(item.path) && insideRoots(item.path) && editableAsText(doc, item.target.content)) {
         edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), item.target.content.toString('utf8'));
         throughEditor.push({ doc, wasDirty: doc.isDirty, removed: false });
         if (modeOnDisk(item.path) !== item.target.mode) onDisk.push({ ...item, status: 'restore' });
@@ -194,15 +211,16 @@ export class CheckpointService implements vscode.Disposable {
       written += throughEditor.length;
     }
     const byPath = new Set(throughEditor.map((e) => e.doc.uri.fsPath));
-    applyRestore({ ...plan, items: onDisk }, new Set());
-    written += onDisk.filter((i) => !byPath.has(i.path)).length;
+    const disk = applyRestore({ ...plan, items: onDisk }, workspaceRoots());
+    written += disk.done.filter((p) => !byPath.has(p)).length;
+    for (const failure of disk.failed) this.log.warn(`Not restored: ${failure.path}: ${failure.reason}`);
     const kept = plan.items.filter((i) => i.status === 'conflict' && !overwrite.has(i.path)).length;
     const unavailable = plan.items.filter((i) => i.status === 'unavailable');
     for (const item of unavailable) this.log.warn(`Not restored: ${item.path}: ${item.reason ?? ''}`);
     return [
       vscode.l10n.t('Restored {0} file(s).', written),
       kept ? vscode.l10n.t('Kept {0} file(s) you changed.', kept) : '',
-      unavailable.length ? vscode.l10n.t('{0} file(s) could not be restored (see Tandem: Show Log).', unavailable.length) : '',
+      unavailable.length + disk.failed.length ? vscode.l10n.t('{0} file(s) could not be restored (see Tandem: Show Log).', unavailable.length + disk.failed.length) : '',
     ].filter(Boolean).join(' ');
   }
 
@@ -235,6 +253,31 @@ function editableAsText(doc: vscode.TextDocument, content: Buffer): boolean {
   const lf = /(^|[^\r])\n/.test(text);
   const eolMatches = doc.eol === vscode.EndOfLine.CRLF ? !lf : !crlf;
   return (exact && eolMatches) || (doc.isDirty && exact);
+}
+
+function workspaceRoots(): string[] {
+  return (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+}
+
+/** Inside a workspace folder through real folders only (the editor's save would follow a symlinked folder). */
+function insideRoots(file: string): boolean {
+  for (const root of workspaceRoots()) {
+    if (!file.startsWith(root + path.sep)) continue;
+    try {
+      return realpathSync(path.dirname(file)) === path.join(realpathSync(root), path.relative(root, path.dirname(file)));
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
+function isSymbolicLink(file: string): boolean {
+  try {
+    return lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 function modeOnDisk(file: string): number | undefined {

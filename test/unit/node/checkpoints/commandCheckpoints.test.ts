@@ -82,7 +82,7 @@ describe('checkpoints of command-made changes', () => {
 
     const plan = await planRestore(store, 's1', 't1');
     expect(plan?.items.every((item) => item.status === 'restore')).toBe(true);
-    applyRestore(plan!);
+    applyRestore(plan!, [workspace]);
     expect(tree(workspace)).toEqual({ ...original });
     // Not even rewritten: the same inode and mtime.
     const after = statSync(at('untouched.txt'));
@@ -101,7 +101,7 @@ describe('checkpoints of command-made changes', () => {
     const checkpoint = await recorder.endTurn();
     expect(checkpoint?.files.map((f) => f.path)).toEqual([at('config.txt')]);
     const plan = await planRestore(store, 's1', 't1');
-    applyRestore(plan!);
+    applyRestore(plan!, [workspace]);
     expect(readFileSync(at('untouched.txt'), 'utf8')).toBe('the user saved this between two commands\n');
     expect(readFileSync(at('config.txt'), 'utf8')).toBe('mode=debug\nlevel=3\n');
   });
@@ -126,7 +126,7 @@ describe('checkpoints of command-made changes', () => {
     const checkpoint = await recorder.endTurn();
     // The rejected file was left as it was, so it is not part of the checkpoint.
     expect(checkpoint?.files.map((f) => f.path)).toEqual([at('added.txt'), at('bom.txt')]);
-    applyRestore((await planRestore(store, 's1', 't1'))!);
+    applyRestore((await planRestore(store, 's1', 't1'))!, [workspace]);
     expect(readFileSync(at('bom.txt')).equals(bom)).toBe(true);
     expect(() => statSync(at('added.txt'))).toThrow();
   });
@@ -145,9 +145,9 @@ describe('checkpoints of command-made changes', () => {
       ['config.txt', 'conflict'],
       ['created.txt', 'conflict'],
     ]);
-    expect(applyRestore(plan)).toEqual([]);
+    expect(applyRestore(plan, [workspace]).done).toEqual([]);
     expect(readFileSync(at('config.txt'), 'utf8')).toBe('the user rewrote this\n');
-    applyRestore(plan, new Set([at('config.txt')]));
+    applyRestore(plan, [workspace], new Set([at('config.txt')]));
     expect(readFileSync(at('config.txt'), 'utf8')).toBe('mode=debug\nlevel=3\n');
     expect(readFileSync(at('created.txt'), 'utf8')).toBe('the user kept working in it\n');
   });
@@ -161,7 +161,7 @@ describe('checkpoints of command-made changes', () => {
       await recorder.endTurn();
     }
     const plan = (await planRestore(store, 's1', 't2'))!;
-    applyRestore(plan);
+    applyRestore(plan, [workspace]);
     expect(readFileSync(at('config.txt'), 'utf8')).toBe('one');
     expect(readFileSync(at('t1.txt'), 'utf8')).toBe('one');
     expect(readdirSync(workspace).filter((n) => /^t\d\.txt$/.test(n))).toEqual(['t1.txt']);
@@ -186,9 +186,41 @@ describe('checkpoints of command-made changes', () => {
     ]);
     const plan = (await planRestore(store, 's1', 't1'))!;
     expect(plan.items.find((i) => i.path === at('big.txt'))).toMatchObject({ status: 'unavailable', reason: 'its content was not kept: larger than 1 KB' });
-    applyRestore(plan);
+    applyRestore(plan, [workspace]);
     expect(readFileSync(at('big.txt'), 'utf8')).toBe('small\n');
     expect(() => statSync(at('keep.log'))).toThrow();
+  });
+
+  it('never writes through a symlink a command put in place of a file or a folder', async () => {
+    seed();
+    const outside = join(base, 'outside');
+    mkdirSync(outside);
+    writeFileSync(join(outside, 'secret'), 'outside, must stay\n');
+    await recorder.beginTurn('s1');
+    recorder.nameTurn('t1');
+    // the file becomes a link to a file outside; the folder becomes a link to a folder outside
+    expect(await run(`rm config.txt && ln -s ${join(outside, 'secret')} config.txt && mv src src-moved && ln -s ${outside} src`)).toBe(0);
+    await recorder.endTurn();
+    const plan = (await planRestore(store, 's1', 't1'))!;
+    const result = applyRestore(plan, [workspace]);
+    // config.txt: the link itself is replaced by the file; the outside file is untouched
+    expect(lstatSync(at('config.txt')).isSymbolicLink()).toBe(false);
+    expect(readFileSync(at('config.txt'), 'utf8')).toBe('mode=debug\nlevel=3\n');
+    expect(readFileSync(join(outside, 'secret'), 'utf8')).toBe('outside, must stay\n');
+    // src/app.js: its folder is a link now, so it is not restored (and nothing lands outside)
+    expect(result.failed.map((f) => [f.path, f.reason])).toEqual([[at('src/app.js'), expect.stringMatching(/is a symbolic link now; nothing was written through it/)]]);
+    expect(readdirSync(outside)).toEqual(['secret']);
+  });
+
+  it('refuses paths outside the workspace roots it is given', async () => {
+    seed();
+    await recorder.beginTurn('s1');
+    recorder.nameTurn('t1');
+    expect(await run("sed -i 's/3/4/' config.txt")).toBe(0);
+    await recorder.endTurn();
+    const plan = (await planRestore(store, 's1', 't1'))!;
+    expect(applyRestore(plan, [join(base, 'elsewhere')]).failed).toEqual([{ path: at('config.txt'), reason: 'outside the workspace folders' }]);
+    expect(readFileSync(at('config.txt'), 'utf8')).toBe('mode=debug\nlevel=4\n');
   });
 
   it('does not scan around commands outside a turn', async () => {
