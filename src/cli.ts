@@ -16,14 +16,17 @@ import { computeChangeSet } from './core/patch/apply';
 import { parsePatch } from './core/patch/parser';
 import { pathsLeavingDirectory } from './core/tools/patchConfinement';
 import type { AgentEvent } from './shared/events';
-import { createAgentSession } from './node/agentFactory';
+import type * as AgentFactory from './node/agentFactory';
 import { rememberSecret } from './node/commandSecrets';
 import { createProcessRunner } from './node/createRunner';
 import { confinedWriterFs } from './node/confinedWriterFs';
 import { writeChangeSetAtomically } from './node/fsChangeSetWriter';
 import { NodeFileReader } from './node/nodeFileReader';
 import { SessionStore } from './node/sessionStore';
-import { REVIEW_USAGE, reviewCommand, ReviewUsageError } from './cliReview';
+import type * as CliReview from './cliReview';
+import { REVIEW_USAGE, ReviewUsageError } from './cliReviewUsage';
+import type * as MessageSkills from './node/skills/messageSkills';
+import type * as SessionSkills from './node/skills/sessionSkills';
 
 const USAGE = `Usage:
   tandem exec [--json] [--model M] [--base-url URL] [--wire-api responses|chat]
@@ -170,7 +173,7 @@ async function execCommand(args: string[]): Promise<number> {
     },
   });
   runner.sandboxStatus?.(); // probe now, so the note comes before the turn's output
-  const agent = await createAgentSession({
+  const agent = await loadAgentFactory().createAgentSession({
     sessionId,
     apiKey,
     baseUrl: values['base-url'] ?? process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1',
@@ -198,7 +201,13 @@ async function execCommand(args: string[]): Promise<number> {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort(new Error('interrupted')));
   let exitCode = 0;
-  for await (const event of agent.submit({ type: 'user_turn', text: prompt }, controller.signal)) {
+  // `$name` in the prompt attaches that skill's instructions, as in the chat's composer.
+  const files = new NodeFileReader();
+  const expanded = await loadMessageSkills().withInvokedSkills(prompt, prompt, files, () =>
+    loadSessionSkills().loadSessionSkills(files, { workspaceRoot: cwd, cwd, includeProject: true }),
+  );
+  for (const problem of expanded.problems) process.stderr.write(`note: ${problem}\n`);
+  for await (const event of agent.submit({ type: 'user_turn', text: expanded.text }, controller.signal)) {
     if (event.type === 'approval.requested') {
       agent.submit({ type: 'approval', approvalId: event.approvalId, decision: 'deny', note: `tandem exec cannot ask for approval (--approval ${approval}).` });
     }
@@ -213,6 +222,17 @@ async function execCommand(args: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+// The agent (and with it the openai SDK, ~200 ms to load) and the review code are required only when a
+// command needs them, so `tandem --help` and `tandem apply-patch` start about as fast as plain Node.
+// esbuild keeps these in the one bundle and turns each into a lazily evaluated module.
+// (Each require names its module literally: esbuild bundles only those.)
+/* eslint-disable @typescript-eslint/no-require-imports -- deliberate: deferred module evaluation */
+const loadAgentFactory = (): typeof AgentFactory => require('./node/agentFactory') as typeof AgentFactory;
+const loadCliReview = (): typeof CliReview => require('./cliReview') as typeof CliReview;
+const loadMessageSkills = (): typeof MessageSkills => require('./node/skills/messageSkills') as typeof MessageSkills;
+const loadSessionSkills = (): typeof SessionSkills => require('./node/skills/sessionSkills') as typeof SessionSkills;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 function positiveInteger(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -237,7 +257,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'exec') return await execCommand(rest);
     if (command === 'apply-patch') return await applyPatchCommand(rest);
-    if (command === 'review') return await reviewCommand(rest);
+    if (command === 'review') return await loadCliReview().reviewCommand(rest);
     process.stdout.write(USAGE + '\n');
     return command === undefined || command === '--help' || command === '-h' ? 0 : 2;
   } catch (error) {

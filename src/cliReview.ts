@@ -14,16 +14,8 @@ import { createModelClient } from './core/model/createClient';
 import { rememberSecret } from './node/commandSecrets';
 import { createReviewGitRunner } from './node/reviewGitRunner';
 
-export const REVIEW_USAGE = `  tandem review [--uncommitted | --staged | --base BRANCH | --commit SHA] [--json] [--fail-on P0|P1|P2|P3]
-                [--threshold P0|P1|P2|P3] [--max-findings N] [--model M] [--base-url URL]
-                [--wire-api responses|chat] [--cd DIR]
-                                 review changes (default: uncommitted, untracked files included); --base
-                                 reviews the branch since it left BRANCH (origin/BRANCH when BRANCH is not
-                                 local). Findings below --threshold (default P2) or past --max-findings
-                                 (default 10) are not shown. Exit 1 when a finding at or above --fail-on
-                                 exists, 3 when the review could not be made.`;
-
-export class ReviewUsageError extends Error {}
+import { ReviewUsageError } from './cliReviewUsage';
+export { REVIEW_USAGE, ReviewUsageError } from './cliReviewUsage';
 
 function priorityFlag(name: string, value: string | undefined, fallback: Priority | undefined): Priority | undefined {
   if (value === undefined) return fallback;

@@ -56,4 +56,16 @@ describe('tandem exec and skills', () => {
     expect(instructions).not.toContain('CANARY');
     expect(instructions).not.toContain('smuggled');
   });
+
+  it('attaches a skill named with $name in the prompt, as the composer does', async () => {
+    const base = realpathSync(mkdtempSync(join(tmpdir(), 'tandem-cli-skills-')));
+    const ws = join(base, 'ws');
+    mkdirSync(join(ws, '.agents/skills/run-tests'), { recursive: true });
+    writeFileSync(join(ws, '.agents/skills/run-tests/SKILL.md'), '---\nname: run-tests\ndescription: How to test.\n---\nRun SKILL-BODY-MARKER first.\n');
+    api.requests.length = 0;
+    api.setScript([{ steps: [mock.text('ok')] }]);
+    const code = await tandem(['exec', '--base-url', api.baseUrl, '--model', 'm', '--cd', ws, 'use $run-tests please'], join(base, 'home'));
+    expect(code).toBe(0);
+    expect(JSON.stringify(api.requests[0]?.body)).toContain('SKILL-BODY-MARKER');
+  });
 });
