@@ -2,10 +2,11 @@
 // `inspect()` and resolved by src/core/settings/safeSettings.ts: the user's settings decide, and a
 // workspace (a cloned repository's .vscode/settings.json, a folder's settings) can only make them
 // stricter. `model` and `wireApi` are application-scoped in package.json, so VS Code itself ignores
-// them in a workspace.
+// them in a workspace; so are `maxStepsPerTurn` and `compaction.threshold`, which are also read as
+// user-only values here (a workspace value is ignored even where the scope is not enforced).
 import * as vscode from 'vscode';
 import type { ApprovalPolicy } from '../core/approvals/policy';
-import { resolveApprovalPolicy, resolveSandboxMode, resolveSandboxNetwork, resolveUserOnlyString } from '../core/settings/safeSettings';
+import { resolveApprovalPolicy, resolveSandboxMode, resolveSandboxNetwork, resolveUserOnlyNumber, resolveUserOnlyString } from '../core/settings/safeSettings';
 import type { SandboxSettings } from '../node/sandbox/sandboxPlan';
 
 export interface TandemConfig {
@@ -34,21 +35,16 @@ export function readConfig(): TandemConfig {
   const policy = resolveApprovalPolicy(inspect('approvalPolicy'), vscode.workspace.isTrusted);
   const mode = resolveSandboxMode(inspect('sandbox.mode'));
   const network = resolveSandboxNetwork(inspect('sandbox.network'));
+  const maxSteps = resolveUserOnlyNumber('tandem.maxStepsPerTurn', inspect('maxStepsPerTurn'), 400, { min: 1, max: 10_000, integer: true });
+  const threshold = resolveUserOnlyNumber('tandem.compaction.threshold', inspect('compaction.threshold'), 0.8, { min: 0.5, max: 0.95, integer: false });
   return {
     baseUrl: baseUrl.value,
     model: c.get<string>('model', 'gpt-5.5').trim() || 'gpt-5.5',
     wireApi: wireApi === 'chat' ? 'chat' : 'responses',
     approvalPolicy: policy.value,
     sandbox: { mode: mode.value, network: network.value },
-    maxStepsPerTurn: boundedNumber(c.get<unknown>('maxStepsPerTurn'), 400, 1, 10_000, true),
-    compactionThreshold: boundedNumber(c.get<unknown>('compaction.threshold'), 0.8, 0.5, 0.95, false),
-    ignoredWorkspaceSettings: [...baseUrl.ignored, ...policy.ignored, ...mode.ignored, ...network.ignored],
+    maxStepsPerTurn: maxSteps.value,
+    compactionThreshold: threshold.value,
+    ignoredWorkspaceSettings: [...baseUrl.ignored, ...policy.ignored, ...mode.ignored, ...network.ignored, ...maxSteps.ignored, ...threshold.ignored],
   };
-}
-
-/** A numeric setting within its bounds; anything else (a string, NaN from a hand-edited file) is the default. */
-function boundedNumber(value: unknown, fallback: number, min: number, max: number, integer: boolean): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return fallback;
-  const bounded = Math.min(max, Math.max(min, value));
-  return integer ? Math.floor(bounded) : bounded;
 }

@@ -87,3 +87,32 @@ export function resolveUserOnlyString(name: string, inspected: InspectedValue<un
     .map(([scope, v]) => `${name}: ${JSON.stringify(v)} from the ${scope} settings`);
   return { value, ignored };
 }
+
+/** Bounds of a numeric setting; values outside are clamped, non-numbers mean the default. */
+export interface NumberBounds {
+  min: number;
+  max: number;
+  integer: boolean;
+}
+
+/**
+ * A number only the user may choose (the turn's step cap, the compaction threshold): a repository could
+ * otherwise let the agent run for thousands of paid requests unattended, or compact at every step. Any
+ * workspace value is ignored (and named in `ignored` when it differs); NaN, strings and other junk in
+ * the user's file mean the default; out-of-range values are clamped.
+ */
+export function resolveUserOnlyNumber(name: string, inspected: InspectedValue<unknown>, fallback: number, bounds: NumberBounds): Resolved<number> {
+  const pick = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  const raw = pick(inspected.globalValue) ?? pick(inspected.defaultValue) ?? fallback;
+  const clamped = Math.min(bounds.max, Math.max(bounds.min, raw));
+  const value = bounds.integer ? Math.floor(clamped) : clamped;
+  const ignored = (
+    [
+      ['workspace', inspected.workspaceValue],
+      ['workspace folder', inspected.workspaceFolderValue],
+    ] as const
+  )
+    .filter(([, v]) => v !== undefined && v !== value)
+    .map(([scope, v]) => `${name}: ${JSON.stringify(v)} from the ${scope} settings`);
+  return { value, ignored };
+}

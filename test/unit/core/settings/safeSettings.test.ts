@@ -1,10 +1,11 @@
 // A workspace's settings can only make Tandem stricter: every combination of user and workspace /
 // folder values for the approval policy, sandbox mode and network, junk values a repository could
-// write (wrong case, wrong type, objects), and the base URL, which no workspace may set at all.
+// write (wrong case, wrong type, objects), and the base URL, the step cap and the compaction threshold,
+// which no workspace may set at all.
 import { describe, expect, it } from 'vitest';
 import type { ApprovalPolicy } from '../../../../src/core/approvals/policy';
 import type { SandboxMode } from '../../../../src/core/ports';
-import { resolveApprovalPolicy, resolveSandboxMode, resolveSandboxNetwork, resolveUserOnlyString } from '../../../../src/core/settings/safeSettings';
+import { resolveApprovalPolicy, resolveSandboxMode, resolveSandboxNetwork, resolveUserOnlyNumber, resolveUserOnlyString } from '../../../../src/core/settings/safeSettings';
 
 const POLICIES: ApprovalPolicy[] = ['read-only', 'ask', 'auto', 'full-access'];
 const MODES: SandboxMode[] = ['read-only', 'workspace-write', 'off'];
@@ -81,5 +82,40 @@ describe('tandem.baseUrl', () => {
     expect(resolveUserOnlyString('tandem.baseUrl', { defaultValue: fallback, globalValue: '   ' }, fallback).value).toBe(fallback);
     expect(resolveUserOnlyString('tandem.baseUrl', { globalValue: 42 }, 'https://x/v1').value).toBe('https://x/v1');
     expect(resolveUserOnlyString('tandem.baseUrl', { defaultValue: fallback, globalValue: 42 }, 'https://other/v1').value).toBe(fallback);
+  });
+});
+
+describe('user-only numbers (tandem.maxStepsPerTurn, tandem.compaction.threshold)', () => {
+  const steps = { min: 1, max: 10_000, integer: true };
+  const share = { min: 0.5, max: 0.95, integer: false };
+
+  it('ignores a workspace or folder value in either direction and names it', () => {
+    // Looser (a runaway turn) and tighter alike: the number is the user's, not the repository's.
+    for (const candidate of [10_000, 1, 399, 401, 0, -5, 1e9, '10000', null, { value: 10_000 }, Number.NaN]) {
+      const { value, ignored } = resolveUserOnlyNumber('tandem.maxStepsPerTurn', { defaultValue: 400, workspaceValue: candidate, workspaceFolderValue: candidate }, 400, steps);
+      expect(value, JSON.stringify(candidate)).toBe(400);
+      expect(ignored).toEqual([`tandem.maxStepsPerTurn: ${JSON.stringify(candidate)} from the workspace settings`, `tandem.maxStepsPerTurn: ${JSON.stringify(candidate)} from the workspace folder settings`]);
+    }
+    expect(resolveUserOnlyNumber('tandem.compaction.threshold', { defaultValue: 0.8, globalValue: 0.7, workspaceValue: 0.5 }, 0.8, share)).toEqual({
+      value: 0.7,
+      ignored: ['tandem.compaction.threshold: 0.5 from the workspace settings'],
+    });
+  });
+
+  it("takes the user's value, clamped into range; junk there means the default", () => {
+    expect(resolveUserOnlyNumber('s', { defaultValue: 400, globalValue: 1200 }, 400, steps).value).toBe(1200);
+    expect(resolveUserOnlyNumber('s', { defaultValue: 400, globalValue: 2.9 }, 400, steps).value).toBe(2);
+    expect(resolveUserOnlyNumber('s', { defaultValue: 400, globalValue: 0 }, 400, steps).value).toBe(1);
+    expect(resolveUserOnlyNumber('s', { defaultValue: 400, globalValue: 1e12 }, 400, steps).value).toBe(10_000);
+    expect(resolveUserOnlyNumber('s', { defaultValue: 400, globalValue: Number.POSITIVE_INFINITY }, 400, steps).value).toBe(400);
+    expect(resolveUserOnlyNumber('s', { defaultValue: 400, globalValue: '5000' }, 400, steps).value).toBe(400);
+    expect(resolveUserOnlyNumber('t', { defaultValue: 0.8, globalValue: 0.99 }, 0.8, share).value).toBe(0.95);
+    expect(resolveUserOnlyNumber('t', { defaultValue: 0.8, globalValue: 0.1 }, 0.8, share).value).toBe(0.5);
+    expect(resolveUserOnlyNumber('t', { defaultValue: 0.8, globalValue: Number.NaN }, 0.8, share).value).toBe(0.8);
+    expect(resolveUserOnlyNumber('t', {}, 0.8, share)).toEqual({ value: 0.8, ignored: [] });
+  });
+
+  it('a workspace repeating the value in use is not reported', () => {
+    expect(resolveUserOnlyNumber('s', { defaultValue: 400, workspaceValue: 400 }, 400, steps).ignored).toEqual([]);
   });
 });
