@@ -5,7 +5,10 @@
 // (core/approvals/diskChecks.ts); this is the runner's second line: before a writing command, each
 // protected link is recorded (identity, target, what the target resolves to), and afterwards a changed
 // link is put back. Whatever took its place is moved aside, never deleted, and the output says so.
-import { existsSync, lstatSync, readlinkSync, realpathSync, renameSync, statSync, symlinkSync } from 'node:fs';
+// Recording is synchronous (it runs in spawn, on a handful of names); the repair after the command is
+// asynchronous, like the repository sweep it runs next to, so the extension host never waits on the disk.
+import { lstatSync, readlinkSync, statSync } from 'node:fs';
+import { lstat, readlink, realpath, rename, stat, symlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { PROTECTED_DIRS, PROTECTED_FILES } from './protectedScan';
 
@@ -51,10 +54,26 @@ export function recordProtectedLinks(roots: readonly string[]): ProtectedLink[] 
   return links;
 }
 
-function asideName(p: string): string {
+async function exists(p: string): Promise<boolean> {
+  return lstat(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function asideName(p: string): Promise<string> {
   let to = '';
-  for (let n = 0; n < 100 && (to === '' || existsSync(to)); n++) to = `${p}.tandem-replaced-${Date.now().toString(36)}${n ? `-${n}` : ''}`;
+  for (let n = 0; n < 100 && (to === '' || (await exists(to))); n++) to = `${p}.tandem-replaced-${Date.now().toString(36)}${n ? `-${n}` : ''}`;
   return to;
+}
+
+async function resolvedIdNow(p: string): Promise<string | undefined> {
+  try {
+    const st = await stat(p);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return undefined;
+  }
 }
 
 function inside(root: string, p: string): boolean {
@@ -62,42 +81,42 @@ function inside(root: string, p: string): boolean {
   return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
-/** Puts back every recorded link the command changed; returns what was repaired. */
-export function restoreProtectedLinks(links: readonly ProtectedLink[], roots: readonly string[]): LinkRepair[] {
+/** Puts back every recorded link the command changed; resolves to what was repaired. */
+export async function restoreProtectedLinks(links: readonly ProtectedLink[], roots: readonly string[]): Promise<LinkRepair[]> {
   const repairs: LinkRepair[] = [];
   for (const link of links) {
     // The folder holding the link must still be the scanned one, not a symlink swapped in meanwhile.
     try {
-      if (realpathSync(path.dirname(link.path)) !== path.dirname(link.path)) continue;
+      if ((await realpath(path.dirname(link.path))) !== path.dirname(link.path)) continue;
     } catch {
       continue;
     }
-    const st = lstatSync(link.path, { throwIfNoEntry: false });
-    const unchanged = st?.isSymbolicLink() && st.dev === link.dev && st.ino === link.ino && readlinkSync(link.path) === link.target;
+    const st = await lstat(link.path).catch(() => undefined);
+    const unchanged = st?.isSymbolicLink() && st.dev === link.dev && st.ino === link.ino && (await readlink(link.path).catch(() => undefined)) === link.target;
     if (unchanged) {
       // Same link; a dangling one may have gained a target made by the command (`mkdir vsc`).
-      if (link.resolved !== undefined || resolvedId(link.path) === undefined) continue;
+      if (link.resolved !== undefined || (await resolvedIdNow(link.path)) === undefined) continue;
       let target: string;
       try {
-        target = realpathSync(link.path);
+        target = await realpath(link.path);
       } catch {
         continue;
       }
       // Only a target inside a workspace root can be the command's (elsewhere it could not write).
       if (!roots.some((root) => inside(root, target))) continue;
-      const to = asideName(target);
+      const to = await asideName(target);
       try {
-        renameSync(target, to);
+        await rename(target, to);
         repairs.push({ path: link.path, movedAside: to, targetCreated: true });
       } catch {
         // gone already
       }
       continue;
     }
-    const to = st ? asideName(link.path) : '';
+    const to = st ? await asideName(link.path) : '';
     try {
-      if (st) renameSync(link.path, to);
-      symlinkSync(link.target, link.path);
+      if (st) await rename(link.path, to);
+      await symlink(link.target, link.path);
       repairs.push({ path: link.path, movedAside: to });
     } catch {
       // the name is taken again (a running command): the next command's check sees it

@@ -7,7 +7,7 @@
 // Which entries are new is repoSweep.ts's call (only what it proves new is moved). Best-effort, not a
 // guarantee: the repository exists while the command runs (inside the sandbox it can only do what the
 // sandbox allows).
-import { existsSync, realpathSync, renameSync } from 'node:fs';
+import { lstat, realpath, rename } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ProtectedEntry } from './protectedScan';
 
@@ -16,21 +16,32 @@ export interface Quarantined {
   to: string;
 }
 
-export function quarantineRepos(entries: readonly ProtectedEntry[]): Quarantined[] {
+async function exists(p: string): Promise<boolean> {
+  return lstat(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Asynchronous like the sweep that finds the entries: the extension host does not wait on the disk. */
+export async function quarantineRepos(entries: readonly ProtectedEntry[]): Promise<Quarantined[]> {
   const moved: Quarantined[] = [];
   for (const entry of entries) {
     const dir = path.dirname(entry.path);
     // The parent must still be the directory that was scanned, not a symlink swapped in since (another
     // running command could do that), or the rename would act on a repository elsewhere.
     try {
-      if (realpathSync(dir) !== dir) continue;
+      if ((await realpath(dir)) !== dir) continue;
     } catch {
       continue;
     }
+    // Still the entry the sweep found: the walk and this move are asynchronous, so check it again.
+    const now = await lstat(entry.path).catch(() => undefined);
+    if (!now || now.dev !== entry.dev || now.ino !== entry.ino) continue;
     let to = '';
-    for (let n = 0; n < 100 && (to === '' || existsSync(to)); n++) to = path.join(dir, `.git.tandem-blocked-${Date.now().toString(36)}${n ? `-${n}` : ''}`);
+    for (let n = 0; n < 100 && (to === '' || (await exists(to))); n++) to = path.join(dir, `.git.tandem-blocked-${Date.now().toString(36)}${n ? `-${n}` : ''}`);
     try {
-      renameSync(entry.path, to);
+      await rename(entry.path, to);
       moved.push({ from: entry.path, to });
     } catch {
       // gone already, or not ours to move: the scan will find it again next time

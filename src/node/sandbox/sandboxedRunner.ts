@@ -62,7 +62,9 @@ const DROPPED_ENV = [
 /**
  * Same process, plus what the sandbox allowed it (exec_command uses it to explain failures). `afterExit`
  * runs once the command has ended, before anyone sees the exit: it may add a note to the output (in
- * order, after everything the command printed) and turn success into failure.
+ * order, after everything the command printed) and turn success into failure. It is asynchronous (the
+ * repository sweep walks the workspace without blocking the extension host); `exited` resolves only
+ * after it, and if it fails the command fails with a note, never passes unchecked.
  */
 class SandboxedProcess implements RunningProcess {
   private readonly listeners = new Set<(chunk: string) => void>();
@@ -71,13 +73,16 @@ class SandboxedProcess implements RunningProcess {
   constructor(
     private readonly inner: RunningProcess,
     readonly sandbox: SandboxedProcessInfo,
-    afterExit: (code: number) => { code: number; note?: string },
+    afterExit: (code: number) => Promise<{ code: number; note?: string }>,
   ) {
     inner.onOutput((chunk) => {
       for (const listener of this.listeners) listener(chunk);
     });
-    this.exited = inner.exited.then((code) => {
-      const after = afterExit(code);
+    this.exited = inner.exited.then(async (code) => {
+      const after = await afterExit(code).catch((error: unknown) => ({
+        code: code === 0 ? 1 : code,
+        note: `\r\n[Tandem sandbox] Failed closed: the workspace could not be checked after the command (${error instanceof Error ? error.message : String(error)}). Look for new .git folders before running git.\r\n`,
+      }));
       if (after.note) for (const listener of this.listeners) listener(after.note);
       return after.code;
     });
@@ -185,20 +190,21 @@ export class SandboxedRunner implements ProcessRunner {
       protectedPaths: plan.protectedPaths,
       hiddenPaths: [...plan.hiddenDirs, ...plan.hiddenFiles],
     };
-    return new SandboxedProcess(proc, info, (code) => {
+    return new SandboxedProcess(proc, info, async (code) => {
       this.placeholders.release(held);
       if (!guardLinux || !before) return { code };
       const notes: string[] = [];
-      const linkNote = linkRepairNote(restoreProtectedLinks(links, roots));
+      const linkNote = linkRepairNote(await restoreProtectedLinks(links, roots));
       if (linkNote) notes.push(linkNote);
-      const sweep = sweepNewRepos({
+      const sweep = await sweepNewRepos({
         roots,
         before,
         startedAt,
-        placeholders: new Set([...held, ...this.placeholders.paths]),
+        // Asked live: commands started while the sweep runs may add placeholders.
+        placeholders: { has: (p) => held.includes(p) || this.placeholders.paths.includes(p) },
         ...(this.options.sweepBudgetMs !== undefined ? { budgetMs: this.options.sweepBudgetMs } : {}),
       });
-      const moved = quarantineRepos(sweep.created);
+      const moved = await quarantineRepos(sweep.created.filter((entry) => !this.placeholders.paths.includes(entry.path)));
       if (moved.length > 0) {
         const list = moved.map((m) => `${m.from} -> ${m.to}`).join(', ');
         notes.push(`\r\n[Tandem sandbox] Read-only file system for repositories: .git is protected, so the repository the command created was moved aside, nothing deleted (${list}).\r\n`);
