@@ -115,6 +115,10 @@ export class CheckpointService implements vscode.Disposable {
     const summary: string[] = [];
     if (choice !== 'conversation' && plan) {
       const result = await this.restoreCode(plan);
+      if (result === undefined) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Tandem: restore cancelled; nothing was changed.'));
+        return;
+      }
       summary.push(result);
     }
     if (choice !== 'code') {
@@ -176,16 +180,21 @@ export class CheckpointService implements vscode.Disposable {
     });
   }
 
-  private async restoreCode(plan: RestorePlan): Promise<string> {
+  /** Restores the files; undefined when the user cancelled at a conflict (then nothing was written). */
+  private async restoreCode(plan: RestorePlan): Promise<string | undefined> {
     const overwrite = new Set<string>();
+    const keep = vscode.l10n.t('Keep Mine');
+    const replace = vscode.l10n.t('Replace');
     for (const item of plan.items.filter((i) => i.status === 'conflict')) {
+      // Keep is the first (default) button: Enter never discards the user's work.
       const answer = await vscode.window.showWarningMessage(
         vscode.l10n.t('{0} changed since Tandem last edited it. Replace it with the checkpoint?', relative(item.path)),
         { modal: true, detail: 'absent' in item.target ? vscode.l10n.t('Tandem created this file; restoring removes it, with your changes.') : vscode.l10n.t('Your changes to this file would be lost (open the file in the preview to compare).') },
-        vscode.l10n.t('Replace'),
-        vscode.l10n.t('Keep Mine'),
+        keep,
+        replace,
       );
-      if (answer === vscode.l10n.t('Replace')) overwrite.add(item.path);
+      if (answer === undefined) return undefined;
+      if (answer === replace) overwrite.add(item.path);
     }
     const chosen = plan.items.filter((i) => i.status === 'restore' || (i.status === 'conflict' && overwrite.has(i.path)));
     const edit = new vscode.WorkspaceEdit();
