@@ -70,8 +70,12 @@ export class BlobStore {
     }
   }
 
-  /** Deletes every blob not in `keep` (and stale temp files); returns the count and bytes freed. */
-  sweep(keep: ReadonlySet<string>): { removed: number; bytes: number; kept: number; keptBytes: number } {
+  /**
+   * Deletes every blob not in `keep` (and stale temp files); returns the count and bytes freed. Blobs
+   * younger than `graceMs` stay: another window may have just stored them for a snapshot it has not
+   * recorded anywhere yet.
+   */
+  sweep(keep: ReadonlySet<string>, graceMs = 0): { removed: number; bytes: number; kept: number; keptBytes: number } {
     let removed = 0;
     let bytes = 0;
     let kept = 0;
@@ -97,6 +101,7 @@ export class BlobStore {
           const stats = statSync(file);
           // A temp file may be another window's write in progress: leave young ones alone.
           if (name.endsWith('.tmp') && Date.now() - stats.mtimeMs < 60_000) continue;
+          if (!keep.has(name) && Date.now() - stats.mtimeMs < graceMs) continue;
           size = stats.size;
         } catch {
           continue;

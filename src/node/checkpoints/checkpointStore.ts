@@ -57,6 +57,8 @@ export interface CheckpointLimits {
   maxScanFiles: number;
   /** Content one scan around a command may read; files beyond it are listed as skipped. */
   maxScanReadBytes: number;
+  /** An unreferenced blob this young is not swept (another window may have just stored it). */
+  blobGraceMs: number;
 }
 
 export const DEFAULT_CHECKPOINT_LIMITS: CheckpointLimits = {
@@ -67,6 +69,7 @@ export const DEFAULT_CHECKPOINT_LIMITS: CheckpointLimits = {
   maxBaselineBytes: 512 * 1024 * 1024,
   maxScanFiles: 50_000,
   maxScanReadBytes: 64 * 1024 * 1024,
+  blobGraceMs: 60 * 60 * 1000,
 };
 
 const PRIVATE_DIR_MODE = 0o700;
@@ -128,9 +131,12 @@ export class CheckpointStore {
     this.write('sessions', toSessionId, { v: 1, sessionId: toSessionId, updatedAt: Date.now(), checkpoints: from.checkpoints.filter(keep) });
   }
 
-  /** Records the hashes a running session's snapshot refers to, so a clean-up keeps their blobs. */
-  saveBaseline(sessionId: string, hashes: Iterable<string>): void {
-    this.write('baselines', sessionId, [...new Set(hashes)]);
+  /**
+   * Records the hashes a running window's snapshot refers to (under an id of that window), so a clean-up
+   * in any window keeps their blobs. Refreshed after every turn; a week without refresh and it expires.
+   */
+  saveBaseline(ownerId: string, hashes: Iterable<string>): void {
+    this.write('baselines', ownerId, [...new Set(hashes)]);
   }
 
   deleteSession(sessionId: string): void {
@@ -176,7 +182,7 @@ export class CheckpointStore {
       dropped.push(victim.sessionId);
       keep = referenced(sessions);
     }
-    const swept = this.blobs.sweep(keep);
+    const swept = this.blobs.sweep(keep, this.limits.blobGraceMs);
     return { sessionsDropped: dropped, blobsRemoved: swept.removed, bytesFreed: swept.bytes, bytesKept: swept.keptBytes };
   }
 

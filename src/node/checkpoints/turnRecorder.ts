@@ -10,6 +10,7 @@
 // Attribution: changes seen after a command ended, or while one of the turn's commands still runs, are
 // the turn's. Changes seen before a command while none runs (the user typing and saving between commands)
 // only refresh the snapshot: a restore never reverts a file only the user changed.
+import { randomBytes } from 'node:crypto';
 import { lstatSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { ChangeSet } from '../../core/patch/types';
@@ -54,6 +55,8 @@ export class TurnRecorder {
   private scanBudget = Infinity;
   private turn: OpenTurn | undefined;
   private ignoreRules = new Map<string, IgnoreRules>();
+  /** Names this window's snapshot in the store (its baseline file), so other windows' clean-ups keep it. */
+  private readonly ownerId = `window-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
   readonly stats: RecorderStats = { files: 0, baselineBytes: 0, lastScanMs: 0, lastScanFiles: 0, truncated: false };
 
   constructor(
@@ -131,7 +134,7 @@ export class TurnRecorder {
     files.sort((a, b) => a.path.localeCompare(b.path));
     const checkpoint: Checkpoint = { turnId: turn.turnId, createdAt: turn.createdAt, files, ...(turn.notes.size ? { notes: [...turn.notes] } : {}) };
     this.store.save(turn.sessionId, checkpoint);
-    this.store.saveBaseline(turn.sessionId, this.snapshotHashes());
+    this.store.saveBaseline(this.ownerId, this.snapshotHashes());
     try {
       const cleaned = this.store.cleanUp();
       if (cleaned.sessionsDropped.length || cleaned.blobsRemoved) this.log(`Checkpoints: dropped ${cleaned.sessionsDropped.length} old session(s), removed ${cleaned.blobsRemoved} blob(s) (${cleaned.bytesFreed} bytes); ${cleaned.bytesKept} bytes kept.`);
@@ -169,6 +172,7 @@ export class TurnRecorder {
       this.snapshot.set(file, { stamp, content: await this.captureAsync(file, stamp) });
       if (++count % 25 === 0) await new Promise((resolve) => setImmediate(resolve)); // short slices: the host stays responsive
     }
+    this.store.saveBaseline(this.ownerId, this.snapshotHashes());
     this.updateStats(performance.now() - started, scan.files.size);
   }
 

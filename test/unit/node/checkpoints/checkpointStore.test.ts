@@ -45,7 +45,7 @@ describe('CheckpointStore', () => {
   });
 
   it('drops a session\'s oldest checkpoints beyond its byte cap, keeping the newest whole', () => {
-    const store = new CheckpointStore(dir, { maxSessionBytes: 250 });
+    const store = new CheckpointStore(dir, { maxSessionBytes: 250, blobGraceMs: 0 });
     store.save('s', checkpointWith(store, 't1', ['a'.repeat(100)]));
     store.save('s', checkpointWith(store, 't2', ['b'.repeat(100)]));
     store.save('s', checkpointWith(store, 't3', ['c'.repeat(100)]));
@@ -58,7 +58,7 @@ describe('CheckpointStore', () => {
   });
 
   it('keeps the most recently used sessions and sweeps the blobs only the dropped ones used', () => {
-    const store = new CheckpointStore(dir, { maxSessions: 2 });
+    const store = new CheckpointStore(dir, { maxSessions: 2, blobGraceMs: 0 });
     for (const [i, id] of ['old', 'middle', 'new'].entries()) {
       store.save(id, checkpointWith(store, 't', [`content of ${id}`, 'shared']));
       const file = join(dir, 'sessions', `${id}.json`);
@@ -76,7 +76,7 @@ describe('CheckpointStore', () => {
   });
 
   it('drops least recently used sessions until the total fits, and keeps a live baseline\'s blobs', () => {
-    const store = new CheckpointStore(dir, { maxTotalBytes: 150 });
+    const store = new CheckpointStore(dir, { maxTotalBytes: 150, blobGraceMs: 0 });
     store.save('a', checkpointWith(store, 't', ['x'.repeat(100)]));
     const record = store.load('a');
     record.updatedAt = 1;
@@ -88,6 +88,15 @@ describe('CheckpointStore', () => {
     expect(cleaned.sessionsDropped).toEqual(['a']);
     expect(store.blobs.get(baselineBlob)?.toString()).toBe('z'.repeat(10));
     expect(blobCount()).toBe(2);
+  });
+
+  it('keeps young unreferenced blobs (another window\'s snapshot in progress) and sweeps them once old', () => {
+    const young = new CheckpointStore(dir).blobs.put(Buffer.from('just stored by another window'));
+    expect(new CheckpointStore(dir).cleanUp().blobsRemoved).toBe(0);
+    const file = join(dir, 'blobs', young.slice(0, 2), young);
+    const old = new Date(Date.now() - 2 * 3600 * 1000);
+    utimesSync(file, old, old);
+    expect(new CheckpointStore(dir).cleanUp().blobsRemoved).toBe(1);
   });
 
   it('refuses session ids that would leave its folder', () => {
