@@ -44,7 +44,7 @@ OPENAI_BASE_URL or https://api.openai.com/v1. --approval defaults to read-only (
 is no one to ask, so anything that would need approval is denied. Commands run in an OS sandbox
 (--sandbox, default workspace-write): a command judged read-only runs with nothing writable and no network;
 one allowed to write gets the workspace and a private temp dir, no network unless --sandbox-network; full
-access gets everything writable except .git, .vscode, .tandem and AGENTS.md. Where no sandbox works (no bwrap,
+access gets everything writable except .git, .vscode, .tandem, .agents and AGENTS.md. Where no sandbox works (no bwrap,
 Windows) or with --sandbox off, only a strict allow-list of read-only commands runs (plus everything under
 --approval full-access); exec denies the rest. --json prints one event per line.
 The conversation is compacted when it nears the model's context window (--context-window overrides the

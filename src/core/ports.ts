@@ -25,7 +25,7 @@ export interface RunningProcess {
  *   workspace-write — the workspace folders and the private temp dir writable; network per setting.
  *   protected-only — everything writable and the network open (full access), except the protected paths.
  *   unconfined     — no sandbox: only for a command the user explicitly approved to run outside it.
- * In every sandboxed profile `.git` (at any depth), `.vscode`, `.tandem` and `AGENTS.md` stay read-only.
+ * In every sandboxed profile the protected names (core/approvals/protectedNames.ts: `.git` at any depth, `.vscode`, `.tandem`, `.agents`, `AGENTS.md`) stay read-only.
  */
 export type CommandConfinement = 'read-only' | 'workspace-write' | 'protected-only' | 'unconfined';
 
@@ -36,7 +36,7 @@ export interface SandboxedProcessInfo {
   writableRoots: readonly string[];
   /** Paths it saw empty or could not read: credential stores such as ~/.ssh. */
   hiddenPaths: readonly string[];
-  /** Read-only paths inside the writable roots (`.git`, `.vscode`, `.tandem`, `AGENTS.md`). */
+  /** Read-only paths inside the writable roots (the protected names: `.git`, `.vscode`, `.tandem`, `.agents`, `AGENTS.md`). */
   protectedPaths: readonly string[];
   /** The profile it ran under. */
   confinement?: Exclude<CommandConfinement, 'unconfined'>;

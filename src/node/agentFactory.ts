@@ -27,7 +27,7 @@ export function defaultTools(): Tool[] {
 export function describeSandbox(status: SandboxStatus | undefined, policy?: ApprovalPolicy): string | undefined {
   if (!status) return undefined;
   if (status.state === 'enforced') {
-    const guarded = '.git (any depth), .vscode, .tandem and AGENTS.md are read-only';
+    const guarded = '.git (any depth), .vscode, .tandem, .agents and AGENTS.md are read-only';
     if (policy === 'full-access') {
       return status.mode === 'read-only'
         ? `${status.mechanism}, read-only (only $TMPDIR is writable, no network)`

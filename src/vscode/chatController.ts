@@ -1,5 +1,6 @@
 // Owns the open chat session: its agent, its log and the chat state derived from it. The extension host
 // is the source of truth; the webview gets a snapshot on `ready` and then one delta per agent event.
+import { describeConfinement } from '../core/approvals/policy';
 import * as vscode from 'vscode';
 import type { AgentSession } from '../core/agent/agentSession';
 import type { Operation } from '../core/agent/types';
@@ -448,10 +449,11 @@ export class ChatController implements vscode.Disposable {
       trusted: vscode.workspace.isTrusted,
       sandbox: {
         state: sandbox.state,
+        // What each kind of command may do under the current approval mode (the profile is chosen per command).
         detail:
           sandbox.state === 'enforced'
-            ? `Commands run in ${sandbox.mechanism}: ${sandbox.mode === 'workspace-write' ? 'writes only inside the workspace' : 'read-only'}, ${sandbox.network ? 'network on' : 'no network'}.`
-            : sandbox.reason,
+            ? `${sandbox.mechanism}. Judged read-only: ${describeConfinement('read-only', sandbox)} Allowed to write: ${describeConfinement(config.approvalPolicy === 'full-access' ? 'protected-only' : 'workspace-write', sandbox)}`
+            : `${sandbox.reason}. ${describeConfinement('unconfined', sandbox)}`,
       },
       contextWindow: contextWindowFor(config.model),
     };

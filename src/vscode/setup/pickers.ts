@@ -69,7 +69,7 @@ const POLICIES: readonly { policy: ApprovalPolicy; label: string; detail: string
   { policy: 'read-only', label: 'Read-only', detail: 'No edits. Only commands known to be read-only run (in a read-only sandbox).' },
   { policy: 'ask', label: 'Ask before acting', detail: 'Every edit waits for your review; commands not known to be safe wait for your approval.' },
   { policy: 'auto', label: 'Auto in workspace', detail: 'Edits and commands inside the workspace run freely (sandboxed); anything outside it or risky asks.' },
-  { policy: 'full-access', label: 'Full access', detail: 'Nothing asks and commands run without a sandbox (writes to .git, .vscode, .tandem, AGENTS.md still ask).' },
+  { policy: 'full-access', label: 'Full access', detail: 'Nothing asks; commands may write anywhere but .git, .vscode, .tandem, .agents and AGENTS.md (those stay read-only, or ask).' },
 ];
 
 /** "Tandem: Choose Approval Mode" (the header's approval item). */
