@@ -229,7 +229,7 @@ export class SandboxedRunner implements ProcessRunner {
   private releaseOnExit(): void {
     if (this.exitHook) return;
     this.exitHook = true;
-    process.once('exit', () => this.placeholders.releaseAll());
+    atProcessExit(() => this.placeholders.releaseAll());
   }
 
   /** One private temp dir per runner, shared by its commands (files survive between commands), removed at exit. */
@@ -237,7 +237,7 @@ export class SandboxedRunner implements ProcessRunner {
     if (this.options.tempDir) return this.options.tempDir;
     if (!this.privateTmp) {
       const dir = mkdtempSync(path.join(tmpdir(), 'tandem-sandbox-'));
-      process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+      atProcessExit(() => rmSync(dir, { recursive: true, force: true }));
       this.privateTmp = dir;
     }
     return this.privateTmp;
@@ -259,4 +259,22 @@ function realRoots(roots: readonly string[]): string[] {
     }
   }
   return [...new Set(real)];
+}
+
+// One 'exit' listener for every runner's clean-up (a chat makes a runner; one listener each would pile up
+// on the process and trip Node's listener-leak warning in a long VS Code session).
+const exitCleanups: (() => void)[] = [];
+function atProcessExit(cleanup: () => void): void {
+  if (exitCleanups.length === 0) {
+    process.once('exit', () => {
+      for (const run of exitCleanups.splice(0)) {
+        try {
+          run();
+        } catch {
+          // one failed clean-up must not keep the others from running
+        }
+      }
+    });
+  }
+  exitCleanups.push(cleanup);
 }
