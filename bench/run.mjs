@@ -9,13 +9,14 @@
 //   3. output capture: the stress test's seeded command mix on every runner, many more runs (bench/outputCapture.mjs)
 //   4. start-up: `tandem --help` and `tandem exec` to its first request against plain `node -e 0`, and the
 //      extension's activation as logged by the last E2E run (bench/startup.mjs)
-//   5. packages: the per-platform VSIX sizes (scripts/package-targets.mjs → dist/targets/sizes.json), limit 5 MB
+//   5. long session: 200 scripted steps under a 16k window through `tandem exec` on both APIs (bench/longSession.mjs)
+//   6. packages: the per-platform VSIX sizes (scripts/package-targets.mjs → dist/targets/sizes.json), limit 5 MB
 // Benchmarks measure: a missed target is reported, never an error. A run that did not do its work (the file
 // not patched, the view never showing the history) is an error: the bench exits 1.
 // Options: --runs N (agent runs per client, default 5)  --webview-runs N (default 3)  --no-build
 //          --capture-runs N (output-capture runs per runner, default 1000)
 //          --startup-runs N (default 15)
-//          --skip-agent  --skip-codex  --skip-webview  --skip-capture  --skip-startup  --skip-packages
+//          --skip-agent  --skip-codex  --skip-webview  --skip-capture  --skip-startup  --skip-long-session  --skip-packages
 // Only 127.0.0.1 is contacted (the mock, the page server); any other request a client makes goes to a local
 // logging proxy stub, is refused and is counted as outside traffic (Tandem must make none).
 // `npm install @openai/codex` runs once when Codex is missing.
@@ -25,6 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchCodex, benchTandem, describeOutside, median, rssMethod, startProxyStub } from './agent.mjs';
+import { benchLongSession } from './longSession.mjs';
 import { benchOutputCapture } from './outputCapture.mjs';
 import { benchStartup } from './startup.mjs';
 import { benchWebview } from './webview.mjs';
@@ -208,6 +210,21 @@ async function startupPart() {
   runInfo.startup = { runs, activationSource: r.activationSource ?? 'none', series: r.series };
 }
 
+async function longSessionPart() {
+  log('\nlong session (200 steps, 16k window, both APIs)');
+  const rows = await benchLongSession({ root, log });
+  for (const row of rows) {
+    const p = `long_session.${row.wireApi}`;
+    add(`${p}.completed`, row.completed, 'bool', 'true');
+    add(`${p}.requests`, row.requests, 'requests');
+    add(`${p}.compactions`, row.compactions, 'compactions');
+    add(`${p}.max_request_tokens`, row.maxRequestTokens, 'tokens', `< ${row.contextWindow}`);
+    add(`${p}.tokens_per_step`, row.tokensSentPerStep, 'tokens');
+    if (!row.completed) failures.push(`long session (${row.wireApi}) did not complete: ${row.error ?? ''}`);
+  }
+  runInfo.longSession = rows.map(({ error: _error, ...row }) => row);
+}
+
 async function packagesPart() {
   log('\npackages: node scripts/package-targets.mjs');
   const r = spawnSync(process.execPath, ['scripts/package-targets.mjs'], { cwd: root, encoding: 'utf8' });
@@ -300,6 +317,7 @@ function meta(loadBefore, loadAfter, startedAt) {
       peakRss: rssMethod() ?? 'not measured',
       outputCapture: runInfo.capture ?? 'not run',
       startup: runInfo.startup ?? 'not run',
+      longSession: runInfo.longSession ?? 'not run',
     },
     packages: runInfo.packages ?? 'not run',
     outsideTraffic: {
@@ -323,6 +341,7 @@ try {
   if (!flag('--skip-webview')) await webviewPart();
   if (!flag('--skip-capture')) await capturePart();
   if (!flag('--skip-startup')) await startupPart();
+  if (!flag('--skip-long-session')) await longSessionPart();
   if (!flag('--skip-packages')) await packagesPart();
 } catch (error) {
   failures.push(error instanceof Error ? error.message : String(error));
