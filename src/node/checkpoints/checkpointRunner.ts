@@ -13,18 +13,18 @@ export function checkpointRunner(inner: ProcessRunner, recorder: () => TurnRecor
     spawn(options: SpawnOptions): RunningProcess {
       const active = recorder();
       if (!active?.activeTurn || cannotWrite(inner, options)) return inner.spawn(options);
-      active.commandStarting();
+      const token = active.commandStarting();
       let proc: RunningProcess;
       try {
         proc = inner.spawn(options);
       } catch (error) {
-        active.commandEnded();
+        active.commandEnded(token);
         throw error;
       }
       // The scan runs before anyone waiting on `exited` sees the exit, so the next command's scan starts
       // from what this one left.
       const exited = proc.exited.then((code) => {
-        active.commandEnded();
+        active.commandEnded(token);
         return code;
       });
       return new RecordedProcess(proc, exited);

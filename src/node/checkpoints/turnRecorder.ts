@@ -100,18 +100,27 @@ export class TurnRecorder {
     }
   }
 
-  /** Right before a command is spawned (synchronous: spawn is). */
-  commandStarting(): void {
-    if (!this.turn) return;
-    this.refresh(this.turn.running > 0);
-    this.turn.running++;
+  /**
+   * Right before a command is spawned (synchronous: spawn is). Returns the turn it belongs to, for
+   * `commandEnded` (a background command may outlive its turn).
+   */
+  commandStarting(): object | undefined {
+    const turn = this.turn;
+    if (!turn) return undefined;
+    this.refresh(turn.running > 0);
+    turn.running++;
+    return turn;
   }
 
-  /** Right after a command of the current turn exited. */
-  commandEnded(): void {
-    if (!this.turn) return;
-    this.turn.running = Math.max(0, this.turn.running - 1);
-    this.refresh(true);
+  /**
+   * Right after a command exited. Its changes are its turn's while that turn is open; a background
+   * command of an earlier turn only refreshes the snapshot (so the next command is not blamed for them).
+   */
+  commandEnded(token: object | undefined): void {
+    if (!token) return;
+    const turn = token as OpenTurn;
+    turn.running = Math.max(0, turn.running - 1);
+    this.refresh(this.turn === turn);
   }
 
   /**

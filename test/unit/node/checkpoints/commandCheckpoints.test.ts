@@ -223,6 +223,24 @@ describe('checkpoints of command-made changes', () => {
     expect(readFileSync(at('config.txt'), 'utf8')).toBe('mode=debug\nlevel=4\n');
   });
 
+  it('gives a background command that outlives its turn to neither that turn nor the next one', async () => {
+    seed();
+    await recorder.beginTurn('s1');
+    recorder.nameTurn('t1');
+    const background = runner.spawn({ command: 'read line; echo late > late.txt', cwd: workspace });
+    expect(await run("sed -i 's/3/4/' config.txt")).toBe(0);
+    const first = await recorder.endTurn();
+    expect(first?.files.map((f) => f.path)).toEqual([at('config.txt')]);
+    await recorder.beginTurn('s1');
+    recorder.nameTurn('t2');
+    background.write('go\n');
+    expect(await background.exited).toBe(0);
+    expect(readFileSync(at('late.txt'), 'utf8')).toBe('late\n');
+    expect(await run('echo two > two.txt')).toBe(0);
+    const second = await recorder.endTurn();
+    expect(second?.files.map((f) => f.path)).toEqual([at('two.txt')]);
+  });
+
   it('does not scan around commands outside a turn', async () => {
     seed();
     expect(await run('echo outside > outside.txt')).toBe(0);
