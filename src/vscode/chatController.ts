@@ -241,7 +241,8 @@ export class ChatController implements vscode.Disposable {
         void vscode.commands.executeCommand(message.command, ...(message.command === 'workbench.action.openSettings' ? ['tandem'] : []));
         break;
       case 'restoreCheckpoint':
-        void this.checkpoints?.restore(this, message.turnId).catch((error: unknown) => {
+        // Restored files no longer hold the accepted hunks: stop offering them for undo.
+        void this.checkpoints?.restore(this, message.turnId).then((codeRestored) => codeRestored && this.reviews.finishDecided()).catch((error: unknown) => {
           this.log.error('Restore checkpoint failed:', error);
           void vscode.window.showErrorMessage(vscode.l10n.t('Tandem could not restore the checkpoint: {0}', error instanceof Error ? error.message : String(error)));
         });

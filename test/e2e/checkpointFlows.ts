@@ -87,6 +87,7 @@ export async function checkpointFlows({ flow, page: p, view, api, workspace, sho
     assert.doesNotMatch(await view.bodyText(), /bump the version/, 'the message and what followed are gone from the chat');
     // The restored document is open in the editor (restored through a WorkspaceEdit) and shows version 1.
     await p.locator('.monaco-editor .view-lines', { hasText: 'export const version = 1;' }).first().waitFor({ timeout: 20_000 });
+    await waitFor('the restored hunk no longer offered for undo', async () => (await view.codeLens('Undo Tandem edit').count()) === 0, 15_000);
     await screenshot(p, path.join(shots, '32-restore-checkpoint-done.png'));
 
     for (const name of [...Object.keys(files), 'ckpt-made.txt']) fs.rmSync(at(name), { force: true });

@@ -102,22 +102,22 @@ export class CheckpointService implements vscode.Disposable {
     }
   }
 
-  /** "Restore checkpoint" on the user message of `turnId`. */
-  async restore(chat: CheckpointChat, turnId: string): Promise<void> {
+  /** "Restore checkpoint" on the user message of `turnId`; resolves true when files were restored. */
+  async restore(chat: CheckpointChat, turnId: string): Promise<boolean> {
     if (chat.isBusy) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Tandem is working. Stop it first, then restore the checkpoint.'));
-      return;
+      return false;
     }
     const sessionId = chat.currentSessionId;
     const plan = await planRestore(this.store, sessionId, turnId, currentContent);
     const choice = await this.preview(plan);
-    if (!choice) return;
+    if (!choice) return false;
     const summary: string[] = [];
     if (choice !== 'conversation' && plan) {
       const result = await this.restoreCode(plan);
       if (result === undefined) {
         void vscode.window.showInformationMessage(vscode.l10n.t('Tandem: restore cancelled; nothing was changed.'));
-        return;
+        return false;
       }
       summary.push(result);
     }
@@ -129,7 +129,7 @@ export class CheckpointService implements vscode.Disposable {
       });
       if (!forked) {
         void vscode.window.showErrorMessage(vscode.l10n.t('Tandem could not restore the conversation (see Tandem: Show Log).'));
-        return;
+        return choice === 'both';
       }
       const record = this.store.load(sessionId);
       const cut = record.checkpoints.findIndex((c) => c.turnId === turnId);
@@ -138,6 +138,7 @@ export class CheckpointService implements vscode.Disposable {
       summary.push(vscode.l10n.t('The conversation is back to before that message (the full chat stays in the history).'));
     }
     void vscode.window.showInformationMessage(vscode.l10n.t('Tandem: {0}', summary.join(' ')));
+    return choice !== 'conversation';
   }
 
   /** The preview: what each file would become, with a diff per file; resolves with the user's choice. */
