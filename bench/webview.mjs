@@ -1,4 +1,5 @@
-// Part 2: the chat webview under the shared "2,000 messages" workload (see make-transcript.mjs), in headless
+// Part 2: the chat webview under the shared workload (see make-transcript.mjs) at 2,000 and at 10,000 messages
+// (the chat of an all-day session), in headless
 // Chromium, with the production bundle (dist/webview.js + dist/webview.css) and a fake host that speaks the
 // real protocol (src/shared/protocol.ts) from a Worker clock. Phases: open, stream, turn end; then heap and
 // screenshots. Task lengths come from a Chromium trace (the longtask API only reports tasks over 50 ms).
@@ -17,12 +18,12 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const FOLLOW_SLACK_MS = 100;
 export const VIEWPORT = { width: 440, height: 900 };
 
-/** The shared workload: the generator in /work/shared/bench when present, else the vendored copy. */
-export function loadTranscript() {
+/** The shared workload of `messages` messages: the generator in /work/shared/bench when present, else the vendored copy. */
+export function loadTranscript(messages = 2000) {
   const shared = '/work/shared/bench/make-transcript.mjs';
   const local = path.join(here, 'make-transcript.mjs');
   const generator = fs.existsSync(shared) ? shared : local;
-  const json = execFileSync(process.execPath, [generator, '2000'], { maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' });
+  const json = execFileSync(process.execPath, [generator, String(messages)], { maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' });
   return JSON.parse(json);
 }
 
@@ -118,7 +119,7 @@ async function phase(page, name, fn, arg, ms = 120_000) {
 
 const maxOf = (list, key) => list.reduce((m, x) => Math.max(m, x[key]), 0);
 
-async function runOnce(chromium, { distDir, script, screenshotDir, log }) {
+async function runOnce(chromium, { distDir, script, screenshotDir, tracePath, log }) {
   const server = await serve(distDir, script);
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
   try {
@@ -133,7 +134,7 @@ async function runOnce(chromium, { distDir, script, screenshotDir, log }) {
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
     try {
-      return await measurePage({ browser, context, page, server, script, screenshotDir, errors, consoleErrors, log });
+      return await measurePage({ browser, context, page, server, script, screenshotDir, tracePath, errors, consoleErrors, log });
     } catch (error) {
       // A timeout usually has an uncaught error in the view behind it: say which.
       if (errors.length) error.message += `; uncaught in the webview: ${errors.slice(0, 2).join(' | ')}`;
@@ -145,17 +146,21 @@ async function runOnce(chromium, { distDir, script, screenshotDir, log }) {
   }
 }
 
-async function measurePage({ browser, context, page, server, script, screenshotDir, errors, consoleErrors, log }) {
+async function measurePage({ browser, context, page, server, script, screenshotDir, tracePath, errors, consoleErrors, log }) {
   await page.goto(server.url);
   await phase(page, 'ready', () => window.__bench.ready, undefined, 30_000);
   const cdp = await context.newCDPSession(page);
   await cdp.send('HeapProfiler.enable');
-  await browser.startTracing(page, { categories: ['toplevel', 'blink.user_timing'] });
+  // With a trace path (to look into a slow phase), the trace has JS samples and rendering too.
+  const categories = tracePath ? ['toplevel', 'blink.user_timing', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'disabled-by-default-v8.cpu_profiler'] : ['toplevel', 'blink.user_timing'];
+  await browser.startTracing(page, { categories });
   const open = await phase(page, 'open', (heading) => window.__bench.open(heading), script.lastHeading);
   await phase(page, 'prompt', (text) => window.__bench.prompt(text), script.prompt);
   const stream = await phase(page, 'stream', () => window.__bench.stream());
   const end = await phase(page, 'turn end', () => window.__bench.end());
-  const tasks = tasksByPhase(await browser.stopTracing());
+  const trace = await browser.stopTracing();
+  if (tracePath) fs.writeFileSync(tracePath, trace);
+  const tasks = tasksByPhase(trace);
   await cdp.send('HeapProfiler.collectGarbage');
   await cdp.send('HeapProfiler.collectGarbage');
   const heap = await cdp.send('Runtime.getHeapUsage');
@@ -172,14 +177,15 @@ async function measurePage({ browser, context, page, server, script, screenshotD
   return { open, stream, end, tasks, heapMB: heap.usedSize / 1024 / 1024, dom, consoleErrors };
 }
 
-/** Runs the workload `runs` times (a fresh browser each time) and returns per-run measurements. */
-export async function benchWebview({ distDir, runs = 3, screenshotDir, log = console.log }) {
+/** Runs the workload of `messages` messages `runs` times (a fresh browser each time) and returns per-run measurements. */
+export async function benchWebview({ distDir, runs = 3, messages = 2000, screenshotDir, traceDir, log = console.log }) {
   const { chromium } = await import('playwright-core');
-  const script = hostScript(loadTranscript());
-  log(`webview: ${script.entries} entries of history, ${script.deltas.length} deltas every ${script.intervalMs} ms, ${runs} run(s)`);
+  const script = hostScript(loadTranscript(messages));
+  log(`webview: ${messages} messages, ${script.entries} entries of history, ${script.deltas.length} deltas every ${script.intervalMs} ms, ${runs} run(s)`);
   const results = [];
   for (let i = 0; i < runs; i++) {
-    const r = await runOnce(chromium, { distDir, script, screenshotDir: i === 0 ? screenshotDir : undefined, log });
+    const tracePath = traceDir ? path.join(traceDir, `webview-${messages}-run${i + 1}.json`) : undefined;
+    const r = await runOnce(chromium, { distDir, script, screenshotDir: i === 0 ? screenshotDir : undefined, tracePath, log });
     const summary = {
       openMs: r.open.ms,
       openLoaf: maxOf(r.open.loafs, 'duration'),
