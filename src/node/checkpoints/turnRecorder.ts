@@ -19,6 +19,8 @@ import type { Checkpoint, CheckpointFile, CheckpointStore, FileState } from './c
 import { IgnoreRules } from './ignoreRules';
 import { sameStamp, scanWorkspace, type FileStamp } from './workspaceScan';
 
+const CLEANUP_INTERVAL_MS = 10 * 60 * 1000;
+
 interface SnapshotEntry {
   stamp: FileStamp;
   /** Content in the store, or why it is not. */
@@ -57,6 +59,7 @@ export class TurnRecorder {
   private ignoreRules = new Map<string, IgnoreRules>();
   /** Names this window's snapshot in the store (its baseline file), so other windows' clean-ups keep it. */
   private readonly ownerId = `window-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+  private lastCleanUp = 0;
   readonly stats: RecorderStats = { files: 0, baselineBytes: 0, lastScanMs: 0, lastScanFiles: 0, truncated: false };
 
   constructor(
@@ -144,6 +147,10 @@ export class TurnRecorder {
     const checkpoint: Checkpoint = { turnId: turn.turnId, createdAt: turn.createdAt, files, ...(turn.notes.size ? { notes: [...turn.notes] } : {}) };
     this.store.save(turn.sessionId, checkpoint);
     this.store.saveBaseline(this.ownerId, this.snapshotHashes());
+    // The store-wide clean-up stats every blob: at the first turn, then at most every CLEANUP_INTERVAL_MS
+    // (a session's own cap is applied on every save).
+    if (Date.now() - this.lastCleanUp < CLEANUP_INTERVAL_MS) return checkpoint;
+    this.lastCleanUp = Date.now();
     try {
       const cleaned = this.store.cleanUp();
       if (cleaned.sessionsDropped.length || cleaned.blobsRemoved) this.log(`Checkpoints: dropped ${cleaned.sessionsDropped.length} old session(s), removed ${cleaned.blobsRemoved} blob(s) (${cleaned.bytesFreed} bytes); ${cleaned.bytesKept} bytes kept.`);
