@@ -241,6 +241,50 @@ describe('checkpoints of command-made changes', () => {
     expect(second?.files.map((f) => f.path)).toEqual([at('two.txt')]);
   });
 
+  it('does not scan around a command the enforced sandbox keeps read-only', async () => {
+    seed();
+    const pipes = new PipeRunner('/bin/bash');
+    const sandboxed: ProcessRunner = { shell: pipes.shell, spawn: (o) => pipes.spawn(o), sandboxStatus: () => ({ state: 'enforced', mode: 'workspace-write', network: false, mechanism: 'test' }) };
+    const wrapped = checkpointRunner(sandboxed, () => recorder);
+    await recorder.beginTurn('s1');
+    recorder.nameTurn('t1');
+    const scansBefore = recorder.stats.lastScanMs;
+    writeFileSync(at('untouched.txt'), 'changed by the user while a read-only command runs\n');
+    expect(await wrapped.spawn({ command: 'cat config.txt', cwd: workspace, confinement: 'read-only' }).exited).toBe(0);
+    expect(recorder.stats.lastScanMs).toBe(scansBefore); // no scan ran
+    // the same command with write access is scanned around
+    expect(await wrapped.spawn({ command: "sed -i 's/3/5/' config.txt", cwd: workspace, confinement: 'workspace-write' }).exited).toBe(0);
+    expect((await recorder.endTurn())?.files.map((f) => f.path)).toEqual([at('config.txt')]);
+  });
+
+  it('bounds what one scan reads: content beyond it is listed as not kept', async () => {
+    store = new CheckpointStore(storeDir, { maxScanReadBytes: 1000 });
+    recorder = new TurnRecorder(store, () => [workspace]);
+    runner = checkpointRunner(new PipeRunner('/bin/bash'), () => recorder);
+    await recorder.beginTurn('s1');
+    recorder.nameTurn('t1');
+    expect(await run('head -c 800 /dev/zero > big1.bin && head -c 800 /dev/zero > big2.bin')).toBe(0);
+    expect((await recorder.endTurn())!.files.map((f) => 'absent' in f.before)).toEqual([true, true]);
+    // Their content was read in one scan, beyond its budget: a later turn removing both keeps one only.
+    await recorder.beginTurn('s1');
+    recorder.nameTurn('t2');
+    expect(await run('rm big1.bin big2.bin')).toBe(0);
+    const reasons = (await recorder.endTurn())!.files.map((f) => ('skipped' in f.before ? f.before.skipped : 'kept'));
+    expect(reasons.sort()).toEqual(['kept', 'more than 1 KB changed at once']);
+  });
+
+  it('walks at most maxScanFiles files and says so in the checkpoint', async () => {
+    store = new CheckpointStore(storeDir, { maxScanFiles: 5 });
+    recorder = new TurnRecorder(store, () => [workspace]);
+    runner = checkpointRunner(new PipeRunner('/bin/bash'), () => recorder);
+    await recorder.beginTurn('s1');
+    recorder.nameTurn('t1');
+    expect(await run('touch a b c d e f g')).toBe(0);
+    const checkpoint = (await recorder.endTurn())!;
+    expect(checkpoint.notes).toEqual(['The workspace has more than 5 files; changes commands made beyond them are not in this checkpoint.']);
+    expect(checkpoint.files).toHaveLength(5);
+  });
+
   it('does not scan around commands outside a turn', async () => {
     seed();
     expect(await run('echo outside > outside.txt')).toBe(0);
