@@ -163,9 +163,6 @@ export const MESSAGES = {
   // Context compaction (CompactionRow)
   'compaction.title': 'Context compacted (#{0}, {1} tokens) — show summary',
   'compaction.empty': 'The summary was empty.',
-  // Context compaction (CompactionRow)
-  'compaction.title': 'Context compacted (#{0}, {1} tokens) — show summary',
-  'compaction.empty': 'The summary was empty.',
   // Code blocks in answers
   'code.insert': 'Insert at cursor',
   'code.copy': 'Copy code',
