@@ -10,10 +10,27 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 interface Rule {
-  regex: RegExp;
+  tokens: Token[];
   negate: boolean;
   directoryOnly: boolean;
 }
+
+/**
+ * A compiled glob. Matched by a table walk over the path (tokens × characters), never a backtracking
+ * regular expression: a workspace's .gitignore is untrusted, and a dozen `**` folders in a row, or
+ * `*a*a*a*a*b`, stall a regex engine for minutes on a long path, on every command.
+ */
+type Token =
+  | { kind: 'char'; char: string }
+  | { kind: 'one' } // ?
+  | { kind: 'class'; test: (char: string) => boolean } // [...]
+  | { kind: 'star' } // * : any run without a slash
+  | { kind: 'dirs' } // **/ : nothing, or whole folders
+  | { kind: 'rest' }; // trailing ** : anything
+
+/** Longest pattern and most rules read; beyond them a .gitignore only narrows the scan less. */
+const MAX_PATTERN_CHARS = 1_000;
+const MAX_RULES = 5_000;
 
 /** Longest .gitignore read; a larger one is ignored as a whole (nothing excluded). */
 const MAX_IGNORE_FILE_BYTES = 256 * 1024;
@@ -62,8 +79,8 @@ export class IgnoreRules {
       // A slash anywhere but at the end anchors the pattern at the root; otherwise it matches at any depth.
       const anchored = line.includes('/');
       if (line.startsWith('/')) line = line.slice(1);
-      const body = globToRegex(line);
-      rules.push({ regex: new RegExp(`^${anchored ? '' : '(?:.*/)?'}${body}$`), negate, directoryOnly });
+      if (line.length > MAX_PATTERN_CHARS || rules.length >= MAX_RULES) continue;
+      rules.push({ tokens: [...(anchored ? [] : [{ kind: 'dirs' } as const]), ...tokenize(line)], negate, directoryOnly });
     }
     return new IgnoreRules(rules);
   }
@@ -77,14 +94,14 @@ export class IgnoreRules {
     let ignored = false;
     for (const rule of this.rules) {
       if (rule.directoryOnly && !isDirectory) continue;
-      if (rule.regex.test(relativePath)) ignored = !rule.negate;
+      if (globMatches(rule.tokens, relativePath)) ignored = !rule.negate;
     }
     return ignored;
   }
 }
 
-function globToRegex(glob: string): string {
-  let out = '';
+function tokenize(glob: string): Token[] {
+  const tokens: Token[] = [];
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]!;
     if (c === '*') {
@@ -92,33 +109,96 @@ function globToRegex(glob: string): string {
         const atStart = i === 0 || glob[i - 1] === '/';
         const atEnd = i + 2 === glob.length || glob[i + 2] === '/';
         if (atStart && atEnd) {
-          i += 2; // skip "**" and the slash after it
-          out += i >= glob.length ? '.*' : '(?:.*/)?';
+          i += 2; // "**" and the slash after it
+          const token: Token = i >= glob.length ? { kind: 'rest' } : { kind: 'dirs' };
+          if (tokens.at(-1)?.kind !== token.kind) tokens.push(token); // "**/**/" is one "**/"
           continue;
         }
       }
-      out += '[^/]*';
+      if (tokens.at(-1)?.kind !== 'star') tokens.push({ kind: 'star' });
     } else if (c === '?') {
-      out += '[^/]';
+      tokens.push({ kind: 'one' });
     } else if (c === '[') {
       const close = glob.indexOf(']', i + 2);
       if (close === -1) {
-        out += '\\[';
+        tokens.push({ kind: 'char', char: '[' });
         continue;
       }
-      let cls = glob.slice(i + 1, close);
-      if (cls.startsWith('!')) cls = `^${cls.slice(1)}`;
-      out += `[${cls.replace(/\\/g, '\\\\')}]`;
+      tokens.push({ kind: 'class', test: characterClass(glob.slice(i + 1, close)) });
       i = close;
     } else if (c === '\\' && i + 1 < glob.length) {
-      out += escapeRegex(glob[++i]!);
+      tokens.push({ kind: 'char', char: glob[++i]! });
     } else {
-      out += escapeRegex(c);
+      tokens.push({ kind: 'char', char: c });
     }
   }
-  return out;
+  return tokens;
 }
 
-function escapeRegex(c: string): string {
-  return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+/** `[abc]`, `[a-z]`, `[!x]` (also `[^x]`). */
+function characterClass(body: string): (char: string) => boolean {
+  const negated = body.startsWith('!') || body.startsWith('^');
+  const chars = negated ? body.slice(1) : body;
+  const ranges: [string, string][] = [];
+  for (let i = 0; i < chars.length; i++) {
+    if (chars[i + 1] === '-' && i + 2 < chars.length) {
+      ranges.push([chars[i]!, chars[i + 2]!]);
+      i += 2;
+    } else {
+      ranges.push([chars[i]!, chars[i]!]);
+    }
+  }
+  return (char) => ranges.some(([from, to]) => char >= from && char <= to) !== negated;
+}
+
+/** Whether `tokens` match all of `text`: the set of reachable positions, advanced token by token. */
+function globMatches(tokens: readonly Token[], text: string): boolean {
+  const n = text.length;
+  let reach = new Uint8Array(n + 1);
+  reach[0] = 1;
+  for (const token of tokens) {
+    const next = new Uint8Array(n + 1);
+    let any = false;
+    switch (token.kind) {
+      case 'char':
+      case 'one':
+      case 'class':
+        for (let j = 0; j < n; j++) {
+          if (!reach[j]) continue;
+          const c = text[j]!;
+          if (token.kind === 'char' ? c === token.char : c !== '/' && (token.kind === 'one' || token.test(c))) next[j + 1] = 1;
+        }
+        break;
+      case 'star': {
+        let active = false; // a reachable start with no slash since
+        for (let j = 0; j <= n; j++) {
+          if (reach[j]) active = true;
+          if (active) next[j] = 1;
+          if (text[j] === '/') active = false;
+        }
+        break;
+      }
+      case 'dirs': {
+        let reached = false; // some earlier position was reachable: every later folder boundary is too
+        for (let j = 0; j <= n; j++) {
+          if (reach[j]) {
+            next[j] = 1;
+            reached = true;
+          } else if (reached && text[j - 1] === '/') {
+            next[j] = 1;
+          }
+        }
+        break;
+      }
+      case 'rest': {
+        const first = reach.indexOf(1);
+        if (first >= 0) next.fill(1, first);
+        break;
+      }
+    }
+    for (let j = 0; j <= n && !any; j++) if (next[j]) any = true;
+    if (!any) return false;
+    reach = next;
+  }
+  return reach[n] === 1;
 }

@@ -128,3 +128,17 @@ describe('IgnoreRules (root .gitignore)', () => {
     expect(rules.ignores(p, isDir)).toBe(expected);
   });
 });
+
+describe('IgnoreRules against hostile patterns (a workspace .gitignore is untrusted)', () => {
+  it('matches patterns that make a backtracking regex explode, on long paths, correctly', () => {
+    const deep = Array.from({ length: 200 }, () => 'd').join('/');
+    const rules = IgnoreRules.parse([`${'**/'.repeat(30)}x`, `${'*a'.repeat(30)}b`, 'q[a-c][!z]'].join('\n'));
+    expect(rules.ignores(`${deep}/y`, false)).toBe(false);
+    expect(rules.ignores(`${deep}/x`, false)).toBe(true);
+    expect(rules.ignores('a'.repeat(250), false)).toBe(false);
+    expect(rules.ignores(`${'a'.repeat(249)}b`, false)).toBe(true);
+    expect(rules.ignores('qaz', false)).toBe(false);
+    expect(rules.ignores('qay', false)).toBe(true);
+    expect(rules.ignores('qdy', false)).toBe(false);
+  });
+});
