@@ -42,7 +42,8 @@ try {
   }
   fs.mkdirSync(path.join(ws, 'dist'));
   for (let f = 0; f < 2000; f++) fs.writeFileSync(path.join(ws, 'dist', `out${f}.js`), 'ignored');
-  fs.writeFileSync(path.join(ws, '.gitignore'), '/dist/\n');
+  // a typical project .gitignore (25 lines)
+  fs.writeFileSync(path.join(ws, '.gitignore'), ['/dist/', 'node_modules/', '*.log', 'npm-debug.log*', 'coverage/', '.nyc_output', '*.tsbuildinfo', '.env', '.env.*', '!.env.example', '.DS_Store', 'Thumbs.db', '*.swp', '*~', '.idea/', '*.iml', 'out/', 'build/', '**/tmp/**', '*.pid', '*.seed', 'lib-cov', '.cache/', '.parcel-cache', 'test-results/'].join('\n'));
   const workspaceBytes = du(ws) - du(path.join(ws, 'dist'));
 
   const store = new CheckpointStore(path.join(tmp, 'store'));

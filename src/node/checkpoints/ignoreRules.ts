@@ -11,6 +11,10 @@ import * as path from 'node:path';
 
 interface Rule {
   tokens: Token[];
+  /** The same glob as a regular expression when it cannot backtrack badly (at most two wildcards). */
+  regex?: RegExp;
+  /** Tested against the path's last name (the pattern had no slash). */
+  basename: boolean;
   negate: boolean;
   directoryOnly: boolean;
 }
@@ -31,11 +35,15 @@ type Token =
 /** Longest pattern and most rules read; beyond them a .gitignore only narrows the scan less. */
 const MAX_PATTERN_CHARS = 1_000;
 const MAX_RULES = 5_000;
+/** Paths whose answer is remembered (a scan's file budget and then some). */
+const MAX_MEMO = 200_000;
 
 /** Longest .gitignore read; a larger one is ignored as a whole (nothing excluded). */
 const MAX_IGNORE_FILE_BYTES = 256 * 1024;
 
 export class IgnoreRules {
+  private readonly memo = new Map<string, boolean>();
+
   private constructor(private readonly rules: Rule[]) {}
 
   /** No rules: the scan skips the per-path check. */
@@ -61,7 +69,7 @@ export class IgnoreRules {
   static parse(text: string): IgnoreRules {
     const rules: Rule[] = [];
     for (const rawLine of text.split(/\r?\n/)) {
-      let line = rawLine.replace(/(?<!\\)\s+$/, '');
+      let line = trimTrailingSpace(rawLine);
       if (line === '' || line.startsWith('#')) continue;
       let negate = false;
       if (line.startsWith('!')) {
@@ -80,7 +88,11 @@ export class IgnoreRules {
       const anchored = line.includes('/');
       if (line.startsWith('/')) line = line.slice(1);
       if (line.length > MAX_PATTERN_CHARS || rules.length >= MAX_RULES) continue;
-      rules.push({ tokens: [...(anchored ? [] : [{ kind: 'dirs' } as const]), ...tokenize(line)], negate, directoryOnly });
+      // A pattern without a slash matches a name at any depth: it is tested against the last name only.
+      const tokens = tokenize(line);
+      const wildcards = tokens.filter((t) => t.kind === 'star' || t.kind === 'dirs' || t.kind === 'rest').length;
+      const regex = wildcards <= 2 ? toRegex(tokens) : undefined;
+      rules.push({ tokens, negate, directoryOnly, basename: !anchored, ...(regex ? { regex } : {}) });
     }
     return new IgnoreRules(rules);
   }
@@ -91,13 +103,26 @@ export class IgnoreRules {
    * a negation cannot re-include a file inside an excluded directory).
    */
   ignores(relativePath: string, isDirectory: boolean): boolean {
+    const key = `${isDirectory ? 'd' : 'f'}${relativePath}`;
+    const known = this.memo.get(key);
+    if (known !== undefined) return known;
+    const name = relativePath.slice(relativePath.lastIndexOf('/') + 1);
     let ignored = false;
     for (const rule of this.rules) {
       if (rule.directoryOnly && !isDirectory) continue;
-      if (globMatches(rule.tokens, relativePath)) ignored = !rule.negate;
+      const subject = rule.basename ? name : relativePath;
+      if (rule.regex ? rule.regex.test(subject) : globMatches(rule.tokens, subject)) ignored = !rule.negate;
     }
+    // Every scan asks about the same paths again: remember (bounded) until the rules are read again.
+    if (this.memo.size < MAX_MEMO) this.memo.set(key, ignored);
     return ignored;
   }
+}
+
+function trimTrailingSpace(line: string): string {
+  let end = line.length;
+  while (end > 0 && (line[end - 1] === ' ' || line[end - 1] === '\t') && line[end - 2] !== '\\') end--;
+  return line.slice(0, end);
 }
 
 function tokenize(glob: string): Token[] {
@@ -133,6 +158,16 @@ function tokenize(glob: string): Token[] {
     }
   }
   return tokens;
+}
+
+/** A regular expression for tokens with few wildcards (fast for the common .gitignore line). */
+function toRegex(tokens: readonly Token[]): RegExp | undefined {
+  let body = '';
+  for (const token of tokens) {
+    if (token.kind === 'class') return undefined; // kept to the table walk: no regex class syntax to get wrong
+    body += token.kind === 'char' ? token.char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&') : token.kind === 'one' ? '[^/]' : token.kind === 'star' ? '[^/]*' : token.kind === 'dirs' ? '(?:.*/)?' : '.*';
+  }
+  return new RegExp(`^${body}$`);
 }
 
 /** `[abc]`, `[a-z]`, `[!x]` (also `[^x]`). */

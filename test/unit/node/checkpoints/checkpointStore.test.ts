@@ -140,5 +140,7 @@ describe('IgnoreRules against hostile patterns (a workspace .gitignore is untrus
     expect(rules.ignores('qaz', false)).toBe(false);
     expect(rules.ignores('qay', false)).toBe(true);
     expect(rules.ignores('qdy', false)).toBe(false);
+    // a line of spaces then a character (quadratic for a trailing-space regex); an escaped trailing space stays
+    expect(IgnoreRules.parse(`${' '.repeat(200_000)}x\ntrail\\ `).ignores('trail ', false)).toBe(true);
   });
 });
