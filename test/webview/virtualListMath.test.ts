@@ -1,10 +1,13 @@
 // The virtual message list's offset arithmetic (webview/src/virtualListMath.ts), which the DOM tests cannot
 // reach (jsdom has no layout, so MessageList renders every row plainly there): offsets from heights, the
 // binary search at its edges, the window anchored at the end, variable and changing row heights, the
-// spacers, an empty list, and the height guesses for rows not measured yet.
+// spacers, an empty list, and the height guesses for rows not measured yet. Offsets are also brought up to
+// date from the first changed row only (updateOffsets), and lines are counted without splitting the text
+// (wrappedLines): both must agree with the plain definitions on every input. RowHeights keeps measured and
+// guessed heights by position and must guess each row once, not once per change.
 import { describe, expect, it } from 'vitest';
 import type { ChatEntry } from '../../src/shared/chatState';
-import { buildOffsets, estimateHeight, extendsList, needsRewindow, rangeFor, sameRange, shownRange, spacers, tailRange } from '../../webview/src/virtualListMath';
+import { buildOffsets, estimateHeight, extendsList, needsRewindow, rangeFor, RowHeights, sameRange, shownRange, spacers, tailRange, updateOffsets, wrappedLines } from '../../webview/src/virtualListMath';
 
 const offsetsOf = (heights: number[]) => buildOffsets(heights.length, (i) => heights[i]!);
 const uniform = (count: number, height: number) => offsetsOf(Array.from({ length: count }, () => height));
@@ -26,6 +29,194 @@ describe('buildOffsets', () => {
     const grown = buildOffsets(4, () => 1, first);
     expect(grown).not.toBe(first);
     expect([...grown]).toEqual([0, 1, 2, 3, 4]);
+  });
+});
+
+describe('updateOffsets: summing again from the first changed row', () => {
+  const heightsA = [10, 20, 30, 40, 50];
+
+  it('changes only the offsets below a changed row, and fills the array in place', () => {
+    const offsets = offsetsOf(heightsA);
+    const heights = [10, 20, 35, 40, 50];
+    const touched: number[] = [];
+    const next = updateOffsets(offsets, 2, 5, (i) => {
+      touched.push(i);
+      return heights[i]!;
+    });
+    expect(next).toBe(offsets);
+    expect([...next]).toEqual([...offsetsOf(heights)]);
+    expect(touched).toEqual([2, 3, 4]);
+  });
+
+  it('a change in the last row reads that row alone', () => {
+    const offsets = offsetsOf(heightsA);
+    const touched: number[] = [];
+    updateOffsets(offsets, 4, 5, (i) => (touched.push(i), 70));
+    expect(touched).toEqual([4]);
+    expect(offsets[5]).toBe(10 + 20 + 30 + 40 + 70);
+  });
+
+  it('appended rows: keeps the old rows, sums the new ones into a new array', () => {
+    const offsets = offsetsOf(heightsA);
+    const touched: number[] = [];
+    const heights = [...heightsA, 60, 70];
+    const next = updateOffsets(offsets, 5, 7, (i) => (touched.push(i), heights[i]!));
+    expect(next).not.toBe(offsets);
+    expect([...next]).toEqual([...offsetsOf(heights)]);
+    expect(touched).toEqual([5, 6]);
+  });
+
+  it('appended rows and a changed old row at once: sums from the changed row', () => {
+    const heights = [10, 25, 30, 40, 50, 60];
+    expect([...updateOffsets(offsetsOf(heightsA), 1, 6, (i) => heights[i]!)]).toEqual([...offsetsOf(heights)]);
+  });
+
+  it('fewer rows (a list cut short): the kept prefix stays, the rest is summed again', () => {
+    const heights = [10, 20, 99];
+    expect([...updateOffsets(offsetsOf(heightsA), 2, 3, (i) => heights[i]!)]).toEqual([0, 10, 30, 129]);
+    expect([...updateOffsets(offsetsOf(heightsA), 9, 3, (i) => heightsA[i]!)]).toEqual([0, 10, 30, 60]);
+  });
+
+  it('nothing changed (from at or past the end): reads no row', () => {
+    const offsets = offsetsOf(heightsA);
+    const next = updateOffsets(offsets, Infinity, 5, () => {
+      throw new Error('read a row');
+    });
+    expect([...next]).toEqual([...offsetsOf(heightsA)]);
+  });
+
+  it('from 0, an empty previous array, or a negative start: the same as building from scratch', () => {
+    expect([...updateOffsets(offsetsOf(heightsA), 0, 5, (i) => i + 1)]).toEqual([0, 1, 3, 6, 10, 15]);
+    expect([...updateOffsets(new Float64Array(1), 0, 3, () => 7)]).toEqual([0, 7, 14, 21]);
+    expect([...updateOffsets(offsetsOf(heightsA), -3, 2, () => 1)]).toEqual([0, 1, 2]);
+    expect([...updateOffsets(offsetsOf(heightsA), 0, 0, () => 1)]).toEqual([0]);
+  });
+
+  it('any sequence of changes and appends ends where a full rebuild does (seeded)', () => {
+    let seed = 7;
+    const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    const heights: number[] = [];
+    let offsets = buildOffsets(0, () => 0);
+    for (let step = 0; step < 300; step++) {
+      let from = Infinity;
+      const appended = rnd(4);
+      for (let k = 0; k < appended; k++) heights.push(1 + rnd(500));
+      if (heights.length && rnd(2)) {
+        const at = rnd(heights.length);
+        heights[at] = 1 + rnd(500);
+        from = at;
+      }
+      from = Math.min(from, offsets.length - 1);
+      offsets = updateOffsets(offsets, from, heights.length, (i) => heights[i]!);
+      expect([...offsets]).toEqual([...offsetsOf(heights)]);
+    }
+  });
+});
+
+describe('RowHeights: heights by position, offsets at the cost of what changed', () => {
+  const idsOf = (n: number, prefix = 'r') => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+
+  it('guesses every row of a new list once, and sums them', () => {
+    const rows = new RowHeights();
+    const guessed: number[] = [];
+    rows.sync(idsOf(4), (i) => (guessed.push(i), 10 * (i + 1)));
+    expect([...rows.currentOffsets()]).toEqual([0, 10, 30, 60, 100]);
+    expect(guessed).toEqual([0, 1, 2, 3]);
+  });
+
+  it('the same list again guesses nothing', () => {
+    const rows = new RowHeights();
+    const ids = idsOf(3);
+    rows.sync(ids, () => 5);
+    rows.sync(ids, () => {
+      throw new Error('guessed again');
+    });
+    expect([...rows.currentOffsets()]).toEqual([0, 5, 10, 15]);
+  });
+
+  it('appended rows are the only ones guessed; measured heights above them stay', () => {
+    const rows = new RowHeights();
+    const ids = idsOf(3);
+    rows.sync(ids, () => 5);
+    expect(rows.measure(1, 'r1', 50)).toBe(true);
+    const guessed: number[] = [];
+    rows.sync([...ids, 'r3', 'r4'], (i) => (guessed.push(i), 7));
+    expect(guessed).toEqual([3, 4]);
+    expect([...rows.currentOffsets()]).toEqual([0, 5, 55, 60, 67, 74]);
+  });
+
+  it('a list that is not an extension (rows replaced or dropped) is guessed again from the first row', () => {
+    const rows = new RowHeights();
+    rows.sync(idsOf(3), () => 5);
+    rows.measure(0, 'r0', 40);
+    const guessed: number[] = [];
+    rows.sync(idsOf(2, 's'), (i) => (guessed.push(i), 9));
+    expect(guessed).toEqual([0, 1]);
+    expect([...rows.currentOffsets()]).toEqual([0, 9, 18]);
+    // Fewer rows of the same list (the last one dropped) is not an extension either.
+    rows.sync(['s0'], () => 3);
+    expect([...rows.currentOffsets()]).toEqual([0, 3]);
+  });
+
+  it('a measurement moves the offsets below the row only', () => {
+    const rows = new RowHeights();
+    rows.sync(idsOf(4), () => 10);
+    const before = rows.currentOffsets();
+    expect(rows.measure(3, 'r3', 25)).toBe(true);
+    const after = rows.currentOffsets();
+    expect(after).toBe(before);
+    expect([...after]).toEqual([0, 10, 20, 30, 55]);
+  });
+
+  it('ignores a measurement of a row rendered for an older list (its id is not at that index), a bad index, and an unchanged height', () => {
+    const rows = new RowHeights();
+    rows.sync(idsOf(3), () => 10);
+    expect(rows.measure(1, 'r2', 99)).toBe(false);
+    expect(rows.measure(Number('x'), 'r1', 99)).toBe(false);
+    expect(rows.measure(-1, 'r0', 99)).toBe(false);
+    expect(rows.measure(7, 'r7', 99)).toBe(false);
+    expect(rows.measure(2, 'r2', 10)).toBe(false);
+    expect([...rows.currentOffsets()]).toEqual([0, 10, 20, 30]);
+  });
+
+  it('an empty list has a single 0 offset, and grows from there', () => {
+    const rows = new RowHeights();
+    rows.sync([], () => 1);
+    expect([...rows.currentOffsets()]).toEqual([0]);
+    rows.sync(['a'], () => 4);
+    expect([...rows.currentOffsets()]).toEqual([0, 4]);
+  });
+
+  it('any mix of appends, measurements and replacements ends where a full rebuild does (seeded), guessing each new row once', () => {
+    let seed = 11;
+    const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    const rows = new RowHeights();
+    let ids: string[] = [];
+    let truth: number[] = [];
+    let generation = 0;
+    for (let step = 0; step < 400; step++) {
+      const action = rnd(10);
+      let guesses = 0;
+      if (action === 0) {
+        generation++;
+        ids = idsOf(rnd(30), `g${generation}-`);
+        truth = ids.map(() => 1 + rnd(300));
+        rows.sync(ids, (i) => (guesses++, truth[i]!));
+        expect(guesses).toBe(ids.length);
+      } else if (action < 5) {
+        const added = 1 + rnd(3);
+        const base = ids.length;
+        ids = [...ids, ...idsOf(added, `g${generation}-n${step}-`)];
+        truth = [...truth, ...Array.from({ length: added }, () => 1 + rnd(300))];
+        rows.sync(ids, (i) => (guesses++, truth[i]!));
+        expect(guesses).toBe(ids.length - base);
+      } else if (ids.length) {
+        const at = rnd(ids.length);
+        truth[at] = 1 + rnd(300);
+        rows.measure(at, ids[at]!, truth[at]!);
+      }
+      expect([...rows.currentOffsets()]).toEqual([...offsetsOf(truth)]);
+    }
   });
 });
 
@@ -215,6 +406,26 @@ describe('estimateHeight: a guess for rows not measured yet', () => {
     expect(estimateHeight(tool('running', 'one\ntwo'), 400)).toBe(44 + 2 * 18);
     expect(estimateHeight(tool('error', output), 400)).toBe(44 + 300);
     expect(estimateHeight(tool('running', ''), 400)).toBe(44);
+  });
+
+  it('counts lines as splitting at newlines would, at every width, for texts with empty, long and trailing lines', () => {
+    const bySplit = (text: string, perLine: number) => text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(line.length / perLine)), 0);
+    const texts = ['', '\n', '\n\n', 'a', 'a\n', '\na', 'x'.repeat(47), 'x'.repeat(48), 'x'.repeat(49), `${'y'.repeat(130)}\n\n- item\n${'z'.repeat(20)}\n`, 'a\r\nb'];
+    for (const text of texts) for (const perLine of [1, 20, 48, 53]) expect(wrappedLines(text, perLine), JSON.stringify([text, perLine])).toBe(bySplit(text, perLine));
+  });
+
+  it('stops counting at the cap (a line may take it past the cap, never further)', () => {
+    const many = Array.from({ length: 1000 }, () => 'line').join('\n');
+    expect(wrappedLines(many, 48, 17)).toBe(17);
+    expect(wrappedLines('x'.repeat(48 * 5) + '\nb\nc', 48, 3)).toBe(5);
+    expect(wrappedLines('a\nb', 48, 17)).toBe(2);
+  });
+
+  it('a failed command with a huge output is capped the same as when every line was counted', () => {
+    const huge = Array.from({ length: 50_000 }, (_, i) => `  ✓ test ${i}`).join('\n');
+    expect(estimateHeight(tool('error', huge), 400)).toBe(44 + 300);
+    expect(estimateHeight(tool('running', Array.from({ length: 16 }, () => 'l').join('\n')), 400)).toBe(44 + 16 * 18);
+    expect(estimateHeight(tool('running', Array.from({ length: 17 }, () => 'l').join('\n')), 400)).toBe(44 + 300);
   });
 
   it('other cards get a fixed guess', () => {

@@ -7,7 +7,6 @@
 // defaults to "ResizeObserver exists". The offset arithmetic (which rows, spacer heights, height guesses) is
 // in virtualListMath.ts, pure and unit-tested; this file owns the state, the measuring and the scrolling.
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { ChatEntry } from '../../src/shared/chatState';
 import { useEntryIds, useServices } from './context';
 import { EntryRow } from './EntryRow';
 import { JumpToLatest } from './JumpToLatest';
@@ -15,7 +14,7 @@ import { useStickToBottom, type StickToBottom } from './stickToBottom';
 import type { ChatStore } from './store';
 import { Welcome } from './Welcome';
 import { t } from './strings';
-import { buildOffsets, estimateHeight, extendsList, needsRewindow, rangeFor as rangeIn, sameRange, shownRange, spacers, tailRange as tailIn, type Range } from './virtualListMath';
+import { estimateHeight, extendsList, needsRewindow, rangeFor as rangeIn, RowHeights, sameRange, shownRange, spacers, tailRange as tailIn, type Range } from './virtualListMath';
 
 const canVirtualize = () => typeof ResizeObserver !== 'undefined';
 
@@ -87,40 +86,36 @@ function VirtualList({ ids, sticky }: { ids: readonly string[]; sticky: StickToB
   const { store } = useServices();
   const { stick, follow, setScroller } = sticky;
   const scroller = useRef<HTMLDivElement | null>(null);
-  const measured = useRef(new Map<string, number>());
-  const estimates = useRef(new WeakMap<ChatEntry, number>());
-  // offsets[i] = top of row i; offsets[n] = total height. Rebuilt when ids or a height changed.
-  const layout = useRef<{ ids: readonly string[]; offsets: Float64Array; dirty: boolean }>({ ids: [], offsets: new Float64Array(1), dirty: true });
+  // Row heights by position (measured, or guessed from the text until a row has been laid out) and the
+  // offsets summed from them, updated at the cost of what changed: a row growing at the end of a long chat
+  // does not re-sum the thousands above it.
+  const heights = useRef(new RowHeights());
   const idsRef = useRef(ids);
   idsRef.current = ids;
 
-  const heightOf = useCallback(
-    (id: string, width: number) => {
-      const known = measured.current.get(id);
-      if (known !== undefined) return known;
-      const entry = store.getEntry(id);
-      if (!entry) return 0;
-      let guess = estimates.current.get(entry);
-      if (guess === undefined) {
-        guess = estimateHeight(entry, width);
-        estimates.current.set(entry, guess);
-      }
-      return guess;
-    },
-    [store],
-  );
-
-  const offsets = useCallback((): Float64Array => {
-    const l = layout.current;
+  const syncRows = useCallback(() => {
     const current = idsRef.current;
-    if (l.dirty || l.ids !== current) {
-      const width = scroller.current?.clientWidth ?? window.innerWidth;
-      l.offsets = buildOffsets(current.length, (i) => heightOf(current[i]!, width), l.offsets);
-      l.ids = current;
-      l.dirty = false;
-    }
-    return l.offsets;
-  }, [heightOf]);
+    // Read (and lay out for) the width only when a row is guessed.
+    let width: number | undefined;
+    heights.current.sync(current, (i) => estimateHeight(store.getEntry(current[i]!), (width ??= scroller.current?.clientWidth ?? window.innerWidth)));
+  }, [store]);
+
+  /** offsets[i] = top of row i; offsets[n] = total height. */
+  const offsets = useCallback((): Float64Array => {
+    syncRows();
+    return heights.current.currentOffsets();
+  }, [syncRows]);
+
+  /** Records a rendered row's height; `index` comes from the row's data-index and is checked against its id. */
+  const measureRow = useCallback(
+    (row: HTMLElement, height: number) => {
+      const id = row.dataset.id;
+      if (id === undefined) return;
+      syncRows();
+      heights.current.measure(Number(row.dataset.index), id, height);
+    },
+    [syncRows],
+  );
 
   /** The rows that cover [top, bottom] (in content pixels). */
   const rangeFor = useCallback((top: number, bottom: number): Range => rangeIn(offsets(), top, bottom), [offsets]);
@@ -173,12 +168,7 @@ function VirtualList({ ids, sticky }: { ids: readonly string[]; sticky: StickToB
               self.unobserve(el);
               continue;
             }
-            const id = el.dataset.id;
-            const height = e.borderBoxSize?.[0]?.blockSize ?? el.offsetHeight;
-            if (id !== undefined && measured.current.get(id) !== height) {
-              measured.current.set(id, height);
-              layout.current.dirty = true;
-            }
+            measureRow(el, e.borderBoxSize?.[0]?.blockSize ?? el.offsetHeight);
           }
           stickRef.current();
           rewindowRef.current();
@@ -200,16 +190,7 @@ function VirtualList({ ids, sticky }: { ids: readonly string[]; sticky: StickToB
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    let changed = false;
-    for (const row of el.querySelectorAll<HTMLElement>(':scope > [data-id]')) {
-      const id = row.dataset.id!;
-      const height = row.offsetHeight;
-      if (measured.current.get(id) !== height) {
-        measured.current.set(id, height);
-        changed = true;
-      }
-    }
-    if (changed) layout.current.dirty = true;
+    for (const row of el.querySelectorAll<HTMLElement>(':scope > [data-id]')) measureRow(row, row.offsetHeight);
     stick();
     rewindow();
   });
@@ -242,9 +223,8 @@ function VirtualList({ ids, sticky }: { ids: readonly string[]; sticky: StickToB
   if (previous.current !== ids) {
     const before = previous.current;
     previous.current = ids;
+    // (The row heights start over by themselves: RowHeights.sync sees the same.)
     if (!extendsList(before, ids)) {
-      measured.current.clear();
-      layout.current.dirty = true;
       const next = tailRange(scroller.current?.clientHeight ?? window.innerHeight, OVERSCAN_PX);
       rangeRef.current = next;
       setRange(next);
@@ -273,8 +253,8 @@ function VirtualList({ ids, sticky }: { ids: readonly string[]; sticky: StickToB
     <>
       <div className="plain-list virtual-list" ref={setList}>
         <div aria-hidden="true" style={{ height: topSpace, overflowAnchor: 'none' }} />
-        {rows.map((id) => (
-          <div key={id} data-id={id} ref={observeRow}>
+        {rows.map((id, i) => (
+          <div key={id} data-id={id} data-index={shown.start + i} ref={observeRow}>
             <EntryRow id={id} />
           </div>
         ))}

@@ -1,8 +1,10 @@
 // The virtual message list's arithmetic, apart from React and the DOM so it can be tested on its own
 // (test/webview/virtualListMath.test.ts): row offsets from row heights, which rows cover a stretch of
 // content, the rows that fill the end of the list (the chat is anchored there), when the rendered window
-// no longer fits the viewport, the spacers that stand in for the rows not rendered, and height guesses for
-// rows not measured yet. MessageList.tsx owns the state and the measuring; everything here is pure.
+// no longer fits the viewport, the spacers that stand in for the rows not rendered, height guesses for
+// rows not measured yet, and the row heights kept up to date at the cost of what changed (RowHeights: an
+// all-day chat has 10,000 rows, and a streamed answer changes the last one every frame).
+// MessageList.tsx owns the React state and the measuring; nothing here touches the DOM.
 import type { ChatEntry } from '../../src/shared/chatState';
 
 /** Rows `start` (inclusive) to `end` (exclusive) are rendered; `tail` keeps `end` at the last row as rows arrive. */
@@ -25,6 +27,73 @@ export function buildOffsets(count: number, heightOf: (index: number) => number,
   offsets[0] = 0;
   for (let i = 0; i < count; i++) offsets[i + 1] = offsets[i]! + heightOf(i);
   return offsets;
+}
+
+/**
+ * `previous` (offsets of some earlier row count) brought up to `count` rows where only rows from `from` on may
+ * have changed height (or are new): the rows before it keep their offsets, so a row growing at the end of a
+ * long chat (a streamed answer) costs one addition, not one per row. Filled in place when the length is right.
+ */
+export function updateOffsets(previous: Float64Array, from: number, count: number, heightOf: (index: number) => number): Float64Array {
+  const start = Math.max(0, Math.min(from, count, previous.length - 1));
+  let offsets = previous;
+  if (previous.length !== count + 1) {
+    offsets = new Float64Array(count + 1);
+    offsets.set(previous.subarray(0, start + 1));
+  }
+  for (let i = start; i < count; i++) offsets[i + 1] = offsets[i]! + heightOf(i);
+  return offsets;
+}
+
+/**
+ * Row heights by position (measured once a row has been laid out, a guess until then) and the offsets summed
+ * from them. Work is proportional to what changed: appended rows are guessed once each, a row measured at a
+ * new height re-sums the offsets below it only, and a list that is not an extension of the last one (rows
+ * replaced or dropped: a new snapshot) starts over with guesses.
+ */
+export class RowHeights {
+  private ids: readonly string[] = [];
+  private heights: Float64Array = new Float64Array(0);
+  private offsets: Float64Array = new Float64Array(1);
+  /** The first row whose offset below it is out of date (Infinity: none). */
+  private from = 0;
+
+  /** Takes the current id list; `guess(index)` is asked for each row not known from the previous list. */
+  sync(ids: readonly string[], guess: (index: number) => number): void {
+    if (ids === this.ids) return;
+    const keep = extendsList(this.ids, ids) ? this.ids.length : 0;
+    if (this.heights.length < ids.length) {
+      // Room to grow: a chat gains rows one by one.
+      const grown = new Float64Array(Math.max(ids.length, this.heights.length * 2));
+      grown.set(this.heights.subarray(0, keep));
+      this.heights = grown;
+    }
+    for (let i = keep; i < ids.length; i++) this.heights[i] = guess(i);
+    this.from = Math.min(this.from, keep);
+    this.ids = ids;
+  }
+
+  /**
+   * Records the laid-out height of row `index`. Nothing is recorded (false) when `id` is not that row of the
+   * current list (it was rendered for an older one) or the height is the one already known.
+   */
+  measure(index: number, id: string, height: number): boolean {
+    if (this.ids[index] !== id || this.heights[index] === height) return false;
+    this.heights[index] = height;
+    this.from = Math.min(this.from, index);
+    return true;
+  }
+
+  /** offsets[i] = top of row i, offsets[count] = the total height, for the list last synced. */
+  currentOffsets(): Float64Array {
+    const count = this.ids.length;
+    if (this.from < count || this.offsets.length !== count + 1) {
+      const heights = this.heights;
+      this.offsets = updateOffsets(this.offsets, this.from, count, (i) => heights[i]!);
+    }
+    this.from = Infinity;
+    return this.offsets;
+  }
 }
 
 /**
@@ -84,23 +153,42 @@ export function extendsList(before: readonly string[], next: readonly string[]):
   return !(before.length > next.length || (before.length > 0 && before[before.length - 1] !== next[before.length - 1]));
 }
 
+/** Tool output shown in a card is cut at this height (px). */
+const OUTPUT_CAP_PX = 300;
+const OUTPUT_LINE_PX = 18;
+
+/**
+ * Lines of `text` once wrapped at `perLine` characters, counting no further than `cap`. Walks the text with
+ * indexOf rather than splitting it: every row of a 10,000-message chat is guessed on open, and a split
+ * allocates a string per line of all of them.
+ */
+export function wrappedLines(text: string, perLine: number, cap = Infinity): number {
+  let n = 0;
+  let start = 0;
+  while (n < cap) {
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    n += Math.max(1, Math.ceil((end - start) / perLine));
+    if (newline < 0) break;
+    start = newline + 1;
+  }
+  return n;
+}
+
 /** A height guess for a row that has not been on screen, from its text (only the spacers and the scrollbar depend on it). */
 export function estimateHeight(entry: ChatEntry | undefined, width: number): number {
   if (!entry) return 0;
   const perLine = Math.max(20, Math.floor((width - 40) / 7.5));
-  const lines = (text: string) => {
-    let n = 0;
-    for (const line of text.split('\n')) n += Math.max(1, Math.ceil(line.length / perLine));
-    return n;
-  };
   switch (entry.kind) {
     case 'user':
-      return 26 + lines(entry.text) * 20;
+      return 26 + wrappedLines(entry.text, perLine) * 20;
     case 'assistant':
-      return 12 + lines(entry.text) * 21;
+      return 12 + wrappedLines(entry.text, perLine) * 21;
     case 'tool': {
       const open = entry.status === 'running' || entry.status === 'error';
-      return 44 + (open && entry.output ? Math.min(300, lines(entry.output) * 18) : 0);
+      // Past the cap more lines change nothing: stop counting there (long outputs are the norm).
+      const cap = Math.ceil(OUTPUT_CAP_PX / OUTPUT_LINE_PX);
+      return 44 + (open && entry.output ? Math.min(OUTPUT_CAP_PX, wrappedLines(entry.output, perLine, cap) * OUTPUT_LINE_PX) : 0);
     }
     default:
       return 80;
