@@ -33,15 +33,20 @@ export class ChatStore {
   receive(msg: HostToWebview): void {
     switch (msg.type) {
       case 'snapshot': {
+        // One pass over a history that may hold 10,000 entries: the arrays are allocated at their size.
         const state = emptyChatState();
-        for (const entry of msg.entries) {
-          state.index.set(entry.id, state.entries.length);
-          state.entries.push(entry);
+        const count = msg.entries.length;
+        state.entries = msg.entries.slice();
+        const ids = new Array<string>(count);
+        for (let i = 0; i < count; i++) {
+          const id = state.entries[i]!.id;
+          state.index.set(id, i);
+          ids[i] = id;
         }
         state.activeTurnId = msg.activeTurnId;
         state.usage = msg.usage;
         this.state = state;
-        this.ids = state.entries.map((e) => e.id);
+        this.ids = ids;
         this.errorRevisions.clear();
         this.snapshotRevision = this.meta.configRevision + 1;
         this.meta = { sessionId: msg.sessionId, activeTurnId: msg.activeTurnId, waiting: userWait(state), usage: msg.usage, config: msg.config, configRevision: this.meta.configRevision + 1 };
