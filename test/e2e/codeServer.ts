@@ -8,14 +8,25 @@ import type { GroupProcess } from './harness.ts';
 
 export const CODE_SERVER_VERSION = process.env.CODE_SERVER_VERSION ?? '4.139.1';
 
-/** The code-server binary: $TANDEM_CODE_SERVER, else the cached install of scripts/install-code-server.sh. */
+/**
+ * The code-server launcher: $TANDEM_CODE_SERVER, else the cached install of scripts/install-code-server.sh
+ * (`<cache>/code-server-<version>/code-server`, a script that runs it on the Node its line needs).
+ */
 export function codeServerBin(): string {
   const cache = process.env.TANDEM_CACHE ?? path.join(REPO_ROOT, '.vscode-test');
-  const bin = process.env.TANDEM_CODE_SERVER ?? path.join(cache, `code-server-${CODE_SERVER_VERSION}`, 'node_modules', '.bin', 'code-server');
+  const bin = process.env.TANDEM_CODE_SERVER ?? path.join(cache, `code-server-${CODE_SERVER_VERSION}`, 'code-server');
   if (!fs.existsSync(bin)) {
     throw new Error(`code-server not found at ${bin}: run 'bash scripts/install-code-server.sh' first (scripts/test.sh does)`);
   }
   return bin;
+}
+
+/** The code-server npm package folder behind the launcher (or behind node_modules/.bin/code-server). */
+function codeServerPackageDir(): string {
+  const bin = codeServerBin();
+  const besideLauncher = path.join(path.dirname(bin), 'node_modules', 'code-server');
+  if (fs.existsSync(path.join(besideLauncher, 'package.json'))) return besideLauncher;
+  return path.join(path.dirname(fs.realpathSync(bin)), '..', '..'); // node_modules/.bin/code-server -> out/node/entry.js
 }
 
 /** Settings every test instance starts with: no welcome page, no tips, no built-in AI chat in the way. */
@@ -147,7 +158,7 @@ export interface VsCodeServer {
  * CLI rejects that flag). Used by the extension-host suites.
  */
 export async function startVsCodeServer(root: string, env: Record<string, string | undefined> = {}): Promise<VsCodeServer> {
-  const serverMain = path.join(path.dirname(fs.realpathSync(codeServerBin())), '..', '..', 'lib', 'vscode', 'out', 'server-main.js');
+  const serverMain = path.join(codeServerPackageDir(), 'lib', 'vscode', 'out', 'server-main.js');
   if (!fs.existsSync(serverMain)) throw new Error(`VS Code server entry not found: ${serverMain}`);
   const port = await freePort();
   const logFile = path.join(root, 'vscode-server.log');
