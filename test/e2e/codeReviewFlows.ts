@@ -15,6 +15,7 @@ import type { TandemView } from './tandemView.ts';
 export const CODE_REVIEW_FLOWS = [
   'code review: a finding on the planted bug, Fix This from the thread, accept the fix',
   'code review: a dismissed finding does not come back',
+  'code review: /review in the chat shows a findings card; a finding opens its line',
 ];
 
 export interface CodeReviewDeps {
@@ -112,5 +113,29 @@ export async function codeReviewFlows({ flow, page: p, view, api, workspace, sho
     assert.equal((await api.requests()).length, before + 1, 'the review did ask the model');
     assert.equal(await thread(title).count(), 0, 'the dismissed finding stays away');
     await screenshot(p, path.join(shots, '42-code-review-dismissed.png'));
+  });
+
+  await flow(CODE_REVIEW_FLOWS[2]!, p, async () => {
+    // Everything so far committed, then a new bug planted as the only uncommitted change.
+    git('add', '-A');
+    git('commit', '-qm', 'before the chat review');
+    const MIN_BUG = 'export function min(a: number, b: number): number {\n  return a > b ? a : b;\n}\n';
+    fs.writeFileSync(path.join(workspace, 'min.ts'), MIN_BUG);
+    await view.runCommand('View: Close All Editors');
+    const title = 'min returns the larger number';
+    await api.script([reviewAnswer(path.join(root, 'min.ts'), 2, `[P1] ${title}`, 'The comparison is reversed.')]);
+    const before = (await api.requests()).length;
+    await view.send('/review');
+    // The card in the chat: the finding is a button, reachable by the keyboard, that opens its line.
+    const finding = view.frame.getByRole('button', { name: new RegExp(title) });
+    await finding.waitFor({ timeout: 60_000 });
+    assert.equal((await api.requests()).length, before + 1, 'one review request, no agent turn');
+    const told = JSON.stringify((await api.requests())[before]?.body ?? {});
+    assert.match(told, /json_schema/, '/review asks for the structured review, not a chat answer');
+    await screenshot(p, path.join(shots, '43-code-review-chat-card.png'));
+    await finding.focus();
+    await p.keyboard.press('Enter');
+    await p.locator('.tab.active', { hasText: 'min.ts' }).waitFor({ timeout: 20_000 });
+    assert.equal(read('min.ts'), MIN_BUG, 'a review writes nothing');
   });
 }
