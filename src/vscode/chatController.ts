@@ -1,15 +1,13 @@
 // Owns the open chat session: its agent, its log and the chat state derived from it. The extension host
 // is the source of truth; the webview gets a snapshot on `ready` and then one delta per agent event.
-import { describeConfinement } from '../core/approvals/policy';
 import * as vscode from 'vscode';
 import type { AgentSession } from '../core/agent/agentSession';
 import type { Operation } from '../core/agent/types';
-import { contextWindowFor } from '../core/agent/contextWindow';
 import type { ChangeSet, PatchOutcome } from '../core/patch/types';
 import type { ProcessRunner } from '../core/ports';
 import { applyEvent, chatStateFromEvents, emptyChatState, type ChatState } from '../shared/chatState';
 import type { AgentEvent } from '../shared/events';
-import type { ContextChip, ViewConfig, WebviewToHost } from '../shared/protocol';
+import type { ContextChip, WebviewToHost } from '../shared/protocol';
 import type * as AgentFactory from '../node/agentFactory';
 import type { createAgentSession } from '../node/agentFactory';
 import type { SessionStore, SessionWriter, StoredSessionSummary } from '../node/sessionStore';
@@ -23,11 +21,11 @@ import type { ReviewManager } from './review/reviewManager';
 import { unfinishedReviewEvents, type ChatReview } from './codeReview/chatReview';
 import { disposeRerunTerminal, insertCodeAtCursor, openLink, putInTerminal } from './viewActions';
 import { VscodeFileReader } from './vscodeFileReader';
-import { PendingContext, type AttachedImage } from './fix/pendingContext';
-import { MentionProvider } from './mentions/mentionProvider';
+import type { AttachedImage } from './fix/pendingContext';
+import { ComposerAttachments } from './composerAttachments';
+import { readViewConfig } from './viewConfig';
+import { keyRequiredFor } from '../shared/providers';
 import { SkillInvoker } from './skills/skillInvoker';
-import { checkImage } from '../core/mentions/attachments';
-import { detectProvider, keyRequiredFor } from '../shared/providers';
 import { saveSetup } from './setup/pickers';
 import type { CheckpointService } from './checkpoints/checkpointService';
 
@@ -61,10 +59,8 @@ export class ChatController implements vscode.Disposable {
   /** The newest message as sent to the model, for Retry. */
   private lastSent: { text: string; display?: string; images?: AttachedImage[] } | undefined;
   private focused: FocusedTurn | undefined;
-  /** "Add to Chat" chips waiting for the next message. */
-  private readonly contextChips = new PendingContext();
-  /** The composer's `@` picker. */
-  private readonly mentions: MentionProvider;
+  /** Chips, `@` mentions and images waiting for the next message (composerAttachments.ts). */
+  private readonly attachments: ComposerAttachments;
   /** `/review`, the findings card and the review after a turn (codeReview/chatReview.ts). */
   private chatReview: ChatReview | undefined;
   /** `$name` in a message attaches that skill (skills/skillInvoker.ts). */
@@ -80,7 +76,7 @@ export class ChatController implements vscode.Disposable {
     private readonly reviews: ReviewManager,
   ) {
     this.writer = this.store.create({ id: this.sessionId, createdAt: Date.now(), ...this.workspaceMeta() });
-    this.mentions = new MentionProvider(terminal);
+    this.attachments = new ComposerAttachments(terminal, (message) => this.view?.post(message), log);
     this.skills = new SkillInvoker(this.files, log);
     this.disposables.add(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('tandem') && void this.postConfig()));
     this.disposables.add(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.postConfig()));
@@ -171,9 +167,9 @@ export class ChatController implements vscode.Disposable {
       entries: this.state.entries,
       activeTurnId: this.state.activeTurnId,
       usage: this.state.usage,
-      config: await this.viewConfig(),
+      config: await readViewConfig(this.runner, this.apiKeys),
     });
-    for (const chip of this.contextChips.pending) this.view?.post({ type: 'addContext', context: chip });
+    for (const chip of this.attachments.pending) this.view?.post({ type: 'addContext', context: chip });
   }
 
   onMessage(message: Exclude<WebviewToHost, { type: 'ready' }>): void {
@@ -181,35 +177,16 @@ export class ChatController implements vscode.Disposable {
       case 'send': {
         if (this.chatReview?.handleSend(message.text)) break; // `/review …`: a review, not a message to the model
         if (this.handleCompactCommand(message.text)) break; // `/compact`: a compaction, not a message to the model
-        const { text, images } = this.contextChips.take(message.text, message.contextIds);
+        const { text, images } = this.attachments.take(message.text, message.contextIds);
         void this.skills.expand(message.text, text).then((withSkills) => this.send(withSkills, undefined, images));
         break;
       }
       case 'removeContext':
-        this.contextChips.remove(message.id);
-        break;
       case 'mentionQuery':
-        void this.mentions.query(message.query).then(
-          (items) => this.view?.post({ type: 'mentionResults', requestId: message.requestId, items }),
-          (error: unknown) => this.log.error('@ mention query failed:', error),
-        );
-        break;
       case 'mentionPick':
-        void this.mentions.resolve(message.id).then(
-          (found) => ('error' in found ? void vscode.window.showWarningMessage(vscode.l10n.t('Tandem: {0}', found.error)) : this.addContext(found.label, found.text, found.kind)),
-          (error: unknown) => this.log.error('@ mention could not be attached:', error),
-        );
+      case 'attachImage':
+        this.attachments.handle(message);
         break;
-      case 'attachImage': {
-        const check = checkImage(message.mediaType, message.dataBase64);
-        if (!check.ok) {
-          void vscode.window.showWarningMessage(vscode.l10n.t('Tandem: {0} was not attached. {1}', message.name, check.reason));
-          break;
-        }
-        const chip = this.contextChips.addImage(message.name, { mediaType: message.mediaType, dataBase64: message.dataBase64 }, `${message.mediaType}, ${Math.max(1, Math.round(check.bytes / 1024))} KB`);
-        this.view?.post({ type: 'addContext', context: chip });
-        break;
-      }
       case 'stop':
         this.stop();
         break;
@@ -358,7 +335,7 @@ export class ChatController implements vscode.Disposable {
 
   /** "Add to Chat": a chip in the composer; its text goes with the next message. */
   addContext(label: string, text: string, kind?: ContextChip['kind']): void {
-    this.view?.post({ type: 'addContext', context: this.contextChips.add(label, text, kind) });
+    this.attachments.add(label, text, kind);
   }
 
   stop(): void {
@@ -436,32 +413,8 @@ export class ChatController implements vscode.Disposable {
     void this.writer.flush();
   }
 
-  private async viewConfig(): Promise<ViewConfig> {
-    const config = readConfig();
-    const sandbox = this.runner.sandboxStatus?.() ?? { state: 'off' as const, reason: 'No sandbox for this runner.' };
-    return {
-      model: config.model,
-      wireApi: config.wireApi,
-      baseUrl: config.baseUrl,
-      provider: detectProvider(config.baseUrl),
-      keyRequired: keyRequiredFor(config.baseUrl),
-      approvalPolicy: config.approvalPolicy,
-      hasApiKey: Boolean(await this.apiKeys.get()),
-      trusted: vscode.workspace.isTrusted,
-      sandbox: {
-        state: sandbox.state,
-        // What each kind of command may do under the current approval mode (the profile is chosen per command).
-        detail:
-          sandbox.state === 'enforced'
-            ? `${sandbox.mechanism}. Judged read-only: ${describeConfinement('read-only', sandbox)} Allowed to write: ${describeConfinement(config.approvalPolicy === 'full-access' ? 'protected-only' : 'workspace-write', sandbox)}`
-            : `${sandbox.reason}. ${describeConfinement('unconfined', sandbox)}`,
-      },
-      contextWindow: contextWindowFor(config.model),
-    };
-  }
-
   private async postConfig(): Promise<void> {
-    this.view?.post({ type: 'config', config: await this.viewConfig() });
+    this.view?.post({ type: 'config', config: await readViewConfig(this.runner, this.apiKeys) });
   }
 
   private workspaceMeta(): { workspace?: string } {

@@ -5,9 +5,8 @@
 // The one exception is a compaction (compaction/compactor.ts): the history is replaced by one compaction
 // item, and from there the prefix is stable again.
 import { knownSecrets } from '../secrets/knownSecrets';
-import type { AgentEvent, ApprovalDecision, ApprovalSubject, FileChangeSummary, TurnError } from '../../shared/events';
-import { protectedSymlinks, strictReadEscape } from '../approvals/diskChecks';
-import { confinementWithin, decideCommand, decideEscalation, decidePatch, enforcedConfinement, isSandboxEscalation, type ApprovalPolicy, type CommandVerdict } from '../approvals/policy';
+import type { AgentEvent, ApprovalDecision, ApprovalSubject, TurnError } from '../../shared/events';
+import { isSandboxEscalation } from '../approvals/policy';
 import { SessionApprovals } from '../approvals/sessionApprovals';
 import type { ConversationItem, ModelRequest } from '../model/types';
 import { ModelError, toTurnError } from '../model/errors';
@@ -15,10 +14,12 @@ import { CompactionError, ContextManager, liveHistory, type CompactionReason } f
 import { contextWindowFor } from './contextWindow';
 import { environmentBlock } from '../prompt/environment';
 import { ProcessSessions } from '../tools/processSessions';
-import type { CommandConfinement, SandboxStatus } from '../ports';
+import type { CommandConfinement } from '../ports';
 import type { Authorization, AuthorizeOptions, Tool, ToolContext } from '../tools/types';
+import { ActionVerdicts } from './actionVerdicts';
 import { AsyncQueue, raceAbort } from './asyncQueue';
 import { runModelStep } from './modelStep';
+import { RepeatDetector } from './repeatDetector';
 import { executeToolCall } from './toolCall';
 import { DEFAULT_LIMITS, type AgentSessionOptions, type Operation, type TurnLimits } from './types';
 
@@ -38,6 +39,7 @@ export class AgentSession {
   private readonly history: ConversationItem[];
   private readonly limits: TurnLimits;
   private readonly approvals = new SessionApprovals();
+  private readonly verdicts: ActionVerdicts;
   private readonly pendingApprovals = new Map<string, PendingApproval>();
   readonly processSessions = new ProcessSessions();
   private activeTurn: { id: string; controller: AbortController } | undefined;
@@ -46,6 +48,7 @@ export class AgentSession {
   private readonly context: ContextManager;
 
   constructor(private readonly options: AgentSessionOptions) {
+    this.verdicts = new ActionVerdicts(options, this.approvals);
     this.id = options.sessionId;
     // A restored log holds the whole transcript; the model sees it from the last compaction on.
     this.history = liveHistory(options.history ?? []);
@@ -325,27 +328,14 @@ export class AgentSession {
     emit: (e: AgentEvent) => void,
     options: AuthorizeOptions = {},
   ): Promise<(Authorization & { allowed: false }) | { allowed: true; review: boolean; confinement?: CommandConfinement }> {
-    const policy = this.options.approvalPolicy();
-    const roots = this.options.workspaceRoots;
     if (subject.kind === 'patch') {
-      const { paths, workspaceRoots } = await this.patchTargets(subject.files);
-      const verdict = decidePatch(policy, paths, { workspaceRoots });
+      const verdict = await this.verdicts.patch(subject.files);
       if (verdict.verdict === 'deny') return { allowed: false, reason: verdict.reason };
       const review = verdict.verdict === 'ask' && !this.approvals.arePatchesApproved();
       return { allowed: true, review };
     }
-    // Running a command again outside the sandbox is always the user's call, only for this once, and
-    // never offered in read-only mode.
     const escalation = isSandboxEscalation(subject);
-    let verdict: CommandVerdict;
-    if (escalation) {
-      verdict = decideEscalation(policy);
-    } else {
-      const sandbox = this.options.runner.sandboxStatus?.();
-      verdict = decideCommand(policy, subject.command, { cwd: subject.cwd, workspaceRoots: roots, sessionApprovals: this.approvals, ...(sandbox ? { sandbox } : {}) });
-      verdict = this.coverRunning(policy, verdict, options.running);
-      verdict = await this.checkOnDisk(policy, verdict, subject.command, subject.cwd, sandbox);
-    }
+    const verdict = await this.verdicts.command(subject, options.running);
     if (verdict.verdict === 'deny') return { allowed: false, reason: verdict.reason };
     const confinement = verdict.confinement ?? 'workspace-write';
     if (verdict.verdict === 'allow') return { allowed: true, review: false, confinement };
@@ -360,93 +350,4 @@ export class AgentSession {
     if (decision === 'approve_session' && !escalation && options.running === undefined) this.approvals.rememberCommand(subject.command);
     return { allowed: true, review: false, confinement };
   }
-
-  /**
-   * What the command's words cannot tell (approvals/diskChecks.ts): without a sandbox, a strictly
-   * allowlisted reader whose operands lead out of the workspace through a symlink is asked (refused in
-   * read-only mode); with one, a command that would write unasked while a protected top-level name is a
-   * symlink (which the sandbox cannot keep in place) is asked.
-   */
-  private async checkOnDisk(policy: ApprovalPolicy, verdict: CommandVerdict, command: string, cwd: string, sandbox: SandboxStatus | undefined): Promise<CommandVerdict> {
-    if (verdict.verdict !== 'allow') return verdict;
-    const roots = this.options.workspaceRoots;
-    const files = this.options.files;
-    const requested = verdict.confinement ?? 'workspace-write';
-    if (requested === 'read-only' && sandbox?.state !== 'enforced') {
-      const escape = await strictReadEscape(command, cwd, roots, files, sandbox !== undefined);
-      if (escape === undefined) return verdict;
-      if (policy === 'read-only') return { verdict: 'deny', reason: `Read-only mode without an OS sandbox only reads inside the workspace: ${escape}.` };
-      return { verdict: 'ask', reason: `No OS sandbox, and this read leaves the workspace: ${escape}.`, confinement: 'read-only' };
-    }
-    const actual = enforcedConfinement(requested, sandbox);
-    if (actual !== 'workspace-write' && actual !== 'protected-only') return verdict;
-    const links = await protectedSymlinks(roots, files);
-    if (links.length === 0) return verdict;
-    return {
-      verdict: 'ask',
-      reason: `${links.join(', ')} ${links.length === 1 ? 'is a symlink' : 'are symlinks'}: the sandbox protects only the target, so a command could replace the link; writing commands are asked here.`,
-      confinement: requested,
-    };
-  }
-
-  /**
-   * Input to a process that already runs: allowed as is only when the current policy would let its
-   * command run with at least the power it has; otherwise the user is asked (read-only mode refuses).
-   */
-  private coverRunning(policy: ApprovalPolicy, verdict: CommandVerdict, running: CommandConfinement | undefined): CommandVerdict {
-    if (running === undefined || verdict.verdict === 'deny') return verdict;
-    const granted = verdict.confinement ?? 'workspace-write';
-    if (confinementWithin(running, granted)) return verdict;
-    if (policy === 'read-only') return { verdict: 'deny', reason: `Read-only mode never lets this process take input: it runs with more access (${running}) than read-only.` };
-    return { verdict: 'ask', reason: `This process runs with more access (${running}) than the current mode gives its command (${granted}).`, confinement: running };
-  }
-
-  /**
-   * Every path a patch writes, as written and with symlinks resolved (a link inside the workspace may
-   * point outside it, and the write would follow it), and the workspace roots both ways too (the roots
-   * themselves may sit behind a link, like /tmp on macOS).
-   */
-  private async patchTargets(files: readonly FileChangeSummary[]): Promise<{ paths: string[]; workspaceRoots: string[] }> {
-    const written = files.flatMap((f) => [absolute(this.options.cwd, f.path), ...(f.movePath ? [absolute(this.options.cwd, f.movePath)] : [])]);
-    const realPath = this.options.files.realPath?.bind(this.options.files);
-    if (!realPath) return { paths: written, workspaceRoots: this.options.workspaceRoots };
-    const [resolved, realRoots] = await Promise.all([Promise.all(written.map(realPath)), Promise.all(this.options.workspaceRoots.map(realPath))]);
-    return { paths: [...new Set([...written, ...resolved])], workspaceRoots: [...new Set([...this.options.workspaceRoots, ...realRoots])] };
-  }
-}
-
-/**
- * The loop detector: the same call (tool and input) with the same result, again and again, is a loop no
- * step cap should have to catch. Wall times in command output differ between runs, so they are ignored.
- */
-class RepeatDetector {
-  private last: string | undefined;
-  private count = 0;
-
-  constructor(private readonly max: number) {}
-
-  /** Returns the message that ends the turn once the same call and result came `max` times in a row. */
-  add(tool: string, input: string, output: string): string | undefined {
-    const key = JSON.stringify([tool, input, output.replace(/^Wall time: [\d.]+ seconds$/m, '')]);
-    this.count = key === this.last ? this.count + 1 : 1;
-    this.last = key;
-    if (this.count < this.max) return undefined;
-    const what = tool === 'exec_command' ? `the command ${JSON.stringify(safeCommand(input))}` : `${tool} with the same input`;
-    return `Stopped: the agent ran ${what} ${this.count} times in a row with the same result, which looks like a loop. Tell it what to do differently, or send "continue" to let it try again.`;
-  }
-}
-
-function safeCommand(input: string): string {
-  try {
-    const cmd = (JSON.parse(input) as { cmd?: unknown }).cmd;
-    if (typeof cmd === 'string') return cmd.length > 120 ? `${cmd.slice(0, 119)}…` : cmd;
-  } catch {
-    // not JSON: fall through
-  }
-  return input.slice(0, 120);
-}
-
-/** Workspace-relative summary paths back to absolute ones for the policy check. */
-function absolute(cwd: string, path: string): string {
-  return path.startsWith('/') ? path : `${cwd.replace(/\/+$/, '')}/${path}`;
 }

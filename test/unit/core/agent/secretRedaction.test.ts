@@ -5,13 +5,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentSession } from '../../../../src/core/agent/agentSession';
-import { createModelClient } from '../../../../src/core/model/createClient';
-import { BASE_INSTRUCTIONS } from '../../../../src/core/prompt/instructions';
 import { knownSecrets } from '../../../../src/core/secrets/knownSecrets';
-import { defaultTools } from '../../../../src/node/agentFactory';
-import { createProcessRunner } from '../../../../src/node/createRunner';
-import { NodeFileReader } from '../../../../src/node/nodeFileReader';
+import { testAgentSession } from '../../../fixtures/agentSessionFixture';
 import { mock, startMockOpenAI, type MockOpenAI } from '../../../fixtures/mockOpenAI';
 
 const SECRET = 'sk-test-REDACTME-5f2b9c7e1d';
@@ -30,21 +25,7 @@ describe.each(['responses', 'chat'] as const)('secrets over %s', (wireApi) => {
     fs.writeFileSync(path.join(cwd, '.env'), `OPENAI_API_KEY=${SECRET}\n`);
     server.requests.length = 0;
     server.setScript([{ steps: [mock.call('exec_command', { cmd: 'cat .env; printf %s "$OPENAI_API_KEY"' }, 'c1')] }, { steps: [mock.text('done')] }]);
-    const agent = new AgentSession({
-      sessionId: 'sess-secret',
-      model: createModelClient({ wireApi, baseUrl: server.baseUrl, apiKey: 'test-key' }),
-      modelName: 'gpt-test',
-      instructions: BASE_INSTRUCTIONS,
-      tools: defaultTools(),
-      runner: createProcessRunner(),
-      files: new NodeFileReader(),
-      cwd,
-      workspaceRoots: [cwd],
-      approvalPolicy: () => 'full-access',
-      environment: () => ({ cwd, os: 'Linux', shell: '/bin/bash', date: '2026-12-06', approvalPolicy: 'full-access' }),
-      handleChangeSet: async () => ({ outcome: 'discarded', message: 'no' }),
-      retryDelay: async () => undefined,
-    });
+    const agent = testAgentSession({ baseUrl: server.baseUrl, cwd, wireApi, sessionId: 'sess-secret' });
     const previous = process.env.OPENAI_API_KEY;
     process.env.OPENAI_API_KEY = SECRET;
     try {

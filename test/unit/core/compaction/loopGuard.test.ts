@@ -6,17 +6,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AgentSession } from '../../../../src/core/agent/agentSession';
+import type { AgentSession } from '../../../../src/core/agent/agentSession';
 import type { AgentSessionOptions } from '../../../../src/core/agent/types';
 import { ContextManager, liveHistory } from '../../../../src/core/compaction/compactor';
-import { createModelClient } from '../../../../src/core/model/createClient';
 import type { ConversationItem } from '../../../../src/core/model/types';
-import { BASE_INSTRUCTIONS } from '../../../../src/core/prompt/instructions';
 import type { AgentEvent } from '../../../../src/shared/events';
 import { chatStateFromEvents } from '../../../../src/shared/chatState';
-import { defaultTools } from '../../../../src/node/agentFactory';
-import { createProcessRunner } from '../../../../src/node/createRunner';
-import { NodeFileReader } from '../../../../src/node/nodeFileReader';
+import { testAgentSession } from '../../../fixtures/agentSessionFixture';
 import { mock, startMockOpenAI, type MockOpenAI } from '../../../fixtures/mockOpenAI';
 import { isSummaryRequest, respondToSummaries } from '../../../fixtures/longSessionScript';
 
@@ -39,23 +35,7 @@ beforeEach(() => {
 const AGENTS = '# AGENTS.md instructions for /w\n\n<INSTRUCTIONS>\nAGENTS-GUARD-MARKER\n</INSTRUCTIONS>';
 
 function session(overrides: Partial<AgentSessionOptions> = {}): AgentSession {
-  return new AgentSession({
-    sessionId: 'guard',
-    model: createModelClient({ wireApi: 'responses', baseUrl: server.baseUrl, apiKey: 'test-key' }),
-    modelName: 'gpt-test',
-    instructions: BASE_INSTRUCTIONS,
-    tools: defaultTools(),
-    runner: createProcessRunner(),
-    files: new NodeFileReader(),
-    cwd,
-    workspaceRoots: [cwd],
-    approvalPolicy: () => 'full-access',
-    environment: () => ({ cwd, os: 'Linux', shell: '/bin/bash', date: '2026-11-23', approvalPolicy: 'full-access' }),
-    handleChangeSet: async () => ({ outcome: 'discarded', message: 'not used' }),
-    retryDelay: async () => undefined,
-    projectInstructions: AGENTS,
-    ...overrides,
-  });
+  return testAgentSession({ baseUrl: server.baseUrl, cwd, sessionId: 'guard', projectInstructions: AGENTS, ...overrides });
 }
 
 async function run(agent: AgentSession, op: { type: 'user_turn'; text: string } | { type: 'compact' }): Promise<AgentEvent[]> {

@@ -1,0 +1,34 @@
+// The chat header's facts (model, provider, approval mode, key, trust, sandbox, context window), read
+// fresh from the settings, SecretStorage and the runner whenever one of them changes.
+import * as vscode from 'vscode';
+import { contextWindowFor } from '../core/agent/contextWindow';
+import { describeConfinement } from '../core/approvals/policy';
+import type { ProcessRunner } from '../core/ports';
+import type { ViewConfig } from '../shared/protocol';
+import { detectProvider, keyRequiredFor } from '../shared/providers';
+import type { ApiKeyStore } from './apiKey';
+import { readConfig } from './config';
+
+export async function readViewConfig(runner: ProcessRunner, apiKeys: ApiKeyStore): Promise<ViewConfig> {
+  const config = readConfig();
+  const sandbox = runner.sandboxStatus?.() ?? { state: 'off' as const, reason: 'No sandbox for this runner.' };
+  return {
+    model: config.model,
+    wireApi: config.wireApi,
+    baseUrl: config.baseUrl,
+    provider: detectProvider(config.baseUrl),
+    keyRequired: keyRequiredFor(config.baseUrl),
+    approvalPolicy: config.approvalPolicy,
+    hasApiKey: Boolean(await apiKeys.get()),
+    trusted: vscode.workspace.isTrusted,
+    sandbox: {
+      state: sandbox.state,
+      // What each kind of command may do under the current approval mode (the profile is chosen per command).
+      detail:
+        sandbox.state === 'enforced'
+          ? `${sandbox.mechanism}. Judged read-only: ${describeConfinement('read-only', sandbox)} Allowed to write: ${describeConfinement(config.approvalPolicy === 'full-access' ? 'protected-only' : 'workspace-write', sandbox)}`
+          : `${sandbox.reason}. ${describeConfinement('unconfined', sandbox)}`,
+    },
+    contextWindow: contextWindowFor(config.model),
+  };
+}
