@@ -12,6 +12,7 @@ import { execCommandTool } from '../core/tools/execCommand';
 import { updatePlanTool } from '../core/tools/updatePlan';
 import { writeStdinTool } from '../core/tools/writeStdin';
 import type { Tool } from '../core/tools/types';
+import type { ModelClient } from '../core/model/types';
 import { environmentInfo } from './environment';
 import { instructionsWithSkills, loadSessionSkills, type SessionSkills } from './skills/sessionSkills';
 
@@ -66,6 +67,16 @@ export interface AgentFactoryOptions {
   userHome?: string;
   /** Told which skills were found, skipped, listed in the prompt or left out for room (for the log). */
   onSkills?: (skills: SessionSkills) => void;
+  /**
+   * A model client made elsewhere (VS Code's language models, src/vscode): used instead of the OpenAI-compatible
+   * client that `wireApi`/`baseUrl`/`apiKey` would make.
+   */
+  modelClient?: ModelClient;
+  /**
+   * Tools beyond Tandem's own (MCP servers' tools), appended after them in a stable order so every request's
+   * prefix stays the same within a session.
+   */
+  extraTools?: Tool[];
 }
 
 export async function createAgentSession(options: AgentFactoryOptions): Promise<AgentSession> {
@@ -86,10 +97,10 @@ export async function createAgentSession(options: AgentFactoryOptions): Promise<
   options.onSkills?.(skills);
   return new AgentSession({
     sessionId: options.sessionId,
-    model: createModelClient({ wireApi: options.wireApi, baseUrl: options.baseUrl, apiKey: options.apiKey }),
+    model: options.modelClient ?? createModelClient({ wireApi: options.wireApi, baseUrl: options.baseUrl, apiKey: options.apiKey }),
     modelName: options.model,
     instructions: instructionsWithSkills(BASE_INSTRUCTIONS, skills),
-    tools: defaultTools(),
+    tools: [...defaultTools(), ...(options.extraTools ?? [])],
     runner: options.runner,
     files: options.files,
     cwd: options.cwd,
