@@ -123,7 +123,14 @@ export interface CodeReviewSummary {
 /** What waits on the user. */
 export type ApprovalSubject =
   | { kind: 'command'; command: string; cwd: string; reason: string }
-  | { kind: 'patch'; files: FileChangeSummary[]; reason: string };
+  | { kind: 'patch'; files: FileChangeSummary[]; reason: string }
+  /**
+   * A call to a tool of an MCP server (src/core/mcp). `arguments` is the model's JSON, pretty-printed and
+   * capped (untrusted text: shown as plain text). `readOnlyHint` is what the server claims; `serverAllowed`
+   * means the user chose "always allow" for this server. `command` is the key "approve for session"
+   * remembers (`mcp-server-<name>-<hash>`, one per server), never a command that runs.
+   */
+  | { kind: 'mcp'; server: string; tool: string; arguments: string; readOnlyHint: boolean; serverAllowed?: boolean; command: string; reason: string };
 
 export type ApprovalDecision = 'approve' | 'approve_session' | 'deny';
 

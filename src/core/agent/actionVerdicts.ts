@@ -4,7 +4,7 @@
 // (approvals/diskChecks.ts). AgentSession turns an `ask` into an approval card; this file never asks.
 import type { ApprovalSubject, FileChangeSummary } from '../../shared/events';
 import { protectedSymlinks, strictReadEscape } from '../approvals/diskChecks';
-import { confinementWithin, decideCommand, decideEscalation, decidePatch, enforcedConfinement, isSandboxEscalation, type ApprovalPolicy, type CommandVerdict, type PolicyVerdict } from '../approvals/policy';
+import { confinementWithin, decideCommand, decideEscalation, decideMcpCall, decidePatch, enforcedConfinement, isSandboxEscalation, type ApprovalPolicy, type CommandVerdict, type PolicyVerdict } from '../approvals/policy';
 import type { SessionApprovals } from '../approvals/sessionApprovals';
 import type { CommandConfinement, SandboxStatus } from '../ports';
 import type { AgentSessionOptions } from './types';
@@ -25,8 +25,11 @@ export class ActionVerdicts {
    * the sandbox is always the user's call, only for this once, and never offered in read-only mode.
    * `running`: the confinement of the process that would take this input (write_stdin).
    */
-  async command(subject: Extract<ApprovalSubject, { kind: 'command' }>, running?: CommandConfinement): Promise<CommandVerdict> {
+  async command(subject: Exclude<ApprovalSubject, { kind: 'patch' }>, running?: CommandConfinement): Promise<CommandVerdict> {
     const policy = this.options.approvalPolicy();
+    // An MCP call asks like a command (AgentSession shows the card and remembers "approve for session" by
+    // the subject's `command`, the server's key); no process of ours runs, so no confinement applies.
+    if (subject.kind === 'mcp') return decideMcpCall(policy, subject, { sessionApprovals: this.approvals });
     if (isSandboxEscalation(subject)) return decideEscalation(policy);
     const sandbox = this.options.runner.sandboxStatus?.();
     let verdict = decideCommand(policy, subject.command, { cwd: subject.cwd, workspaceRoots: this.options.workspaceRoots, sessionApprovals: this.approvals, ...(sandbox ? { sandbox } : {}) });

@@ -176,3 +176,27 @@ export function decidePatch(policy: ApprovalPolicy, paths: readonly string[], co
   }
   return allow(policy === 'auto' ? 'Auto mode: changes inside the workspace.' : 'Full access: changes inside the workspace.');
 }
+
+// ---- MCP tool calls ------------------------------------------------------------------------------------
+// A tool of an MCP server is code Tandem cannot see into: the policy cannot judge what a call does, so it
+// asks unless the user said otherwise. The server's `readOnlyHint` is a claim, trusted only in `auto`
+// (where Tandem already works freely inside the workspace); `read-only` and `ask` ask every time unless the
+// user allowed that server's tools for the session or always. Full access runs them.
+
+export interface McpPolicyContext {
+  /** "Approve for session" remembered for this server (its session key, see core/mcp/mcpTool.ts). */
+  sessionApprovals?: { isCommandApproved(command: string): boolean };
+}
+
+export function decideMcpCall(
+  policy: ApprovalPolicy,
+  subject: { server: string; readOnlyHint: boolean; serverAllowed?: boolean; command: string },
+  context: McpPolicyContext = {},
+): PolicyVerdict {
+  if (policy === 'full-access') return allow('Full access: MCP tools run without asking.');
+  if (subject.serverAllowed === true) return allow(`You always allow the tools of the MCP server "${subject.server}".`);
+  if (context.sessionApprovals?.isCommandApproved(subject.command)) return allow(`The tools of the MCP server "${subject.server}" are approved for this session.`);
+  if (policy === 'auto' && subject.readOnlyHint) return allow('Auto mode: the server marks this tool read-only.');
+  if (policy === 'auto') return ask(`The MCP server "${subject.server}" does not mark this tool read-only.`);
+  return ask(`${policy === 'read-only' ? 'Read-only' : 'Ask'} mode: every MCP tool call is asked unless you allow the server's tools.`);
+}
