@@ -129,6 +129,12 @@ describe('chat webview', () => {
     expect(meter.textContent).toContain('40k / 400k');
     expect(meter.textContent).toContain('cache 75%');
     expect((meter.querySelector('.meter-fill') as HTMLElement).style.width).toBe('10%');
+    // The tooltip's numbers are formatted once the pointer is on the meter (not while a turn ends).
+    expect(meter.hasAttribute('title')).toBe(false);
+    fireEvent.pointerEnter(meter);
+    expect(meter.getAttribute('title')).toBe(
+      `Last request: ${(40_000).toLocaleString()} of ${(400_000).toLocaleString()} context tokens; ${(30_000).toLocaleString()} served from the prompt cache. Session: ${(40_000).toLocaleString()} in, 500 out.`,
+    );
   });
 });
 

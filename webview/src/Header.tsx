@@ -2,6 +2,7 @@
 // host), sandbox, the context meter (tokens of the last
 // request against the model's window, and how much of it the prompt cache served), trust, and a way to
 // set a missing key.
+import { useState } from 'react';
 import { VscodeButton } from './elements';
 import { useMeta, usePost } from './context';
 import { formatTokens, POLICY_LABELS } from './format';
@@ -12,6 +13,10 @@ const SANDBOX_LABEL = { enforced: t('header.sandbox.enforced'), unavailable: t('
 export function Header() {
   const { config, usage } = useMeta();
   const post = usePost();
+  // The meter's tooltip is formatted once the pointer is on it, not on every render: the first
+  // toLocaleString() of a page loads the locale's number data (18-40 ms), and the meter first appears at
+  // the end of a turn (its usage), where that cost was the longest task of the turn end.
+  const [hovered, setHovered] = useState(false);
   if (!config) return <header className="header" />;
   const used = usage.lastInputTokens;
   const fill = config.contextWindow > 0 ? Math.min(1, used / config.contextWindow) : 0;
@@ -52,7 +57,10 @@ export function Header() {
           aria-valuemin={0}
           aria-valuemax={config.contextWindow}
           aria-valuenow={used}
-          title={t('header.meter.title', used.toLocaleString(), config.contextWindow.toLocaleString(), usage.lastCachedInputTokens.toLocaleString(), usage.inputTokens.toLocaleString(), usage.outputTokens.toLocaleString())}
+          onPointerEnter={() => setHovered(true)}
+          {...(hovered
+            ? { title: t('header.meter.title', used.toLocaleString(), config.contextWindow.toLocaleString(), usage.lastCachedInputTokens.toLocaleString(), usage.inputTokens.toLocaleString(), usage.outputTokens.toLocaleString()) }
+            : {})}
         >
           <span className="meter-bar" aria-hidden="true">
             <span className="meter-fill" style={{ width: `${(fill * 100).toFixed(1)}%` }} />

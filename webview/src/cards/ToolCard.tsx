@@ -6,7 +6,7 @@ import { VscodeBadge } from '../elements';
 import { memo, useMemo, useState } from 'react';
 import type { ChatEntry } from '../../../src/shared/chatState';
 import { usePost } from '../context';
-import { formatDuration, terminalText } from '../format';
+import { formatCount, formatDuration, terminalText } from '../format';
 import { t } from '../strings';
 import { ApprovalQuestion } from './ApprovalQuestion';
 
@@ -108,7 +108,7 @@ export const ToolCard = memo(function ToolCard({ entry }: { entry: ToolEntry }) 
         <div id={outputId}>
           {hidden > 0 && (
             <button type="button" className="link-button" onClick={() => setShowAll(true)}>
-              {t(hidden === 1 ? 'tool.earlierLine' : 'tool.earlierLines', hidden.toLocaleString())}
+              {t(hidden === 1 ? 'tool.earlierLine' : 'tool.earlierLines', formatCount(hidden))}
             </button>
           )}
           <pre className="tool-output">{shown}</pre>
