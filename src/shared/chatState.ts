@@ -105,6 +105,15 @@ export function applyEvent(state: ChatState, event: AgentEvent): string[] {
       push(state, { kind: 'user', id, turnId: event.turnId, text: event.text, at: event.at });
       return [id];
     }
+    // A message sent during a turn shows where the model took it; while it waits the composer shows it.
+    case 'input.delivered': {
+      const id = `user-${event.submissionId}`;
+      push(state, { kind: 'user', id, turnId: event.turnId, text: event.text, at: event.at });
+      return [id];
+    }
+    case 'input.queued':
+    case 'input.withdrawn':
+      return [];
     case 'message.delta': {
       if (!state.index.has(event.itemId)) {
         push(state, { kind: 'assistant', id: event.itemId, turnId: event.turnId, text: event.delta, streaming: true });

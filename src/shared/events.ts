@@ -135,8 +135,20 @@ export type ApprovalSubject =
 export type ApprovalDecision = 'approve' | 'approve_session' | 'deny';
 
 export type AgentEvent =
-  /** The user's message was accepted and a turn begins. `text` is what the user typed. */
-  | { type: 'turn.started'; turnId: string; text: string; at: number }
+  /**
+   * The user's message was accepted and a turn begins. `text` is what the user typed. `submissionId` is the
+   * operation that started it (absent in logs written before submissions had ids).
+   */
+  | { type: 'turn.started'; turnId: string; text: string; at: number; submissionId?: string }
+  /**
+   * The user sent a message while turn `turnId` was running: it waits (shown as queued) until the model can
+   * take it — with the next tool results, after the answer, or as the next turn.
+   */
+  | { type: 'input.queued'; turnId: string; submissionId: string; text: string; at: number }
+  /** The queued message `submissionId` was given to the model inside the running turn `turnId`. */
+  | { type: 'input.delivered'; turnId: string; submissionId: string; text: string; at: number }
+  /** The queued message `submissionId` will not be sent (the user stopped, or withdrew it); `text` goes back to the composer. */
+  | { type: 'input.withdrawn'; turnId: string; submissionId: string; text: string; at: number }
   /** A fragment of the assistant's visible answer. Concatenate deltas with the same `itemId`. */
   | { type: 'message.delta'; turnId: string; itemId: string; delta: string }
   /** The assistant message `itemId` is complete; `text` is the whole message. */
@@ -186,9 +198,10 @@ export type AgentEvent =
    * (`auto`), on request (`manual`), or after the API said the context was too long (`overflow`). The model
    * now sees the project instructions, the user's messages, a ledger and `summary` instead of the earlier
    * transcript (the session log keeps it all). `tokensBefore` / `tokensAfter` are the context's size
-   * (reported or estimated); `count` numbers the compactions of the session.
+   * (reported or estimated); `count` numbers the compactions of the session. `native`: the summary is the
+   * provider's own encrypted one (Responses API compaction), so `summary` only says so.
    */
-  | { type: 'context.compacted'; turnId: string; reason: 'auto' | 'manual' | 'overflow'; summary: string; tokensBefore: number; tokensAfter: number; count: number; at: number }
+  | { type: 'context.compacted'; turnId: string; reason: 'auto' | 'manual' | 'overflow'; summary: string; tokensBefore: number; tokensAfter: number; count: number; native?: boolean; at: number }
   /**
    * A code review began (`/review` in the composer, or the automatic review after an agent turn that
    * changed files). Not an agent turn: the composer stays free. `turnId` is the reviewed agent turn's for a

@@ -1,12 +1,13 @@
-// One conversation with the model. Codex-style API: `submit(operation)`; a user turn returns the turn's
-// event stream (an async iterable that ends after `turn.completed` / `turn.failed`). Cancellation is by
-// AbortSignal (the caller's, or `interrupt`). The history is append-only so every request's prefix is
+// One conversation with the model, Codex-shaped: operations go in with `submit` (each gets a submission id
+// and is queued: a message sent during a turn waits until the model can take it), and one session-wide
+// stream of events comes out (sessionStream.ts). `submit` also returns that submission's events — a
+// filtered view of the same stream — so a caller can `for await` its own turn; breaking out of it stops
+// the turn. Cancellation is by AbortSignal (the caller's, or `interrupt`). The history is append-only so every request's prefix is
 // byte-identical to the previous request (prompt caching), and `prompt_cache_key` is the session id.
 // The one exception is a compaction (compaction/compactor.ts): the history is replaced by one compaction
 // item, and from there the prefix is stable again.
 import { knownSecrets } from '../secrets/knownSecrets';
-import type { AgentEvent, ApprovalDecision, ApprovalSubject, TurnError } from '../../shared/events';
-import { isSandboxEscalation } from '../approvals/policy';
+import type { AgentEvent, TurnError } from '../../shared/events';
 import { SessionApprovals } from '../approvals/sessionApprovals';
 import type { ConversationItem, ModelRequest } from '../model/types';
 import { ModelError, toTurnError } from '../model/errors';
@@ -14,18 +15,17 @@ import { CompactionError, ContextManager, liveHistory, type CompactionReason } f
 import { contextWindowFor } from './contextWindow';
 import { environmentBlock } from '../prompt/environment';
 import { ProcessSessions } from '../tools/processSessions';
-import type { CommandConfinement } from '../ports';
-import type { Authorization, AuthorizeOptions, Tool, ToolContext } from '../tools/types';
+import type { Tool, ToolContext } from '../tools/types';
 import { ActionVerdicts } from './actionVerdicts';
-import { AsyncQueue, raceAbort } from './asyncQueue';
+import { ToolAuthorizer } from './toolAuthorizer';
 import { runModelStep } from './modelStep';
 import { RepeatDetector } from './repeatDetector';
+import { SessionStream, type SessionEvent, type Submission } from './sessionStream';
 import { executeToolCall } from './toolCall';
+import { outputsForDanglingCalls } from './danglingCalls';
+import { PendingApprovals } from './pendingApprovals';
 import { DEFAULT_LIMITS, type AgentSessionOptions, type Operation, type TurnLimits } from './types';
-
-interface PendingApproval {
-  resolve(answer: { decision: ApprovalDecision; note?: string }): void;
-}
+import { TurnQueue, type QueuedTurn, type TurnOperation } from './turnQueue';
 
 /** Thrown inside a turn to end it with a classified, user-facing error. */
 export class TurnFailure extends Error {
@@ -39,16 +39,19 @@ export class AgentSession {
   private readonly history: ConversationItem[];
   private readonly limits: TurnLimits;
   private readonly approvals = new SessionApprovals();
-  private readonly verdicts: ActionVerdicts;
-  private readonly pendingApprovals = new Map<string, PendingApproval>();
+  private readonly authorizer: ToolAuthorizer;
+  private readonly pendingApprovals = new PendingApprovals();
   readonly processSessions = new ProcessSessions();
-  private activeTurn: { id: string; controller: AbortController } | undefined;
+  private activeTurn: { id: string; submissionId: string; controller: AbortController } | undefined;
+  private readonly queued = new TurnQueue();
+  private readonly stream = new SessionStream();
   private turnCounter = 0;
+  private submissionCounter = 0;
   private readonly newId: () => string;
   private readonly context: ContextManager;
 
   constructor(private readonly options: AgentSessionOptions) {
-    this.verdicts = new ActionVerdicts(options, this.approvals);
+    this.authorizer = new ToolAuthorizer(new ActionVerdicts(options, this.approvals), this.approvals, this.pendingApprovals, () => this.newId());
     this.id = options.sessionId;
     // A restored log holds the whole transcript; the model sees it from the last compaction on.
     this.history = liveHistory(options.history ?? []);
@@ -64,8 +67,17 @@ export class AgentSession {
     }
   }
 
+  /** A turn runs, or one waits to run. */
   get isBusy(): boolean {
-    return this.activeTurn !== undefined;
+    return this.activeTurn !== undefined || this.queued.length > 0;
+  }
+
+  /**
+   * The session's one event stream, from now on: every event of every submission, tagged with its
+   * submission id. Ends when `signal` aborts, the reader breaks out, or the session is disposed.
+   */
+  events(signal?: AbortSignal): AsyncIterable<SessionEvent> {
+    return this.stream.subscribe(signal);
   }
 
   /** The conversation as the model sees it (read-only view, for tests and diagnostics). */
@@ -78,31 +90,107 @@ export class AgentSession {
     return this.context.compactions;
   }
 
-  /** Submits an operation. A `user_turn` or `compact` returns its event stream; other operations return nothing. */
-  submit(op: Extract<Operation, { type: 'user_turn' | 'compact' }>, signal?: AbortSignal): AsyncIterable<AgentEvent>;
-  submit(op: Exclude<Operation, { type: 'user_turn' | 'compact' }>): void;
-  submit(op: Operation, signal?: AbortSignal): AsyncIterable<AgentEvent> | void {
+  /**
+   * Submits an operation and returns its submission: the id, and the submission's events as an async
+   * iterable (a user turn's or compaction's events until it ends; a review update's one event; nothing for
+   * an approval or an interrupt). A turn submitted while another runs is queued, never refused: a message
+   * is offered to the running turn (`input.queued`, then `input.delivered`), a compaction waits its turn.
+   * Aborting `signal` stops the submission's turn, or withdraws it while it waits.
+   */
+  submit(op: Operation, signal?: AbortSignal): Submission {
+    const submissionId = `${this.id}-op${++this.submissionCounter}`;
+    const submission = this.stream.follow(submissionId, () => this.abandon(submissionId));
     switch (op.type) {
       case 'user_turn':
       case 'compact':
-        return this.startTurn(op, signal);
-      case 'approval': {
-        const pending = this.pendingApprovals.get(op.approvalId);
-        if (!pending) return; // stale click on an already-resolved card
-        this.pendingApprovals.delete(op.approvalId);
-        pending.resolve({ decision: op.decision, ...(op.note !== undefined ? { note: op.note } : {}) });
-        return;
-      }
+        this.enqueueTurn(submissionId, op, signal);
+        break;
+      case 'approval':
+        // a stale click on an already-resolved card finds nothing
+        this.pendingApprovals.answer(op.approvalId, { decision: op.decision, ...(op.note !== undefined ? { note: op.note } : {}) });
+        this.stream.end(submissionId);
+        break;
       case 'interrupt':
-        this.activeTurn?.controller.abort(new Error('interrupted'));
-        return;
+        this.interrupt('interrupted');
+        this.stream.end(submissionId);
+        break;
+      case 'review_update':
+        this.publish(submissionId, op.event);
+        this.stream.end(submissionId);
+        break;
     }
+    return submission;
   }
 
-  /** Kills background processes and aborts the running turn. */
+  /** Kills background processes, aborts the running turn, withdraws what waits, ends every reader. */
   dispose(): void {
-    this.activeTurn?.controller.abort(new Error('disposed'));
+    this.interrupt('disposed');
     this.processSessions.killAll();
+    this.stream.close();
+  }
+
+  /** Stops the running turn and withdraws the queue: after Stop nothing starts by itself. */
+  private interrupt(reason: string): void {
+    for (const waiting of this.queued.clear()) this.withdraw(waiting);
+    this.activeTurn?.controller.abort(new Error(reason));
+  }
+
+  /** The reader of `submissionId` stopped listening: stop its turn, or drop it from the queue. */
+  private abandon(submissionId: string): void {
+    if (this.activeTurn?.submissionId === submissionId) {
+      this.activeTurn.controller.abort(new Error('interrupted'));
+      return;
+    }
+    const waiting = this.queued.remove(submissionId);
+    if (waiting) this.withdraw(waiting);
+  }
+
+  private withdraw(waiting: QueuedTurn): void {
+    if (waiting.op.type === 'user_turn') {
+      this.publish(waiting.submissionId, { type: 'input.withdrawn', turnId: this.activeTurn?.id ?? '', submissionId: waiting.submissionId, text: waiting.op.display ?? waiting.op.text, at: Date.now() });
+    }
+    this.stream.end(waiting.submissionId);
+  }
+
+  /** Every event goes to the log first, then out on the one stream. */
+  private publish(submissionId: string, event: AgentEvent): void {
+    this.options.recorder?.event(event);
+    this.stream.publish(submissionId, event);
+  }
+
+  private enqueueTurn(submissionId: string, op: TurnOperation, signal?: AbortSignal): void {
+    if (!this.activeTurn && this.queued.length === 0) {
+      this.startTurn(submissionId, op, signal);
+      return;
+    }
+    if (op.type === 'user_turn') {
+      this.publish(submissionId, { type: 'input.queued', turnId: this.activeTurn?.id ?? '', submissionId, text: op.display ?? op.text, at: Date.now() });
+    }
+    this.queued.add({ submissionId, op, ...(signal ? { signal } : {}) }, () => this.abandon(submissionId));
+    if (signal?.aborted) this.abandon(submissionId);
+  }
+
+  /** After a turn: the next queued operation starts as a turn of its own. */
+  private startNextQueued(): void {
+    const next = this.queued.next();
+    if (next) this.startTurn(next.submissionId, next.op, next.signal);
+  }
+
+  /**
+   * Gives the messages waiting at the head of the queue to the running turn (the model takes them with
+   * the next request). Returns whether any was delivered. A queued compaction stops the delivery: what
+   * comes after it waits for it.
+   */
+  private deliverQueuedInput(turnId: string): boolean {
+    let delivered = false;
+    for (const waiting of this.queued.takeMessages()) {
+      const op = waiting.op;
+      this.appendItem({ type: 'user', text: op.text, ...(op.images?.length ? { images: op.images } : {}) });
+      this.stream.joinTurn(waiting.submissionId, turnId);
+      this.publish(waiting.submissionId, { type: 'input.delivered', turnId, submissionId: waiting.submissionId, text: op.display ?? op.text, at: Date.now() });
+      delivered = true;
+    }
+    return delivered;
   }
 
   private appendItem(rawItem: ConversationItem): void {
@@ -119,36 +207,30 @@ export class AgentSession {
     this.options.recorder?.item(item);
   }
 
-  private startTurn(op: Extract<Operation, { type: 'user_turn' | 'compact' }>, outerSignal?: AbortSignal): AsyncIterable<AgentEvent> {
-    if (this.activeTurn) throw new Error('A turn is already running; stop it or wait for it to finish.');
+  private startTurn(submissionId: string, op: TurnOperation, outerSignal?: AbortSignal): void {
     const turnId = `${this.id}-t${++this.turnCounter}-${this.newId()}`;
     const controller = new AbortController();
     const onOuterAbort = () => controller.abort(outerSignal?.reason);
-    outerSignal?.addEventListener('abort', onOuterAbort, { once: true });
+    if (outerSignal?.aborted) controller.abort(outerSignal.reason);
+    else outerSignal?.addEventListener('abort', onOuterAbort, { once: true });
     const wallTimer = setTimeout(() => controller.abort(new TurnFailure({ code: 'limit', message: `The turn ran longer than ${Math.round(this.limits.maxWallMs / 60000)} minutes and was stopped.` })), this.limits.maxWallMs);
-    this.activeTurn = { id: turnId, controller };
+    this.activeTurn = { id: turnId, submissionId, controller };
+    this.stream.joinTurn(submissionId, turnId);
 
-    const queue = new AsyncQueue<AgentEvent>();
-    const emit = (event: AgentEvent) => {
-      this.options.recorder?.event(event);
-      queue.push(event);
-    };
-    const run = op.type === 'compact' ? this.runCompaction(turnId, controller.signal, emit) : this.runTurn(turnId, op, controller.signal, emit);
+    const emit = (event: AgentEvent) => this.publish(submissionId, event);
+    const run = op.type === 'compact' ? this.runCompaction(turnId, submissionId, controller.signal, emit) : this.runTurn(turnId, submissionId, op, controller.signal, emit);
     void run.finally(() => {
       clearTimeout(wallTimer);
       outerSignal?.removeEventListener('abort', onOuterAbort);
-      for (const [id, pending] of this.pendingApprovals) {
-        pending.resolve({ decision: 'deny', note: 'The turn ended.' });
-        this.pendingApprovals.delete(id);
-      }
+      this.pendingApprovals.denyAll('The turn ended.');
       this.activeTurn = undefined;
-      queue.close();
+      this.stream.endTurn(turnId);
+      this.startNextQueued();
     });
-    return queue;
   }
 
-  private async runTurn(turnId: string, op: Extract<Operation, { type: 'user_turn' }>, signal: AbortSignal, emit: (e: AgentEvent) => void): Promise<void> {
-    emit({ type: 'turn.started', turnId, text: op.display ?? op.text, at: Date.now() });
+  private async runTurn(turnId: string, submissionId: string, op: Extract<Operation, { type: 'user_turn' }>, signal: AbortSignal, emit: (e: AgentEvent) => void): Promise<void> {
+    emit({ type: 'turn.started', turnId, text: op.display ?? op.text, at: Date.now(), submissionId });
     const env = environmentBlock(this.options.environment());
     this.appendItem({ type: 'user', text: `${op.text}\n\n${env}`, ...(op.images?.length ? { images: op.images } : {}) });
     const repeats = new RepeatDetector(this.limits.maxRepeats);
@@ -161,6 +243,8 @@ export class AgentSession {
             action: { label: 'Continue', command: 'continue' },
           });
         }
+        // Messages the user sent meanwhile go with this request (after the tool results they followed).
+        if (step > 0) this.deliverQueuedInput(turnId);
         if (this.context.needsCompaction(this.history, this.fixedRequest())) await this.compactNow(turnId, 'auto', signal, emit);
         let result: Awaited<ReturnType<typeof runModelStep>>;
         try {
@@ -172,7 +256,11 @@ export class AgentSession {
           await this.compactNow(turnId, 'overflow', signal, emit);
           result = await this.modelStep(turnId, step, signal, emit);
         }
-        if (result.toolCalls.length === 0) break;
+        if (result.toolCalls.length === 0) {
+          // The model answered; a message sent meanwhile keeps the turn going instead of waiting for a new one.
+          if (this.deliverQueuedInput(turnId)) continue;
+          break;
+        }
         // Calls run one after another in the order the model gave them: predictable for the user watching,
         // and approvals never interleave. Every call gets an output, so the history stays well-formed.
         for (const call of result.toolCalls) {
@@ -185,7 +273,8 @@ export class AgentSession {
       }
       emit({ type: 'turn.completed', turnId, stopped: false, at: Date.now() });
     } catch (error) {
-      this.answerDanglingCalls(signal.aborted ? 'The user stopped the turn before this call finished.' : 'The turn failed before this call ran.');
+      const why = signal.aborted ? 'The user stopped the turn before this call finished.' : 'The turn failed before this call ran.';
+      for (const item of outputsForDanglingCalls(this.history, why)) this.appendItem(item);
       const reason = signal.aborted ? signal.reason : error;
       if (reason instanceof TurnFailure) {
         emit({ type: 'turn.failed', turnId, error: reason.error, at: Date.now() });
@@ -255,8 +344,8 @@ export class AgentSession {
   }
 
   /** `/compact`: a turn of its own that only compacts. */
-  private async runCompaction(turnId: string, signal: AbortSignal, emit: (e: AgentEvent) => void): Promise<void> {
-    emit({ type: 'turn.started', turnId, text: '/compact', at: Date.now() });
+  private async runCompaction(turnId: string, submissionId: string, signal: AbortSignal, emit: (e: AgentEvent) => void): Promise<void> {
+    emit({ type: 'turn.started', turnId, text: '/compact', at: Date.now(), submissionId });
     try {
       await this.compactNow(turnId, 'manual', signal, emit);
       emit({ type: 'turn.completed', turnId, stopped: false, at: Date.now() });
@@ -266,25 +355,6 @@ export class AgentSession {
       else if (signal.aborted) emit({ type: 'turn.completed', turnId, stopped: true, at: Date.now() });
       else emit({ type: 'turn.failed', turnId, error: toTurnError(error), at: Date.now() });
     }
-  }
-
-  /** Every call in the history needs an output, or the next request is rejected by the API. */
-  private answerDanglingCalls(output: string): void {
-    const answered = new Set<string>();
-    for (let i = this.history.length - 1; i >= 0; i--) {
-      const item = this.history[i]!;
-      if (item.type === 'user') break;
-      if (item.type === 'tool_output') answered.add(item.callId);
-    }
-    const dangling: ConversationItem[] = [];
-    for (let i = this.history.length - 1; i >= 0; i--) {
-      const item = this.history[i]!;
-      if (item.type === 'user') break;
-      if ((item.type === 'function_call' || item.type === 'custom_tool_call') && !answered.has(item.callId)) {
-        dangling.unshift({ type: 'tool_output', callId: item.callId, output, ...(item.type === 'custom_tool_call' ? { custom: true } : {}) });
-      }
-    }
-    for (const item of dangling) this.appendItem(item);
   }
 
   private toolsByName(): Map<string, Tool> {
@@ -304,7 +374,7 @@ export class AgentSession {
       files: this.options.files,
       sessions: this.processSessions,
       authorize: async (subject, options) => {
-        const auth = await this.authorize(turnId, subject, signal, emit, options);
+        const auth = await this.authorizer.authorize(turnId, subject, signal, emit, options);
         if (subject.kind === 'patch' && auth.allowed) patchNeedsReview = auth.review;
         if (!auth.allowed) return { allowed: false, reason: auth.reason };
         return auth.confinement ? { allowed: true, confinement: auth.confinement } : { allowed: true };
@@ -314,40 +384,5 @@ export class AgentSession {
         return outcome;
       },
     };
-  }
-
-  /**
-   * The policy check, right before execution, on the exact command or files. For patches, "ask" does
-   * not raise a separate approval card: the change set itself is shown for review (Apply / Discard).
-   * For commands, the answer carries the confinement the runner must enforce.
-   */
-  private async authorize(
-    turnId: string,
-    subject: ApprovalSubject,
-    signal: AbortSignal,
-    emit: (e: AgentEvent) => void,
-    options: AuthorizeOptions = {},
-  ): Promise<(Authorization & { allowed: false }) | { allowed: true; review: boolean; confinement?: CommandConfinement }> {
-    if (subject.kind === 'patch') {
-      const verdict = await this.verdicts.patch(subject.files);
-      if (verdict.verdict === 'deny') return { allowed: false, reason: verdict.reason };
-      const review = verdict.verdict === 'ask' && !this.approvals.arePatchesApproved();
-      return { allowed: true, review };
-    }
-    const escalation = isSandboxEscalation(subject);
-    const verdict = await this.verdicts.command(subject, options.running);
-    if (verdict.verdict === 'deny') return { allowed: false, reason: verdict.reason };
-    const confinement = verdict.confinement ?? 'workspace-write';
-    if (verdict.verdict === 'allow') return { allowed: true, review: false, confinement };
-    const reason = escalation ? subject.reason : options.running !== undefined ? `${subject.reason} ${verdict.reason}` : verdict.reason;
-    const approvalId = `approval-${this.newId()}`;
-    const answer = new Promise<{ decision: ApprovalDecision; note?: string }>((resolve) => this.pendingApprovals.set(approvalId, { resolve }));
-    emit({ type: 'approval.requested', turnId, approvalId, subject: { ...subject, reason } });
-    const { decision, note } = await raceAbort(answer, signal);
-    emit({ type: 'approval.resolved', turnId, approvalId, decision, ...(note !== undefined ? { note } : {}) });
-    if (decision === 'deny') return { allowed: false, reason: note ? `The user denied it: ${note}` : 'The user denied it.' };
-    // A session approval never covers input to a process or an escalation: those are asked each time.
-    if (decision === 'approve_session' && !escalation && options.running === undefined) this.approvals.rememberCommand(subject.command);
-    return { allowed: true, review: false, confinement };
   }
 }

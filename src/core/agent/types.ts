@@ -19,7 +19,15 @@ export type Operation =
   /** Stop the running turn (same as aborting the turn's signal). */
   | { type: 'interrupt' }
   /** Compact the conversation now (`/compact`); runs like a turn and streams `context.compacted`. */
-  | { type: 'compact' };
+  | { type: 'compact' }
+  /**
+   * A review outcome reached in the host (a hunk accepted in the editor, a change set resolved, a code
+   * review started or finished): it goes out on the session's one event stream and into the session log.
+   */
+  | { type: 'review_update'; event: ReviewUpdateEvent };
+
+/** The events the host reports through `review_update`. */
+export type ReviewUpdateEvent = Extract<AgentEvent, { type: 'patch.hunk' | 'patch.resolved' | 'review.started' | 'review.completed' }>;
 
 /** What the host does with a proposed change set. `review` is true when the policy wants the user to decide. */
 export type ChangeSetHandler = (changeSet: ChangeSet, options: { review: boolean; turnId: string; signal: AbortSignal }) => Promise<PatchOutcome>;
