@@ -3,13 +3,18 @@
 // (or an estimate of everything when the provider reported nothing) against `threshold × window`.
 // Compacting replaces the history with one `compaction` item that holds, by construction: the project
 // instructions read fresh (never summarised; the system instructions are sent with every request anyway),
-// the user's own messages verbatim within a budget, the ledger (ledger.ts) and then the model's summary.
+// the user's own messages verbatim within a budget, the ledger (ledger.ts) and then the summary.
+// The summary is the provider's own where the client has a compaction endpoint (native.ts: the Responses
+// API's `/responses/compact`; its opaque item replaces only our summary), else our own summarisation request
+// (summarize.ts: Chat Completions, local servers). Whether the endpoint exists is learnt by asking once: an
+// "unsupported" answer is remembered for the session, so it is never asked again.
 // The loop guard: no second compaction without progress (new user input or tool results) in between, and a
 // compacted context that still does not fit ends the turn with a way forward instead of compacting again.
-import type { ConversationItem, ModelClient, ModelRequest } from '../model/types';
+import type { ConversationItem, ModelClient, ModelRequest, NativeCompaction } from '../model/types';
 import { renderLedger, updateLedger } from './ledger';
+import { NATIVE_SUMMARY_NOTE, NATIVE_SUMMARY_TEXT, nativeCompactionInput, requestNativeCompaction } from './native';
 import { summarize } from './summarize';
-import { estimateFixedTokens, estimateItemsTokens, estimateItemTokens } from './tokens';
+import { estimateFixedTokens, estimateItemsTokens, estimateItemTokens, estimateTextTokens } from './tokens';
 import type { CompactionState } from './types';
 import { keepUserMessages } from './userMessages';
 
@@ -40,6 +45,10 @@ const BUDGETS = {
   ledger: { share: 0.06, max: 6_000 },
   summary: { share: 0.1, max: 8_000 },
   transcript: { share: 0.45, max: 120_000 },
+  /** The server's opaque summary (its length / 4, an over-estimate for encrypted text). */
+  nativeSummary: { share: 0.25, max: 250_000 },
+  /** What goes to the compact endpoint (the rest of the window is its instructions and headroom). */
+  nativeInput: { share: 0.85, max: 1_000_000 },
 } as const;
 /** After compacting, the context must leave this share of the window below the threshold for new work. */
 const HEADROOM_SHARE = 0.1;
@@ -74,7 +83,12 @@ export interface CompactionResult {
   tokensBefore: number;
   tokensAfter: number;
   count: number;
+  /** The summary is the provider's own (native compaction), not Tandem's summarisation. */
+  native: boolean;
 }
+
+/** Whether this session's client has a native compaction endpoint: not asked yet, it works, or it does not. */
+export type NativeCompactionStatus = 'untried' | 'available' | 'unavailable';
 
 export class ContextManager {
   private readonly settings: CompactionSettings;
@@ -84,6 +98,10 @@ export class ContextManager {
   private progress = true;
   /** Compactions in this session, including those before a reload (from the last compaction item). */
   compactions: number;
+  /** Native compaction in this session (remembered so an endpoint that is missing is asked only once). */
+  nativeStatus: NativeCompactionStatus = 'untried';
+  /** Why the last native attempt was not used (for logs and tests). */
+  nativeFallbackReason: string | undefined;
 
   constructor(settings: CompactionSettings, history: readonly ConversationItem[]) {
     this.settings = { contextWindow: Math.max(1, Math.floor(settings.contextWindow)), threshold: clampThreshold(settings.threshold) };
@@ -155,7 +173,8 @@ export class ContextManager {
       );
     }
     const window = this.settings.contextWindow;
-    const budget = (name: keyof typeof BUDGETS) => Math.min(BUDGETS[name].max, Math.floor(window * BUDGETS[name].share)) * CHARS_PER_TOKEN;
+    const budgetTokens = (name: keyof typeof BUDGETS) => Math.min(BUDGETS[name].max, Math.floor(window * BUDGETS[name].share));
+    const budget = (name: keyof typeof BUDGETS) => budgetTokens(name) * CHARS_PER_TOKEN;
     const previous = history[0]?.type === 'compaction' ? history[0] : undefined;
     const inContext = previous ? previous.projectInstructions : projectInstructionsItem(history[0]);
     const since = history.slice(previous || inContext !== undefined ? 1 : 0);
@@ -164,27 +183,48 @@ export class ContextManager {
     const userTexts = [...(previous?.state.userMessages ?? []), ...since.flatMap((item) => (item.type === 'user' ? [userText(item)] : []))];
     const kept = keepUserMessages(userTexts, budget('userMessages'));
     const ledger = updateLedger(previous?.state.ledger, since);
-    const summary = await summarize({
-      client: options.client,
-      model: options.model,
-      ...(previous?.state.summary ? { previousSummary: previous.state.summary } : {}),
-      items: since,
-      transcriptBudgetChars: Math.max(2_000, budget('transcript') - (previous?.state.summary.length ?? 0)),
-      maxSummaryChars: budget('summary'),
-      ...(options.promptCacheKey ? { promptCacheKey: options.promptCacheKey } : {}),
-      signal: options.signal,
-      ...(options.sleep ? { sleep: options.sleep } : {}),
-    });
     const count = this.compactions + 1;
-    const state: CompactionState = { count, userMessages: kept.messages, omittedUserMessages: (previous?.state.omittedUserMessages ?? 0) + kept.omitted, ledger, summary };
-    const item: CompactionItem = {
-      type: 'compaction',
-      ...(projectInstructions ? { projectInstructions } : {}),
-      text: renderCompaction(state, budget('ledger')),
-      state,
+    const build = (summary: string, native?: NativeCompaction): CompactionItem => {
+      const state: CompactionState = { count, userMessages: kept.messages, omittedUserMessages: (previous?.state.omittedUserMessages ?? 0) + kept.omitted, ledger, summary };
+      return {
+        type: 'compaction',
+        ...(projectInstructions ? { projectInstructions } : {}),
+        text: renderCompaction(state, budget('ledger'), native !== undefined),
+        state,
+        ...(native ? { native } : {}),
+      };
     };
-    const tokensAfter = estimateFixedTokens(options.fixed) + estimateItemTokens(item);
-    if (tokensAfter > this.limit - Math.floor(window * HEADROOM_SHARE)) {
+    const size = (item: CompactionItem) => estimateFixedTokens(options.fixed) + estimateItemTokens(item);
+    const room = this.limit - Math.floor(window * HEADROOM_SHARE);
+
+    let item: CompactionItem | undefined;
+    const native = await this.nativeSummary(options, previous, since, budgetTokens('nativeInput') - estimateTextTokens(options.fixed.instructions), budgetTokens('nativeSummary'));
+    if (native) {
+      item = build(NATIVE_SUMMARY_NOTE, native);
+      // A native summary that leaves no room is not used; ours is cut to its budget and may still fit.
+      if (size(item) > room) {
+        this.nativeFallbackReason = `the native summary left no room in the ${window}-token window`;
+        item = undefined;
+      }
+    }
+    if (!item) {
+      // A previous native summary cannot be read here: the ledger and the user's messages carry its part.
+      const previousSummary = previous && !previous.native ? previous.state.summary : '';
+      const summary = await summarize({
+        client: options.client,
+        model: options.model,
+        ...(previousSummary ? { previousSummary } : {}),
+        items: since,
+        transcriptBudgetChars: Math.max(2_000, budget('transcript') - previousSummary.length),
+        maxSummaryChars: budget('summary'),
+        ...(options.promptCacheKey ? { promptCacheKey: options.promptCacheKey } : {}),
+        signal: options.signal,
+        ...(options.sleep ? { sleep: options.sleep } : {}),
+      });
+      item = build(summary);
+    }
+    const tokensAfter = size(item);
+    if (tokensAfter > room) {
       throw new CompactionError(
         `Even compacted, the context needs about ${tokensAfter.toLocaleString('en-US')} tokens of the model's ${window.toLocaleString('en-US')}-token window (instructions, AGENTS.md, your messages and the ledger), too little room to continue. Shorten AGENTS.md or your messages, start a new chat, or use a model with a larger context window.`,
       );
@@ -192,7 +232,42 @@ export class ContextManager {
     this.compactions = count;
     this.progress = false;
     this.reported = undefined;
-    return { item, tokensBefore, tokensAfter, count };
+    return { item, tokensBefore, tokensAfter, count, native: item.native !== undefined };
+  }
+
+  /**
+   * The provider's summary of `since` (native.ts), or undefined to summarise ourselves: the client has no
+   * endpoint, this session already learnt it is missing, or this answer was unusable. "Missing" is
+   * remembered; an answer too big for this window or a request the server found too long is not (the next
+   * compaction may fit). Auth, quota and persistent server failures throw: the user must see them.
+   */
+  private async nativeSummary(options: CompactOptions, previous: CompactionItem | undefined, since: readonly ConversationItem[], inputBudgetTokens: number, maxSummaryTokens: number): Promise<NativeCompaction | undefined> {
+    if (this.nativeStatus === 'unavailable' || !options.client.compact) return undefined;
+    const outcome = await requestNativeCompaction({
+      client: options.client,
+      model: options.model,
+      instructions: options.fixed.instructions,
+      input: nativeCompactionInput({ previous, since, budgetTokens: inputBudgetTokens }),
+      ...(options.promptCacheKey ? { promptCacheKey: options.promptCacheKey } : {}),
+      signal: options.signal,
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+    });
+    if (outcome.type === 'unsupported') {
+      this.nativeStatus = 'unavailable';
+      this.nativeFallbackReason = outcome.reason;
+      return undefined;
+    }
+    if (outcome.type === 'too_long') {
+      this.nativeFallbackReason = 'the server found the compaction input too long';
+      return undefined;
+    }
+    this.nativeStatus = 'available';
+    if (estimateTextTokens(outcome.compaction.encryptedContent) > maxSummaryTokens) {
+      this.nativeFallbackReason = `the native summary is over ${maxSummaryTokens} tokens`;
+      return undefined;
+    }
+    this.nativeFallbackReason = undefined;
+    return outcome.compaction;
   }
 }
 
@@ -205,8 +280,11 @@ function userText(item: Extract<ConversationItem, { type: 'user' }>): string {
   return item.images?.length ? `${item.text}\n[${item.images.length} image(s) attached then, not kept]` : item.text;
 }
 
-/** What the model reads in place of the transcript. Deterministic: the same state gives the same bytes. */
-export function renderCompaction(state: CompactionState, ledgerBudgetChars: number): string {
+/**
+ * What the model reads in place of the transcript. Deterministic: the same state gives the same bytes.
+ * `native`: the summary is the provider's opaque item, sent after this text where it can be read.
+ */
+export function renderCompaction(state: CompactionState, ledgerBudgetChars: number, native = false): string {
   const messages = state.userMessages.map((text, i) => `### Message ${i + 1} of ${state.userMessages.length}\n${text}`).join('\n\n');
   const omitted = state.omittedUserMessages ? ` ${state.omittedUserMessages} older message(s) did not fit and are not shown.` : '';
   return [
@@ -220,7 +298,7 @@ export function renderCompaction(state: CompactionState, ledgerBudgetChars: numb
     renderLedger(state.ledger, ledgerBudgetChars),
     '',
     '## Summary of the work so far',
-    state.summary || '(the summary came back empty; rely on the ledger and the messages above)',
+    native ? NATIVE_SUMMARY_TEXT : state.summary || '(the summary came back empty; rely on the ledger and the messages above)',
     '</context_compacted>',
   ].join('\n');
 }

@@ -2,8 +2,10 @@
 // (tool output shortened, oldest items dropped to fit), sent with a summarisation prompt and no tools.
 // Works the same on both wire APIs and any provider. The transcript is untrusted (file contents, command
 // output): the prompt says so, and the summary is later labelled as notes, not as the user's words.
-// Provider-native compaction (the Responses API's `responses.compact` / `context_management`, present in
-// the openai SDK 7.x) returns an opaque encrypted item and would bypass the ledger: future work.
+// Where the client has the provider's own compaction (the Responses API's `/responses/compact`), native.ts
+// is asked first and this is the fallback: Chat Completions, servers without the endpoint, unusable answers.
+// (`context_management` on `responses.create` is not used: it would compact inside a turn, out of reach of
+// the ledger and the fresh AGENTS.md.)
 import { streamWithRetry } from '../model/retry';
 import type { ConversationItem, ModelClient } from '../model/types';
 

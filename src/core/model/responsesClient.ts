@@ -1,18 +1,31 @@
 // ModelClient for the OpenAI Responses API (POST /responses, streamed). Stateless (`store: false`): the
 // whole conversation is sent every time, built in a fixed key and item order so consecutive requests
 // share a byte-identical prefix and hit the prompt cache (`prompt_cache_key` = session id).
+// It also has the provider's own compaction (`compact`, POST /responses/compact): the session discovers it
+// by trying (compaction/native.ts); its opaque item is sent back only to the server that made it.
 import type OpenAI from 'openai';
-import type { ResponseCreateParamsStreaming, ResponseInputItem, Tool } from 'openai/resources/responses/responses';
-import { ModelError } from './errors';
+import type { ResponseCompactParams, ResponseCreateParamsStreaming, ResponseInputItem, Tool } from 'openai/resources/responses/responses';
+import { abortReason, classifyError, isAbortError, ModelError } from './errors';
+import { compactionOrigin, MAX_COMPACT_ANSWER_BYTES, parseCompactedResponse, readCappedJson, unsupportedEndpoint } from './nativeCompaction';
 import { createOpenAI, DEFAULT_TIMEOUT_MS, imageDataUrl, type OpenAIClientConfig } from './openaiSdk';
 import { DEFAULT_STREAM_IDLE_TIMEOUT_MS, guardStream, isRecord, malformedEvent, tokenCount } from './streamGuard';
-import type { ConversationItem, ModelClient, ModelRequest, ModelStreamEvent, ToolSpec } from './types';
+import type { CompactRequest, ConversationItem, ModelClient, ModelRequest, ModelStreamEvent, NativeCompactOutcome, ToolSpec } from './types';
 
-export function toResponsesInput(items: ConversationItem[]): ResponseInputItem[] {
+/**
+ * The conversation as Responses input items. `origin` (compactionOrigin of this client's base URL) says
+ * which native compaction items this server can read: those go out as `compaction` input items after the
+ * compaction's text; any other (made elsewhere, or no origin given) is left out and its text stands alone.
+ */
+export function toResponsesInput(items: ConversationItem[], origin?: string): ResponseInputItem[] {
   return items.flatMap((item): ResponseInputItem | ResponseInputItem[] => {
     switch (item.type) {
       case 'compaction':
-        return [...(item.projectInstructions ? [item.projectInstructions] : []), item.text].map((text): ResponseInputItem => ({ type: 'message', role: 'user', content: [{ type: 'input_text', text }] }));
+        return [
+          ...[item.projectInstructions, item.text]
+            .filter((text): text is string => !!text)
+            .map((text): ResponseInputItem => ({ type: 'message', role: 'user', content: [{ type: 'input_text', text }] })),
+          ...(item.native && origin !== undefined && item.native.origin === origin ? [{ type: 'compaction' as const, encrypted_content: item.native.encryptedContent }] : []),
+        ];
       case 'user':
         return {
           type: 'message',
@@ -45,11 +58,11 @@ export function toResponsesTools(tools: ToolSpec[]): Tool[] {
 }
 
 /** The wire request. Key order is fixed here; JSON.stringify keeps it, so equal inputs give equal bytes. */
-export function buildResponsesRequest(request: ModelRequest): ResponseCreateParamsStreaming {
+export function buildResponsesRequest(request: ModelRequest, origin?: string): ResponseCreateParamsStreaming {
   return {
     model: request.model,
     instructions: request.instructions,
-    input: toResponsesInput(request.input),
+    input: toResponsesInput(request.input, origin),
     tools: toResponsesTools(request.tools),
     tool_choice: 'auto',
     parallel_tool_calls: true,
@@ -57,6 +70,16 @@ export function buildResponsesRequest(request: ModelRequest): ResponseCreatePara
     stream: true,
     ...(request.promptCacheKey ? { prompt_cache_key: request.promptCacheKey } : {}),
     ...(request.outputSchema ? { text: { format: { type: 'json_schema' as const, name: request.outputSchema.name, schema: request.outputSchema.schema, strict: true } } } : {}),
+  };
+}
+
+/** The compact endpoint's request: the items to compact with the agent's instructions (no tools: none are called). */
+export function buildCompactRequest(request: CompactRequest, origin?: string): ResponseCompactParams {
+  return {
+    model: request.model,
+    instructions: request.instructions,
+    input: toResponsesInput(request.input, origin),
+    ...(request.promptCacheKey ? { prompt_cache_key: request.promptCacheKey } : {}),
   };
 }
 
@@ -180,12 +203,47 @@ export class ResponsesClient implements ModelClient {
     const sdk = this.sdk;
     if (sdk instanceof ModelError) throw sdk;
     const { baseUrl, apiKey, timeoutMs = DEFAULT_TIMEOUT_MS, streamIdleTimeoutMs = DEFAULT_STREAM_IDLE_TIMEOUT_MS } = this.config;
-    yield* guardStream((requestSignal) => sdk.responses.create(buildResponsesRequest(request), { signal: requestSignal }), normalizeResponsesEvents, {
+    const body = buildResponsesRequest(request, compactionOrigin(baseUrl));
+    yield* guardStream((requestSignal) => sdk.responses.create(body, { signal: requestSignal }), normalizeResponsesEvents, {
       baseUrl,
       apiKey,
       signal,
       idleTimeoutMs: streamIdleTimeoutMs,
       openTimeoutMs: timeoutMs + streamIdleTimeoutMs,
     });
+  }
+
+  /**
+   * One `POST /responses/compact`. No such endpoint, or an answer that is not a compaction, is
+   * `unsupported`; other failures throw a classified ModelError (retries are the caller's). The answer body is
+   * read to a cap, and it must arrive within the stream idle timeout once the headers are in.
+   */
+  async compact(request: CompactRequest, signal: AbortSignal): Promise<NativeCompactOutcome> {
+    const sdk = this.sdk;
+    if (sdk instanceof ModelError) throw sdk;
+    const { baseUrl, apiKey, streamIdleTimeoutMs = DEFAULT_STREAM_IDLE_TIMEOUT_MS } = this.config;
+    const origin = compactionOrigin(baseUrl);
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const response = await sdk.responses.compact(buildCompactRequest(request, origin), { signal: controller.signal }).asResponse();
+      timer = setTimeout(() => controller.abort(new ModelError('timeout', `The compaction answer from ${baseUrl} stalled.`, { retryable: true })), streamIdleTimeoutMs);
+      const body = await readCappedJson(response, MAX_COMPACT_ANSWER_BYTES);
+      if ('tooLarge' in body) return { type: 'unsupported', reason: `the compact answer is over ${MAX_COMPACT_ANSWER_BYTES} bytes` };
+      if (body.json === undefined) return { type: 'unsupported', reason: 'the compact answer is not JSON' };
+      return parseCompactedResponse(body.json, origin);
+    } catch (error) {
+      if (signal.aborted) throw abortReason(signal);
+      if (controller.signal.reason instanceof ModelError) throw controller.signal.reason;
+      if (isAbortError(error)) throw error;
+      const unsupported = unsupportedEndpoint(error);
+      if (unsupported) return { type: 'unsupported', reason: unsupported };
+      throw classifyError(error, baseUrl, { apiKey });
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    }
   }
 }

@@ -18,8 +18,18 @@ export type ConversationItem =
    * Replaces everything before it (compaction/compactor.ts): sent as two user messages, the project
    * instructions (AGENTS.md, read fresh at compaction time) and `text` (kept user messages, ledger, summary).
    * `state` is what the next compaction starts from. The session log keeps the full transcript before it.
+   * `native`: the summary is the provider's own opaque compaction item (Responses API), sent after `text`
+   * only to the server that made it; anywhere else `text` alone stands (it says so).
    */
-  | { type: 'compaction'; projectInstructions?: string; text: string; state: CompactionState };
+  | { type: 'compaction'; projectInstructions?: string; text: string; state: CompactionState; native?: NativeCompaction };
+
+/** A summary made by the provider's compaction endpoint: opaque, only its maker can read it. */
+export interface NativeCompaction {
+  /** The server's `encrypted_content`, sent back verbatim as an input item of type `compaction`. */
+  encryptedContent: string;
+  /** Where it was made (`compactionOrigin` of the base URL): another server cannot decrypt it. */
+  origin: string;
+}
 
 export type ToolSpec =
   | { kind: 'function'; name: string; description: string; parameters: Record<string, unknown> }
@@ -45,7 +55,26 @@ export type ModelStreamEvent =
   | { type: 'usage'; usage: Usage }
   | { type: 'done' };
 
+/** What goes to a provider's compaction endpoint (compaction/native.ts decides the items). */
+export interface CompactRequest {
+  model: string;
+  instructions: string;
+  input: ConversationItem[];
+  promptCacheKey?: string;
+}
+
+export type NativeCompactOutcome =
+  | { type: 'compacted'; compaction: NativeCompaction }
+  /** The server has no such endpoint, or answered it with something unusable: summarise ourselves. */
+  | { type: 'unsupported'; reason: string };
+
 export interface ModelClient {
   /** Streams one model response. Throws `ModelError` (see errors.ts) for classified failures. */
   stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelStreamEvent>;
+  /**
+   * The provider's own compaction of `request.input`, where the wire API has one (Responses:
+   * `POST /responses/compact`). Absent, or answering `unsupported`, means Tandem summarises itself. Throws
+   * `ModelError` for failures a user must see (auth, quota, a server that keeps failing).
+   */
+  compact?(request: CompactRequest, signal: AbortSignal): Promise<NativeCompactOutcome>;
 }

@@ -1,8 +1,10 @@
 // The session log format: append-only JSONL, one record per line. The chat state is derived from the
 // `event` records (shared reducer), the model conversation from the `item` records. A crash can leave
 // a half-written last line; parsing skips any line that is not valid JSON instead of losing the rest.
+// A compaction item's native summary (the provider's opaque token) is checked on the way in.
 import { chatTitle } from '../../shared/chatTitle';
 import type { AgentEvent } from '../../shared/events';
+import { isNativeCompaction } from '../model/nativeCompaction';
 import type { ConversationItem } from '../model/types';
 
 export interface SessionMeta {
@@ -43,10 +45,21 @@ export function parseSessionLog(text: string): ParsedSession {
     }
     if (record?.type === 'meta') parsed.meta = record.meta;
     else if (record?.type === 'event' && record.event) parsed.events.push(record.event);
-    else if (record?.type === 'item' && record.item) parsed.items.push(record.item);
+    else if (record?.type === 'item' && record.item) parsed.items.push(record.item.type === 'compaction' ? checkedCompaction(record.item) : record.item);
     else parsed.skippedLines++;
   }
   return parsed;
+}
+
+/**
+ * A logged compaction item whose native part (the provider's opaque summary) is not well-formed loses that
+ * part: the item's own text still stands, and nothing malformed is sent to the API on resume. The text says
+ * the summary may be unavailable, so the model relies on the ledger and the kept messages.
+ */
+function checkedCompaction(item: Extract<ConversationItem, { type: 'compaction' }>): ConversationItem {
+  if (item.native === undefined || isNativeCompaction(item.native)) return item;
+  const { native: _dropped, ...rest } = item;
+  return rest;
 }
 
 /** Title of a session: the first message that got an answer, on one line, plain text, shortened. */

@@ -2,7 +2,9 @@
 // 16k-token window, on both wire APIs, against the mock over real HTTP with the real SDK and real
 // commands. No request may exceed the window (measured on the request body, and the mock reports that
 // same size as usage), compactions never follow each other without progress, AGENTS.md is in every
-// request, the request prefix is stable between compactions, and the task completes.
+// request, the request prefix is stable between compactions, and the task completes. The Responses API
+// compacts natively (the mock's `/responses/compact`); Chat Completions, and a Responses server without
+// that endpoint, summarise with Tandem's own request.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -18,15 +20,18 @@ import { defaultTools } from '../../../../src/node/agentFactory';
 import { createProcessRunner } from '../../../../src/node/createRunner';
 import { NodeFileReader } from '../../../../src/node/nodeFileReader';
 import { startMockOpenAI, type MockOpenAI } from '../../../fixtures/mockOpenAI';
-import { AGENTS_MARKER, FINAL_ANSWER, isSummaryRequest, longSessionFiles, longSessionScript, respondToSummaries, SUMMARY_PROMPT_START } from '../../../fixtures/longSessionScript';
+import type { ConversationItem } from '../../../../src/core/model/types';
+import { AGENTS_MARKER, FINAL_ANSWER, isCompactRequest, isSummaryRequest, longSessionFiles, longSessionScript, respondToSummaries, SUMMARY_PROMPT_START } from '../../../fixtures/longSessionScript';
 
 const WINDOW = 16_000;
 const STEPS = 150; // bench/longSession.mjs runs 200 through the CLI
 
 let server: MockOpenAI;
+/** Whether the mock answers the compact endpoint (otherwise 404, a Responses server without it). */
+let nativeEndpoint = true;
 const dirs: string[] = [];
 beforeAll(async () => {
-  server = await startMockOpenAI({ respond: respondToSummaries, usageFromBody: true });
+  server = await startMockOpenAI({ respond: respondToSummaries, usageFromBody: true, compact: () => (nativeEndpoint ? 'compacted' : undefined) });
 });
 afterAll(async () => {
   await server.close();
@@ -40,8 +45,16 @@ it('the fixture recognises Tandem’s summarisation prompt', () => {
   expect(SUMMARY_INSTRUCTIONS.startsWith(SUMMARY_PROMPT_START)).toBe(true);
 });
 
-describe.each(['responses', 'chat'] as const)(`a %s session of ${STEPS} steps under a 16k window`, (wireApi) => {
+const CASES = [
+  { name: 'responses (native compaction)', wireApi: 'responses', native: true },
+  { name: 'chat (own summaries)', wireApi: 'chat', native: false },
+  { name: 'responses without the compact endpoint (own summaries)', wireApi: 'responses', native: false },
+] as const;
+
+describe.each(CASES)(`a session of ${STEPS} steps under a 16k window: $name`, ({ wireApi, native }) => {
   it('stays inside the window, never loops, keeps AGENTS.md and completes', async () => {
+    nativeEndpoint = native;
+    const issuedBefore = server.issuedCompactions.length;
     const cwd = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-long-')));
     dirs.push(cwd);
     for (const [name, text] of Object.entries(longSessionFiles({ steps: STEPS, wireApi }))) fs.writeFileSync(path.join(cwd, name), text);
@@ -94,10 +107,39 @@ describe.each(['responses', 'chat'] as const)(`a %s session of ${STEPS} steps un
         toolResultsSince = 0;
       }
     }
-    const main = server.requests.filter((r) => !isSummaryRequest(r.body as Record<string, unknown>));
-    const summaries = server.requests.length - main.length;
-    expect(summaries).toBe(compactions.length);
+    const main = server.requests.filter((r) => !isSummaryRequest(r.body as Record<string, unknown>) && !isCompactRequest(r));
+    const summaries = server.requests.filter((r) => isSummaryRequest(r.body as Record<string, unknown>));
+    const compactRequests = server.requests.filter((r) => isCompactRequest(r));
     expect(main).toHaveLength(STEPS + 1);
+    if (native) {
+      // Every compaction went to the compact endpoint; none needed a summarisation request of ours.
+      expect(compactRequests).toHaveLength(compactions.length);
+      expect(summaries).toHaveLength(0);
+      const issued = server.issuedCompactions.slice(issuedBefore);
+      expect(issued).toHaveLength(compactions.length);
+      compactRequests.forEach((request, i) => {
+        // AGENTS.md is never summarised: it is not sent to the endpoint at all.
+        expect(request.rawBody).not.toContain(AGENTS_MARKER.slice(0, 20));
+        // Each compaction carries the server's previous one (the server chains its own summaries).
+        const input = (request.body as { input: { type: string; encrypted_content?: string }[] }).input;
+        if (i > 0) expect(input[0]).toEqual({ type: 'compaction', encrypted_content: issued[i - 1] });
+        expect(input.filter((item) => item.type === 'compaction')).toHaveLength(i > 0 ? 1 : 0);
+      });
+      // After compaction k, every request carries the k-th opaque item (and no other).
+      let k = 0;
+      for (const request of main) {
+        const tokens = ((request.body as { input: { type: string; encrypted_content?: string }[] }).input ?? []).filter((item) => item.type === 'compaction').map((item) => item.encrypted_content);
+        if (tokens.length) k = issued.indexOf(tokens[0]!) + 1;
+        expect(tokens).toEqual(k ? [issued[k - 1]] : []);
+      }
+      expect(k).toBe(compactions.length);
+      expect((agent.conversation[0] as Extract<ConversationItem, { type: 'compaction' }>).native?.encryptedContent).toBe(issued.at(-1));
+    } else {
+      expect(summaries).toHaveLength(compactions.length);
+      // A Responses server without the endpoint is asked once; the session remembers the answer.
+      expect(compactRequests).toHaveLength(wireApi === 'responses' ? 1 : 0);
+      expect(agent.conversation[0]).not.toHaveProperty('native');
+    }
 
     // AGENTS.md in every request of the session (fresh after each compaction, never summarised).
     for (const request of main) expect(request.rawBody).toContain(AGENTS_MARKER.replace(/`/g, '`'));
@@ -112,6 +154,7 @@ describe.each(['responses', 'chat'] as const)(`a %s session of ${STEPS} steps un
       if (extends_) stablePairs++;
     }
     expect(stablePairs).toBe(main.length - 1 - compactions.length);
+    for (const request of server.requests) expect(request.clientAborted).toBe(false);
 
     // The ledger survives in the compacted context: the files read and the plan.
     const last = JSON.stringify(conversationOf(main.at(-1)!.body as Record<string, unknown>));
