@@ -1,10 +1,18 @@
 // The model providers the first-run setup offers, with what each needs: a base URL (prefilled), the wire
-// API it speaks, whether it wants a key. Shared by the webview's setup panel, the host's quick picks and
-// the host's check of what the panel sends (`parseSetup`), so the three can never disagree.
+// API it speaks, how the key travels (auth style), whether it wants one at all. Shared by the webview's
+// setup panel, the host's quick picks, the host's check of what the panel sends (`parseSetup`) and the
+// model client (auth headers), so they can never disagree.
 // Imports nothing: src/shared stays at the bottom of the layers.
 
-export const PROVIDER_IDS = ['openai', 'azure', 'openrouter', 'ollama', 'lmstudio', 'custom'] as const;
+export const PROVIDER_IDS = ['openai', 'azure', 'openrouter', 'ollama', 'lmstudio', 'vllm', 'llamacpp', 'vscode-lm', 'custom'] as const;
 export type ProviderId = (typeof PROVIDER_IDS)[number];
+
+/**
+ * How the key is sent: `bearer` (`Authorization: Bearer <key>`, OpenAI and nearly every compatible server),
+ * `api-key` (Azure OpenAI's `api-key: <key>` header and no Authorization header), `none` (local servers:
+ * no Authorization header unless the user stored a key for that server, e.g. vLLM's `--api-key`).
+ */
+export type AuthStyle = 'bearer' | 'api-key' | 'none';
 
 export interface ProviderPreset {
   id: ProviderId;
@@ -16,12 +24,19 @@ export interface ProviderPreset {
   model: string;
   /** Local servers accept any key or none. */
   local: boolean;
+  /** How the key is sent (see AuthStyle). */
+  auth: AuthStyle;
+  /**
+   * `openai`: an OpenAI-compatible HTTP API at `baseUrl`. `vscode-lm`: VS Code's Language Model API
+   * (src/vscode/languageModels): no base URL, no key, no wire API; the models are the ones VS Code lists.
+   */
+  api: 'openai' | 'vscode-lm';
   /** One line under the provider's name. */
   hint: string;
 }
 
 export const PROVIDERS: readonly ProviderPreset[] = [
-  { id: 'openai', label: 'OpenAI', baseUrl: 'https://api.openai.com/v1', wireApi: 'responses', model: 'gpt-5.5', local: false, hint: 'API key from platform.openai.com.' },
+  { id: 'openai', label: 'OpenAI', baseUrl: 'https://api.openai.com/v1', wireApi: 'responses', model: 'gpt-5.5', local: false, auth: 'bearer', api: 'openai', hint: 'API key from platform.openai.com.' },
   {
     id: 'azure',
     label: 'Azure OpenAI',
@@ -29,12 +44,17 @@ export const PROVIDERS: readonly ProviderPreset[] = [
     wireApi: 'responses',
     model: '',
     local: false,
+    auth: 'api-key',
+    api: 'openai',
     hint: 'Replace <resource> with your resource name; the model is your deployment name.',
   },
-  { id: 'openrouter', label: 'OpenRouter', baseUrl: 'https://openrouter.ai/api/v1', wireApi: 'chat', model: '', local: false, hint: 'One key for many models (openrouter.ai/keys).' },
-  { id: 'ollama', label: 'Ollama (local)', baseUrl: 'http://localhost:11434/v1', wireApi: 'chat', model: '', local: true, hint: 'Runs on this machine; no key needed. `ollama pull <model>` first.' },
-  { id: 'lmstudio', label: 'LM Studio (local)', baseUrl: 'http://localhost:1234/v1', wireApi: 'chat', model: '', local: true, hint: 'Start the server in LM Studio; no key needed.' },
-  { id: 'custom', label: 'Custom (OpenAI-compatible)', baseUrl: '', wireApi: 'chat', model: '', local: false, hint: 'Any server that speaks Chat Completions or the Responses API.' },
+  { id: 'openrouter', label: 'OpenRouter', baseUrl: 'https://openrouter.ai/api/v1', wireApi: 'chat', model: '', local: false, auth: 'bearer', api: 'openai', hint: 'One key for many models (openrouter.ai/keys).' },
+  { id: 'ollama', label: 'Ollama (local)', baseUrl: 'http://localhost:11434/v1', wireApi: 'chat', model: '', local: true, auth: 'none', api: 'openai', hint: 'Runs on this machine; no key needed. `ollama pull <model>` first.' },
+  { id: 'lmstudio', label: 'LM Studio (local)', baseUrl: 'http://localhost:1234/v1', wireApi: 'chat', model: '', local: true, auth: 'none', api: 'openai', hint: 'Start the server in LM Studio; no key needed.' },
+  { id: 'vllm', label: 'vLLM (local)', baseUrl: 'http://localhost:8000/v1', wireApi: 'chat', model: '', local: true, auth: 'none', api: 'openai', hint: '`vllm serve <model>`; for tool calls start it with --enable-auto-tool-choice and a --tool-call-parser.' },
+  { id: 'llamacpp', label: 'llama.cpp server (local)', baseUrl: 'http://localhost:8080/v1', wireApi: 'chat', model: '', local: true, auth: 'none', api: 'openai', hint: '`llama-server -m model.gguf --jinja` (--jinja enables tool calls); no key needed.' },
+  { id: 'vscode-lm', label: 'VS Code language models', baseUrl: '', wireApi: 'chat', model: '', local: false, auth: 'none', api: 'vscode-lm', hint: 'Models you already have in VS Code (GitHub Copilot, other extensions); VS Code asks once before Tandem may use them.' },
+  { id: 'custom', label: 'Custom (OpenAI-compatible)', baseUrl: '', wireApi: 'chat', model: '', local: false, auth: 'bearer', api: 'openai', hint: 'Any server that speaks Chat Completions or the Responses API.' },
 ];
 
 export function providerPreset(id: ProviderId): ProviderPreset {
@@ -66,7 +86,47 @@ export function detectProvider(baseUrl: string): ProviderId {
   if (host === 'openrouter.ai') return 'openrouter';
   if (isLoopbackUrl(baseUrl) && url.port === '11434') return 'ollama';
   if (isLoopbackUrl(baseUrl) && url.port === '1234') return 'lmstudio';
+  if (isLoopbackUrl(baseUrl) && url.port === '8000') return 'vllm';
+  if (isLoopbackUrl(baseUrl) && url.port === '8080') return 'llamacpp';
   return 'custom';
+}
+
+/**
+ * The provider in use: `tandem.provider` when it names a preset, otherwise the one `tandem.baseUrl` belongs
+ * to (so settings written before `tandem.provider` existed keep meaning what they meant).
+ */
+export function resolveProvider(explicit: unknown, baseUrl: string): ProviderId {
+  return typeof explicit === 'string' && PROVIDER_IDS.includes(explicit as ProviderId) ? (explicit as ProviderId) : detectProvider(baseUrl);
+}
+
+/** How the key travels for `provider` (Azure's `api-key` header, a bearer token, or none). */
+export function authStyleFor(provider: ProviderId): AuthStyle {
+  return providerPreset(provider).auth;
+}
+
+/** Whether `provider` cannot work without a key: not for local servers (a key is optional there) nor VS Code's models. */
+export function providerNeedsKey(provider: ProviderId): boolean {
+  const preset = providerPreset(provider);
+  return preset.api === 'openai' && !preset.local;
+}
+
+/**
+ * Where the key of `provider` at `baseUrl` is kept: one key per provider whose server is fixed (OpenAI,
+ * OpenRouter), one per provider *and server* (origin) where the user chooses the server (Azure resources,
+ * local servers, custom URLs), so a key typed for one server never goes to another. Undefined: no key
+ * (VS Code's language models).
+ */
+export function keySlot(provider: ProviderId, baseUrl: string): string | undefined {
+  const preset = providerPreset(provider);
+  if (preset.api !== 'openai') return undefined;
+  if (provider === 'openai' || provider === 'openrouter') return provider;
+  let origin: string;
+  try {
+    origin = new URL(baseUrl.trim()).origin;
+  } catch {
+    origin = baseUrl.trim();
+  }
+  return `${provider}@${origin.toLowerCase()}`;
 }
 
 /** What the setup panel asks the host to save (user settings). */
@@ -117,13 +177,18 @@ export function parseSetup(raw: unknown): ProviderSetup | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
   const r = raw as Record<string, unknown>;
   if (!PROVIDER_IDS.includes(r.provider as ProviderId)) return undefined;
+  if (r.provider === 'vscode-lm') {
+    // No server, key or wire API: only the model (possibly still empty: the host then offers VS Code's list).
+    if (typeof r.model !== 'string' || (r.model.trim() !== '' && modelProblem(r.model) !== undefined)) return undefined;
+    return { provider: 'vscode-lm', baseUrl: '', model: r.model.trim(), wireApi: 'chat' };
+  }
   if (r.wireApi !== 'responses' && r.wireApi !== 'chat') return undefined;
   if (typeof r.baseUrl !== 'string' || typeof r.model !== 'string') return undefined;
   if (baseUrlProblem(r.baseUrl) !== undefined || modelProblem(r.model) !== undefined) return undefined;
   return { provider: r.provider as ProviderId, baseUrl: r.baseUrl.trim().replace(/\/+$/, ''), model: r.model.trim(), wireApi: r.wireApi };
 }
 
-/** Whether the server at `baseUrl` needs a key: every one but the local presets (Ollama, LM Studio). */
+/** Whether the server at `baseUrl` needs a key: every one but the local presets (Ollama, LM Studio, vLLM, llama.cpp). */
 export function keyRequiredFor(baseUrl: string): boolean {
-  return !providerPreset(detectProvider(baseUrl)).local;
+  return providerNeedsKey(detectProvider(baseUrl));
 }

@@ -15,6 +15,9 @@ const HINTS: Record<ProviderId, string> = {
   openrouter: t('provider.hint.openrouter'),
   ollama: t('provider.hint.ollama'),
   lmstudio: t('provider.hint.lmstudio'),
+  vllm: t('provider.hint.vllm'),
+  llamacpp: t('provider.hint.llamacpp'),
+  'vscode-lm': t('provider.hint.vscode-lm'),
   custom: t('provider.hint.custom'),
 };
 

@@ -50,6 +50,9 @@ export const MESSAGES = {
   'provider.hint.openrouter': 'One key for many models (openrouter.ai/keys).',
   'provider.hint.ollama': 'Runs on this machine; no key needed. Pull a model with `ollama pull` first.',
   'provider.hint.lmstudio': 'Start the local server in LM Studio; no key needed.',
+  'provider.hint.vllm': 'Start it with `vllm serve <model>`; for tool calls add --enable-auto-tool-choice and a --tool-call-parser. No key unless you started it with --api-key.',
+  'provider.hint.llamacpp': 'Start it with `llama-server -m model.gguf --jinja` (--jinja enables tool calls). No key unless you started it with --api-key.',
+  'provider.hint.vscode-lm': 'Models you already have in VS Code (GitHub Copilot, other extensions). VS Code asks once before Tandem may use them; no key here.',
   'provider.hint.custom': 'Any server that speaks Chat Completions or the Responses API.',
   // Header
   // The visible text comes first in these names (WCAG 2.5.3 label in name: speech users say what they see).

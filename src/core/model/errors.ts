@@ -1,8 +1,11 @@
 // Turns whatever the SDK, fetch or the stream throws into a `ModelError` with a stable code (tests and the
-// UI key on it), a message a user can act on, and what the retry loop needs (retryable, Retry-After).
+// UI key on it), a message a user can act on that names the provider ("OpenRouter (https://…) rejected
+// the key") and says which failure it is (key, quota, unknown model, no tool support, context length…),
+// and what the retry loop needs (retryable, Retry-After).
 // Aborts are never classified: the caller rethrows the signal's reason so a Stop ends the turn as stopped.
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { TurnError } from '../../shared/events';
+import { detectProvider, providerPreset } from '../../shared/providers';
 
 export type ModelErrorCode = TurnError['code'];
 
@@ -89,6 +92,26 @@ function serverMessage(error: APIError, apiKey?: string): string {
   return clean.length > 300 ? `${clean.slice(0, 300)}…` : clean;
 }
 
+/**
+ * Who answered, for messages: "OpenRouter (https://openrouter.ai/api/v1)", "Azure OpenAI (https://…)", or
+ * "the API at http://…" for a server that is no preset's.
+ */
+export function serverLabel(baseUrl: string): string {
+  const provider = detectProvider(baseUrl);
+  return provider === 'custom' ? `the API at ${baseUrl}` : `${providerPreset(provider).label.replace(/ \(local\)$/, '')} (${baseUrl})`;
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Servers' ways of saying the model does not exist (OpenAI, Azure deployments, Ollama, OpenRouter, vLLM, LM Studio). */
+const UNKNOWN_MODEL =
+  /model[^.]{0,120}\b(?:does not exist|not found|is not a valid model|not available)|no such model|unknown model|invalid model|deployment[^.]{0,80}does not exist|DeploymentNotFound|not a valid model id|model_not_found|try pulling it first/i;
+/** ... and of saying the model (or the server's setup) cannot call tools (Ollama, OpenRouter, vLLM, llama-server, LM Studio). */
+const NO_TOOLS =
+  /does not support tools|(?:function calling|tool use|tool calling|tool_choice)[^.]{0,60}(?:not supported|unsupported|is not enabled)|support tool use|--enable-auto-tool-choice|tools param requires --jinja/i;
+
 const DROP_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_BODY_TIMEOUT', 'ERR_STREAM_PREMATURE_CLOSE']);
 
 /**
@@ -98,25 +121,26 @@ const DROP_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_BO
 export function classifyError(error: unknown, baseUrl: string, options: { apiKey?: string } = {}): ModelError {
   if (error instanceof ModelError) return error;
   const { apiKey } = options;
+  const server = serverLabel(baseUrl);
 
   if (error instanceof APIConnectionTimeoutError) {
-    return new ModelError('timeout', `The request to ${baseUrl} timed out. The server may be overloaded; try again.`, { retryable: true, cause: error });
+    return new ModelError('timeout', `The request to ${server} timed out. The server may be overloaded; try again.`, { retryable: true, cause: error });
   }
   if (error instanceof APIConnectionError) {
     const codes = causeCodes(error);
     const unreachable = codes.some((c) => c === 'ECONNREFUSED' || c === 'ENOTFOUND' || c === 'EAI_AGAIN' || c === 'EHOSTUNREACH' || c === 'ENETUNREACH');
     const detail = codes.length ? ` (${[...new Set(codes)].filter((c) => /^[A-Z_]+$/.test(c)).join(', ')})` : '';
-    return new ModelError('connection', `Could not connect to ${baseUrl}${detail}. Check that the server is running and that tandem.baseUrl is right.`, {
+    return new ModelError('connection', `Could not connect to ${server}${detail}. Check that the server is running and that tandem.baseUrl is right.`, {
       // Refused / unknown host will not fix itself in seconds; resets and the like might.
       retryable: !unreachable,
       cause: error,
     });
   }
-  if (error instanceof APIError) return classifyApiError(error, baseUrl, apiKey);
+  if (error instanceof APIError) return classifyApiError(error, server, apiKey);
 
   // The SDK's SSE decoder throws a SyntaxError for an event whose data is not JSON.
   if (error instanceof SyntaxError) {
-    return new ModelError('stream_dropped', `The API at ${baseUrl} sent a malformed streaming event, so the response was cut short. Try again; if it keeps happening, check tandem.wireApi.`, {
+    return new ModelError('stream_dropped', `${capitalized(server)} sent a malformed streaming event, so the response was cut short. Try again; if it keeps happening, check tandem.wireApi.`, {
       retryable: true,
       cause: error,
     });
@@ -124,45 +148,52 @@ export function classifyError(error: unknown, baseUrl: string, options: { apiKey
   // fetch (undici) throws TypeError('terminated') when the socket closes while the body is being read.
   const codes = causeCodes(error);
   if (codes.some((c) => DROP_CODES.has(c)) || /\bterminated\b|other side closed|socket hang up/i.test(causeMessages(error))) {
-    return new ModelError('stream_dropped', `The connection to ${baseUrl} dropped while the response was streaming.`, { retryable: true, cause: error });
+    return new ModelError('stream_dropped', `The connection to ${server} dropped while the response was streaming.`, { retryable: true, cause: error });
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new ModelError('internal', `Unexpected error talking to ${baseUrl}: ${redactSecrets(message, apiKey)}`, { cause: error });
+  return new ModelError('internal', `Unexpected error talking to ${server}: ${redactSecrets(message, apiKey)}`, { cause: error });
 }
 
-function classifyApiError(error: APIError, baseUrl: string, apiKey?: string): ModelError {
+function classifyApiError(error: APIError, server: string, apiKey?: string): ModelError {
   const status = error.status;
   const code = typeof error.code === 'string' ? error.code : '';
   const said = serverMessage(error, apiKey);
   const retryAfterMs = retryAfterFromHeaders(error.headers);
   const base = { status, cause: error, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+  const Server = capitalized(server);
+  const shown = status !== undefined ? `${status}: ${said}` : said;
 
   if (code === 'context_length_exceeded' || /context length|context window|too many tokens/i.test(said)) {
     return new ModelError('context_length', `The conversation is too long for the model's context window. Start a new chat (or remove large attachments) and try again.`, base);
   }
   if (status === 401 || status === 403) {
-    return new ModelError('auth', `The API at ${baseUrl} rejected the request (${status}: ${said}). Run "Tandem: Set API Key" to update your key.`, base);
+    return new ModelError('auth', `${Server} rejected the API key (${shown}). Run "Tandem: Set API Key" to update the key for this provider.`, base);
   }
-  if (status === 429) {
-    if (code === 'insufficient_quota') {
-      return new ModelError('rate_limited', `The API at ${baseUrl} reports that your quota is exhausted (${said}). Check your plan and billing.`, base);
-    }
-    return new ModelError('rate_limited', `Rate limited by ${baseUrl} (429: ${said}).`, { ...base, retryable: true });
+  if (code === 'insufficient_quota' || status === 402) {
+    return new ModelError('rate_limited', `${Server} reports that your quota or credits are exhausted (${shown}). Check your plan and billing.`, base);
   }
-  if (status === 408) return new ModelError('timeout', `The API at ${baseUrl} timed out (408). Try again.`, { ...base, retryable: true });
+  if (status === 429) return new ModelError('rate_limited', `Rate limited by ${server} (429: ${said}).`, { ...base, retryable: true });
+  if (status === 408) return new ModelError('timeout', `${Server} timed out (408). Try again.`, { ...base, retryable: true });
   if (status !== undefined && status >= 500) {
-    return new ModelError('server', `The API at ${baseUrl} had a server error (${status}: ${said}). Try again in a moment.`, { ...base, retryable: true });
+    return new ModelError('server', `${Server} had a server error (${status}: ${said}). Try again in a moment.`, { ...base, retryable: true });
+  }
+  // Before "unknown model": "model X does not support tools" names a model that exists.
+  if (NO_TOOLS.test(said) || code === 'tools_not_supported') {
+    return new ModelError('bad_request', `The model does not support tool calling on ${server} (${shown}), and Tandem needs tools to run commands and edit files. Choose a model with tool calling (Tandem: Choose Model), or enable tool calls on the server.`, base);
+  }
+  if (code === 'model_not_found' || code === 'DeploymentNotFound' || UNKNOWN_MODEL.test(said)) {
+    return new ModelError('bad_request', `${Server} does not know the model in tandem.model (${shown}). Choose one it lists (Tandem: Choose Model); on Azure the model is your deployment's name.`, base);
   }
   if (status === 404) {
-    return new ModelError('bad_request', `The API at ${baseUrl} answered 404 (${said}). Check tandem.baseUrl, tandem.model and tandem.wireApi.`, base);
+    return new ModelError('bad_request', `${Server} answered 404 (${said}). Check tandem.baseUrl, tandem.model and tandem.wireApi.`, base);
   }
   if (status !== undefined) {
-    return new ModelError('bad_request', `The API at ${baseUrl} rejected the request (${status}: ${said}).`, base);
+    return new ModelError('bad_request', `${Server} rejected the request (${status}: ${said}).`, base);
   }
   // No status: an error event inside an otherwise successful stream.
-  if (code.includes('rate_limit')) return new ModelError('rate_limited', `Rate limited by ${baseUrl}: ${said}`, { ...base, retryable: true });
-  if (code.includes('invalid') || code.includes('bad_request')) return new ModelError('bad_request', `The API at ${baseUrl} rejected the request: ${said}`, base);
-  return new ModelError('server', `The API at ${baseUrl} reported an error while streaming: ${said}`, { ...base, retryable: true });
+  if (code.includes('rate_limit')) return new ModelError('rate_limited', `Rate limited by ${server}: ${said}`, { ...base, retryable: true });
+  if (code.includes('invalid') || code.includes('bad_request')) return new ModelError('bad_request', `${Server} rejected the request: ${said}`, base);
+  return new ModelError('server', `${Server} reported an error while streaming: ${said}`, { ...base, retryable: true });
 }
 
 /**

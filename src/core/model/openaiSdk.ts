@@ -16,6 +16,11 @@ export interface OpenAIClientConfig {
    * `timeoutMs`, for an error response to finish). Default 5 minutes.
    */
   streamIdleTimeoutMs?: number;
+  /**
+   * Headers sent with every request; `null` removes one the SDK would send (Azure: `{ 'api-key': key,
+   * Authorization: null }`; a local server without a key: `{ Authorization: null }`). See createClient.ts.
+   */
+  defaultHeaders?: Record<string, string | null>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
@@ -34,6 +39,7 @@ export function createOpenAI(config: OpenAIClientConfig): OpenAI | ModelError {
     maxRetries: 0,
     timeout: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     ...(config.fetch ? { fetch: config.fetch } : {}),
+    ...(config.defaultHeaders ? { defaultHeaders: config.defaultHeaders } : {}),
   });
 }
 

@@ -2,14 +2,14 @@
 // checks on base URL and model, and `saveSetup` / the new view commands in `parseWebviewMessage`.
 import { describe, expect, it } from 'vitest';
 import { parseWebviewMessage } from '../../../src/shared/protocol';
-import { PROVIDERS, baseUrlProblem, detectProvider, isLoopbackUrl, keyRequiredFor, modelProblem, parseSetup } from '../../../src/shared/providers';
+import { PROVIDERS, authStyleFor, baseUrlProblem, detectProvider, isLoopbackUrl, keyRequiredFor, keySlot, modelProblem, parseSetup, providerNeedsKey, resolveProvider } from '../../../src/shared/providers';
 
 const good = { provider: 'custom', baseUrl: 'http://127.0.0.1:4010/v1', model: 'tandem-e2e-model', wireApi: 'chat' };
 
 describe('provider presets', () => {
   it('prefills a base URL its own detection maps back to it, and only local servers skip the key', () => {
     for (const p of PROVIDERS) {
-      if (p.id === 'custom' || p.id === 'azure') continue; // empty / placeholder URLs
+      if (p.id === 'custom' || p.id === 'azure' || p.id === 'vscode-lm') continue; // empty / placeholder URLs
       expect(detectProvider(p.baseUrl), p.id).toBe(p.id);
       expect(keyRequiredFor(p.baseUrl), p.id).toBe(!p.local);
     }
@@ -25,6 +25,61 @@ describe('provider presets', () => {
     expect(keyRequiredFor('http://[::1]:1234/v1')).toBe(false);
     expect(isLoopbackUrl('http://127.1.2.3:8080/v1')).toBe(true);
     expect(isLoopbackUrl('http://127.0.0.1@evil.example/v1')).toBe(false);
+  });
+});
+
+describe('provider detection, the explicit setting, auth styles and key slots', () => {
+  it('finds vLLM and llama.cpp on their default loopback ports, and nothing on another host', () => {
+    expect(detectProvider('http://localhost:8000/v1')).toBe('vllm');
+    expect(detectProvider('http://127.0.0.1:8080/v1')).toBe('llamacpp');
+    expect(detectProvider('http://[::1]:8000/v1')).toBe('vllm');
+    expect(detectProvider('http://gpu-box:8000/v1')).toBe('custom');
+    expect(detectProvider('http://localhost.evil.example:8080/v1')).toBe('custom');
+  });
+
+  it('uses tandem.provider when it names a preset, else what the base URL says (settings from before it existed)', () => {
+    expect(resolveProvider(undefined, 'https://openrouter.ai/api/v1')).toBe('openrouter');
+    expect(resolveProvider('', 'https://api.openai.com/v1')).toBe('openai');
+    expect(resolveProvider('vllm', 'http://gpu-box:8000/v1')).toBe('vllm');
+    expect(resolveProvider('vscode-lm', 'https://api.openai.com/v1')).toBe('vscode-lm');
+    expect(resolveProvider('evil', 'http://localhost:11434/v1')).toBe('ollama');
+    expect(resolveProvider(42, 'x')).toBe('custom');
+    expect(resolveProvider('__proto__', 'x')).toBe('custom');
+  });
+
+  it('sends Azure keys as api-key, local servers none, everyone else a bearer token', () => {
+    expect(Object.fromEntries(PROVIDERS.map((p) => [p.id, authStyleFor(p.id)]))).toEqual({
+      openai: 'bearer',
+      azure: 'api-key',
+      openrouter: 'bearer',
+      ollama: 'none',
+      lmstudio: 'none',
+      vllm: 'none',
+      llamacpp: 'none',
+      'vscode-lm': 'none',
+      custom: 'bearer',
+    });
+    expect(PROVIDERS.filter((p) => providerNeedsKey(p.id)).map((p) => p.id)).toEqual(['openai', 'azure', 'openrouter', 'custom']);
+  });
+
+  it('keeps one key per provider, and per server where the user picks the server', () => {
+    expect(keySlot('openai', 'https://api.openai.com/v1')).toBe('openai');
+    expect(keySlot('openrouter', 'https://openrouter.ai/api/v1')).toBe('openrouter');
+    expect(keySlot('azure', 'https://Res-A.openai.azure.com/openai/v1')).toBe('azure@https://res-a.openai.azure.com');
+    expect(keySlot('azure', 'https://res-b.openai.azure.com/openai/v1')).not.toBe(keySlot('azure', 'https://res-a.openai.azure.com/openai/v1'));
+    expect(keySlot('custom', 'https://a.example/v1')).not.toBe(keySlot('custom', 'https://b.example/v1'));
+    // Same host, another port or scheme: another server.
+    expect(keySlot('custom', 'https://a.example:8443/v1')).not.toBe(keySlot('custom', 'https://a.example/v1'));
+    expect(keySlot('custom', 'http://a.example/v1')).not.toBe(keySlot('custom', 'https://a.example/v1'));
+    expect(keySlot('vllm', 'http://localhost:8000/v1')).toBe('vllm@http://localhost:8000');
+    expect(keySlot('vscode-lm', '')).toBeUndefined();
+  });
+
+  it('accepts a VS Code language model setup without a base URL, key or wire API', () => {
+    expect(parseSetup({ provider: 'vscode-lm', baseUrl: 'ignored', model: '', wireApi: 'nonsense' })).toEqual({ provider: 'vscode-lm', baseUrl: '', model: '', wireApi: 'chat' });
+    expect(parseSetup({ provider: 'vscode-lm', model: 'copilot/gpt-5' })).toMatchObject({ model: 'copilot/gpt-5' });
+    expect(parseSetup({ provider: 'vscode-lm', model: 'has space' })).toBeUndefined();
+    expect(parseSetup({ provider: 'vscode-lm', model: 5 })).toBeUndefined();
   });
 });
 
