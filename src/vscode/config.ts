@@ -3,13 +3,19 @@
 // workspace (a cloned repository's .vscode/settings.json, a folder's settings) can only make them
 // stricter. `model` and `wireApi` are application-scoped in package.json, so VS Code itself ignores
 // them in a workspace; so are `maxStepsPerTurn` and `compaction.threshold`, which are also read as
-// user-only values here (a workspace value is ignored even where the scope is not enforced).
+// user-only values here (a workspace value is ignored even where the scope is not enforced), and the
+// provider settings (`provider`, `contextWindow`, `models`): a repository must not choose whose key is
+// sent where, nor shrink or inflate the window compaction works with.
 import * as vscode from 'vscode';
 import type { ApprovalPolicy } from '../core/approvals/policy';
+import { MAX_CONTEXT_WINDOW, modelFactsFromSetting, type ModelFacts } from '../core/model/modelInfo';
+import { resolveProvider, type ProviderId } from '../shared/providers';
 import { resolveApprovalPolicy, resolveSandboxMode, resolveSandboxNetwork, resolveUserOnlyNumber, resolveUserOnlyString } from '../core/settings/safeSettings';
 import type { SandboxSettings } from '../node/sandbox/sandboxPlan';
 
 export interface TandemConfig {
+  /** `tandem.provider`, or when unset the preset `tandem.baseUrl` belongs to (providers.ts resolveProvider). */
+  provider: ProviderId;
   baseUrl: string;
   model: string;
   wireApi: 'responses' | 'chat';
@@ -19,6 +25,11 @@ export interface TandemConfig {
   maxStepsPerTurn: number;
   /** Share of the context window at which the conversation is compacted (`tandem.compaction.threshold`, 0.5–0.95). */
   compactionThreshold: number;
+  /**
+   * What the user says about the configured model: `tandem.models["<model>"]` (context window, image input,
+   * tool calling, structured output), with `tandem.contextWindow` (when not 0) as the window.
+   */
+  modelOverride: ModelFacts;
   /** Workspace settings that were not applied because they would loosen safety (to tell the user). */
   ignoredWorkspaceSettings: string[];
 }
@@ -37,14 +48,46 @@ export function readConfig(): TandemConfig {
   const network = resolveSandboxNetwork(inspect('sandbox.network'));
   const maxSteps = resolveUserOnlyNumber('tandem.maxStepsPerTurn', inspect('maxStepsPerTurn'), 400, { min: 1, max: 10_000, integer: true });
   const threshold = resolveUserOnlyNumber('tandem.compaction.threshold', inspect('compaction.threshold'), 0.8, { min: 0.5, max: 0.95, integer: false });
+  const provider = resolveUserOnlyString('tandem.provider', inspect('provider'), '');
+  const contextWindow = resolveUserOnlyNumber('tandem.contextWindow', inspect('contextWindow'), 0, { min: 0, max: MAX_CONTEXT_WINDOW, integer: true });
+  const model = c.get<string>('model', 'gpt-5.5').trim() || 'gpt-5.5';
+  const models = userOnlyObject('tandem.models', inspect('models'));
+  const perModel = modelFactsFromSetting(Object.hasOwn(models.value, model) ? models.value[model] : undefined);
+  const windowOverride = modelFactsFromSetting({ contextWindow: contextWindow.value }).contextWindow;
   return {
+    provider: resolveProvider(provider.value, baseUrl.value),
     baseUrl: baseUrl.value,
-    model: c.get<string>('model', 'gpt-5.5').trim() || 'gpt-5.5',
+    model,
     wireApi: wireApi === 'chat' ? 'chat' : 'responses',
     approvalPolicy: policy.value,
     sandbox: { mode: mode.value, network: network.value },
     maxStepsPerTurn: maxSteps.value,
     compactionThreshold: threshold.value,
-    ignoredWorkspaceSettings: [...baseUrl.ignored, ...policy.ignored, ...mode.ignored, ...network.ignored, ...maxSteps.ignored, ...threshold.ignored],
+    modelOverride: { ...perModel, ...(windowOverride !== undefined ? { contextWindow: windowOverride } : {}) },
+    ignoredWorkspaceSettings: [
+      ...baseUrl.ignored,
+      ...policy.ignored,
+      ...mode.ignored,
+      ...network.ignored,
+      ...maxSteps.ignored,
+      ...threshold.ignored,
+      ...provider.ignored,
+      ...contextWindow.ignored,
+      ...models.ignored,
+    ],
   };
+}
+
+/** An object setting only the user may set (`tandem.models`): the user's value, workspace values named as ignored. */
+function userOnlyObject(name: string, inspected: { globalValue?: unknown; workspaceValue?: unknown; workspaceFolderValue?: unknown }): { value: Record<string, unknown>; ignored: string[] } {
+  const pick = (v: unknown) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+  const ignored = (
+    [
+      ['workspace', inspected.workspaceValue],
+      ['workspace folder', inspected.workspaceFolderValue],
+    ] as const
+  )
+    .filter(([, v]) => v !== undefined)
+    .map(([scope]) => `${name} from the ${scope} settings`);
+  return { value: pick(inspected.globalValue) ?? {}, ignored };
 }
