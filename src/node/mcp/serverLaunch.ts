@@ -1,0 +1,86 @@
+// From a parsed MCP server definition to what is started: variables resolved (core/mcp/variables.ts) with
+// this process's environment, minus Tandem's own keys; an `envFile` read (capped); and a last check that no
+// value Tandem would hand the server (environment, arguments, URL, headers) carries Tandem's API key. A
+// stdio server gets the SDK's minimal environment (HOME, PATH, SHELL, TERM, USER, LOGNAME) plus what its
+// definition sets, never the whole of Tandem's environment.
+import { readFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { McpServerConfig } from '../../core/mcp/config';
+import { resolveServerVariables, type Resolved } from '../../core/mcp/variables';
+import { dropSecretsFromEnv, TANDEM_SECRET_ENV_NAMES } from '../commandSecrets';
+
+const MAX_ENV_FILE = 64 * 1024;
+
+export interface LaunchContext {
+  workspaceFolder?: string;
+  /** The value of `${input:id}`; absent (the CLI): servers that use inputs do not start. */
+  input?: (id: string) => Promise<string | undefined>;
+  /** Default: this process's environment. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** True when `value` holds one of the keys Tandem uses (commandSecrets.ts keeps that list). */
+export function carriesTandemKey(value: string): boolean {
+  return !('value' in dropSecretsFromEnv({ value }));
+}
+
+/** `server` ready to start, or why it cannot. */
+export async function prepareServer(server: McpServerConfig, context: LaunchContext): Promise<Resolved<McpServerConfig>> {
+  const env = context.env ?? process.env;
+  const resolved = await resolveServerVariables(server, {
+    ...(context.workspaceFolder !== undefined ? { workspaceFolder: context.workspaceFolder } : {}),
+    userHome: os.homedir(),
+    pathSeparator: path.sep,
+    env: (name) => {
+      if (TANDEM_SECRET_ENV_NAMES.includes(name)) throw new Error(`\${env:${name}} is Tandem's own API key variable; it is never given to an MCP server`);
+      const value = env[name];
+      if (value !== undefined && carriesTandemKey(value)) throw new Error(`\${env:${name}} holds Tandem's API key; it is never given to an MCP server`);
+      return value;
+    },
+    input: context.input ?? (async (id) => {
+      throw new Error(`input "${id}" can only be asked in VS Code; put the value in the environment and use \${env:NAME}`);
+    }),
+  });
+  if (!resolved.ok) return resolved;
+  let value = resolved.value;
+  if (value.type === 'stdio' && value.envFile !== undefined) {
+    const fromFile = await readEnvFile(value.envFile, context.workspaceFolder);
+    if (!fromFile.ok) return fromFile;
+    value = { ...value, env: { ...fromFile.value, ...value.env } };
+  }
+  const leaking = tandemKeyCarriers(value);
+  if (leaking.length > 0) return { ok: false, reason: `${leaking.join(', ')} would carry Tandem's API key to the server` };
+  return { ok: true, value };
+}
+
+function tandemKeyCarriers(server: McpServerConfig): string[] {
+  const fields: [string, string][] =
+    server.type === 'stdio'
+      ? [['command', server.command], ...server.args.map((a, i): [string, string] => [`args[${i}]`, a]), ...Object.entries(server.env).map(([k, v]): [string, string] => [`env.${k}`, v])]
+      : [['url', server.url], ...Object.entries(server.headers).map(([k, v]): [string, string] => [`headers.${k}`, v])];
+  return fields.filter(([, v]) => carriesTandemKey(v)).map(([name]) => name);
+}
+
+/** `KEY=value` lines (comments, blank lines and `export ` prefixes allowed; quotes around a value removed). */
+async function readEnvFile(file: string, workspaceFolder: string | undefined): Promise<Resolved<Record<string, string>>> {
+  const absolute = path.resolve(workspaceFolder ?? process.cwd(), file);
+  let text: string;
+  try {
+    const buffer = await readFile(absolute);
+    if (buffer.length > MAX_ENV_FILE) return { ok: false, reason: `envFile ${absolute} is larger than ${MAX_ENV_FILE / 1024} KiB` };
+    text = buffer.toString('utf8');
+  } catch (error) {
+    return { ok: false, reason: `envFile ${absolute} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
+  }
+  const env: Record<string, string> = {};
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim().replace(/^export\s+/, '');
+    if (line === '' || line.startsWith('#')) continue;
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    if (!match) continue;
+    const value = match[2]!.replace(/^(['"])(.*)\1$/, '$2');
+    if (!value.includes('\0')) env[match[1]!] = value;
+  }
+  return { ok: true, value: env };
+}
