@@ -1,8 +1,10 @@
 // The shared webview workload (make-transcript.mjs) in Tandem's own shapes: the host's `snapshot` of
-// ChatEntry[] for the history, then the events of one more turn as the host forwards them. Typed against
+// ChatEntry[] for the history (its newest page, cut as the host cuts it), the older pages the view may ask
+// for (`loadOlder`), then the events of one more turn as the host forwards them. Typed against
 // src/shared (checked by `npm run typecheck` through test/tsconfig.json), so a protocol change shows up here.
 // Erasable TypeScript only: Node runs this file directly.
-import type { ChatEntry } from '../src/shared/chatState.ts';
+import type { ChatEntry, ChatState } from '../src/shared/chatState.ts';
+import { newestPage, pageBefore } from '../src/shared/chatHistoryPages.ts';
 import type { AgentEvent } from '../src/shared/events.ts';
 import type { HostToWebview, ViewConfig } from '../src/shared/protocol.ts';
 
@@ -20,6 +22,8 @@ export interface HostScript {
   prompt: string;
   entries: number;
   snapshot: HostToWebview;
+  /** The answer to `loadOlder` for each id the view can ask with (the first entry of each page). */
+  older: Record<string, HostToWebview>;
   /** turn.started of the streamed turn. */
   start: HostToWebview[];
   deltas: HostToWebview[];
@@ -78,15 +82,31 @@ export function hostScript(transcript: Transcript, intervalMs = 8): HostScript {
   const lastHeading = last ? /^## (.*)$/m.exec(last.text)?.[1] : undefined;
   if (!lastHeading) throw new Error('The transcript\'s last answer has no "## " heading to wait for.');
   const at = at0 + transcript.messages.length * 60_000;
+  const state: ChatState = {
+    entries,
+    index: new Map(entries.map((e, i) => [e.id, i])),
+    activeTurnId: undefined,
+    usage: { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, lastInputTokens: 0, lastCachedInputTokens: 0 },
+  };
+  const first = newestPage(state);
+  const older: Record<string, HostToWebview> = {};
+  for (let page = first; page.olderCount > 0; ) {
+    const beforeId = page.entries[0]!.id;
+    const next = pageBefore(state, beforeId)!;
+    older[beforeId] = { type: 'olderEntries', sessionId: SESSION, beforeId, ...next };
+    page = next;
+  }
   return {
     intervalMs,
     lastHeading,
     prompt: PROMPT,
     entries: entries.length,
+    older,
     snapshot: {
       type: 'snapshot',
       sessionId: SESSION,
-      entries,
+      entries: first.entries,
+      olderCount: first.olderCount,
       activeTurnId: undefined,
       usage: { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, lastInputTokens: 0, lastCachedInputTokens: 0 },
       config: CONFIG,

@@ -1,7 +1,8 @@
 // In-page side of the webview benchmark. Loaded as a classic script before the webview bundle:
 // - stands in for VS Code's webview API (`acquireVsCodeApi`), recording what the view posts;
 // - relays the fake host's messages (from host-worker.js) to the view as `message` events on window,
-//   one task per message, the way a VS Code webview receives `webview.postMessage`;
+//   one task per message, the way a VS Code webview receives `webview.postMessage`, and the view's
+//   `loadOlder` requests to it;
 // - records long tasks, long animation frames and rAF frame times, and marks each phase with
 //   performance.mark (the marks also land in the Chromium trace, where run/webview.mjs finds task lengths).
 // run/webview.mjs drives it through window.__bench.
@@ -25,6 +26,8 @@
       postMessage(msg) {
         posted.push(msg);
         if (msg && msg.type === 'ready') resolveReady();
+        // The view asks for an older page of the history: the fake host (the worker) answers.
+        if (msg && msg.type === 'loadOlder') worker.postMessage({ cmd: 'older', beforeId: msg.beforeId });
       },
       getState: () => state,
       setState(next) {

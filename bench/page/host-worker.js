@@ -2,7 +2,8 @@
 // host messages (HostToWebview) to the page on schedule whether or not the page's main thread keeps up,
 // so when the view is busy the messages queue up exactly as they would behind a real model stream.
 // Commands from the page: {cmd: 'snapshot' | 'prompt' | 'stream' | 'end'}; after each it posts
-// {bench: '<cmd>-sent', …} once the last message of that command has been posted.
+// {bench: '<cmd>-sent', …} once the last message of that command has been posted. {cmd: 'older', beforeId}
+// is the view's `loadOlder` (relayed by harness.js): the worker answers with that page, as the host would.
 /* global self */
 'use strict';
 
@@ -44,6 +45,9 @@ self.onmessage = async (e) => {
     post({ bench: 'prompt-sent' });
   } else if (cmd === 'stream') {
     stream(script.intervalMs);
+  } else if (cmd === 'older') {
+    const page = script.older[e.data.beforeId];
+    if (page) post(page);
   } else if (cmd === 'end') {
     for (const msg of script.end) post(msg);
     post({ bench: 'end-sent' });

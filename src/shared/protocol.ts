@@ -1,6 +1,7 @@
 // Messages between the extension host and the chat webview. One tagged union per direction.
-// The host is the source of truth: on `ready` it sends a `snapshot` of the session, then only deltas
-// (`event`). Messages from the webview are untrusted: the host runs `parseWebviewMessage` on every one.
+// The host is the source of truth: on `ready` it sends a `snapshot` of the session (its newest page of
+// history; older pages on `loadOlder`), then only deltas (`event`). Messages from the webview are
+// untrusted: the host runs `parseWebviewMessage` on every one.
 import type { AgentEvent, ApprovalDecision } from './events';
 import type { ChatEntry } from './chatState';
 import { parseSetup, type ProviderId, type ProviderSetup } from './providers';
@@ -31,6 +32,11 @@ export interface ViewConfig {
   sandbox: { state: 'enforced' | 'unavailable' | 'off'; detail: string };
   /** Tokens the model's context holds, for the meter. */
   contextWindow: number;
+  /**
+   * Local model servers found running on their default ports while the setup panel was open
+   * (src/vscode/setup/localServers.ts); absent or empty when none was found or none was looked for.
+   */
+  localServers?: { provider: ProviderId; baseUrl: string; models: string[] }[];
 }
 
 /**
@@ -67,15 +73,21 @@ export type ImageMediaType = (typeof IMAGE_MEDIA_TYPES)[number];
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 
 export type HostToWebview =
-  /** Whole session state: sent after `ready`, after New Chat and after a session switch. */
+  /**
+   * Session state: sent after `ready`, after New Chat and after a session switch. `entries` is the newest
+   * page of the history (chatHistoryPages.ts); `olderCount` entries come before it, sent on `loadOlder`.
+   */
   | {
       type: 'snapshot';
       sessionId: string;
       entries: ChatEntry[];
+      olderCount: number;
       activeTurnId: string | undefined;
       usage: { inputTokens: number; cachedInputTokens: number; outputTokens: number; lastInputTokens: number; lastCachedInputTokens: number };
       config: ViewConfig;
     }
+  /** The answer to `loadOlder`: the entries right before `beforeId`, and how many are still older. */
+  | { type: 'olderEntries'; sessionId: string; beforeId: string; entries: ChatEntry[]; olderCount: number }
   /** One agent event to apply with the shared reducer. */
   | { type: 'event'; sessionId: string; event: AgentEvent }
   /** Settings or key presence changed. */
@@ -88,6 +100,8 @@ export type HostToWebview =
 export type WebviewToHost =
   /** The webview's script has loaded and listens; the host replies with a snapshot. */
   | { type: 'ready' }
+  /** The user scrolled up to the first entry the view has (id `beforeId`): the host answers with `olderEntries`. */
+  | { type: 'loadOlder'; sessionId: string; beforeId: string }
   /** `contextIds`: the composer's chips (ContextChip.id) sent with this message. */
   | { type: 'send'; text: string; contextIds?: string[] }
   /** The user removed a chip from the composer. */
@@ -132,6 +146,7 @@ export const ALLOWED_VIEW_COMMANDS = [
   'tandem.pickModel',
   'tandem.pickApprovalPolicy',
   'tandem.chooseProvider',
+  'tandem.findLocalServers',
   'workbench.action.openSettings',
 ] as const;
 export type AllowedViewCommand = (typeof ALLOWED_VIEW_COMMANDS)[number];
@@ -166,6 +181,9 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
         if (ids.length > 0) return { type: 'send', text: raw.text, contextIds: [...new Set(ids as string[])] };
       }
       return { type: 'send', text: raw.text };
+    case 'loadOlder':
+      if (!isShortString(raw.sessionId, 300) || !isShortString(raw.beforeId, 1_000)) return undefined;
+      return { type: 'loadOlder', sessionId: raw.sessionId, beforeId: raw.beforeId };
     case 'removeContext':
       if (!isShortString(raw.id)) return undefined;
       return { type: 'removeContext', id: raw.id };

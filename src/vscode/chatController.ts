@@ -6,6 +6,7 @@ import type { Operation } from '../core/agent/types';
 import type { ChangeSet, PatchOutcome } from '../core/patch/types';
 import type { ProcessRunner } from '../core/ports';
 import { applyEvent, chatStateFromEvents, emptyChatState, type ChatState } from '../shared/chatState';
+import { newestPage, pageBefore } from '../shared/chatHistoryPages';
 import type { AgentEvent } from '../shared/events';
 import type { ContextChip, WebviewToHost } from '../shared/protocol';
 import type * as AgentFactory from '../node/agentFactory';
@@ -25,6 +26,7 @@ import type { AttachedImage } from './fix/pendingContext';
 import { ComposerAttachments } from './composerAttachments';
 import { readViewConfig } from './viewConfig';
 import { keyRequiredFor } from '../shared/providers';
+import { languageModelClientIfSelected, languageModelProviderSelected } from './languageModels/selection';
 import { SkillInvoker } from './skills/skillInvoker';
 import { saveSetup } from './setup/pickers';
 import type { CheckpointService } from './checkpoints/checkpointService';
@@ -161,10 +163,13 @@ export class ChatController implements vscode.Disposable {
 
   async onReady(): Promise<void> {
     this.checkpoints?.warmUp(); // the first snapshot, before the first message needs it
+    // The newest page of the history only: older pages follow as the view asks for them (`loadOlder`).
+    const page = newestPage(this.state);
     this.view?.post({
       type: 'snapshot',
       sessionId: this.sessionId,
-      entries: this.state.entries,
+      entries: page.entries,
+      olderCount: page.olderCount,
       activeTurnId: this.state.activeTurnId,
       usage: this.state.usage,
       config: await readViewConfig(this.runner, this.apiKeys),
@@ -179,6 +184,12 @@ export class ChatController implements vscode.Disposable {
         if (this.handleCompactCommand(message.text)) break; // `/compact`: a compaction, not a message to the model
         const { text, images } = this.attachments.take(message.text, message.contextIds);
         void this.skills.expand(message.text, text).then((withSkills) => this.send(withSkills, undefined, images));
+        break;
+      }
+      case 'loadOlder': {
+        // A request about another session (a switch in flight) or an id this chat does not hold gets no answer.
+        const page = message.sessionId === this.sessionId ? pageBefore(this.state, message.beforeId) : undefined;
+        if (page) this.view?.post({ type: 'olderEntries', sessionId: this.sessionId, beforeId: message.beforeId, ...page });
         break;
       }
       case 'removeContext':
@@ -285,7 +296,7 @@ export class ChatController implements vscode.Disposable {
   private async agentForTurn(shownText: string): Promise<AgentSession | undefined> {
     void this.context.workspaceState.update(CURRENT_SESSION_KEY, this.sessionId);
     this.reviews.finishDecided(); // the user moved on: applied edits are no longer offered for undo
-    const apiKey = (await this.apiKeys.get()) ?? (keyRequiredFor(readConfig().baseUrl) ? undefined : NO_KEY);
+    const apiKey = (await this.apiKeys.get()) ?? (keyRequiredFor(readConfig().baseUrl) && !languageModelProviderSelected() ? undefined : NO_KEY);
     if (!apiKey) {
       const turnId = `${this.sessionId}-nokey-${Date.now()}`;
       this.record({ type: 'turn.started', turnId, text: shownText, at: Date.now() });
@@ -380,6 +391,7 @@ export class ChatController implements vscode.Disposable {
       limits: { maxSteps: config.maxStepsPerTurn },
       compaction: { threshold: config.compactionThreshold },
       handleChangeSet: (changeSet, options) => this.handleChangeSet(changeSet, options),
+      ...(languageModelProviderSelected() ? { modelClient: languageModelClientIfSelected(config.model) } : {}), // VS Code's language models (tandem.provider: vscode-lm)
     });
     this.agentFingerprint = fingerprint;
     return this.agent;

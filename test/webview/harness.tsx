@@ -62,11 +62,13 @@ export const CONFIG: ViewConfig = {
 };
 export const SESSION = 's1';
 
-export function snapshot(entries: ChatEntry[], activeTurnId?: string, config: ViewConfig = CONFIG): HostToWebview {
+/** `olderCount`: entries of the history before `entries` (paged history: sent on `loadOlder`). */
+export function snapshot(entries: ChatEntry[], activeTurnId?: string, config: ViewConfig = CONFIG, olderCount = 0): HostToWebview {
   return {
     type: 'snapshot',
     sessionId: SESSION,
     entries,
+    olderCount,
     activeTurnId,
     usage: { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, lastInputTokens: 0, lastCachedInputTokens: 0 },
     config,

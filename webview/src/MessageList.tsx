@@ -6,15 +6,20 @@
 // Where ResizeObserver is missing (jsdom in the tests) every row renders plainly instead: `virtualize`
 // defaults to "ResizeObserver exists". The offset arithmetic (which rows, spacer heights, height guesses) is
 // in virtualListMath.ts, pure and unit-tested; this file owns the state, the measuring and the scrolling.
+// A long chat's history arrives in pages (src/shared/chatHistoryPages.ts): scrolling up to within a few
+// screens of the first row loaded asks for the page before it, and "Load earlier messages" at the top does
+// the same from the keyboard. A page put in front keeps what the user looks at where it was: the first
+// row in view is found again after the commit and the scroll position moved by however far it went.
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { useEntryIds, useServices } from './context';
+import { useEntryIds, usePost, useServices } from './context';
 import { EntryRow } from './EntryRow';
 import { JumpToLatest } from './JumpToLatest';
+import { LoadEarlier } from './LoadEarlier';
 import { useStickToBottom, type StickToBottom } from './stickToBottom';
 import type { ChatStore } from './store';
 import { Welcome } from './Welcome';
 import { t } from './strings';
-import { estimateHeight, extendsList, needsRewindow, rangeFor as rangeIn, RowHeights, sameRange, shownRange, spacers, tailRange as tailIn, type Range } from './virtualListMath';
+import { estimateHeight, needsRewindow, rangeFor as rangeIn, RowHeights, sameRange, shiftRange, shownRange, spacers, tailRange as tailIn, type Range } from './virtualListMath';
 
 const canVirtualize = () => typeof ResizeObserver !== 'undefined';
 
@@ -22,6 +27,18 @@ const canVirtualize = () => typeof ResizeObserver !== 'undefined';
 const OVERSCAN_PX = 800;
 /** Re-window once less than this much rendered content is left beyond an edge (or far more than needed). */
 const REFILL_PX = 200;
+/** Ask for the older page once the view is within this many viewport heights of the first row loaded. */
+const LOAD_OLDER_SCREENS = 3;
+
+/** The first row (a `[data-id]` child of the scroller) whose bottom is below the scroller's top, and where it is. */
+function rowInView(scroller: HTMLElement): { id: string; top: number } | undefined {
+  const top = scroller.getBoundingClientRect().top;
+  for (const row of scroller.querySelectorAll<HTMLElement>(':scope > [data-id]')) {
+    const box = row.getBoundingClientRect();
+    if (box.bottom > top) return { id: row.dataset.id!, top: box.top - top };
+  }
+  return undefined;
+}
 
 export function MessageList({ virtualize = canVirtualize(), sessionKey }: { virtualize?: boolean; sessionKey?: string }) {
   const ids = useEntryIds();
@@ -73,6 +90,7 @@ function PlainList({ ids, sticky }: { ids: readonly string[]; sticky: StickToBot
   return (
     <>
       <div className="plain-list" ref={setList}>
+        <LoadEarlier />
         {ids.map((id) => (
           <EntryRow key={id} id={id} />
         ))}
@@ -84,6 +102,7 @@ function PlainList({ ids, sticky }: { ids: readonly string[]; sticky: StickToBot
 
 function VirtualList({ ids, sticky }: { ids: readonly string[]; sticky: StickToBottom }) {
   const { store } = useServices();
+  const post = usePost();
   const { stick, follow, setScroller } = sticky;
   const scroller = useRef<HTMLDivElement | null>(null);
   // Row heights by position (measured, or guessed from the text until a row has been laid out) and the
@@ -92,13 +111,36 @@ function VirtualList({ ids, sticky }: { ids: readonly string[]; sticky: StickToB
   const heights = useRef(new RowHeights());
   const idsRef = useRef(ids);
   idsRef.current = ids;
+  /** Rows put in front of the list (an older page) that the row heights have not taken yet. */
+  const putInFront = useRef(0);
+  /** The row in view when an older page was put in front, and where it was: put back there after the commit. */
+  const anchor = useRef<{ id: string; top: number } | undefined>(undefined);
 
   const syncRows = useCallback(() => {
     const current = idsRef.current;
     // Read (and lay out for) the width only when a row is guessed.
     let width: number | undefined;
-    heights.current.sync(current, (i) => estimateHeight(store.getEntry(current[i]!), (width ??= scroller.current?.clientWidth ?? window.innerWidth)));
+    heights.current.sync(current, (i) => estimateHeight(store.getEntry(current[i]!), (width ??= scroller.current?.clientWidth ?? window.innerWidth)), putInFront.current);
+    putInFront.current = 0;
   }, [store]);
+
+  // A new id list: rows appended (events), put in front (an older page), or a list that is neither (a new
+  // snapshot), which starts over at the end. Worked out before anything below reads the offsets.
+  const previous = useRef(ids);
+  let restart = false;
+  let shift = 0;
+  if (previous.current !== ids) {
+    const before = previous.current;
+    previous.current = ids;
+    const inFront = store.rowsPutInFront(before, ids);
+    if (inFront === undefined) restart = true;
+    else if (inFront > 0) {
+      shift = inFront;
+      putInFront.current = inFront;
+      // Where the user's view is now, read before the rows above it change (once per page).
+      if (scroller.current && !sticky.isFollowing()) anchor.current = rowInView(scroller.current);
+    }
+  }
 
   /** offsets[i] = top of row i; offsets[n] = total height. */
   const offsets = useCallback((): Float64Array => {
@@ -156,6 +198,26 @@ function VirtualList({ ids, sticky }: { ids: readonly string[]; sticky: StickToB
   );
   rewindowRef.current = rewindow;
 
+  /** After a page was put in front: scrolls by however far the row that was in view moved. */
+  const keepAnchor = (el: HTMLElement) => {
+    const was = anchor.current;
+    anchor.current = undefined;
+    if (!was || sticky.isFollowing()) return;
+    const now = [...el.querySelectorAll<HTMLElement>(':scope > [data-id]')].find((row) => row.dataset.id === was.id);
+    if (!now) return;
+    const moved = now.getBoundingClientRect().top - el.getBoundingClientRect().top - was.top;
+    if (moved !== 0) el.scrollTop += moved;
+  };
+
+  /** Near the top of what is loaded: ask for the page before it (the store asks once at a time). */
+  const loadOlderNearTop = useCallback(() => {
+    const el = scroller.current;
+    if (!el || store.getMeta().olderCount === 0) return;
+    if (el.scrollTop <= LOAD_OLDER_SCREENS * el.clientHeight) store.requestOlder(post);
+  }, [store, post]);
+  const loadOlderRef = useRef(loadOlderNearTop);
+  loadOlderRef.current = loadOlderNearTop;
+
   // Row heights, as the browser lays them out. A change moves the offsets (the spacers follow on the next
   // re-window) and, while following, the end of the list. The callback runs after layout, before paint.
   const [observer] = useState(() =>
@@ -191,8 +253,10 @@ function VirtualList({ ids, sticky }: { ids: readonly string[]; sticky: StickToB
     const el = scroller.current;
     if (!el) return;
     for (const row of el.querySelectorAll<HTMLElement>(':scope > [data-id]')) measureRow(row, row.offsetHeight);
+    keepAnchor(el);
     stick();
     rewindow();
+    loadOlderNearTop();
   });
 
   // The overscan above the first screen, once that frame is out.
@@ -213,22 +277,21 @@ function VirtualList({ ids, sticky }: { ids: readonly string[]; sticky: StickToB
   useEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    const onScroll = () => rewindowRef.current();
+    const onScroll = () => {
+      rewindowRef.current();
+      loadOlderRef.current();
+    };
     el.addEventListener('scroll', onScroll, { passive: true });
     return () => el.removeEventListener('scroll', onScroll);
   }, []);
 
-  // A snapshot that is not an extension of the previous list (rows replaced or dropped) starts over at the end.
-  const previous = useRef(ids);
-  if (previous.current !== ids) {
-    const before = previous.current;
-    previous.current = ids;
-    // (The row heights start over by themselves: RowHeights.sync sees the same.)
-    if (!extendsList(before, ids)) {
-      const next = tailRange(scroller.current?.clientHeight ?? window.innerHeight, OVERSCAN_PX);
-      rangeRef.current = next;
-      setRange(next);
-    }
+  // A snapshot that is not an extension of the previous list (rows replaced or dropped) starts over at the
+  // end (the row heights start over by themselves: RowHeights.sync sees the same); a page put in front
+  // keeps the same rows rendered, further down.
+  if (restart || shift > 0) {
+    const next = restart ? tailRange(scroller.current?.clientHeight ?? window.innerHeight, OVERSCAN_PX) : shiftRange(rangeRef.current, shift);
+    rangeRef.current = next;
+    setRange(next);
   }
 
   const followEnd = useCallback(() => {
@@ -252,6 +315,7 @@ function VirtualList({ ids, sticky }: { ids: readonly string[]; sticky: StickToB
   return (
     <>
       <div className="plain-list virtual-list" ref={setList}>
+        <LoadEarlier />
         <div aria-hidden="true" style={{ height: topSpace, overflowAnchor: 'none' }} />
         {rows.map((id, i) => (
           <div key={id} data-id={id} data-index={shown.start + i} ref={observeRow}>

@@ -2,8 +2,10 @@
 // text does not (typing must never re-render history).
 // Subscriptions are split so a streaming delta wakes only the row it changed: the list subscribes to the
 // id list and the header/composer to `meta`, each row to its own entry id (fed by `applyEvent`'s ids).
-import { applyEvent, emptyChatState, userWait, type ChatEntry, type ChatState, type UserWait } from '../../src/shared/chatState';
-import type { HostToWebview, ViewConfig } from '../../src/shared/protocol';
+// The history arrives in pages (src/shared/chatHistoryPages.ts): the snapshot brings the newest, older
+// ones are asked for with `requestOlder` and put in front (`olderEntries`).
+import { applyEvent, emptyChatState, prependEntries, userWait, type ChatEntry, type ChatState, type UserWait } from '../../src/shared/chatState';
+import type { HostToWebview, ViewConfig, WebviewToHost } from '../../src/shared/protocol';
 
 export interface ViewMeta {
   /** Undefined until the first snapshot arrives. */
@@ -15,6 +17,10 @@ export interface ViewMeta {
   config: ViewConfig | undefined;
   /** Counts `config` messages: an error card compares it with the count when it appeared (setup changed since?). */
   configRevision: number;
+  /** Entries of the history older than the first one loaded (0: the whole history is here). */
+  olderCount: number;
+  /** An older page has been asked for and has not arrived yet. */
+  loadingOlder: boolean;
 }
 
 type Listener = () => void;
@@ -22,7 +28,15 @@ type Listener = () => void;
 export class ChatStore {
   private state: ChatState = emptyChatState();
   private ids: readonly string[] = [];
-  private meta: ViewMeta = { sessionId: undefined, activeTurnId: undefined, waiting: undefined, usage: emptyChatState().usage, config: undefined, configRevision: 0 };
+  private meta: ViewMeta = { sessionId: undefined, activeTurnId: undefined, waiting: undefined, usage: emptyChatState().usage, config: undefined, configRevision: 0, olderCount: 0, loadingOlder: false };
+  /**
+   * For each id list handed out: how many entries had been put in front of the snapshot's when it was made.
+   * The virtual list compares two lists' counts to tell "rows were put in front" from "a new chat".
+   */
+  private readonly heads = new WeakMap<readonly string[], number>();
+  private head = 0;
+  /** The id an older page was asked for with (the first entry loaded then), until it arrives. */
+  private pendingBefore: string | undefined;
   /** Error entry id -> `configRevision` when it arrived. */
   private readonly errorRevisions = new Map<string, number>();
   /** `configRevision` of the last snapshot (errors loaded with it count from there). */
@@ -46,15 +60,29 @@ export class ChatStore {
         state.activeTurnId = msg.activeTurnId;
         state.usage = msg.usage;
         this.state = state;
-        this.ids = ids;
+        this.head = 0;
+        this.setIds(ids);
+        this.pendingBefore = undefined;
         this.errorRevisions.clear();
         this.snapshotRevision = this.meta.configRevision + 1;
-        this.meta = { sessionId: msg.sessionId, activeTurnId: msg.activeTurnId, waiting: userWait(state), usage: msg.usage, config: msg.config, configRevision: this.meta.configRevision + 1 };
+        this.meta = {
+          sessionId: msg.sessionId,
+          activeTurnId: msg.activeTurnId,
+          waiting: userWait(state),
+          usage: msg.usage,
+          config: msg.config,
+          configRevision: this.meta.configRevision + 1,
+          olderCount: msg.olderCount,
+          loadingOlder: false,
+        };
         // Every row may now show a different entry under the same id (e.g. after a session switch).
         for (const set of this.entryListeners.values()) for (const l of [...set]) l();
         this.emit();
         return;
       }
+      case 'olderEntries':
+        this.receiveOlder(msg);
+        return;
       case 'config':
         this.meta = { ...this.meta, config: msg.config, configRevision: this.meta.configRevision + 1 };
         this.emit();
@@ -67,7 +95,7 @@ export class ChatStore {
         let listChanged = false;
         if (this.state.entries.length !== before) {
           for (const entry of this.state.entries.slice(before)) if (entry.kind === 'error') this.errorRevisions.set(entry.id, this.meta.configRevision);
-          this.ids = [...this.ids, ...this.state.entries.slice(before).map((e) => e.id)];
+          this.setIds([...this.ids, ...this.state.entries.slice(before).map((e) => e.id)]);
           listChanged = true;
         }
         // Streaming text and output never change what the turn waits for: skip the look for them.
@@ -84,6 +112,57 @@ export class ChatStore {
         return;
       }
     }
+  }
+
+  /**
+   * Asks `post` for the page before the first entry loaded, unless the whole history is here or a page is
+   * on its way. Returns whether it asked.
+   */
+  requestOlder(post: (msg: WebviewToHost) => void): boolean {
+    const first = this.ids[0];
+    const sessionId = this.meta.sessionId;
+    if (this.meta.olderCount === 0 || this.pendingBefore !== undefined || first === undefined || sessionId === undefined) return false;
+    this.pendingBefore = first;
+    this.meta = { ...this.meta, loadingOlder: true };
+    post({ type: 'loadOlder', sessionId, beforeId: first });
+    this.emit();
+    return true;
+  }
+
+  /** An older page: put in front when it is the one asked for (another session's or a stale one is dropped). */
+  private receiveOlder(msg: Extract<HostToWebview, { type: 'olderEntries' }>): void {
+    if (msg.sessionId !== this.meta.sessionId || msg.beforeId !== this.pendingBefore) return;
+    this.pendingBefore = undefined;
+    if (msg.beforeId === this.ids[0]) {
+      const added = prependEntries(this.state, msg.entries);
+      if (added > 0) {
+        this.head += added;
+        const ids = new Array<string>(added);
+        for (let i = 0; i < added; i++) ids[i] = this.state.entries[i]!.id;
+        this.setIds(ids.concat(this.ids));
+      }
+    }
+    this.meta = { ...this.meta, olderCount: msg.olderCount, loadingOlder: false };
+    this.emit();
+  }
+
+  private setIds(ids: readonly string[]): void {
+    this.ids = ids;
+    this.heads.set(ids, this.head);
+  }
+
+  /**
+   * How many rows `next` has in front of `before` (older pages put in front since), or undefined when `next`
+   * is not `before` with rows put in front and/or appended (a new snapshot).
+   */
+  rowsPutInFront(before: readonly string[], next: readonly string[]): number | undefined {
+    const a = this.heads.get(before);
+    const b = this.heads.get(next);
+    if (a === undefined || b === undefined || b < a) return undefined;
+    const shift = b - a;
+    if (before.length === 0) return shift;
+    if (next[shift] !== before[0] || next[shift + before.length - 1] !== before[before.length - 1]) return undefined;
+    return shift;
   }
 
   /** Subscribes to the id list and `meta`. */

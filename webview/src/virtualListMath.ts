@@ -58,9 +58,24 @@ export class RowHeights {
   /** The first row whose offset below it is out of date (Infinity: none). */
   private from = 0;
 
-  /** Takes the current id list; `guess(index)` is asked for each row not known from the previous list. */
-  sync(ids: readonly string[], guess: (index: number) => number): void {
+  /**
+   * Takes the current id list; `guess(index)` is asked for each row not known from the previous list.
+   * `putInFront`: `ids` is the previous list with that many rows put in front (an older page of the
+   * history) and maybe some appended; the known rows keep their heights, moved down by that many.
+   */
+  sync(ids: readonly string[], guess: (index: number) => number, putInFront = 0): void {
     if (ids === this.ids) return;
+    const old = this.ids;
+    if (putInFront > 0 && old.length > 0 && ids[putInFront] === old[0] && ids[putInFront + old.length - 1] === old[old.length - 1]) {
+      const heights = new Float64Array(Math.max(ids.length, this.heights.length + putInFront));
+      heights.set(this.heights.subarray(0, old.length), putInFront);
+      for (let i = 0; i < putInFront; i++) heights[i] = guess(i);
+      for (let i = putInFront + old.length; i < ids.length; i++) heights[i] = guess(i);
+      this.heights = heights;
+      this.from = 0;
+      this.ids = ids;
+      return;
+    }
     const keep = extendsList(this.ids, ids) ? this.ids.length : 0;
     if (this.heights.length < ids.length) {
       // Room to grow: a chat gains rows one by one.
@@ -120,6 +135,11 @@ export function rangeFor(offsets: Float64Array, top: number, bottom: number): Ra
 export function tailRange(offsets: Float64Array, viewport: number, above: number): Range {
   const n = offsets.length - 1;
   return { ...rangeFor(offsets, offsets[n]! - viewport - above, offsets[n]!), end: n, tail: true };
+}
+
+/** `range` over a list that got `count` rows put in front: the same rows, further down. */
+export function shiftRange(range: Range, count: number): Range {
+  return { start: range.start + count, end: range.end + count, tail: range.tail };
 }
 
 /** The range as rendered for `count` rows: a tail range grows with the list, any range is cut to it. */

@@ -1,0 +1,69 @@
+// The chat's history in pages. An all-day session holds 10,000 entries (~5.5 MB): sent whole on `ready`, the
+// webview spent its first 200-300 ms receiving and indexing it before anything painted. The host sends the
+// newest page with the snapshot and older pages when the view asks (`loadOlder`, as the user scrolls up);
+// the view puts each one in front of what it has (chatState.ts prependEntries). Pages are cut by position in
+// the host's entries, which only grow until the next snapshot, so a page asked for by the id of the first
+// entry the view holds always fits exactly in front of it.
+import type { ChatEntry, ChatState } from './chatState';
+
+/** At most this many entries per page... */
+export const PAGE_MAX_ENTRIES = 200;
+/** ...and about this many characters of text (a page ends after the entry that reaches it). */
+export const PAGE_MAX_CHARS = 150_000;
+/** The turn in progress comes whole with the first page (the view's reducer walks it), up to this many entries. */
+export const ACTIVE_TURN_MAX_ENTRIES = 2_000;
+
+export interface HistoryPage {
+  entries: ChatEntry[];
+  /** Entries before this page that the view does not have (0: the page starts the history). */
+  olderCount: number;
+}
+
+/** Characters an entry puts on the wire, roughly (its texts; a fixed allowance for ids and fields). */
+function entryChars(entry: ChatEntry): number {
+  switch (entry.kind) {
+    case 'user':
+    case 'assistant':
+    case 'notice':
+      return 100 + entry.text.length;
+    case 'tool':
+      return 100 + entry.title.length + entry.output.length;
+    case 'compaction':
+      return 100 + entry.summary.length;
+    default:
+      return 500;
+  }
+}
+
+/** The start of the page that ends right before `end`: back from `end` until a bound is reached (at least one entry). */
+function pageStart(entries: readonly ChatEntry[], end: number): number {
+  let start = end;
+  let chars = 0;
+  while (start > 0 && end - start < PAGE_MAX_ENTRIES && chars < PAGE_MAX_CHARS) {
+    chars += entryChars(entries[start - 1]!);
+    start--;
+  }
+  return start;
+}
+
+/** The newest page, for the snapshot: the last entries, and the whole turn in progress (bounded). */
+export function newestPage(state: ChatState): HistoryPage {
+  const { entries, activeTurnId } = state;
+  let activeStart = entries.length;
+  if (activeTurnId !== undefined) {
+    while (activeStart > 0 && entries.length - activeStart < ACTIVE_TURN_MAX_ENTRIES && entries[activeStart - 1]!.turnId === activeTurnId) activeStart--;
+  }
+  const start = Math.min(activeStart, pageStart(entries, entries.length));
+  return { entries: entries.slice(start), olderCount: start };
+}
+
+/**
+ * The page that ends right before entry `beforeId`, or undefined when the state has no such entry (a request
+ * about another session's history, or made up).
+ */
+export function pageBefore(state: ChatState, beforeId: string): HistoryPage | undefined {
+  const end = state.index.get(beforeId);
+  if (end === undefined || state.entries[end]?.id !== beforeId) return undefined;
+  const start = pageStart(state.entries, end);
+  return { entries: state.entries.slice(start, end), olderCount: start };
+}
