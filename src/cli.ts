@@ -2,7 +2,7 @@
 //   tandem exec [--json] [--model M] [--base-url URL] [--wire-api responses|chat]
 //               [--approval read-only|auto|full-access] [--sandbox workspace-write|read-only|off]
 //               [--sandbox-network] [--cd DIR] [--context-window TOKENS] [--max-steps N]
-//               [--resume SESSION_ID] PROMPT
+//               [--resume SESSION_ID] [--mcp-config FILE] PROMPT
 //   tandem apply-patch [--allow-outside] [PATCH]   (patch from the argument or stdin; exit 0 applied, 1 not)
 //   tandem review [--uncommitted | --staged | --base BRANCH | --commit SHA] [--json] [--fail-on P0..P3]  (cliReview.ts)
 // Every write of both commands goes through confinedWriterFs: it lands inside the working directory
@@ -23,6 +23,7 @@ import { confinedWriterFs } from './node/confinedWriterFs';
 import { writeChangeSetAtomically } from './node/fsChangeSetWriter';
 import { NodeFileReader } from './node/nodeFileReader';
 import { SessionStore } from './node/sessionStore';
+import type * as CliMcp from './cliMcp';
 import type * as CliReview from './cliReview';
 import { REVIEW_USAGE, ReviewUsageError } from './cliReviewUsage';
 import type * as MessageSkills from './node/skills/messageSkills';
@@ -32,7 +33,7 @@ const USAGE = `Usage:
   tandem exec [--json] [--model M] [--base-url URL] [--wire-api responses|chat]
               [--approval read-only|auto|full-access] [--sandbox workspace-write|read-only|off]
               [--sandbox-network] [--cd DIR] [--context-window TOKENS] [--max-steps N]
-              [--resume SESSION_ID] PROMPT
+              [--resume SESSION_ID] [--mcp-config FILE] PROMPT
   tandem apply-patch [--allow-outside] [PATCH]
                                  apply a patch (argument or stdin) in the current directory, atomically;
                                  absolute and ../ paths (and links out of the directory) are refused, as
@@ -50,7 +51,11 @@ Windows) or with --sandbox off, only a strict allow-list of read-only commands r
 The conversation is compacted when it nears the model's context window (--context-window overrides the
 window the model id implies; --json prints a context.compacted event). A turn pauses after --max-steps
 model requests (default 400). Sessions are logged under ~/.tandem/sessions; --resume SESSION_ID continues
-one (its workspace and model unless --cd / --model say otherwise).`;
+one (its workspace and model unless --cd / --model say otherwise).
+MCP servers: --mcp-config FILE (VS Code's .vscode/mcp.json shape or .mcp.json's) starts its servers and
+offers their tools; the workspace's .vscode/mcp.json and .mcp.json load too with --approval auto or
+full-access. Each tool call follows --approval: full-access runs it, auto runs the ones the server marks
+read-only, the rest need approval and are denied.`;
 
 const SANDBOX_MODES: SandboxMode[] = ['workspace-write', 'read-only', 'off'];
 
@@ -139,6 +144,7 @@ async function execCommand(args: string[]): Promise<number> {
       'context-window': { type: 'string' },
       'max-steps': { type: 'string' },
       resume: { type: 'string' },
+      'mcp-config': { type: 'string' },
     },
   });
   const prompt = positionals.join(' ').trim() || (process.stdin.isTTY ? '' : (await readStdin()).trim());
@@ -173,52 +179,64 @@ async function execCommand(args: string[]): Promise<number> {
     },
   });
   runner.sandboxStatus?.(); // probe now, so the note comes before the turn's output
-  const agent = await loadAgentFactory().createAgentSession({
-    sessionId,
-    apiKey,
-    baseUrl: values['base-url'] ?? process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1',
-    wireApi,
-    model,
+  const mcp = await loadCliMcp().startCliMcp({
+    ...(values['mcp-config'] !== undefined ? { configFile: values['mcp-config'] } : {}),
     cwd,
-    workspaceRoots: [cwd],
-    approvalPolicy: () => approval,
-    runner,
-    files: new NodeFileReader(),
-    recorder: writer,
-    ...(resumed ? { history: resumed.items } : {}),
-    ...(maxSteps !== undefined ? { limits: { maxSteps } } : {}),
-    ...(contextWindow !== undefined ? { compaction: { contextWindow } } : {}),
-    handleChangeSet: async (changeSet, { review }) => {
-      if (review) return { outcome: 'discarded', message: 'This change needs approval and tandem exec cannot ask; nothing was written.' };
-      try {
-        await writeChangeSetAtomically(changeSet, confinedWriterFs([cwd]));
-        return { outcome: 'applied', message: `Applied ${changeSet.changes.length} file change(s).` };
-      } catch (error) {
-        return { outcome: 'failed', message: `Nothing was written: ${error instanceof Error ? error.message : String(error)}` };
-      }
-    },
+    approval,
+    note: (line) => process.stderr.write(`note: ${line}\n`),
   });
-  const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort(new Error('interrupted')));
-  let exitCode = 0;
-  // `$name` in the prompt attaches that skill's instructions, as in the chat's composer.
-  const files = new NodeFileReader();
-  const expanded = await loadMessageSkills().withInvokedSkills(prompt, prompt, files, () =>
-    loadSessionSkills().loadSessionSkills(files, { workspaceRoot: cwd, cwd, includeProject: true }),
-  );
-  for (const problem of expanded.problems) process.stderr.write(`note: ${problem}\n`);
-  for await (const event of agent.submit({ type: 'user_turn', text: expanded.text }, controller.signal)) {
-    if (event.type === 'approval.requested') {
-      agent.submit({ type: 'approval', approvalId: event.approvalId, decision: 'deny', note: `tandem exec cannot ask for approval (--approval ${approval}).` });
+  // The servers are child processes: stopped whatever happens to the turn.
+  try {
+    const agent = await loadAgentFactory().createAgentSession({
+      sessionId,
+      apiKey,
+      baseUrl: values['base-url'] ?? process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1',
+      wireApi,
+      model,
+      cwd,
+      workspaceRoots: [cwd],
+      approvalPolicy: () => approval,
+      runner,
+      files: new NodeFileReader(),
+      recorder: writer,
+      ...(resumed ? { history: resumed.items } : {}),
+      ...(maxSteps !== undefined ? { limits: { maxSteps } } : {}),
+      ...(contextWindow !== undefined ? { compaction: { contextWindow } } : {}),
+      ...(mcp ? { extraTools: mcp.tools } : {}),
+      handleChangeSet: async (changeSet, { review }) => {
+        if (review) return { outcome: 'discarded', message: 'This change needs approval and tandem exec cannot ask; nothing was written.' };
+        try {
+          await writeChangeSetAtomically(changeSet, confinedWriterFs([cwd]));
+          return { outcome: 'applied', message: `Applied ${changeSet.changes.length} file change(s).` };
+        } catch (error) {
+          return { outcome: 'failed', message: `Nothing was written: ${error instanceof Error ? error.message : String(error)}` };
+        }
+      },
+    });
+    const controller = new AbortController();
+    process.once('SIGINT', () => controller.abort(new Error('interrupted')));
+    let exitCode = 0;
+    // `$name` in the prompt attaches that skill's instructions, as in the chat's composer.
+    const files = new NodeFileReader();
+    const expanded = await loadMessageSkills().withInvokedSkills(prompt, prompt, files, () =>
+      loadSessionSkills().loadSessionSkills(files, { workspaceRoot: cwd, cwd, includeProject: true }),
+    );
+    for (const problem of expanded.problems) process.stderr.write(`note: ${problem}\n`);
+    for await (const event of agent.submit({ type: 'user_turn', text: expanded.text }, controller.signal)) {
+      if (event.type === 'approval.requested') {
+        agent.submit({ type: 'approval', approvalId: event.approvalId, decision: 'deny', note: `tandem exec cannot ask for approval (--approval ${approval}).` });
+      }
+      if (event.type === 'turn.failed') exitCode = 1;
+      if (event.type === 'turn.completed' && event.stopped) exitCode = 130;
+      if (values.json) process.stdout.write(JSON.stringify(event) + '\n');
+      else printHuman(event);
     }
-    if (event.type === 'turn.failed') exitCode = 1;
-    if (event.type === 'turn.completed' && event.stopped) exitCode = 130;
-    if (values.json) process.stdout.write(JSON.stringify(event) + '\n');
-    else printHuman(event);
+    agent.dispose();
+    await writer.flush();
+    return exitCode;
+  } finally {
+    await mcp?.dispose();
   }
-  agent.dispose();
-  await writer.flush();
-  return exitCode;
 }
 
 class UsageError extends Error {}
@@ -230,6 +248,7 @@ class UsageError extends Error {}
 /* eslint-disable @typescript-eslint/no-require-imports -- deliberate: deferred module evaluation */
 const loadAgentFactory = (): typeof AgentFactory => require('./node/agentFactory') as typeof AgentFactory;
 const loadCliReview = (): typeof CliReview => require('./cliReview') as typeof CliReview;
+const loadCliMcp = (): typeof CliMcp => require('./cliMcp') as typeof CliMcp;
 const loadMessageSkills = (): typeof MessageSkills => require('./node/skills/messageSkills') as typeof MessageSkills;
 const loadSessionSkills = (): typeof SessionSkills => require('./node/skills/sessionSkills') as typeof SessionSkills;
 /* eslint-enable @typescript-eslint/no-require-imports */
