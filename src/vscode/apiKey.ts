@@ -27,6 +27,7 @@ export function configuredKeyTarget(): KeyTarget {
  */
 export class ApiKeyStore {
   private readonly changed = new vscode.EventEmitter<void>();
+  /** A stored key changed (or what the setup panel shows about providers: notifyProvidersChanged). */
   readonly onDidChange = this.changed.event;
   private migration: MigrationResult | undefined;
   private migrating: Promise<void> | undefined;
@@ -109,6 +110,14 @@ export class ApiKeyStore {
     if (!slot) return;
     await this.migrate();
     await this.secrets.delete(secretName(slot));
+  }
+
+  /**
+   * Tells the views that what they show about providers changed although no key did (local servers found
+   * while the setup panel is open): onDidChange makes the chat post its header facts again.
+   */
+  notifyProvidersChanged(): void {
+    this.changed.fire();
   }
 
   dispose(): void {

@@ -1,13 +1,14 @@
 // The chat header's facts (model, provider, approval mode, key, trust, sandbox, context window), read
 // fresh from the settings, SecretStorage and the runner whenever one of them changes.
 import * as vscode from 'vscode';
-import { contextWindowFor } from '../core/agent/contextWindow';
 import { describeConfinement } from '../core/approvals/policy';
 import type { ProcessRunner } from '../core/ports';
 import type { ViewConfig } from '../shared/protocol';
-import { detectProvider, keyRequiredFor } from '../shared/providers';
+import { resolveModelInfo } from '../core/model/modelInfo';
+import { providerNeedsKey } from '../shared/providers';
 import type { ApiKeyStore } from './apiKey';
 import { readConfig } from './config';
+import { foundLocalServers } from './setup/localServers';
 
 export async function readViewConfig(runner: ProcessRunner, apiKeys: ApiKeyStore): Promise<ViewConfig> {
   const config = readConfig();
@@ -16,8 +17,8 @@ export async function readViewConfig(runner: ProcessRunner, apiKeys: ApiKeyStore
     model: config.model,
     wireApi: config.wireApi,
     baseUrl: config.baseUrl,
-    provider: detectProvider(config.baseUrl),
-    keyRequired: keyRequiredFor(config.baseUrl),
+    provider: config.provider,
+    keyRequired: providerNeedsKey(config.provider),
     approvalPolicy: config.approvalPolicy,
     hasApiKey: Boolean(await apiKeys.get()),
     trusted: vscode.workspace.isTrusted,
@@ -29,6 +30,8 @@ export async function readViewConfig(runner: ProcessRunner, apiKeys: ApiKeyStore
           ? `${sandbox.mechanism}. Judged read-only: ${describeConfinement('read-only', sandbox)} Allowed to write: ${describeConfinement(config.approvalPolicy === 'full-access' ? 'protected-only' : 'workspace-write', sandbox)}`
           : `${sandbox.reason}. ${describeConfinement('unconfined', sandbox)}`,
     },
-    contextWindow: contextWindowFor(config.model),
+    // The user's tandem.contextWindow / tandem.models, else the known-models table (sessions also use the provider's list).
+    contextWindow: resolveModelInfo(config.model, { override: config.modelOverride }).contextWindow,
+    localServers: foundLocalServers(),
   };
 }

@@ -21,6 +21,9 @@ const button = (name: string | RegExp) => screen.findByRole('button', { name });
 /** Whether a Retry button is in the DOM (upgraded or not, so its absence is real). */
 const retryShown = () => [...(h?.container.querySelectorAll('vscode-button') ?? [])].some((b) => b.textContent === 'Retry');
 const change = (name: string, value: string) => fireEvent.change(field(name), { target: { value } });
+const PROBE = { type: 'runCommand', command: 'tandem.findLocalServers' };
+/** What the panel posted besides the local-server search it asks for when it opens. */
+const posted = () => h!.sent().filter((m) => JSON.stringify(m) !== JSON.stringify(PROBE));
 
 describe('first-run setup panel', () => {
   it('shows in the empty state while a key is missing, prefilled from the settings', async () => {
@@ -43,7 +46,7 @@ describe('first-run setup panel', () => {
     expect(field('API').value).toBe('chat');
     change('Model', 'openai/gpt-5');
     fireEvent.click(await button('Save and enter key'));
-    expect(h.sent()).toEqual([{ type: 'saveSetup', setup: { provider: 'openrouter', baseUrl: 'https://openrouter.ai/api/v1', model: 'openai/gpt-5', wireApi: 'chat' } }]);
+    expect(posted()).toEqual([{ type: 'saveSetup', setup: { provider: 'openrouter', baseUrl: 'https://openrouter.ai/api/v1', model: 'openai/gpt-5', wireApi: 'chat' } }]);
   });
 
   it('needs no key for a local server and says so', async () => {
@@ -53,7 +56,7 @@ describe('first-run setup panel', () => {
     expect(screen.getByText('Local server: no key needed.')).toBeTruthy();
     change('Model', 'llama3.2');
     fireEvent.click(await button('Save'));
-    expect(h.sent()).toEqual([{ type: 'saveSetup', setup: { provider: 'ollama', baseUrl: 'http://localhost:11434/v1', model: 'llama3.2', wireApi: 'chat' } }]);
+    expect(posted()).toEqual([{ type: 'saveSetup', setup: { provider: 'ollama', baseUrl: 'http://localhost:11434/v1', model: 'llama3.2', wireApi: 'chat' } }]);
   });
 
   it('sends nothing while a field is wrong, and says which', async () => {
@@ -67,7 +70,7 @@ describe('first-run setup panel', () => {
     expect(screen.getByRole('alert').textContent).toMatch(/model id/);
     change('Model', 'my-deployment');
     fireEvent.submit(screen.getByRole('form', { name: 'Connect a model' })); // Enter in a field
-    expect(h.sent()).toEqual([{ type: 'saveSetup', setup: { provider: 'azure', baseUrl: 'https://my-res.openai.azure.com/openai/v1', model: 'my-deployment', wireApi: 'responses' } }]);
+    expect(posted()).toEqual([{ type: 'saveSetup', setup: { provider: 'azure', baseUrl: 'https://my-res.openai.azure.com/openai/v1', model: 'my-deployment', wireApi: 'responses' } }]);
   });
 
   it('gives way to the welcome once a key is set, which can reopen it', async () => {
@@ -78,9 +81,39 @@ describe('first-run setup panel', () => {
     fireEvent.click(await button('Change provider or model'));
     expect(screen.getByRole('form', { name: 'Connect a model' })).toBeTruthy();
     fireEvent.click(await button('Set API key'));
-    expect(h.sent()).toEqual([{ type: 'runCommand', command: 'tandem.setApiKey' }]);
+    expect(posted()).toEqual([{ type: 'runCommand', command: 'tandem.setApiKey' }]);
     fireEvent.click(await button('Cancel'));
     expect(screen.queryByRole('form', { name: 'Connect a model' })).toBeNull();
+  });
+
+  it('asks the host to look for local servers once when it opens, and offers the ones found', async () => {
+    h = setup(snapshot([], undefined, NO_KEY));
+    expect(h.sent()).toEqual([PROBE]);
+    h.emit({
+      type: 'config',
+      config: { ...NO_KEY, localServers: [{ provider: 'vllm', baseUrl: 'http://localhost:8000/v1', models: ['Qwen/Qwen3-8B', 'other'] }] },
+    });
+    expect(h.sent()).toEqual([PROBE]); // a new config does not search again
+    expect(screen.getByRole('group', { name: 'Running on this machine' })).toBeTruthy();
+    fireEvent.click(await button('Use vLLM (local) (2 models)'));
+    expect(field('Provider').value).toBe('vllm');
+    expect(field('Base URL').value).toBe('http://localhost:8000/v1');
+    expect(field('Model').value).toBe('Qwen/Qwen3-8B');
+    expect(field('API').value).toBe('chat');
+    expect(screen.getByText('Local server: no key needed.')).toBeTruthy();
+    expect(screen.queryByRole('group', { name: 'Running on this machine' })).toBeNull(); // the one chosen is no longer offered
+    fireEvent.click(await button('Save'));
+    expect(posted()).toEqual([{ type: 'saveSetup', setup: { provider: 'vllm', baseUrl: 'http://localhost:8000/v1', model: 'Qwen/Qwen3-8B', wireApi: 'chat' } }]);
+  });
+
+  it("offers VS Code's language models without base URL, API or key", async () => {
+    h = setup(snapshot([], undefined, NO_KEY));
+    change('Provider', 'vscode-lm');
+    expect(screen.queryByLabelText('Base URL')).toBeNull();
+    expect(screen.queryByLabelText('API')).toBeNull();
+    expect(screen.getByText('No key: VS Code asks once before Tandem may use one of its models.')).toBeTruthy();
+    fireEvent.click(await button('Save'));
+    expect(posted()).toEqual([{ type: 'saveSetup', setup: { provider: 'vscode-lm', baseUrl: '', model: '', wireApi: 'chat' } }]);
   });
 
   it('does not show for a local provider without a key', async () => {

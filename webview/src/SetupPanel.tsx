@@ -2,7 +2,9 @@
 // wire API, saved to the user's settings by the host. The key is never typed here: saving asks for it in
 // VS Code's own password input box (the host does that, and only for providers that need one). What the
 // panel sends is checked again on the host (protocol.ts `parseWebviewMessage` -> providers.ts `parseSetup`).
-import { useId, useState } from 'react';
+// While it is open the host looks for local servers on their default ports (loopback only) and the panel
+// offers the ones running; VS Code's language models need neither URL nor key (the host lists them).
+import { useEffect, useId, useState } from 'react';
 import type { ViewConfig } from '../../src/shared/protocol';
 import { PROVIDERS, baseUrlProblem, modelProblem, providerPreset, type ProviderId } from '../../src/shared/providers';
 import { usePost } from './context';
@@ -40,18 +42,28 @@ export function SetupPanel({ config, onDone }: { config: ViewConfig; onDone?: ()
   const id = useId();
   const [draft, setDraft] = useState<Draft>(() => draftFor(config.provider, config));
   const [tried, setTried] = useState(false);
-  const local = providerPreset(draft.provider).local;
-  const urlProblem = baseUrlProblem(draft.baseUrl);
-  const modelError = modelProblem(draft.model);
+  // Local servers are looked for once per opening of the panel, never while it is closed.
+  useEffect(() => post({ type: 'runCommand', command: 'tandem.findLocalServers' }), [post]);
+  const preset = providerPreset(draft.provider);
+  const local = preset.local;
+  const languageModels = preset.api === 'vscode-lm';
+  const urlProblem = languageModels ? undefined : baseUrlProblem(draft.baseUrl);
+  // VS Code's models: an empty model means "pick from VS Code's list" (the host shows it after saving).
+  const modelError = languageModels && !draft.model.trim() ? undefined : modelProblem(draft.model);
   const problem = urlProblem ?? modelError;
-  const asksForKey = !local && !config.hasApiKey;
+  const sameServer = draft.provider === config.provider && draft.baseUrl.trim().replace(/\/+$/, '') === config.baseUrl;
+  const keyStored = sameServer && config.hasApiKey;
+  const asksForKey = !local && !languageModels && !keyStored;
+  const found = (config.localServers ?? []).filter((s) => !(s.provider === draft.provider && s.baseUrl === draft.baseUrl.trim()));
 
   const save = () => {
     setTried(true);
     if (problem) return;
-    post({ type: 'saveSetup', setup: { provider: draft.provider, baseUrl: draft.baseUrl.trim(), model: draft.model.trim(), wireApi: draft.wireApi } });
+    post({ type: 'saveSetup', setup: { provider: draft.provider, baseUrl: languageModels ? '' : draft.baseUrl.trim(), model: draft.model.trim(), wireApi: draft.wireApi } });
     onDone?.();
   };
+  const useServer = (server: { provider: ProviderId; baseUrl: string; models: string[] }) =>
+    setDraft({ provider: server.provider, baseUrl: server.baseUrl, model: server.models.includes(draft.model) ? draft.model : (server.models[0] ?? ''), wireApi: 'chat' });
   const change = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
   const field = (name: string) => `${id}-${name}`;
 
@@ -75,34 +87,52 @@ export function SetupPanel({ config, onDone }: { config: ViewConfig; onDone?: ()
         ))}
       </select>
       <p className="setup-hint">{HINTS[draft.provider]}</p>
-      <label htmlFor={field('baseUrl')}>{t('setup.baseUrl')}</label>
-      <input
-        id={field('baseUrl')}
-        type="url"
-        spellCheck={false}
-        value={draft.baseUrl}
-        placeholder="https://…/v1"
-        aria-invalid={tried && urlProblem !== undefined}
-        onChange={(e) => change({ baseUrl: e.target.value })}
-      />
+      {found.length > 0 && (
+        <div className="setup-found" role="group" aria-label={t('setup.found')}>
+          <p>{t('setup.found')}</p>
+          {found.map((server) => (
+            <VscodeButton key={`${server.provider} ${server.baseUrl}`} secondary onClick={() => useServer(server)}>
+              {t('setup.found.use', providerPreset(server.provider).label, String(server.models.length))}
+            </VscodeButton>
+          ))}
+        </div>
+      )}
+      {!languageModels && (
+        <>
+          <label htmlFor={field('baseUrl')}>{t('setup.baseUrl')}</label>
+          <input
+            id={field('baseUrl')}
+            type="url"
+            spellCheck={false}
+            value={draft.baseUrl}
+            placeholder="https://…/v1"
+            aria-invalid={tried && urlProblem !== undefined}
+            onChange={(e) => change({ baseUrl: e.target.value })}
+          />
+        </>
+      )}
       <label htmlFor={field('model')}>{t('setup.model')}</label>
       <input
         id={field('model')}
         type="text"
         spellCheck={false}
         value={draft.model}
-        placeholder={t('setup.model.placeholder')}
+        placeholder={languageModels ? t('setup.model.placeholder.lm') : t('setup.model.placeholder')}
         aria-invalid={tried && modelError !== undefined}
         onChange={(e) => change({ model: e.target.value })}
       />
-      <label htmlFor={field('wire')}>{t('setup.wireApi')}</label>
-      <select id={field('wire')} value={draft.wireApi} onChange={(e) => change({ wireApi: e.target.value === 'responses' ? 'responses' : 'chat' })}>
-        <option value="chat">{t('setup.wire.chat')}</option>
-        <option value="responses">{t('setup.wire.responses')}</option>
-      </select>
+      {!languageModels && (
+        <>
+          <label htmlFor={field('wire')}>{t('setup.wireApi')}</label>
+          <select id={field('wire')} value={draft.wireApi} onChange={(e) => change({ wireApi: e.target.value === 'responses' ? 'responses' : 'chat' })}>
+            <option value="chat">{t('setup.wire.chat')}</option>
+            <option value="responses">{t('setup.wire.responses')}</option>
+          </select>
+        </>
+      )}
       <p className="setup-key">
-        <span className={`codicon codicon-${local || config.hasApiKey ? 'pass' : 'key'}`} aria-hidden="true" />
-        {local ? t('setup.key.local') : config.hasApiKey ? t('setup.key.stored') : t('setup.key.missing')}
+        <span className={`codicon codicon-${local || languageModels || keyStored ? 'pass' : 'key'}`} aria-hidden="true" />
+        {languageModels ? t('setup.key.lm') : local ? t('setup.key.local') : keyStored ? t('setup.key.stored') : t('setup.key.missing')}
       </p>
       {tried && problem && (
         <p className="setup-error" role="alert">
@@ -113,7 +143,7 @@ export function SetupPanel({ config, onDone }: { config: ViewConfig; onDone?: ()
       <button type="submit" hidden aria-hidden="true" tabIndex={-1} />
       <div className="actions">
         <VscodeButton onClick={save}>{asksForKey ? t('setup.saveAndKey') : t('setup.save')}</VscodeButton>
-        {!local && config.hasApiKey && (
+        {!local && !languageModels && keyStored && (
           <VscodeButton secondary onClick={() => post({ type: 'runCommand', command: 'tandem.setApiKey' })}>
             {t('setup.setKey')}
           </VscodeButton>

@@ -1,14 +1,30 @@
 // The header's pickers and the walkthrough's "choose a provider", as quick picks on the host: the model
-// (from the provider's /models when it answers, else typed), the approval mode (each one explained), and
-// the provider (base URL, key, model in turn). Everything is written to the user's settings.
+// (from the provider's /models when it answers, else typed; VS Code's own list for its language models),
+// the approval mode (each one explained), and the provider (base URL, key, model in turn; local servers
+// found running are marked). Everything is written to the user's settings; keys go to the provider's slot.
 import * as vscode from 'vscode';
 import type { ApprovalPolicy } from '../../core/approvals/policy';
-import { PROVIDERS, baseUrlProblem, detectProvider, modelProblem, providerPreset, type ProviderSetup } from '../../shared/providers';
+import type { ModelFacts } from '../../core/model/modelInfo';
+import { PROVIDERS, authStyleFor, baseUrlProblem, modelProblem, providerPreset, type ProviderId, type ProviderSetup } from '../../shared/providers';
 import type { ApiKeyStore } from '../apiKey';
 import { readConfig } from '../config';
+import { listLanguageModels } from '../languageModels/modelCatalog';
+import { rememberListedModels } from './listedModels';
+import { findLocalServers, rememberFoundLocalServers } from './localServers';
 import { listModels } from './modelList';
 import { promptForKey } from './providerKey';
 import { writeProviderSetup, writeUserSetting } from './userSettings';
+
+/** "262k context · images · tools" for a model the provider described. */
+export function describeFacts(facts: ModelFacts | undefined): string | undefined {
+  if (!facts) return undefined;
+  const parts: string[] = [];
+  if (facts.contextWindow) parts.push(`${Math.round(facts.contextWindow / 1000)}k context`);
+  if (facts.imageInput) parts.push('images');
+  if (facts.toolCalling === true) parts.push('tools');
+  if (facts.toolCalling === false) parts.push('no tool calling');
+  return parts.length ? parts.join(' · ') : undefined;
+}
 
 /** A model id typed by the user, starting from `value`; undefined on Escape. */
 async function typeModel(value: string, why?: string): Promise<string | undefined> {
@@ -26,7 +42,7 @@ async function typeModel(value: string, why?: string): Promise<string | undefine
  * Picks a model of the server at `baseUrl`: its /models list when it answers (with "type another id"),
  * else a free-text input. Returns the id, or undefined when the user cancelled.
  */
-export async function chooseModel(baseUrl: string, apiKey: string | undefined, current: string): Promise<string | undefined> {
+export async function chooseModel(baseUrl: string, apiKey: string | undefined, current: string, provider: ProviderId = 'custom'): Promise<string | undefined> {
   const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { model?: string }>();
   pick.title = vscode.l10n.t('Tandem: Model for {0}', baseUrl);
   pick.placeholder = vscode.l10n.t('Loading the models of {0}…', baseUrl);
@@ -35,7 +51,7 @@ export async function chooseModel(baseUrl: string, apiKey: string | undefined, c
   pick.show();
   const cancel = new AbortController();
   const hidden = new Promise<undefined>((resolve) => pick.onDidHide(() => (cancel.abort(), resolve(undefined))));
-  const listed = await Promise.race([listModels(baseUrl, apiKey, cancel.signal), hidden]);
+  const listed = await Promise.race([listModels(baseUrl, apiKey, cancel.signal, authStyleFor(provider)), hidden]);
   if (!listed) {
     pick.dispose();
     return undefined;
@@ -44,8 +60,15 @@ export async function chooseModel(baseUrl: string, apiKey: string | undefined, c
     pick.dispose();
     return typeModel(current, listed.reason);
   }
+  rememberListedModels({ provider, baseUrl }, listed.facts);
   const typeOther = { label: vscode.l10n.t('$(edit) Type another model id…'), alwaysShow: true };
-  pick.items = [typeOther, ...listed.models.map((model) => ({ label: model, model, ...(model === current ? { description: vscode.l10n.t('current') } : {}) }))];
+  pick.items = [
+    typeOther,
+    ...listed.models.map((model) => {
+      const detail = describeFacts(listed.facts.get(model));
+      return { label: model, model, ...(model === current ? { description: vscode.l10n.t('current') } : {}), ...(detail ? { detail } : {}) };
+    }),
+  ];
   pick.activeItems = pick.items.filter((item) => item.model === current);
   pick.placeholder = vscode.l10n.t('{0} models; type to filter', listed.models.length);
   pick.busy = false;
@@ -58,10 +81,31 @@ export async function chooseModel(baseUrl: string, apiKey: string | undefined, c
   return chosen.model ?? typeModel(current);
 }
 
+/** A model of VS Code's Language Model API (Copilot's, other extensions'); undefined when cancelled or none. */
+export async function chooseLanguageModel(current: string): Promise<string | undefined> {
+  // The one call into src/vscode/languageModels (modelCatalog.ts) for the list.
+  const models = await listLanguageModels().catch(() => []);
+  if (!models.length) {
+    void vscode.window.showWarningMessage(vscode.l10n.t('Tandem: VS Code offers no language models. Install or sign in to an extension that provides them (GitHub Copilot, for example), or choose another provider.'));
+    return undefined;
+  }
+  const chosen = await vscode.window.showQuickPick(
+    models.map((m) => ({
+      label: m.name,
+      description: [m.vendor, m.id === current ? vscode.l10n.t('current') : ''].filter(Boolean).join(' · '),
+      detail: m.maxInputTokens ? `${m.id} · ${Math.round(m.maxInputTokens / 1000)}k context` : m.id,
+      id: m.id,
+    })),
+    { title: vscode.l10n.t('Tandem: VS Code language model'), placeHolder: vscode.l10n.t('VS Code asks once before Tandem may use the model you pick.'), ignoreFocusOut: true },
+  );
+  return chosen?.id;
+}
+
 /** "Tandem: Choose Model" (the header's model item). */
 export async function pickModelCommand(apiKeys: ApiKeyStore): Promise<void> {
   const config = readConfig();
-  const model = await chooseModel(config.baseUrl, await apiKeys.get(), config.model);
+  const target = { provider: config.provider, baseUrl: config.baseUrl };
+  const model = config.provider === 'vscode-lm' ? await chooseLanguageModel(config.model) : await chooseModel(config.baseUrl, await apiKeys.getFor(target), config.model, config.provider);
   if (model) await writeUserSetting('model', model);
 }
 
@@ -92,34 +136,64 @@ export async function pickApprovalPolicyCommand(): Promise<void> {
 
 /**
  * Saves a provider chosen in the chat's setup panel, then asks for its key when it needs one and none is
- * stored, or when the server changed (a key for one server must not silently go to another; Escape keeps it).
+ * stored for it (keys are per provider, and per server where the user picks the server: a key for one
+ * server never silently goes to another; Escape keeps whatever is stored). VS Code's language models: the
+ * model comes from VS Code's list when the panel sent none.
  */
 export async function saveSetup(setup: ProviderSetup, apiKeys: ApiKeyStore): Promise<void> {
-  const before = readConfig().baseUrl;
-  await writeProviderSetup(setup);
-  if (providerPreset(setup.provider).local) return;
-  const hasKey = Boolean(await apiKeys.get());
-  if (!hasKey || originOf(before) !== originOf(setup.baseUrl)) await promptForKey(apiKeys, setup.baseUrl);
-}
-
-function originOf(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return url;
+  if (setup.provider === 'vscode-lm') {
+    const model = setup.model || (await chooseLanguageModel(readConfig().model));
+    if (!model) return;
+    await writeProviderSetup({ ...setup, model });
+    return;
   }
+  await writeProviderSetup(setup);
+  const preset = providerPreset(setup.provider);
+  if (preset.local) return; // a key is optional there ("Set API Key" stores one for this server)
+  if (!(await apiKeys.getFor({ provider: setup.provider, baseUrl: setup.baseUrl }))) await promptForKey(apiKeys, setup.baseUrl, setup.provider);
 }
 
 /** "Tandem: Choose Provider": provider, base URL, key, model, one quick input after the other. */
 export async function chooseProviderCommand(apiKeys: ApiKeyStore): Promise<void> {
   const config = readConfig();
-  const currentProvider = detectProvider(config.baseUrl);
-  const picked = await vscode.window.showQuickPick(
-    PROVIDERS.map((p) => ({ label: p.label, detail: vscode.l10n.t(p.hint), id: p.id, ...(p.id === currentProvider ? { description: vscode.l10n.t('current') } : {}) })),
-    { title: vscode.l10n.t('Tandem: Choose a provider'), ignoreFocusOut: true },
-  );
+  const currentProvider = config.provider;
+  type Item = vscode.QuickPickItem & { id: ProviderId; found?: { baseUrl: string } };
+  const pick = vscode.window.createQuickPick<Item>();
+  pick.title = vscode.l10n.t('Tandem: Choose a provider');
+  pick.ignoreFocusOut = true;
+  pick.items = PROVIDERS.map((p) => ({ label: p.label, detail: vscode.l10n.t(p.hint), id: p.id, ...(p.id === currentProvider ? { description: vscode.l10n.t('current') } : {}) }));
+  pick.busy = true;
+  pick.show();
+  // Local servers are looked for only now, while the user is choosing (loopback, default ports, no key).
+  const cancel = new AbortController();
+  void findLocalServers(cancel.signal).then((servers) => {
+    rememberFoundLocalServers(servers);
+    pick.busy = false;
+    if (!servers.length) return;
+    const active = pick.activeItems;
+    pick.items = pick.items.map((item) => {
+      const server = servers.find((s) => s.provider === item.id);
+      if (!server) return item;
+      const running = vscode.l10n.t('running here, {0} models', server.models.length);
+      return { ...item, description: item.description ? `${item.description} · ${running}` : running, found: { baseUrl: server.baseUrl } };
+    });
+    pick.activeItems = pick.items.filter((i) => active.some((a) => a.id === i.id));
+  });
+  const picked = await new Promise<Item | undefined>((resolve) => {
+    pick.onDidAccept(() => resolve(pick.selectedItems[0]));
+    pick.onDidHide(() => resolve(undefined));
+  });
+  cancel.abort();
+  pick.dispose();
   if (!picked) return;
   const preset = providerPreset(picked.id);
+  if (preset.api === 'vscode-lm') {
+    const model = await chooseLanguageModel(config.model);
+    if (!model) return;
+    await writeProviderSetup({ provider: 'vscode-lm', baseUrl: '', model, wireApi: 'chat' });
+    void vscode.window.showInformationMessage(vscode.l10n.t('Tandem: using {0} with {1}.', model, preset.label));
+    return;
+  }
   const baseUrl = await vscode.window.showInputBox({
     title: vscode.l10n.t('Tandem: Base URL for {0}', preset.label),
     value: preset.id === currentProvider ? config.baseUrl : preset.baseUrl,
@@ -131,15 +205,12 @@ export async function chooseProviderCommand(apiKeys: ApiKeyStore): Promise<void>
   const wireApi = preset.id === 'custom' ? await pickWireApi() : preset.wireApi;
   if (!wireApi) return;
   const url = baseUrl.trim().replace(/\/+$/, '');
-  if (!preset.local) await saveKeyFor(apiKeys, url, config.baseUrl);
-  const model = await chooseModel(url, preset.local ? undefined : await apiKeys.get(), preset.model || config.model);
+  const target = { provider: preset.id, baseUrl: url };
+  if (!preset.local && !(await apiKeys.getFor(target))) await promptForKey(apiKeys, url, preset.id);
+  const model = await chooseModel(url, await apiKeys.getFor(target), preset.model || config.model, preset.id);
   if (!model) return;
   await writeProviderSetup({ provider: preset.id, baseUrl: url, model, wireApi });
   void vscode.window.showInformationMessage(vscode.l10n.t('Tandem: using {0} with {1}.', model, preset.label));
-}
-
-async function saveKeyFor(apiKeys: ApiKeyStore, baseUrl: string, previous: string): Promise<void> {
-  if (!(await apiKeys.get()) || originOf(previous) !== originOf(baseUrl)) await promptForKey(apiKeys, baseUrl);
 }
 
 async function pickWireApi(): Promise<'responses' | 'chat' | undefined> {
@@ -158,5 +229,10 @@ export function registerSetupCommands(apiKeys: ApiKeyStore): vscode.Disposable {
     vscode.commands.registerCommand('tandem.pickModel', () => pickModelCommand(apiKeys)),
     vscode.commands.registerCommand('tandem.pickApprovalPolicy', () => pickApprovalPolicyCommand()),
     vscode.commands.registerCommand('tandem.chooseProvider', () => chooseProviderCommand(apiKeys)),
+    // The setup panel asks for this when it opens: local servers, shown in the panel (ViewConfig.localServers).
+    vscode.commands.registerCommand('tandem.findLocalServers', async () => {
+      rememberFoundLocalServers(await findLocalServers());
+      apiKeys.notifyProvidersChanged();
+    }),
   );
 }
