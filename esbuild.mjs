@@ -1,5 +1,6 @@
-// Two bundles (plus the headless CLI on the extension's code):
+// Two bundles (plus the headless CLI and the SDK on the extension's code):
 //   extension + cli: node / cjs, `vscode` and `node-pty` external (node-pty ships in the VSIX as a native module)
+//   sdk: node / cjs, the `tandem/sdk` export (src/sdk)
 //   webview: browser / esm, React; CSS and codicon font emitted next to it
 // Usage: node esbuild.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
@@ -35,6 +36,16 @@ const builds = [
     target: 'node22',
     external: ['node-pty'],
     banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    // `tandem/sdk` (package.json "exports"): the same core for scripts; node-pty stays external as in the CLI.
+    ...common,
+    entryPoints: { sdk: 'src/sdk/index.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    external: ['node-pty'],
   },
   {
     ...common,

@@ -1,5 +1,6 @@
 // Layering is enforced here, not by goodwill: arrows only point down
-//   src/vscode -> src/node -> src/core -> src/shared,   webview -> src/shared.
+//   src/vscode -> src/node -> src/core -> src/shared,   webview -> src/shared,
+//   src/cli.ts -> src/sdk -> src/node (the SDK is a top layer, beside the extension, without VS Code).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
@@ -14,11 +15,12 @@ const pureLayerImports = ['error', {
 
 /** `from` paths that files under `target` must never import. */
 const zones = [
-  { target: './src/shared', from: ['./src/core', './src/node', './src/vscode', './src/cli.ts', './webview'], message: 'src/shared imports nothing else.' },
-  { target: './src/core', from: ['./src/node', './src/vscode', './src/cli.ts', './webview'], message: 'src/core is pure: reach node and VS Code through interfaces.' },
-  { target: './src/node', from: ['./src/vscode', './src/cli.ts', './webview'], message: 'src/node must not depend on VS Code glue.' },
+  { target: './src/shared', from: ['./src/core', './src/node', './src/vscode', './src/sdk', './src/cli.ts', './webview'], message: 'src/shared imports nothing else.' },
+  { target: './src/core', from: ['./src/node', './src/vscode', './src/sdk', './src/cli.ts', './webview'], message: 'src/core is pure: reach node and VS Code through interfaces.' },
+  { target: './src/node', from: ['./src/vscode', './src/sdk', './src/cli.ts', './webview'], message: 'src/node must not depend on VS Code glue or on the SDK built over it.' },
+  { target: './src/sdk', from: ['./src/vscode', './src/cli.ts', './webview'], message: 'The SDK runs without VS Code: node adapters, core and shared only.' },
   { target: './src/vscode', from: ['./src/cli.ts', './webview'], message: 'The extension host never imports the webview bundle.' },
-  { target: './webview', from: ['./src/core', './src/node', './src/vscode', './src/cli.ts'], message: 'The webview talks to the host only through src/shared protocol types.' },
+  { target: './webview', from: ['./src/core', './src/node', './src/vscode', './src/sdk', './src/cli.ts'], message: 'The webview talks to the host only through src/shared protocol types.' },
 ];
 
 export default tseslint.config(
@@ -42,7 +44,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/node/**'],
+    files: ['src/node/**', 'src/sdk/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/node must not import vscode.' }] }] },
   },
   {
