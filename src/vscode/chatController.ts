@@ -389,7 +389,9 @@ export class ChatController implements vscode.Disposable {
       history: history ?? [],
       loadProjectInstructions: vscode.workspace.isTrusted,
       limits: { maxSteps: config.maxStepsPerTurn },
-      compaction: { threshold: config.compactionThreshold },
+      // The provider's client (auth style, model capabilities; VS Code's language models for `vscode-lm`) and
+      // the compaction settings with the model's window (setup/sessionModel.ts, loaded with the first session).
+      ...(await (await import('./setup/sessionModel')).sessionModelOptions(config, this.apiKeys)),
       handleChangeSet: (changeSet, options) => this.handleChangeSet(changeSet, options),
       ...(languageModelProviderSelected() ? { modelClient: languageModelClientIfSelected(config.model) } : {}), // VS Code's language models (tandem.provider: vscode-lm)
     });
