@@ -243,11 +243,13 @@ export class ContextManager {
    */
   private async nativeSummary(options: CompactOptions, previous: CompactionItem | undefined, since: readonly ConversationItem[], inputBudgetTokens: number, maxSummaryTokens: number): Promise<NativeCompaction | undefined> {
     if (this.nativeStatus === 'unavailable' || !options.client.compact) return undefined;
+    const input = nativeCompactionInput({ previous, since, budgetTokens: inputBudgetTokens });
+    if (input.length === 0) return undefined; // nothing for the server to summarise
     const outcome = await requestNativeCompaction({
       client: options.client,
       model: options.model,
       instructions: options.fixed.instructions,
-      input: nativeCompactionInput({ previous, since, budgetTokens: inputBudgetTokens }),
+      input,
       ...(options.promptCacheKey ? { promptCacheKey: options.promptCacheKey } : {}),
       signal: options.signal,
       ...(options.sleep ? { sleep: options.sleep } : {}),

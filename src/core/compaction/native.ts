@@ -45,7 +45,7 @@ export interface NativeInputOptions {
 
 /**
  * The items to send to the compact endpoint (see the file header). The previous summary always goes; the
- * newest items fill the rest of the budget, and a single item too big for it is cut in the middle.
+ * newest items fill the rest of the budget, and a newest item too big for it is cut in the middle to half.
  */
 export function nativeCompactionInput(options: NativeInputOptions): ConversationItem[] {
   const { previous } = options;
@@ -63,8 +63,11 @@ export function nativeCompactionInput(options: NativeInputOptions): Conversation
     let item = options.since[i]!;
     let tokens = sentTokens(item);
     if (tokens > room && kept.length === 0) {
-      // The newest item alone is over the budget: send its head and tail rather than nothing.
-      item = shrink(item, Math.max(0, room - 64) * 4);
+      // The newest item alone is over the budget: send its head and tail rather than nothing, in half the
+      // room, so its call (an output without it would be dropped as an orphan below) and the task that led
+      // to it still fit.
+      const call = item.type === 'tool_output' ? options.since.find((c) => (c.type === 'function_call' || c.type === 'custom_tool_call') && c.callId === (item as { callId: string }).callId) : undefined;
+      item = fitItem(item, Math.floor(room / 2) - (call ? sentTokens(call) : 0));
       tokens = sentTokens(item);
     }
     if (tokens > room) break;
@@ -80,6 +83,18 @@ export function nativeCompactionInput(options: NativeInputOptions): Conversation
 function sentTokens(item: ConversationItem): number {
   if (item.type === 'compaction') return estimateTextTokens(item.text) + estimateTextTokens(item.native?.encryptedContent ?? '') + 32;
   return estimateItemTokens(item);
+}
+
+/** `item` cut in the middle until it takes at most `tokens` (JSON escaping can make text longer on the wire). */
+function fitItem(item: ConversationItem, tokens: number): ConversationItem {
+  const empty = sentTokens(shrink(item, 0));
+  let chars = Math.max(0, tokens - empty - 32) * 4;
+  let fitted = shrink(item, chars);
+  for (let tries = 0; tries < 8 && sentTokens(fitted) > tokens; tries++) {
+    chars = Math.floor(chars / 2);
+    fitted = shrink(item, chars);
+  }
+  return fitted;
 }
 
 function shrink(item: ConversationItem, chars: number): ConversationItem {

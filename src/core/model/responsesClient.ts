@@ -73,7 +73,11 @@ export function buildResponsesRequest(request: ModelRequest, origin?: string): R
   };
 }
 
-/** The compact endpoint's request: the items to compact with the agent's instructions (no tools: none are called). */
+/**
+ * The compact endpoint's request: the items to compact with the agent's instructions (no tools: none are
+ * called). `instructions` (marked deprecated in the SDK's types in favour of a developer message) keeps the
+ * input exactly the transcript being compacted, and the server never summarises our system prompt into it.
+ */
 export function buildCompactRequest(request: CompactRequest, origin?: string): ResponseCompactParams {
   return {
     model: request.model,

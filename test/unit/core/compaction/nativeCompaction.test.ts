@@ -134,7 +134,11 @@ describe('native compaction on the Responses API', () => {
     const events = await run(agent, { type: 'user_turn', text: 'read big.txt' });
     expect(compactedEvent(events)).toMatchObject({ reason: 'auto', summary: NATIVE_SUMMARY_NOTE });
     expect(events.at(-1)).toMatchObject({ type: 'turn.completed', stopped: false });
-    // The compact request was cut to fit the window, like every other request.
+    // The compact request holds the call and (cut in the middle) its output, within the window like every other request.
+    expect(compactRequests()).toHaveLength(1);
+    const sent = inputOf(compactRequests()[0]!);
+    expect(sent.map((i) => i.type)).toEqual(['message', 'function_call', 'function_call_output']);
+    expect(compactRequests()[0]!.rawBody).toContain('characters cut');
     for (const request of server.requests) expect(Math.ceil(request.rawBody.length / 4)).toBeLessThanOrEqual(8_000);
 
     server.requests.length = 0;
@@ -250,6 +254,20 @@ describe('what a native compaction keeps', () => {
     const calls = new Set(rest.flatMap((i) => (i.type === 'function_call' ? [i.callId] : [])));
     for (const item of rest) if (item.type === 'tool_output') expect(calls.has(item.callId)).toBe(true);
     expect(JSON.stringify(input).length / 4).toBeLessThanOrEqual(1_000);
+  });
+
+  it('a newest tool result bigger than the budget goes cut, with its call (never an orphan, never nothing)', () => {
+    const since: ConversationItem[] = [
+      { type: 'user', text: 'read it' },
+      { type: 'function_call', callId: 'c', name: 'exec_command', arguments: '{"cmd":"cat big"}' },
+      { type: 'tool_output', callId: 'c', output: `"quoted"\n${'x'.repeat(60_000)}\nEND` },
+    ];
+    for (const budgetTokens of [500, 2_000, 6_000]) {
+      const input = nativeCompactionInput({ previous: undefined, since, budgetTokens });
+      expect(input.map((i) => i.type).slice(-2)).toEqual(['function_call', 'tool_output']);
+      expect((input.at(-1) as Extract<ConversationItem, { type: 'tool_output' }>).output.endsWith('END')).toBe(true);
+      expect(JSON.stringify(input).length / 4).toBeLessThanOrEqual(budgetTokens);
+    }
   });
 
   it('a newest item bigger than the budget goes cut in the middle; a native previous goes as its bare item', () => {
