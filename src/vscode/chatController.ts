@@ -6,7 +6,7 @@ import type { Operation } from '../core/agent/types';
 import type { ChangeSet, PatchOutcome } from '../core/patch/types';
 import type { ProcessRunner } from '../core/ports';
 import { applyEvent, chatStateFromEvents, emptyChatState, type ChatState } from '../shared/chatState';
-import { newestPage, pageBefore } from '../shared/chatHistoryPages';
+import { answerLoadOlder, newestPage } from '../shared/chatHistoryPages';
 import type { AgentEvent } from '../shared/events';
 import type { ContextChip, WebviewToHost } from '../shared/protocol';
 import type * as AgentFactory from '../node/agentFactory';
@@ -30,6 +30,7 @@ import { languageModelClientIfSelected, languageModelProviderSelected } from './
 import { SkillInvoker } from './skills/skillInvoker';
 import { saveSetup } from './setup/pickers';
 import type { CheckpointService } from './checkpoints/checkpointService';
+import { mcpSessionTools } from './mcp/mcpService';
 
 /** Sent as the bearer token to local servers (Ollama, LM Studio) that need no key; too short to be redacted as a secret. */
 const NO_KEY = 'no-key';
@@ -187,9 +188,8 @@ export class ChatController implements vscode.Disposable {
         break;
       }
       case 'loadOlder': {
-        // A request about another session (a switch in flight) or an id this chat does not hold gets no answer.
-        const page = message.sessionId === this.sessionId ? pageBefore(this.state, message.beforeId) : undefined;
-        if (page) this.view?.post({ type: 'olderEntries', sessionId: this.sessionId, beforeId: message.beforeId, ...page });
+        const reply = answerLoadOlder(this.state, this.sessionId, message);
+        if (reply) this.view?.post(reply);
         break;
       }
       case 'removeContext':
@@ -394,6 +394,7 @@ export class ChatController implements vscode.Disposable {
       ...(await (await import('./setup/sessionModel')).sessionModelOptions(config, this.apiKeys)),
       handleChangeSet: (changeSet, options) => this.handleChangeSet(changeSet, options),
       ...(languageModelProviderSelected() ? { modelClient: languageModelClientIfSelected(config.model) } : {}), // VS Code's language models (tandem.provider: vscode-lm)
+      extraTools: mcpSessionTools(), // the running MCP servers' tools (src/vscode/mcp)
     });
     this.agentFingerprint = fingerprint;
     return this.agent;

@@ -25,6 +25,7 @@ import { lazyProcessRunner } from './lazyRunner';
 import { registerSetupCommands } from './setup/pickers';
 import { CheckpointService } from './checkpoints/checkpointService';
 import { registerShowSkills } from './skills/showSkills';
+import { registerMcp } from './mcp/registerMcp';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const started = performance.now();
@@ -82,6 +83,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   disposables.add(registerFixThis(controller, view, apiKeys, log)); // Fix This / Explain This / Add to Chat, quick fix
   disposables.add(registerCodeReview(context, apiKeys, log, controller, reviews)); // Review Changes, findings as comment threads, /review in the chat
   disposables.add(vscode.commands.registerCommand('tandem.showLog', () => log.show()));
+  disposables.add(registerMcp(context, log)); // MCP servers (started in the background), their view, their tools for new chats
   log.info(`Tandem activated in ${Math.round(performance.now() - started)} ms (session store: ${store.dir}).`);
 }
 

@@ -45,7 +45,7 @@ suite('extension', () => {
     const container = contributes.viewsContainers.activitybar.find((c) => c.id === 'tandem');
     assert.ok(container, 'an activity-bar container "tandem"');
     await vscode.workspace.fs.stat(vscode.Uri.joinPath(ext.extensionUri, container.icon)); // the icon ships (throws if not)
-    assert.deepEqual(contributes.views.tandem?.map((v) => ({ id: v.id, type: v.type })), [{ id: 'tandem.chat', type: 'webview' }]);
+    assert.deepEqual(contributes.views.tandem?.map((v) => ({ id: v.id, type: v.type })), [{ id: 'tandem.chat', type: 'webview' }, { id: 'tandem.mcpServers', type: undefined }]);
     // The workbench derives these commands from the contribution: they exist only if it accepted it.
     const commands = await vscode.commands.getCommands(false);
     assert.ok(commands.includes('workbench.view.extension.tandem'), 'the container has an open command');

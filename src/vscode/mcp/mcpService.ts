@@ -1,0 +1,245 @@
+// The window's MCP servers: the user's `tandem.mcp.servers` setting (started as given) and each workspace
+// folder's `.vscode/mcp.json` and `.mcp.json` (untrusted: started only in a trusted workspace, and only
+// after the user allowed that exact definition once, see mcpConsent.ts). `${input:…}` values are asked once
+// (password inputs masked) and kept in SecretStorage. Everything runs in one McpManager (src/node/mcp),
+// stopped with the window; a change to the setting, a file or the workspace's trust reloads them.
+import * as vscode from 'vscode';
+import { mergeServers, parseMcpConfigText, parseMcpConfigValue, type McpConfig, type McpInput, type McpServerConfig } from '../../core/mcp/config';
+import { inputsUsed } from '../../core/mcp/variables';
+import type { Tool } from '../../core/tools/types';
+import type * as McpManagerModule from '../../node/mcp/mcpManager';
+import type { McpManager, McpServerState } from '../../node/mcp/mcpManager';
+import { prepareServer } from '../../node/mcp/serverLaunch';
+import { DisposableStore } from '../disposables';
+import { McpConsent, serverFingerprint } from './mcpConsent';
+
+// The SDK loads only when a server is configured: a window without MCP pays nothing for it at activation.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate: deferred module evaluation
+const loadManager = (): typeof McpManagerModule => require('../../node/mcp/mcpManager') as typeof McpManagerModule;
+
+const WORKSPACE_FILES: [string, 'vscode' | 'mcp-json'][] = [
+  ['.vscode/mcp.json', 'vscode'],
+  ['.mcp.json', 'mcp-json'],
+];
+
+/** A server that is not running because of a decision (trust, consent, a missing input), not a failure. */
+export interface BlockedServer {
+  name: string;
+  source: McpServerConfig['source'];
+  reason: string;
+  /** Set for workspace servers the user can allow from the view. */
+  canAllow: boolean;
+}
+
+export type ServerView = ({ kind: 'managed' } & McpServerState) | ({ kind: 'blocked' } & BlockedServer);
+
+interface Known {
+  config: McpServerConfig;
+  folder: string | undefined;
+  fingerprint: string;
+}
+
+export class McpService implements vscode.Disposable {
+  private readonly disposables = new DisposableStore();
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private manager: McpManager | undefined;
+  private blocked: BlockedServer[] = [];
+  private known = new Map<string, Known>();
+  private inputs = new Map<string, McpInput>();
+  private generation = 0;
+  private readonly consent: McpConsent;
+
+  constructor(
+    context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.consent = new McpConsent(context.globalState, context.workspaceState, context.secrets);
+    this.disposables.add(this.changed);
+    this.disposables.add(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('tandem.mcp') && void this.reload()));
+    this.disposables.add(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reload()));
+    this.disposables.add(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reload()));
+    const watcher = this.disposables.add(vscode.workspace.createFileSystemWatcher('**/{.vscode/mcp.json,.mcp.json}'));
+    for (const event of [watcher.onDidChange, watcher.onDidCreate, watcher.onDidDelete]) this.disposables.add(event(() => void this.reload()));
+    this.disposables.add({ dispose: () => void this.manager?.dispose() });
+  }
+
+  /** The running servers' tools, for a chat session created now (agentFactory's `extraTools`). */
+  tools(): Tool[] {
+    return this.manager?.tools() ?? [];
+  }
+
+  servers(): ServerView[] {
+    return [...(this.manager?.states() ?? []).map((s): ServerView => ({ kind: 'managed', ...s })), ...this.blocked.map((b): ServerView => ({ kind: 'blocked', ...b }))];
+  }
+
+  serverLog(name: string): string {
+    return this.manager?.log(name) ?? '';
+  }
+
+  async restart(name: string): Promise<void> {
+    await this.manager?.restart(name);
+  }
+
+  /** From the view: allow a workspace server the user declined or dismissed, then start it. */
+  async allow(name: string): Promise<void> {
+    const known = this.known.get(name);
+    if (!known) return;
+    await this.consent.allow(known.fingerprint);
+    await this.reload();
+  }
+
+  toolsAllowed(name: string): boolean {
+    const known = this.known.get(name);
+    return known !== undefined && this.consent.toolsAllowed(this.toolsKey(known));
+  }
+
+  async setToolsAllowed(name: string, allowed: boolean): Promise<void> {
+    const known = this.known.get(name);
+    if (!known) return;
+    await this.consent.setToolsAllowed(this.toolsKey(known), allowed);
+    this.changed.fire();
+  }
+
+  /** Stops everything and starts what the configuration says now. */
+  async reload(): Promise<void> {
+    const generation = ++this.generation;
+    const old = this.manager;
+    this.manager = undefined;
+    this.blocked = [];
+    await old?.dispose();
+    const { config, folders } = await this.readConfigs();
+    if (generation !== this.generation) return;
+    for (const problem of config.problems) this.log.warn(`MCP: ${problem}`);
+    this.known = new Map(config.servers.map((s) => [s.name, { config: s, folder: folders.get(s.origin), fingerprint: serverFingerprint(s, folders.get(s.origin) ?? '') }]));
+    this.inputs = new Map(config.inputs.map((i) => [i.id, i]));
+    if (this.known.size === 0) {
+      this.changed.fire();
+      return;
+    }
+    const manager = new (loadManager().McpManager)({ onChange: () => this.changed.fire(), isServerAllowed: (name) => this.toolsAllowed(name) });
+    this.manager = manager;
+    this.changed.fire();
+    // One at a time: each may show a notification or an input box, and a second input box would close the first.
+    const ready: (McpServerConfig | undefined)[] = [];
+    for (const known of this.known.values()) {
+      ready.push(await this.admit(known));
+      if (generation !== this.generation) break;
+    }
+    if (generation !== this.generation) {
+      await manager.dispose();
+      return;
+    }
+    await manager.start(ready.filter((c): c is McpServerConfig => c !== undefined));
+    for (const state of manager.states()) {
+      if (state.status === 'running') this.log.info(`MCP: "${state.name}" running with ${state.tools.length} tool(s).`);
+      else this.log.warn(`MCP: "${state.name}" ${state.status}: ${state.reason ?? ''}`);
+    }
+    for (const skipped of manager.skippedTools()) this.log.warn(`MCP: ${skipped}`);
+    this.changed.fire();
+  }
+
+  /** Whether a server may start now (trust, consent, inputs), resolved; otherwise it is listed as blocked. */
+  private async admit(known: Known): Promise<McpServerConfig | undefined> {
+    const { config } = known;
+    const block = (reason: string, canAllow = false) => {
+      this.blocked.push({ name: config.name, source: config.source, reason, canAllow });
+      this.log.info(`MCP: "${config.name}" not started: ${reason}`);
+      return undefined;
+    };
+    if (config.source === 'workspace') {
+      if (!vscode.workspace.isTrusted) return block(vscode.l10n.t('Restricted Mode: servers defined by the workspace start only in a trusted workspace.'));
+      if (!this.consent.isAllowed(known.fingerprint)) {
+        if (this.consent.isDeclined(known.fingerprint)) return block(vscode.l10n.t('You did not allow this server; allow it here to start it.'), true);
+        const answer = await this.askToStart(config);
+        if (answer === 'deny') await this.consent.decline(known.fingerprint);
+        if (answer !== 'allow') return block(vscode.l10n.t('Waiting for you to allow this server (defined by the workspace).'), true);
+        await this.consent.allow(known.fingerprint);
+      }
+    }
+    const prepared = await prepareServer(config, {
+      ...(known.folder !== undefined ? { workspaceFolder: known.folder } : {}),
+      input: (id) => this.inputValue(config, id),
+    });
+    if (!prepared.ok) return block(prepared.reason);
+    return prepared.value;
+  }
+
+  private async askToStart(config: McpServerConfig): Promise<'allow' | 'deny' | undefined> {
+    const what = config.type === 'stdio' ? `${config.command} ${config.args.join(' ')}`.slice(0, 300) : config.url.slice(0, 300);
+    const allow = vscode.l10n.t('Allow');
+    const deny = vscode.l10n.t("Don't Allow");
+    const answer = await vscode.window.showWarningMessage(
+      vscode.l10n.t('The workspace defines the MCP server "{0}" ({1}): {2}. Tandem runs it with your permissions. Start it?', config.name, config.origin, what),
+      allow,
+      deny,
+    );
+    return answer === allow ? 'allow' : answer === deny ? 'deny' : undefined;
+  }
+
+  /** An `${input:id}` value: from SecretStorage, or asked once (masked when the input says `password`). */
+  private async inputValue(config: McpServerConfig, id: string): Promise<string | undefined> {
+    const stored = await this.consent.getInput(config.origin, id);
+    if (stored !== undefined) return stored;
+    const input = this.inputs.get(id);
+    if (!input) throw new Error(`input "${id}" is used but not defined in "inputs"`);
+    const prompt = vscode.l10n.t('MCP server "{0}": {1}', config.name, input.description);
+    const value =
+      input.type === 'pickString'
+        ? await vscode.window.showQuickPick(input.options ?? [], { title: prompt, ignoreFocusOut: true })
+        : await vscode.window.showInputBox({ prompt, password: input.password, ignoreFocusOut: true, ...(input.default !== undefined && !input.password ? { value: input.default } : {}) });
+    if (value === undefined) return undefined;
+    await this.consent.storeInput(config.origin, id, value);
+    return value;
+  }
+
+  private async readConfigs(): Promise<{ config: McpConfig; folders: Map<string, string> }> {
+    const configs: McpConfig[] = [];
+    const folders = new Map<string, string>();
+    // Only the user's own value: a workspace cannot define "user" servers through its settings.
+    const user = vscode.workspace.getConfiguration('tandem.mcp').inspect<unknown>('servers')?.globalValue;
+    if (user !== undefined) configs.push(parseMcpConfigValue(user, 'settings', 'user', 'tandem.mcp.servers'));
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      for (const [relative, format] of WORKSPACE_FILES) {
+        const uri = vscode.Uri.joinPath(folder.uri, relative);
+        let text: string;
+        try {
+          text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+        } catch {
+          continue;
+        }
+        const origin = uri.fsPath;
+        folders.set(origin, folder.uri.fsPath);
+        configs.push(parseMcpConfigText(text, format, 'workspace', origin));
+      }
+    }
+    return { config: mergeServers(configs), folders };
+  }
+
+  private toolsKey(known: Known): string {
+    return known.config.source === 'workspace' ? `workspace:${known.fingerprint}` : `user:${known.config.name}`;
+  }
+
+  /** Which `${input:…}` a server asks for (shown in the view's tooltip). */
+  inputsOf(name: string): string[] {
+    const known = this.known.get(name);
+    return known ? inputsUsed(known.config) : [];
+  }
+
+  dispose(): void {
+    this.generation++;
+    this.disposables.dispose();
+  }
+}
+
+let current: McpService | undefined;
+
+/** The window's service (set once on activation). */
+export function setMcpService(service: McpService | undefined): void {
+  current = service;
+}
+
+/** The MCP tools a chat session gets when it is created (src/vscode/chatController.ts). */
+export function mcpSessionTools(): Tool[] {
+  return current?.tools() ?? [];
+}
