@@ -8,6 +8,7 @@ import { resolveModelInfo } from '../core/model/modelInfo';
 import { providerNeedsKey } from '../shared/providers';
 import type { ApiKeyStore } from './apiKey';
 import { readConfig } from './config';
+import { knownServerModelFacts } from './setup/listedModels';
 import { foundLocalServers } from './setup/localServers';
 
 export async function readViewConfig(runner: ProcessRunner, apiKeys: ApiKeyStore): Promise<ViewConfig> {
@@ -30,8 +31,8 @@ export async function readViewConfig(runner: ProcessRunner, apiKeys: ApiKeyStore
           ? `${sandbox.mechanism}. Judged read-only: ${describeConfinement('read-only', sandbox)} Allowed to write: ${describeConfinement(config.approvalPolicy === 'full-access' ? 'protected-only' : 'workspace-write', sandbox)}`
           : `${sandbox.reason}. ${describeConfinement('unconfined', sandbox)}`,
     },
-    // The user's tandem.contextWindow / tandem.models, else the known-models table (sessions also use the provider's list).
-    contextWindow: resolveModelInfo(config.model, { override: config.modelOverride }).contextWindow,
+    // The user's tandem.contextWindow / tandem.models, what the provider's list said, the known-models table (as sessions do).
+    contextWindow: resolveModelInfo(config.model, { server: knownServerModelFacts({ provider: config.provider, baseUrl: config.baseUrl }, config.model), override: config.modelOverride }).contextWindow,
     localServers: foundLocalServers(),
   };
 }

@@ -6,7 +6,7 @@ import { ModelError } from './errors';
 import type { ModelInfo } from './modelInfo';
 import type { OpenAIClientConfig } from './openaiSdk';
 import { ResponsesClient } from './responsesClient';
-import type { ConversationItem, ModelClient, ModelRequest, ModelStreamEvent } from './types';
+import type { CompactRequest, ConversationItem, ModelClient, ModelRequest, ModelStreamEvent, NativeCompactOutcome } from './types';
 
 export type WireApi = 'responses' | 'chat';
 
@@ -56,11 +56,17 @@ export function providerName(provider: ProviderId, baseUrl: string): string {
  * are left out and the message says so, for the model to tell the user.
  */
 class CapabilityGuard implements ModelClient {
+  /** The provider's own compaction, when the client has one (it must not disappear behind the guard). */
+  readonly compact?: (request: CompactRequest, signal: AbortSignal) => Promise<NativeCompactOutcome>;
+
   constructor(
     private readonly inner: ModelClient,
     private readonly info: ModelInfo,
     private readonly providerLabel: string,
-  ) {}
+  ) {
+    const compact = inner.compact?.bind(inner);
+    if (compact) this.compact = (request, signal) => compact(this.info.imageInput ? request : withoutImages(request, this.providerLabel), signal);
+  }
 
   stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelStreamEvent> {
     if (request.tools.length > 0 && !this.info.toolCalling) {
@@ -78,7 +84,7 @@ class CapabilityGuard implements ModelClient {
 }
 
 /** The request with every image replaced by a note saying it was not sent and why. */
-export function withoutImages(request: ModelRequest, providerLabel: string): ModelRequest {
+export function withoutImages<R extends Pick<ModelRequest, 'model' | 'input'>>(request: R, providerLabel: string): R {
   if (!request.input.some((item) => item.type === 'user' && item.images?.length)) return request;
   const input = request.input.map((item): ConversationItem => {
     if (item.type !== 'user' || !item.images?.length) return item;

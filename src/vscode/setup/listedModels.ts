@@ -33,6 +33,11 @@ export async function serverModelFacts(target: { provider: ProviderId; baseUrl: 
   return byServer.get(key)?.get(model);
 }
 
+/** What is already known about `model` on that server, without asking it (the header's context meter). */
+export function knownServerModelFacts(target: { provider: ProviderId; baseUrl: string }, model: string): ModelFacts | undefined {
+  return byServer.get(serverKey(target))?.get(model);
+}
+
 /** For tests: forget everything. */
 export function forgetListedModels(): void {
   byServer.clear();

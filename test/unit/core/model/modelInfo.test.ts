@@ -117,6 +117,16 @@ describe('the capability guard in front of the client', () => {
     expect((error as ModelError).message).toMatch(/"gemma:2b" on Ollama does not support tool calling/);
   });
 
+  it("keeps the provider's own compaction reachable behind the guard, without images", async () => {
+    const client = createModelClient({ wireApi: 'responses', baseUrl: server.baseUrl, apiKey: 'sk-x', modelInfo: { ...DEFAULT_MODEL_INFO, imageInput: false } });
+    expect(client.compact).toBeTypeOf('function');
+    await client.compact!({ model: 'm', instructions: 'i', input: [{ type: 'user', text: 'hi', images: [image] }] }, new AbortController().signal);
+    const sent = server.requests.find((r) => r.path === '/v1/responses/compact');
+    expect(sent).toBeDefined();
+    expect(sent!.rawBody).not.toContain('data:image');
+    expect(sent!.rawBody).toContain('attached but not sent');
+  });
+
   it('lets a tool-less request (a summary) through to such a model', async () => {
     server.enqueue({ steps: [mock.text('summary')] });
     const client = createModelClient({ wireApi: 'chat', baseUrl: server.baseUrl, apiKey: 'sk-x', modelInfo: { ...DEFAULT_MODEL_INFO, toolCalling: false } });
