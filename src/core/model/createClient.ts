@@ -40,9 +40,20 @@ export function createModelClient(config: ModelClientConfig): ModelClient {
   const auth = explicitAuth ?? authStyleFor(provider);
   const signing = authOptions(auth, config.apiKey);
   const headers = signing.defaultHeaders || sdkConfig.defaultHeaders ? { ...signing.defaultHeaders, ...sdkConfig.defaultHeaders } : undefined;
-  const withAuth: OpenAIClientConfig = { ...sdkConfig, apiKey: signing.apiKey, ...(headers ? { defaultHeaders: headers } : {}) };
+  const withAuth: OpenAIClientConfig = {
+    ...sdkConfig,
+    apiKey: signing.apiKey,
+    ...(headers ? { defaultHeaders: headers } : {}),
+    // fetch drops Authorization on a redirect to another origin, but not a custom `api-key` header: no redirects then.
+    ...(auth === 'api-key' ? { fetch: withoutRedirects(sdkConfig.fetch ?? globalThis.fetch) } : {}),
+  };
   const client = wireApi === 'chat' ? new ChatClient(withAuth) : new ResponsesClient(withAuth);
   return modelInfo ? new CapabilityGuard(client, modelInfo, providerName(provider, config.baseUrl)) : client;
+}
+
+/** `fetch` that refuses to follow redirects (a redirect would carry the `api-key` header to wherever it points). */
+function withoutRedirects(inner: typeof fetch): typeof fetch {
+  return (input, init) => inner(input, { ...init, redirect: 'error' });
 }
 
 /** "OpenRouter", "Azure OpenAI", or the base URL for a custom server. */

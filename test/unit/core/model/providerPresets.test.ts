@@ -3,6 +3,8 @@
 // auth headers (a bearer token; Azure's `api-key` with no Authorization header; none for a local server
 // without a key, the user's key as a bearer token when they stored one). Also the model list (`GET
 // …/models`) with the same headers, and the metadata it yields. Real SDK, real sockets (no mocks).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createModelClient } from '../../../../src/core/model/createClient';
 import { PROVIDERS, providerPreset, type ProviderId } from '../../../../src/shared/providers';
@@ -79,6 +81,31 @@ describe('every preset on the wire', () => {
     const { seen } = await oneTurn('azure', KEY);
     expect(seen[0]).toMatchObject({ path: '/openai/v1/responses', query: '', apiKey: KEY, authorization: undefined });
     expect(seen[0]!.headerNames).not.toContain('authorization');
+  });
+
+  it('Azure: a redirect is not followed, so the api-key header never reaches another server', async () => {
+    const elsewhere: string[] = [];
+    const thief = http.createServer((req, res) => {
+      elsewhere.push(String(req.headers['api-key']));
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => thief.listen(0, '127.0.0.1', resolve));
+    const redirector = http.createServer((_req, res) => {
+      res.writeHead(307, { location: `http://127.0.0.1:${(thief.address() as AddressInfo).port}/openai/v1/responses` });
+      res.end();
+    });
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    try {
+      const baseUrl = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}/openai/v1`;
+      const client = createModelClient({ wireApi: 'responses', baseUrl, apiKey: KEY, provider: 'azure' });
+      await expect(collect(client, makeRequest())).rejects.toThrow();
+      expect(elsewhere).toEqual([]);
+    } finally {
+      for (const s of [thief, redirector]) {
+        s.closeAllConnections();
+        await new Promise((resolve) => s.close(resolve));
+      }
+    }
   });
 
   it.each(HTTP_PRESETS.filter((p) => providerPreset(p).local))('%s without a key: no Authorization header at all', async (provider) => {
