@@ -53,6 +53,8 @@ export interface CodeServerOptions {
   workspace: string;
   /** VSIX installed into the private extensions dir before the server starts. */
   vsix?: string;
+  /** More VSIXes installed the same way (test extensions, e.g. test/fixtures/lm-test-extension). */
+  extraVsixes?: string[];
   /** Written to <user-data-dir>/User/settings.json (merged over QUIET_SETTINGS). */
   settings?: Record<string, unknown>;
   /** Extra environment for the server and its extension host; `undefined` values are removed. */
@@ -106,6 +108,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   fs.mkdirSync(extensionsDir, { recursive: true });
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2));
   if (options.vsix) installVsix(options.vsix, extensionsDir, root);
+  for (const extra of options.extraVsixes ?? []) installVsix(extra, extensionsDir, root);
 
   const port = await freePort();
   const logFile = path.join(root, 'code-server.log');

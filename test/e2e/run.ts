@@ -25,6 +25,7 @@ import { CODE_REVIEW_FLOWS, codeReviewFlows } from './codeReviewFlows.ts';
 import { ACCESSIBILITY_FLOWS, accessibilityFlows } from './accessibilityFlows.ts';
 import { SETUP_FLOWS, setupFlows } from './setupFlows.ts';
 import { CHECKPOINT_FLOWS, checkpointFlows } from './checkpointFlows.ts';
+import { languageModelFlows } from './languageModelFlows.ts';
 
 // The same flows run on more than one code-server line (scripts/test.sh stages e2e and e2e-oldest); each
 // run keeps its own screenshots and summary.
@@ -474,6 +475,7 @@ async function main(): Promise<number> {
     browser = await launchBrowser();
     await withKeyFlows(browser, root, api, workspace);
     await noKeyFlows(browser, root, workspace, api);
+    await languageModelFlows({ browser, root, vsix: VSIX, shots: SHOTS, only, results }); // test/e2e/languageModelFlows.ts (own code-server)
   } finally {
     await browser?.close().catch(() => undefined);
     await api.stop();
