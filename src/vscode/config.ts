@@ -8,10 +8,11 @@
 // sent where, nor shrink or inflate the window compaction works with.
 import * as vscode from 'vscode';
 import type { ApprovalPolicy } from '../core/approvals/policy';
-import { MAX_CONTEXT_WINDOW, modelFactsFromSetting, type ModelFacts } from '../core/model/modelInfo';
+import type { ModelFacts } from '../core/model/modelInfo';
 import { resolveProvider, type ProviderId } from '../shared/providers';
 import { resolveApprovalPolicy, resolveSandboxMode, resolveSandboxNetwork, resolveUserOnlyNumber, resolveUserOnlyString } from '../core/settings/safeSettings';
 import type { SandboxSettings } from '../node/sandbox/sandboxPlan';
+import { resolveModelOverride } from './setup/modelSettings';
 
 export interface TandemConfig {
   /** `tandem.provider`, or when unset the preset `tandem.baseUrl` belongs to (providers.ts resolveProvider). */
@@ -49,11 +50,8 @@ export function readConfig(): TandemConfig {
   const maxSteps = resolveUserOnlyNumber('tandem.maxStepsPerTurn', inspect('maxStepsPerTurn'), 400, { min: 1, max: 10_000, integer: true });
   const threshold = resolveUserOnlyNumber('tandem.compaction.threshold', inspect('compaction.threshold'), 0.8, { min: 0.5, max: 0.95, integer: false });
   const provider = resolveUserOnlyString('tandem.provider', inspect('provider'), '');
-  const contextWindow = resolveUserOnlyNumber('tandem.contextWindow', inspect('contextWindow'), 0, { min: 0, max: MAX_CONTEXT_WINDOW, integer: true });
   const model = c.get<string>('model', 'gpt-5.5').trim() || 'gpt-5.5';
-  const models = userOnlyObject('tandem.models', inspect('models'));
-  const perModel = modelFactsFromSetting(Object.hasOwn(models.value, model) ? models.value[model] : undefined);
-  const windowOverride = modelFactsFromSetting({ contextWindow: contextWindow.value }).contextWindow;
+  const modelOverride = resolveModelOverride(inspect('models'), inspect('contextWindow'), model);
   return {
     provider: resolveProvider(provider.value, baseUrl.value),
     baseUrl: baseUrl.value,
@@ -63,7 +61,7 @@ export function readConfig(): TandemConfig {
     sandbox: { mode: mode.value, network: network.value },
     maxStepsPerTurn: maxSteps.value,
     compactionThreshold: threshold.value,
-    modelOverride: { ...perModel, ...(windowOverride !== undefined ? { contextWindow: windowOverride } : {}) },
+    modelOverride: modelOverride.value,
     ignoredWorkspaceSettings: [
       ...baseUrl.ignored,
       ...policy.ignored,
@@ -72,22 +70,7 @@ export function readConfig(): TandemConfig {
       ...maxSteps.ignored,
       ...threshold.ignored,
       ...provider.ignored,
-      ...contextWindow.ignored,
-      ...models.ignored,
+      ...modelOverride.ignored,
     ],
   };
-}
-
-/** An object setting only the user may set (`tandem.models`): the user's value, workspace values named as ignored. */
-function userOnlyObject(name: string, inspected: { globalValue?: unknown; workspaceValue?: unknown; workspaceFolderValue?: unknown }): { value: Record<string, unknown>; ignored: string[] } {
-  const pick = (v: unknown) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
-  const ignored = (
-    [
-      ['workspace', inspected.workspaceValue],
-      ['workspace folder', inspected.workspaceFolderValue],
-    ] as const
-  )
-    .filter(([, v]) => v !== undefined)
-    .map(([scope]) => `${name} from the ${scope} settings`);
-  return { value: pick(inspected.globalValue) ?? {}, ignored };
 }
