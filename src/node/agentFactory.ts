@@ -13,6 +13,8 @@ import { updatePlanTool } from '../core/tools/updatePlan';
 import { writeStdinTool } from '../core/tools/writeStdin';
 import type { Tool } from '../core/tools/types';
 import type { ModelClient } from '../core/model/types';
+import { spawnAgentTool } from '../core/tools/spawnAgent';
+import { ChildAgents, DEFAULT_SUBAGENT_DEPTH, DEFAULT_SUBAGENT_PARALLEL, type SubagentSettings } from './subagents';
 import { environmentInfo } from './environment';
 import { instructionsWithSkills, loadSessionSkills, type SessionSkills } from './skills/sessionSkills';
 
@@ -77,6 +79,11 @@ export interface AgentFactoryOptions {
    * prefix stays the same within a session.
    */
   extraTools?: Tool[];
+  /**
+   * Sub-agents (spawn_agent, subagents.ts): on by default with depth 1 and 4 at once; `false` leaves the tool
+   * out. A child is made by this same function with the parent's options, one level deeper.
+   */
+  subagents?: SubagentSettings | false;
 }
 
 export async function createAgentSession(options: AgentFactoryOptions): Promise<AgentSession> {
@@ -100,7 +107,7 @@ export async function createAgentSession(options: AgentFactoryOptions): Promise<
     model: options.modelClient ?? createModelClient({ wireApi: options.wireApi, baseUrl: options.baseUrl, apiKey: options.apiKey }),
     modelName: options.model,
     instructions: instructionsWithSkills(BASE_INSTRUCTIONS, skills),
-    tools: [...defaultTools(), ...(options.extraTools ?? [])],
+    tools: [...defaultTools(), ...subagentTools(options), ...(options.extraTools ?? [])],
     runner: options.runner,
     files: options.files,
     cwd: options.cwd,
@@ -114,9 +121,36 @@ export async function createAgentSession(options: AgentFactoryOptions): Promise<
     ...(options.recorder ? { recorder: options.recorder } : {}),
     ...(options.history ? { history: options.history } : {}),
     ...(projectInstructions ? { projectInstructions } : {}),
-    ...(options.limits ? { limits: options.limits } : {}),
+    limits: { ...options.limits, ...(options.subagents ? { maxParallelTools: options.subagents.maxParallel ?? DEFAULT_SUBAGENT_PARALLEL } : {}) },
     ...(options.compaction ? { compaction: options.compaction } : {}),
     // A compaction re-injects AGENTS.md read fresh (also in a session resumed from its log).
     ...(options.loadProjectInstructions !== false ? { loadProjectInstructions: () => loadAgentsMd(options.files, options.workspaceRoots[0] ?? options.cwd, options.cwd) } : {}),
   });
+}
+
+/**
+ * spawn_agent while this session is shallower than the depth limit. Its children are sessions made here
+ * from the parent's own options (model, runner and sandbox, policy, workspace, MCP tools), so a child can
+ * never be allowed more than its parent; only the id, log, change-set handling and depth differ.
+ */
+function subagentTools(options: AgentFactoryOptions): Tool[] {
+  if (options.subagents === false) return [];
+  const settings = options.subagents ?? {};
+  const depth = settings.depth ?? 0;
+  if (depth >= (settings.maxDepth ?? DEFAULT_SUBAGENT_DEPTH)) return [];
+  const children = new ChildAgents(
+    () => options.sessionId,
+    (sessionId, recorder, handleChangeSet) =>
+      createAgentSession({
+        ...options,
+        sessionId,
+        recorder,
+        handleChangeSet,
+        history: undefined,
+        onSkills: undefined,
+        subagents: { ...settings, depth: depth + 1 },
+      }),
+    settings.recorderFor,
+  );
+  return [spawnAgentTool(children) as Tool];
 }

@@ -22,6 +22,7 @@ import { runModelStep } from './modelStep';
 import { RepeatDetector } from './repeatDetector';
 import { SessionStream, type SessionEvent, type Submission } from './sessionStream';
 import { executeToolCall } from './toolCall';
+import { runLimited, toolBatches } from './toolBatches';
 import { outputsForDanglingCalls } from './danglingCalls';
 import { PendingApprovals } from './pendingApprovals';
 import { DEFAULT_LIMITS, type AgentSessionOptions, type Operation, type TurnLimits } from './types';
@@ -261,13 +262,19 @@ export class AgentSession {
           if (this.deliverQueuedInput(turnId)) continue;
           break;
         }
-        // Calls run one after another in the order the model gave them: predictable for the user watching,
-        // and approvals never interleave. Every call gets an output, so the history stays well-formed.
-        for (const call of result.toolCalls) {
-          const output = await executeToolCall(call, this.toolContext(turnId, call.callId, signal, emit), this.toolsByName(), emit, turnId, signal);
-          this.appendItem({ type: 'tool_output', callId: call.callId, output, ...(call.custom ? { custom: true } : {}) });
-          const loop = repeats.add(call.name, call.input, output);
-          if (loop) throw new TurnFailure({ code: 'limit', message: loop });
+        // One call after another in the model's order, but consecutive sub-agent calls together (toolBatches.ts).
+        // Every call gets an output, so the history stays well-formed.
+        const tools = this.toolsByName();
+        for (const batch of toolBatches(result.toolCalls, tools)) {
+          const outputs = await runLimited(
+            batch.map((call) => () => executeToolCall(call, this.toolContext(turnId, call.callId, signal, emit), tools, emit, turnId, signal)),
+            this.limits.maxParallelTools,
+          );
+          batch.forEach((call, i) => this.appendItem({ type: 'tool_output', callId: call.callId, output: outputs[i]!, ...(call.custom ? { custom: true } : {}) }));
+          for (const [i, call] of batch.entries()) {
+            const loop = repeats.add(call.name, call.input, outputs[i]!);
+            if (loop) throw new TurnFailure({ code: 'limit', message: loop });
+          }
         }
         if (signal.aborted) throw signal.reason;
       }
@@ -340,7 +347,7 @@ export class AgentSession {
     }
     this.history.length = 0;
     this.appendItem(result.item);
-    emit({ type: 'context.compacted', turnId, reason, summary: result.item.state.summary, tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter, count: result.count, at: Date.now() });
+    emit({ type: 'context.compacted', turnId, reason, summary: result.item.state.summary, tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter, count: result.count, ...(result.native ? { native: true } : {}), at: Date.now() });
   }
 
   /** `/compact`: a turn of its own that only compacts. */

@@ -45,9 +45,11 @@ export interface TurnLimits {
   maxRepeats: number;
   /** Wall time per turn (ms), including time waiting for approvals. */
   maxWallMs: number;
+  /** Calls of a parallel tool (spawn_agent) from one response running at once; `tandem.subagents.maxParallel`. */
+  maxParallelTools: number;
 }
 
-export const DEFAULT_LIMITS: TurnLimits = { maxSteps: 400, maxRepeats: 5, maxWallMs: 60 * 60 * 1000 };
+export const DEFAULT_LIMITS: TurnLimits = { maxSteps: 400, maxRepeats: 5, maxWallMs: 60 * 60 * 1000, maxParallelTools: 4 };
 
 export interface AgentSessionOptions {
   sessionId: string;

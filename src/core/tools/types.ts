@@ -68,4 +68,9 @@ export interface Tool<Args = unknown> {
   /** One-line title for the chat card (the command line, "Edit 2 files", …) and the working dir. */
   describe(args: Args, ctx: Pick<ToolContext, 'cwd'>): { title: string; cwd?: string };
   run(args: Args, ctx: ToolContext): Promise<ToolResult>;
+  /**
+   * Calls of this tool that follow each other in one model response may run at the same time (sub-agents:
+   * each works on its own). Everything else runs one call after another, in the model's order.
+   */
+  readonly parallel?: boolean;
 }
