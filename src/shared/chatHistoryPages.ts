@@ -5,6 +5,7 @@
 // the host's entries, which only grow until the next snapshot, so a page asked for by the id of the first
 // entry the view holds always fits exactly in front of it.
 import type { ChatEntry, ChatState } from './chatState';
+import type { HostToWebview, WebviewToHost } from './protocol';
 
 /** At most this many entries per page... */
 export const PAGE_MAX_ENTRIES = 200;
@@ -66,4 +67,14 @@ export function pageBefore(state: ChatState, beforeId: string): HistoryPage | un
   if (end === undefined || state.entries[end]?.id !== beforeId) return undefined;
   const start = pageStart(state.entries, end);
   return { entries: state.entries.slice(start, end), olderCount: start };
+}
+
+/**
+ * The host's answer to the view's `loadOlder` in session `sessionId`: the page before the entry named, or
+ * nothing for a request about another session (a switch in flight) or an id this chat does not hold.
+ */
+export function answerLoadOlder(state: ChatState, sessionId: string, request: Extract<WebviewToHost, { type: 'loadOlder' }>): HostToWebview | undefined {
+  if (request.sessionId !== sessionId) return undefined;
+  const page = pageBefore(state, request.beforeId);
+  return page && { type: 'olderEntries', sessionId, beforeId: request.beforeId, entries: page.entries, olderCount: page.olderCount };
 }

@@ -1,13 +1,13 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { act } from 'react';
-import { cleanup, fireEvent, render } from '@testing-library/react';
+import { cleanup, fireEvent, render, waitFor } from '@testing-library/react';
 import { fakeChannel, type FakeChannel } from './harness';
 import { AppContext } from '../../webview/src/context';
 import { splitBlocks } from '../../webview/src/markdown/blocks';
 import { ChatStore } from '../../webview/src/store';
 import { Markdown } from '../../webview/src/markdown/Markdown';
-import { clearMarkdownCache, markdownStats, renderMarkdownBlocks } from '../../webview/src/markdown/render';
+import { clearMarkdownCache, markdownStats, renderMarkdownBlocks, setHighlightingDeferred } from '../../webview/src/markdown/render';
 
 beforeEach(() => clearMarkdownCache());
 afterEach(() => cleanup());
@@ -26,6 +26,30 @@ function renderMd(text: string, streaming = false) {
 }
 
 describe('markdown rendering', () => {
+  it('with highlighting deferred (the real page), shows new code plain first and coloured once idle, in the same element', async () => {
+    setHighlightingDeferred(true);
+    try {
+      const text = 'Look:\n\n```ts\nconst a = 1;\n```\n\nDone.';
+      const el = renderMd(text);
+      const code = el.querySelector('pre code');
+      expect(code?.textContent).toBe('const a = 1;\n');
+      expect(el.querySelector('.hljs-keyword')).toBeNull();
+      expect(el.textContent).toContain('Done.');
+      await waitFor(() => expect(el.querySelector('pre code .hljs-keyword')?.textContent).toBe('const'));
+      expect(el.querySelector('pre code')?.textContent).toBe('const a = 1;\n'); // the same text, now in spans
+      // Code highlighted once is highlighted at once the next time (a row scrolled back into view).
+      cleanup();
+      expect(renderMd(text).querySelector('pre code .hljs-keyword')?.textContent).toBe('const');
+      // Text without code never waits.
+      cleanup();
+      const before = markdownStats.renders;
+      expect(renderMd('Just *text*.').querySelector('em')?.textContent).toBe('text');
+      expect(markdownStats.renders - before).toBe(1);
+    } finally {
+      setHighlightingDeferred(false);
+    }
+  });
+
   it('renders an unclosed fence as code while streaming, unhighlighted until it closes', () => {
     const open = renderMd('Look:\n\n```ts\nconst a = 1;', true);
     expect(open.querySelector('pre code')?.textContent).toContain('const a = 1;');

@@ -7,7 +7,7 @@
 // guessed heights by position and must guess each row once, not once per change.
 import { describe, expect, it } from 'vitest';
 import type { ChatEntry } from '../../src/shared/chatState';
-import { buildOffsets, estimateHeight, extendsList, needsRewindow, rangeFor, RowHeights, sameRange, shownRange, spacers, tailRange, updateOffsets, wrappedLines } from '../../webview/src/virtualListMath';
+import { buildOffsets, estimateHeight, extendsList, needsRewindow, rangeFor, RowHeights, sameRange, shiftRange, shownRange, spacers, tailRange, updateOffsets, wrappedLines } from '../../webview/src/virtualListMath';
 
 const offsetsOf = (heights: number[]) => buildOffsets(heights.length, (i) => heights[i]!);
 const uniform = (count: number, height: number) => offsetsOf(Array.from({ length: count }, () => height));
@@ -143,6 +143,33 @@ describe('RowHeights: heights by position, offsets at the cost of what changed',
     rows.sync([...ids, 'r3', 'r4'], (i) => (guessed.push(i), 7));
     expect(guessed).toEqual([3, 4]);
     expect([...rows.currentOffsets()]).toEqual([0, 5, 55, 60, 67, 74]);
+  });
+
+  it('rows put in front (an older page) are guessed; the known rows keep their measured heights, further down', () => {
+    const rows = new RowHeights();
+    const ids = idsOf(3);
+    rows.sync(ids, () => 5);
+    rows.measure(1, 'r1', 50);
+    rows.currentOffsets();
+    const guessed: number[] = [];
+    const next = [...idsOf(2, 'old'), ...ids, 'new0'];
+    rows.sync(next, (i) => (guessed.push(i), 9), 2);
+    expect(guessed).toEqual([0, 1, 5]);
+    expect([...rows.currentOffsets()]).toEqual([0, 9, 18, 23, 73, 78, 87]);
+    // Measured again at its new position, under its own id only.
+    expect(rows.measure(3, 'r1', 50)).toBe(false);
+    expect(rows.measure(1, 'r1', 60)).toBe(false);
+    expect(rows.measure(3, 'r1', 40)).toBe(true);
+    expect(rows.currentOffsets()[6]).toBe(77);
+  });
+
+  it('a claimed put-in-front that does not match the list starts over', () => {
+    const rows = new RowHeights();
+    rows.sync(idsOf(3), () => 5);
+    const guessed: number[] = [];
+    rows.sync(['x', 'y', 'r0', 'r1', 'zz'], (i) => (guessed.push(i), 1), 2);
+    expect(guessed).toEqual([0, 1, 2, 3, 4]);
+    expect([...rows.currentOffsets()]).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
   it('a list that is not an extension (rows replaced or dropped) is guessed again from the first row', () => {
@@ -302,6 +329,13 @@ describe('tailRange: the list anchored at its end', () => {
     // A list that shrank under either kind of range.
     expect(shownRange({ start: 40, end: 50, tail: true }, 30)).toEqual({ start: 30, end: 30, tail: true });
     expect(shownRange({ start: 10, end: 20, tail: false }, 15)).toEqual({ start: 10, end: 15, tail: false });
+  });
+});
+
+describe('shiftRange', () => {
+  it('moves a range down by the rows put in front, keeping whether it is anchored at the end', () => {
+    expect(shiftRange({ start: 3, end: 9, tail: false }, 200)).toEqual({ start: 203, end: 209, tail: false });
+    expect(shownRange(shiftRange({ start: 5, end: 10, tail: true }, 4), 14)).toEqual({ start: 9, end: 14, tail: true });
   });
 });
 

@@ -1,12 +1,12 @@
 // Rendered markdown of an assistant message. Clicks are delegated here because the HTML is injected:
 // the code blocks' Copy and "Insert at cursor" buttons, and links, which never navigate the webview:
 // the host opens them (external ones after the user confirms).
-import { memo, useCallback, useMemo, type MouseEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useState, type MouseEvent } from 'react';
 import type { WebviewToHost } from '../../../src/shared/protocol';
 import { usePost } from '../context';
 import { isSafeLink } from './markdownIt';
 import { MarkdownBlock } from './MarkdownBlock';
-import { renderMarkdownBlocks } from './render';
+import { renderMarkdownForView } from './render';
 import { t } from '../strings';
 
 const COPIED_MS = 1500;
@@ -50,8 +50,21 @@ function onClick(e: MouseEvent<HTMLDivElement>, post: (msg: WebviewToHost) => vo
   if (isSafeLink(href)) post({ type: 'openLink', url: href });
 }
 
+/** Runs `fn` once the page is idle (within a few hundred ms at the latest); returns the cancel function. */
+function whenIdle(fn: () => void): () => void {
+  if (typeof requestIdleCallback === 'function') {
+    const id = requestIdleCallback(fn, { timeout: 300 });
+    return () => cancelIdleCallback(id);
+  }
+  const id = setTimeout(fn, 0);
+  return () => clearTimeout(id);
+}
+
 export const Markdown = memo(function Markdown({ text, streaming }: { text: string; streaming: boolean }) {
-  const blocks = useMemo(() => renderMarkdownBlocks(text, streaming), [text, streaming]);
+  // Code shown plain first (render.ts, deferred highlighting) is highlighted once the page is idle.
+  const [highlightNow, setHighlightNow] = useState(false);
+  const { html: blocks, pending } = useMemo(() => renderMarkdownForView(text, streaming, highlightNow), [text, streaming, highlightNow]);
+  useEffect(() => (pending ? whenIdle(() => setHighlightNow(true)) : undefined), [pending]);
   const post = usePost();
   const handleClick = useCallback((e: MouseEvent<HTMLDivElement>) => onClick(e, post), [post]);
   return (
