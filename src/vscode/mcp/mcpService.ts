@@ -11,6 +11,7 @@ import type * as McpManagerModule from '../../node/mcp/mcpManager';
 import type { McpManager, McpServerState } from '../../node/mcp/mcpManager';
 import { prepareServer } from '../../node/mcp/serverLaunch';
 import { DisposableStore } from '../disposables';
+import { admitServer, type AdmissionRefusal } from './mcpAdmission';
 import { McpConsent, serverFingerprint } from './mcpConsent';
 
 // The SDK loads only when a server is configured: a window without MCP pays nothing for it at activation.
@@ -21,6 +22,12 @@ const WORKSPACE_FILES: [string, 'vscode' | 'mcp-json'][] = [
   ['.vscode/mcp.json', 'vscode'],
   ['.mcp.json', 'mcp-json'],
 ];
+
+const REFUSALS: Record<AdmissionRefusal, () => string> = {
+  untrusted: () => vscode.l10n.t('Restricted Mode: servers defined by the workspace start only in a trusted workspace.'),
+  declined: () => vscode.l10n.t('You did not allow this server; allow it here to start it.'),
+  unanswered: () => vscode.l10n.t('Waiting for you to allow this server (defined by the workspace).'),
+};
 
 /** A server that is not running because of a decision (trust, consent, a missing input), not a failure. */
 export interface BlockedServer {
@@ -147,16 +154,8 @@ export class McpService implements vscode.Disposable {
       this.log.info(`MCP: "${config.name}" not started: ${reason}`);
       return undefined;
     };
-    if (config.source === 'workspace') {
-      if (!vscode.workspace.isTrusted) return block(vscode.l10n.t('Restricted Mode: servers defined by the workspace start only in a trusted workspace.'));
-      if (!this.consent.isAllowed(known.fingerprint)) {
-        if (this.consent.isDeclined(known.fingerprint)) return block(vscode.l10n.t('You did not allow this server; allow it here to start it.'), true);
-        const answer = await this.askToStart(config);
-        if (answer === 'deny') await this.consent.decline(known.fingerprint);
-        if (answer !== 'allow') return block(vscode.l10n.t('Waiting for you to allow this server (defined by the workspace).'), true);
-        await this.consent.allow(known.fingerprint);
-      }
-    }
+    const admission = await admitServer(config, known.fingerprint, { trusted: vscode.workspace.isTrusted, consent: this.consent, ask: (c) => this.askToStart(c) });
+    if (!admission.start) return block(REFUSALS[admission.why](), admission.canAllow);
     const prepared = await prepareServer(config, {
       ...(known.folder !== undefined ? { workspaceFolder: known.folder } : {}),
       input: (id) => this.inputValue(config, id),
