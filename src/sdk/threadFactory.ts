@@ -94,6 +94,8 @@ export class ThreadFactory {
       ...(options.maxSteps !== undefined ? { limits: { maxSteps: options.maxSteps } } : {}),
       ...(options.contextWindow !== undefined ? { compaction: { contextWindow: options.contextWindow } } : {}),
       ...(options.extraTools ? { extraTools: options.extraTools(id) } : {}),
+      // A sub-agent's transcript is a thread of its own in the same log folder (resumable by its id).
+      subagents: { recorderFor: (childId) => this.store.create({ id: childId, createdAt: Date.now(), workspace: cwd, model: options.model! }) },
       // No chat to review in: a change the policy wants reviewed is not written; the model is told so.
       handleChangeSet: async (changeSet, { review }) => {
         if (review) return { outcome: 'discarded', message: `This change needs approval (approval: ${approval}) and there is no one to review it here; nothing was written.` };
