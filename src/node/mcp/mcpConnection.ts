@@ -89,6 +89,17 @@ export class McpConnection {
         await new Promise((resolve) => setImmediate(resolve));
         if (this.currentStatus() === 'crashed') throw new Error(`the MCP server "${this.config.name}" crashed during the call${this.stderrHint()}`);
       }
+      // Over HTTP there is no process to watch: a server that stops answering at the socket level has crashed too.
+      const network = this.config.type === 'http' ? networkFailure(error) : undefined;
+      if (network !== undefined) {
+        const reason = `the server stopped answering (${network})`;
+        this.log.note(reason);
+        this.client = undefined;
+        this.stopping = true;
+        void client.close().catch(() => undefined);
+        this.setStatus('crashed', reason);
+        throw new Error(`the MCP server "${this.config.name}" crashed during the call: ${reason}`);
+      }
       throw new Error(`the MCP server "${this.config.name}" answered "${tool}" with an error: ${message(error)}`);
     }
   }
@@ -179,4 +190,21 @@ export class McpConnection {
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ENOTFOUND', 'EHOSTUNREACH']);
+
+/** The socket-level reason when `error` (or an error it wraps) is a failed fetch, else undefined. */
+function networkFailure(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && NETWORK_CODES.has(code)) return code;
+    if (current instanceof TypeError && current.message === 'fetch failed') {
+      const cause = (current as { cause?: { code?: unknown } }).cause?.code;
+      return typeof cause === 'string' ? `fetch failed: ${cause}` : 'fetch failed';
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }

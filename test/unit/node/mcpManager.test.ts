@@ -194,6 +194,20 @@ describe('McpManager over streamable HTTP', () => {
     expect(text(await manager.callTool('web', 'echo', { text: 'over http' }, new AbortController().signal))).toBe('echo: over http');
   });
 
+  it('sees an HTTP server that dies in the middle of a call as crashed, and fails later calls clearly', async () => {
+    const own = spawn(process.execPath, [FIXTURE, '--http'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const [line] = (await once(createInterface({ input: own.stdout! }), 'line')) as [string];
+      manager = new McpManager();
+      await manager.start([{ ...httpServer({}), url: line.replace(/^listening /, '') }]);
+      await expect(manager.callTool('web', 'crash', {}, new AbortController().signal)).rejects.toThrow(/"web" crashed during the call: the server stopped answering/);
+      expect(manager.states()[0]).toMatchObject({ status: 'crashed' });
+      await expect(manager.callTool('web', 'echo', { text: 'x' }, new AbortController().signal)).rejects.toThrow(/"web" is crashed/);
+    } finally {
+      own.kill();
+    }
+  });
+
   it('reports a server that refuses the credentials as failed', async () => {
     manager = new McpManager();
     await manager.start([httpServer({ Authorization: 'Bearer wrong' })]);
