@@ -12,6 +12,7 @@
 //      extension's activation as logged by the last E2E run (bench/startup.mjs)
 //   5. long session: 200 scripted steps under a 16k window through `tandem exec` on both APIs (bench/longSession.mjs)
 //   6. packages: the per-platform VSIX sizes (scripts/package-targets.mjs → dist/targets/sizes.json), limit 5 MB
+//   7. parallel chats: the host's CPU and memory with 1 and with 4 chats streaming at once (bench/parallelChats.mjs)
 // Benchmarks measure: a missed target is reported, never an error. A run that did not do its work (the file
 // not patched, the view never showing the history) is an error: the bench exits 1.
 // Options: --runs N (agent runs per client, default 5)  --webview-runs N (default 3, per size)  --no-build
@@ -19,6 +20,7 @@
 //          --capture-runs N (output-capture runs per runner, default 1000)
 //          --startup-runs N (default 15)
 //          --skip-agent  --skip-codex  --skip-webview  --skip-capture  --skip-startup  --skip-long-session  --skip-packages
+//          --skip-parallel
 // Only 127.0.0.1 is contacted (the mock, the page server); any other request a client makes goes to a local
 // logging proxy stub, is refused and is counted as outside traffic (Tandem must make none).
 // `npm install @openai/codex` runs once when Codex is missing.
@@ -30,6 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { benchCodex, benchTandem, describeOutside, median, rssMethod, startProxyStub } from './agent.mjs';
 import { benchLongSession } from './longSession.mjs';
 import { benchOutputCapture } from './outputCapture.mjs';
+import { benchParallelChats } from './parallelChats.mjs';
 import { benchStartup } from './startup.mjs';
 import { benchWebview } from './webview.mjs';
 
@@ -246,6 +249,22 @@ async function longSessionPart() {
   runInfo.longSession = rows.map(({ error: _error, ...row }) => row);
 }
 
+async function parallelPart() {
+  log('\nparallel chats (1 and 4 at once, 12 steps each: streamed answers and real commands)');
+  const rows = await benchParallelChats({ root, log });
+  for (const row of rows) {
+    const p = `parallel_chats.${row.chats}`;
+    add(`${p}.completed`, row.completed, 'bool', 'true');
+    add(`${p}.wall`, row.wallMs, 'ms');
+    add(`${p}.host_cpu`, row.cpuMs, 'ms');
+    add(`${p}.host_cpu_per_chat`, row.cpuMsPerChat, 'ms');
+    add(`${p}.peak_rss`, row.maxRssMB, 'MB');
+    add(`${p}.heap_after_gc`, row.heapUsedMB, 'MB');
+    if (!row.completed) failures.push(`parallel chats (${row.chats}) did not complete`);
+  }
+  runInfo.parallelChats = rows;
+}
+
 async function packagesPart() {
   log('\npackages: node scripts/package-targets.mjs');
   const r = spawnSync(process.execPath, ['scripts/package-targets.mjs'], { cwd: root, encoding: 'utf8' });
@@ -339,6 +358,7 @@ function meta(loadBefore, loadAfter, startedAt) {
       outputCapture: runInfo.capture ?? 'not run',
       startup: runInfo.startup ?? 'not run',
       longSession: runInfo.longSession ?? 'not run',
+      parallelChats: runInfo.parallelChats ?? 'not run',
     },
     packages: runInfo.packages ?? 'not run',
     outsideTraffic: {
@@ -364,6 +384,7 @@ try {
   if (!flag('--skip-startup')) await startupPart();
   if (!flag('--skip-long-session')) await longSessionPart();
   if (!flag('--skip-packages')) await packagesPart();
+  if (!flag('--skip-parallel')) await parallelPart();
 } catch (error) {
   failures.push(error instanceof Error ? error.message : String(error));
 }

@@ -1,0 +1,80 @@
+// Parallel chats benchmark (issue 15): CPU and memory of the extension host's agent side with 1 chat and
+// with 4 chats streaming at once. The host (bench/parallelHost.ts, bundled with esbuild) runs in its own
+// process against the mock in this one; each chat streams answers and runs real commands (the sandboxed
+// runner, approval `auto`) for STEPS model requests. Reported: wall time, host CPU time, peak RSS and heap
+// after GC, events and bytes a webview would be sent — per run and per chat, so the scaling shows.
+//   node bench/parallelChats.mjs                 prints the table (STEPS=12 to change)
+//   import { benchParallelChats } from './parallelChats.mjs'    (bench/run.mjs)
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mock, startMockOpenAI } from '../test/fixtures/mockOpenAI.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const TIMEOUT_MS = 300_000;
+
+/** ~600 words per answer, streamed in ~150 deltas: a chatty model. */
+const ANSWER = Array.from({ length: 150 }, (_, i) => `Step note ${i}: checked the module and its tests. `).join('');
+
+async function hostBundle(root) {
+  const { build } = await import('esbuild');
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-parallel-')), 'host.js');
+  await build({ entryPoints: [path.join(root, 'bench', 'parallelHost.ts')], outfile: out, bundle: true, platform: 'node', format: 'cjs', external: ['node-pty'], logLevel: 'silent' });
+  return out;
+}
+
+/** Answers each chat by what its request holds: STEPS rounds of text + a command, then a final answer. */
+function responder(steps) {
+  return (body) => {
+    const text = JSON.stringify(body);
+    const done = (text.match(/function_call_output/g) ?? []).length;
+    if (done >= steps) return { steps: [mock.text('All steps done.')] };
+    return { steps: [mock.text(ANSWER, ANSWER.match(/[^ ]+ [^ ]+ [^ ]+ /g) ?? [ANSWER]), mock.call('exec_command', { cmd: `seq 1 ${2000 + done}` })] };
+  };
+}
+
+function runHost(host, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', host], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) return reject(new Error(`parallel host exited ${code}: ${stderr.trim().split('\n').slice(-5).join(' | ')}`));
+      resolve(JSON.parse(stdout.trim().split('\n').at(-1)));
+    });
+  });
+}
+
+export async function benchParallelChats({ root = ROOT, counts = [1, 4], steps = Number(process.env.STEPS ?? 12), log = () => undefined } = {}) {
+  const host = await hostBundle(root);
+  const server = await startMockOpenAI({ respond: responder(steps) });
+  const rows = [];
+  try {
+    for (const chats of counts) {
+      const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-chats-'));
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-home-'));
+      server.requests.length = 0;
+      const r = await runHost(host, { ...process.env, BENCH_CHATS: String(chats), BENCH_WORKSPACE: workspace, OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'bench-key', HOME: home });
+      const row = { ...r, steps, requests: server.requests.length, cpuMsPerChat: r.cpuMs / chats };
+      rows.push(row);
+      log(`  ${chats} chat(s): ${r.completed ? 'completed' : 'NOT completed'}, ${server.requests.length} requests, wall ${r.wallMs.toFixed(0)} ms, host CPU ${r.cpuMs.toFixed(0)} ms (${row.cpuMsPerChat.toFixed(0)} per chat), peak RSS ${r.maxRssMB.toFixed(1)} MB, heap ${r.heapUsedMB.toFixed(1)} MB, ${r.events} events (${r.postedMB.toFixed(2)} MB to the views)`);
+      fs.rmSync(workspace, { recursive: true, force: true });
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  } finally {
+    await server.close();
+  }
+  return rows;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const rows = await benchParallelChats({ log: (line) => console.log(line) });
+  if (!rows.every((r) => r.completed)) process.exitCode = 1;
+}
