@@ -10,6 +10,7 @@ import type { ApiKeyStore } from './apiKey';
 import { readConfig } from './config';
 import { knownServerModelFacts } from './setup/listedModels';
 import { foundLocalServers } from './setup/localServers';
+import { languageModelContextWindow } from './languageModels/modelCatalog';
 
 export async function readViewConfig(runner: ProcessRunner, apiKeys: ApiKeyStore): Promise<ViewConfig> {
   const config = readConfig();
@@ -32,7 +33,10 @@ export async function readViewConfig(runner: ProcessRunner, apiKeys: ApiKeyStore
           : `${sandbox.reason}. ${describeConfinement('unconfined', sandbox)}`,
     },
     // The user's tandem.contextWindow / tandem.models, what the provider's list said, the known-models table (as sessions do).
-    contextWindow: resolveModelInfo(config.model, { server: knownServerModelFacts({ provider: config.provider, baseUrl: config.baseUrl }, config.model), override: config.modelOverride }).contextWindow,
+    // VS Code's language models state their own input limit (the LM catalog), as the session uses it.
+    contextWindow:
+      (config.provider === 'vscode-lm' ? await languageModelContextWindow(config.model).catch(() => undefined) : undefined) ??
+      resolveModelInfo(config.model, { server: knownServerModelFacts({ provider: config.provider, baseUrl: config.baseUrl }, config.model), override: config.modelOverride }).contextWindow,
     localServers: foundLocalServers(),
   };
 }
