@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fireEvent, screen } from '@testing-library/react';
 import { setup, snapshot, type Harness } from './harness';
 import type { ChatEntry } from '../../src/shared/chatState';
+import type { ApprovalSubject } from '../../src/shared/events';
 
 let h: Harness | undefined;
 afterEach(() => {
@@ -15,12 +16,8 @@ afterEach(() => {
 });
 
 const hostileArguments = '{\n  "q": "<img src=x onerror=alert(1)>",\n  "md": "**bold** [link](javascript:alert(1))"\n}';
-const mcpApproval: ChatEntry = {
-  kind: 'approval',
-  id: 'ap-mcp',
-  turnId: 't1',
-  subject: { kind: 'mcp', server: '<b>srv</b>', tool: 'search', arguments: hostileArguments, readOnlyHint: false, command: 'mcp-server-_b_srv__b_-abc', reason: 'Ask mode: every MCP tool call is asked.' },
-};
+const subject: ApprovalSubject = { kind: 'mcp', server: '<b>srv</b>', tool: 'search', arguments: hostileArguments, readOnlyHint: false, command: 'mcp-server-_b_srv__b_-abc', reason: 'Ask mode: every MCP tool call is asked.' };
+const mcpApproval: ChatEntry = { kind: 'approval', id: 'ap-mcp', turnId: 't1', subject };
 
 describe('MCP approval card', () => {
   it('shows server, tool and arguments as plain text, never as markup', () => {
@@ -36,7 +33,7 @@ describe('MCP approval card', () => {
   });
 
   it('says when the server claims the tool is read-only', () => {
-    h = setup(snapshot([{ ...mcpApproval, subject: { ...(mcpApproval as { subject: object }).subject, readOnlyHint: true } } as ChatEntry], 't1'));
+    h = setup(snapshot([{ ...mcpApproval, subject: { ...subject, readOnlyHint: true } }], 't1'));
     expect(screen.getByText('The server marks this tool read-only (its own claim).')).toBeTruthy();
   });
 
@@ -52,7 +49,7 @@ describe('MCP approval card', () => {
 
   it('appears from an approval.requested event and shows the decision once resolved', async () => {
     h = setup(snapshot([], 't1'));
-    h.events({ type: 'approval.requested', turnId: 't1', approvalId: 'ap9', subject: (mcpApproval as { subject: never }).subject });
+    h.events({ type: 'approval.requested', turnId: 't1', approvalId: 'ap9', subject });
     await screen.findByRole('button', { name: 'Deny' });
     h.events({ type: 'approval.resolved', turnId: 't1', approvalId: 'ap9', decision: 'deny', note: 'no' });
     expect(screen.getByText('Denied')).toBeTruthy();

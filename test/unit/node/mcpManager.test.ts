@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { McpServerConfig, StdioServerConfig } from '../../../src/core/mcp/config';
+import type { HttpServerConfig, McpServerConfig, StdioServerConfig } from '../../../src/core/mcp/config';
 import type { AgentEvent } from '../../../src/shared/events';
 import { defaultTools } from '../../../src/node/agentFactory';
 import { rememberSecret } from '../../../src/node/commandSecrets';
@@ -184,7 +184,7 @@ describe('McpManager over streamable HTTP', () => {
     child.kill();
   });
 
-  const httpServer = (headers: Record<string, string>): McpServerConfig => ({ name: 'web', source: 'user', origin: 'test', type: 'http', url, headers });
+  const httpServer = (headers: Record<string, string>): HttpServerConfig => ({ name: 'web', source: 'user', origin: 'test', type: 'http', url, headers });
 
   it('lists and calls tools with the configured headers', async () => {
     manager = new McpManager();
