@@ -11,8 +11,11 @@ import type { HostToWebview, WebviewToHost } from './protocol';
 export const PAGE_MAX_ENTRIES = 200;
 /** ...and about this many characters of text (a page ends after the entry that reaches it). */
 export const PAGE_MAX_CHARS = 150_000;
-/** The turn in progress comes whole with the first page (the view's reducer walks it), up to this many entries. */
-export const ACTIVE_TURN_MAX_ENTRIES = 2_000;
+/**
+ * The last turn comes whole with the first page, up to this many entries: the view's reducer walks the turn
+ * in progress back to its start, and ↑ in the composer recalls the last message the user sent.
+ */
+export const LAST_TURN_MAX_ENTRIES = 2_000;
 
 export interface HistoryPage {
   entries: ChatEntry[];
@@ -47,14 +50,13 @@ function pageStart(entries: readonly ChatEntry[], end: number): number {
   return start;
 }
 
-/** The newest page, for the snapshot: the last entries, and the whole turn in progress (bounded). */
+/** The newest page, for the snapshot: the last entries, and the whole last turn (bounded). */
 export function newestPage(state: ChatState): HistoryPage {
-  const { entries, activeTurnId } = state;
-  let activeStart = entries.length;
-  if (activeTurnId !== undefined) {
-    while (activeStart > 0 && entries.length - activeStart < ACTIVE_TURN_MAX_ENTRIES && entries[activeStart - 1]!.turnId === activeTurnId) activeStart--;
-  }
-  const start = Math.min(activeStart, pageStart(entries, entries.length));
+  const { entries } = state;
+  const lastTurn = entries[entries.length - 1]?.turnId;
+  let turnStart = entries.length;
+  while (turnStart > 0 && entries.length - turnStart < LAST_TURN_MAX_ENTRIES && entries[turnStart - 1]!.turnId === lastTurn) turnStart--;
+  const start = Math.min(turnStart, pageStart(entries, entries.length));
   return { entries: entries.slice(start), olderCount: start };
 }
 

@@ -3,7 +3,7 @@
 // does not answer: another session, ids the chat does not hold, malformed requests), and the reducer's
 // merge of an older page in front of what the view holds.
 import { describe, expect, it } from 'vitest';
-import { ACTIVE_TURN_MAX_ENTRIES, answerLoadOlder, newestPage, pageBefore, PAGE_MAX_CHARS, PAGE_MAX_ENTRIES } from '../../../src/shared/chatHistoryPages';
+import { LAST_TURN_MAX_ENTRIES, answerLoadOlder, newestPage, pageBefore, PAGE_MAX_CHARS, PAGE_MAX_ENTRIES } from '../../../src/shared/chatHistoryPages';
 import { applyEvent, emptyChatState, prependEntries, type ChatEntry, type ChatState } from '../../../src/shared/chatState';
 import { parseWebviewMessage } from '../../../src/shared/protocol';
 
@@ -68,17 +68,19 @@ describe('history pages (host)', () => {
     expect(pages.reverse().flat().map((e) => e.id)).toEqual(huge.entries.map((e) => e.id));
   });
 
-  it('sends the turn in progress whole (the view walks it), up to a bound', () => {
+  it('sends the last turn whole (the view walks the turn in progress; ↑ recalls its message), up to a bound', () => {
     const running: ChatEntry[] = [{ kind: 'user', id: 'user-live', turnId: 'live', text: 'go', at: 1 }];
     for (let i = 0; i < PAGE_MAX_ENTRIES * 2; i++) running.push({ kind: 'tool', id: `c${i}`, turnId: 'live', tool: 'exec_command', title: 'ls', output: '', status: 'ok' });
-    const state = stateOf([...history(300), ...running], 'live');
-    const first = newestPage(state);
-    expect(first.entries[0]!.id).toBe('user-live');
-    expect(first.entries).toHaveLength(running.length);
+    for (const activeTurnId of ['live', undefined]) {
+      const first = newestPage(stateOf([...history(300), ...running], activeTurnId));
+      expect(first.entries[0]!.id).toBe('user-live');
+      expect(first.entries).toHaveLength(running.length);
+      expect(first.olderCount).toBe(600);
+    }
 
     const endless: ChatEntry[] = [];
-    for (let i = 0; i < ACTIVE_TURN_MAX_ENTRIES + 50; i++) endless.push({ kind: 'notice', id: `n${i}`, turnId: 'live', text: 'retrying' });
-    expect(newestPage(stateOf(endless, 'live')).entries).toHaveLength(ACTIVE_TURN_MAX_ENTRIES);
+    for (let i = 0; i < LAST_TURN_MAX_ENTRIES + 50; i++) endless.push({ kind: 'notice', id: `n${i}`, turnId: 'live', text: 'retrying' });
+    expect(newestPage(stateOf(endless, 'live')).entries).toHaveLength(LAST_TURN_MAX_ENTRIES);
   });
 
   it('answers loadOlder for this session and an id it holds, and nothing else', () => {

@@ -1,7 +1,7 @@
 // Rendered markdown of an assistant message. Clicks are delegated here because the HTML is injected:
 // the code blocks' Copy and "Insert at cursor" buttons, and links, which never navigate the webview:
 // the host opens them (external ones after the user confirms).
-import { memo, useCallback, useEffect, useMemo, useState, type MouseEvent } from 'react';
+import { memo, startTransition, useCallback, useEffect, useMemo, useState, type MouseEvent } from 'react';
 import type { WebviewToHost } from '../../../src/shared/protocol';
 import { usePost } from '../context';
 import { isSafeLink } from './markdownIt';
@@ -61,10 +61,11 @@ function whenIdle(fn: () => void): () => void {
 }
 
 export const Markdown = memo(function Markdown({ text, streaming }: { text: string; streaming: boolean }) {
-  // Code shown plain first (render.ts, deferred highlighting) is highlighted once the page is idle.
+  // Code shown plain first (render.ts, deferred highlighting) is highlighted once the page is idle, as a
+  // transition: the rows that wait render one by one with the page free in between, not in one long task.
   const [highlightNow, setHighlightNow] = useState(false);
   const { html: blocks, pending } = useMemo(() => renderMarkdownForView(text, streaming, highlightNow), [text, streaming, highlightNow]);
-  useEffect(() => (pending ? whenIdle(() => setHighlightNow(true)) : undefined), [pending]);
+  useEffect(() => (pending ? whenIdle(() => startTransition(() => setHighlightNow(true))) : undefined), [pending]);
   const post = usePost();
   const handleClick = useCallback((e: MouseEvent<HTMLDivElement>) => onClick(e, post), [post]);
   return (
