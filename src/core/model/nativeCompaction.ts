@@ -4,13 +4,14 @@
 // one opaque `compaction` item kept. The server's copies of the user's messages are ignored on purpose:
 // Tandem keeps its own, verbatim (compaction/compactor.ts), so the guarantees do not depend on the server.
 import { APIError } from 'openai';
+import { isOpaqueToken, MAX_ENCRYPTED_CHARS } from './nativeCompactionShape';
 import { isRecord } from './streamGuard';
-import type { NativeCompaction, NativeCompactOutcome } from './types';
+import type { NativeCompactOutcome } from './types';
+
+export { isNativeCompaction, isOpaqueToken, MAX_ENCRYPTED_CHARS } from './nativeCompactionShape';
 
 /** Largest answer body read (bytes); a compaction answer is a few kilobytes to a few hundred. */
 export const MAX_COMPACT_ANSWER_BYTES = 8 * 1024 * 1024;
-/** Largest `encrypted_content` accepted (characters): about 500k tokens if it were text, far beyond any window share. */
-export const MAX_ENCRYPTED_CHARS = 2_000_000;
 
 /**
  * Who can read an encrypted compaction: the base URL without credentials, query or trailing slash. Stored
@@ -74,15 +75,6 @@ export async function readCappedJson(response: Response, maxBytes: number): Prom
   }
 }
 
-/** Opaque tokens are printable ASCII without spaces, bounded; anything else is not one (and would end up in logs). */
-export function isOpaqueToken(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= MAX_ENCRYPTED_CHARS && /^[\x21-\x7e]+$/.test(value);
-}
-
-/** A native compaction as stored (a session log is read back from disk: checked, not trusted). */
-export function isNativeCompaction(value: unknown): value is NativeCompaction {
-  return isRecord(value) && isOpaqueToken(value.encryptedContent) && typeof value.origin === 'string' && value.origin.length <= 2_000;
-}
 
 /**
  * The compaction in a `/responses/compact` answer. The documented shape is `{object: 'response.compaction',

@@ -4,7 +4,7 @@
 // A compaction item's native summary (the provider's opaque token) is checked on the way in.
 import { chatTitle } from '../../shared/chatTitle';
 import type { AgentEvent } from '../../shared/events';
-import { isNativeCompaction } from '../model/nativeCompaction';
+import { isNativeCompaction } from '../model/nativeCompactionShape';
 import type { ConversationItem } from '../model/types';
 
 export interface SessionMeta {

@@ -12,11 +12,12 @@ import type * as RunReview from '../../core/codeReview/runReview';
 import type { ReviewResult } from '../../core/codeReview/runReview';
 import { describeScope, scopeFromCommandArg } from '../../core/codeReview/scope';
 import { parsePriority, type Priority, type ReviewScope } from '../../core/codeReview/types';
-import type * as CreateClient from '../../core/model/createClient';
 import type { ProcessRunner } from '../../core/ports';
 import { createReviewGitRunner } from '../../node/reviewGitRunner';
 import type { ApiKeyStore } from '../apiKey';
 import { readConfig } from '../config';
+import { providerNeedsKey } from '../../shared/providers';
+import { sessionModel } from '../setup/sessionModel';
 import { DisposableStore } from '../disposables';
 import type { ReviewManager } from '../review/reviewManager';
 import { ChatReview, type ChatHost } from './chatReview';
@@ -135,7 +136,8 @@ export class CodeReview implements vscode.Disposable {
   async run(scope: ReviewScope, folder: string): Promise<{ result: ReviewResult; settings: ReviewSettings } | undefined> {
     const apiKey = await this.apiKeys.get();
     const config = readConfig();
-    if (!apiKey && !config.baseUrl.startsWith('http://127.0.0.1') && !config.baseUrl.startsWith('http://localhost')) {
+    // The provider decides (local servers and VS Code's language models need no key), as for chat sessions.
+    if (!apiKey && providerNeedsKey(config.provider)) {
       const set = vscode.l10n.t('Set API Key');
       if ((await vscode.window.showWarningMessage(vscode.l10n.t('Tandem needs an API key to review changes.'), set)) === set) await vscode.commands.executeCommand('tandem.setApiKey');
       return undefined;
@@ -151,10 +153,12 @@ export class CodeReview implements vscode.Disposable {
       async (progress, token) => {
         const cancel = token.onCancellationRequested(() => controller.abort(new Error('cancelled')));
         try {
-          const { reviewChanges, createModelClient } = loadReviewRun();
+          const { reviewChanges } = loadReviewRun();
+          // The same client a chat session gets: the provider's auth style and key slot, or VS Code's language models.
+          const { modelClient } = await sessionModel(config, this.apiKeys);
           return await reviewChanges({
             runner: this.git,
-            client: createModelClient({ wireApi: config.wireApi, baseUrl: config.baseUrl, apiKey: apiKey ?? 'none' }),
+            client: modelClient,
             model: config.model,
             cwd: folder,
             roots: workspaceRoots(),
@@ -239,10 +243,8 @@ export function registerCodeReview(context: vscode.ExtensionContext, apiKeys: Ap
  * whole activation budget (50 ms). Same deferred require as loadAgentFactory() in chatController.ts: esbuild
  * turns it into a lazily initialised part of the one bundle.
  */
-function loadReviewRun(): Pick<typeof RunReview, 'reviewChanges'> & Pick<typeof CreateClient, 'createModelClient'> {
-  /* eslint-disable @typescript-eslint/no-require-imports -- deliberate: deferred module evaluation */
+function loadReviewRun(): Pick<typeof RunReview, 'reviewChanges'> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate: deferred module evaluation
   const { reviewChanges } = require('../../core/codeReview/runReview') as typeof RunReview;
-  const { createModelClient } = require('../../core/model/createClient') as typeof CreateClient;
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  return { reviewChanges, createModelClient };
+  return { reviewChanges };
 }
