@@ -3,7 +3,7 @@
 // for (`loadOlder`), then the events of one more turn as the host forwards them. Typed against
 // src/shared (checked by `npm run typecheck` through test/tsconfig.json), so a protocol change shows up here.
 // Erasable TypeScript only: Node runs this file directly.
-import type { ChatEntry, ChatState } from '../src/shared/chatState.ts';
+import { emptyChatState, type ChatEntry } from '../src/shared/chatState.ts';
 import { newestPage, pageBefore } from '../src/shared/chatHistoryPages.ts';
 import type { AgentEvent } from '../src/shared/events.ts';
 import type { HostToWebview, ViewConfig } from '../src/shared/protocol.ts';
@@ -82,12 +82,9 @@ export function hostScript(transcript: Transcript, intervalMs = 8): HostScript {
   const lastHeading = last ? /^## (.*)$/m.exec(last.text)?.[1] : undefined;
   if (!lastHeading) throw new Error('The transcript\'s last answer has no "## " heading to wait for.');
   const at = at0 + transcript.messages.length * 60_000;
-  const state: ChatState = {
-    entries,
-    index: new Map(entries.map((e, i) => [e.id, i])),
-    activeTurnId: undefined,
-    usage: { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, lastInputTokens: 0, lastCachedInputTokens: 0 },
-  };
+  const state = emptyChatState();
+  state.entries = entries;
+  entries.forEach((e, i) => state.index.set(e.id, i));
   const first = newestPage(state);
   const older: Record<string, HostToWebview> = {};
   for (let page = first; page.olderCount > 0; ) {
