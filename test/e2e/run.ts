@@ -26,6 +26,7 @@ import { ACCESSIBILITY_FLOWS, accessibilityFlows } from './accessibilityFlows.ts
 import { SETUP_FLOWS, setupFlows } from './setupFlows.ts';
 import { CHECKPOINT_FLOWS, checkpointFlows } from './checkpointFlows.ts';
 import { languageModelFlows } from './languageModelFlows.ts';
+import { mcpFlows } from './mcpFlows.ts';
 
 // The same flows run on more than one code-server line (scripts/test.sh stages e2e and e2e-oldest); each
 // run keeps its own screenshots and summary.
@@ -476,6 +477,7 @@ async function main(): Promise<number> {
     await withKeyFlows(browser, root, api, workspace);
     await noKeyFlows(browser, root, workspace, api);
     await languageModelFlows({ browser, root, vsix: VSIX, shots: SHOTS, only, results }); // test/e2e/languageModelFlows.ts (own code-server)
+    await mcpFlows({ browser, root, vsix: VSIX, shots: SHOTS, only, results, api, model: MODEL }); // test/e2e/mcpFlows.ts (own code-server)
   } finally {
     await browser?.close().catch(() => undefined);
     await api.stop();
