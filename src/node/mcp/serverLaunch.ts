@@ -49,6 +49,8 @@ export async function prepareServer(server: McpServerConfig, context: LaunchCont
     if (!fromFile.ok) return fromFile;
     value = { ...value, env: { ...fromFile.value, ...value.env } };
   }
+  // As in VS Code: a stdio server starts in its workspace folder unless it says otherwise (relative cwd: from there).
+  if (value.type === 'stdio' && context.workspaceFolder !== undefined) value = { ...value, cwd: path.resolve(context.workspaceFolder, value.cwd ?? '.') };
   const leaking = tandemKeyCarriers(value);
   if (leaking.length > 0) return { ok: false, reason: `${leaking.join(', ')} would carry Tandem's API key to the server` };
   return { ok: true, value };

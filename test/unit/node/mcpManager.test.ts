@@ -162,12 +162,13 @@ describe('McpManager over stdio', () => {
     }
   });
 
-  it('reads an envFile, the definition\'s own env winning', async () => {
+  it('reads an envFile (the definition\'s own env winning) and starts in the workspace folder', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mcp-env-'));
     const { writeFileSync } = await import('node:fs');
     writeFileSync(join(dir, '.env'), '# comment\nexport A="from file"\nB=file\nnot a line\n');
     const prepared = await prepareServer({ ...stdioServer('fx', { B: 'config' }), envFile: '${workspaceFolder}/.env' }, { workspaceFolder: dir });
-    expect(prepared).toMatchObject({ ok: true, value: { env: { A: 'from file', B: 'config' } } });
+    expect(prepared).toMatchObject({ ok: true, value: { env: { A: 'from file', B: 'config' }, cwd: dir } });
+    expect(await prepareServer({ ...stdioServer(), cwd: 'tools' }, { workspaceFolder: dir })).toMatchObject({ ok: true, value: { cwd: join(dir, 'tools') } });
   });
 });
 
