@@ -55,7 +55,21 @@ export interface ChatState {
   index: Map<string, number>;
   /** The turn in progress, if any. */
   activeTurnId: string | undefined;
+  /**
+   * Messages sent while a turn ran that the model has not taken yet (`input.queued`), oldest first. Each
+   * leaves when it is delivered into the turn (`input.delivered`), starts a turn of its own (`turn.started`
+   * with its submission id) or is withdrawn (`input.withdrawn`). Replaced, never mutated, so a view can
+   * compare it by identity.
+   */
+  pending: readonly PendingInput[];
   usage: { inputTokens: number; cachedInputTokens: number; outputTokens: number; lastInputTokens: number; lastCachedInputTokens: number };
+}
+
+/** A message waiting for the running turn (see `ChatState.pending`). */
+export interface PendingInput {
+  submissionId: string;
+  text: string;
+  at: number;
 }
 
 /** Cap on tool output kept in chat state per card; the session log keeps the model-visible output. */
@@ -66,6 +80,7 @@ export function emptyChatState(): ChatState {
     entries: [],
     index: new Map(),
     activeTurnId: undefined,
+    pending: [],
     usage: { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, lastInputTokens: 0, lastCachedInputTokens: 0 },
   };
 }
@@ -101,18 +116,23 @@ export function applyEvent(state: ChatState, event: AgentEvent): string[] {
   switch (event.type) {
     case 'turn.started': {
       state.activeTurnId = event.turnId;
+      if (event.submissionId !== undefined) dropPending(state, event.submissionId);
       const id = `user-${event.turnId}`;
       push(state, { kind: 'user', id, turnId: event.turnId, text: event.text, at: event.at });
       return [id];
     }
     // A message sent during a turn shows where the model took it; while it waits the composer shows it.
     case 'input.delivered': {
+      dropPending(state, event.submissionId);
       const id = `user-${event.submissionId}`;
       push(state, { kind: 'user', id, turnId: event.turnId, text: event.text, at: event.at });
       return [id];
     }
     case 'input.queued':
+      if (!state.pending.some((p) => p.submissionId === event.submissionId)) state.pending = [...state.pending, { submissionId: event.submissionId, text: event.text, at: event.at }];
+      return [];
     case 'input.withdrawn':
+      dropPending(state, event.submissionId);
       return [];
     case 'message.delta': {
       if (!state.index.has(event.itemId)) {
@@ -266,6 +286,10 @@ export function applyEvent(state: ChatState, event: AgentEvent): string[] {
       return changed;
     }
   }
+}
+
+function dropPending(state: ChatState, submissionId: string): void {
+  if (state.pending.some((p) => p.submissionId === submissionId)) state.pending = state.pending.filter((p) => p.submissionId !== submissionId);
 }
 
 /**

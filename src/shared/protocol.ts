@@ -3,7 +3,7 @@
 // history; older pages on `loadOlder`), then only deltas (`event`). Messages from the webview are
 // untrusted: the host runs `parseWebviewMessage` on every one.
 import type { AgentEvent, ApprovalDecision } from './events';
-import type { ChatEntry } from './chatState';
+import type { ChatEntry, PendingInput } from './chatState';
 import { parseSetup, type ProviderId, type ProviderSetup } from './providers';
 
 export interface SessionSummary {
@@ -12,6 +12,18 @@ export interface SessionSummary {
   /** Epoch ms of the last event. */
   updatedAt: number;
   workspace?: string;
+}
+
+/** What a chat is doing, for the chat list (chatList.ts derives it from the chat state). */
+export type ChatStatus = 'new' | 'working' | 'needs-approval' | 'done' | 'stopped' | 'failed';
+
+/** One open chat in the sidebar's chat list. */
+export interface ChatListItem {
+  id: string;
+  title: string;
+  status: ChatStatus;
+  /** Where the chat is shown: the sidebar (when it is the active one), an editor tab, or nowhere (background). */
+  shownIn: 'sidebar' | 'editor' | 'none';
 }
 
 export interface ViewConfig {
@@ -83,6 +95,8 @@ export type HostToWebview =
       entries: ChatEntry[];
       olderCount: number;
       activeTurnId: string | undefined;
+      /** Messages queued while the turn runs, not yet taken by the model (absent: none). */
+      pending?: PendingInput[];
       usage: { inputTokens: number; cachedInputTokens: number; outputTokens: number; lastInputTokens: number; lastCachedInputTokens: number };
       config: ViewConfig;
     }
@@ -90,6 +104,11 @@ export type HostToWebview =
   | { type: 'olderEntries'; sessionId: string; beforeId: string; entries: ChatEntry[]; olderCount: number }
   /** One agent event to apply with the shared reducer. */
   | { type: 'event'; sessionId: string; event: AgentEvent }
+  /**
+   * The open chats (sidebar only), sent on `ready` and whenever one is opened, closed, renamed or changes
+   * status. `activeId` is the chat the view shows.
+   */
+  | { type: 'chats'; chats: ChatListItem[]; activeId: string }
   /** Settings or key presence changed. */
   | { type: 'config'; config: ViewConfig }
   /** A chip to show in the composer until the next message is sent (or the user removes it). */
@@ -114,6 +133,10 @@ export type WebviewToHost =
   | { type: 'attachImage'; mediaType: ImageMediaType; dataBase64: string; name: string }
   | { type: 'stop' }
   | { type: 'newChat' }
+  /** Show open chat `chatId` here (the sidebar's chat list). Nothing stops: the chat left keeps running. */
+  | { type: 'selectChat'; chatId: string }
+  /** Take back queued message `submissionId` before the model got it; its text comes back with `input.withdrawn`. */
+  | { type: 'withdrawInput'; submissionId: string }
   | { type: 'approval'; approvalId: string; decision: ApprovalDecision; note?: string }
   /** Accept, reject or undo one hunk of a change set, or all of them when `hunkId` is absent. */
   | { type: 'hunkDecision'; changeSetId: string; hunkId?: string; decision: 'accept' | 'reject' | 'undo'; note?: string }
@@ -142,6 +165,8 @@ export type WebviewToHost =
 export const ALLOWED_VIEW_COMMANDS = [
   'tandem.setApiKey',
   'tandem.newChat',
+  'tandem.openChatInEditor',
+  'tandem.moveChatToSidebar',
   'tandem.showLog',
   'tandem.pickModel',
   'tandem.pickApprovalPolicy',
@@ -181,6 +206,12 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
         if (ids.length > 0) return { type: 'send', text: raw.text, contextIds: [...new Set(ids as string[])] };
       }
       return { type: 'send', text: raw.text };
+    case 'selectChat':
+      if (!isShortString(raw.chatId, 300)) return undefined;
+      return { type: 'selectChat', chatId: raw.chatId };
+    case 'withdrawInput':
+      if (!isShortString(raw.submissionId, 400)) return undefined;
+      return { type: 'withdrawInput', submissionId: raw.submissionId };
     case 'loadOlder':
       if (!isShortString(raw.sessionId, 300) || !isShortString(raw.beforeId, 1_000)) return undefined;
       return { type: 'loadOlder', sessionId: raw.sessionId, beforeId: raw.beforeId };

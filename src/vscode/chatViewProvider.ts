@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { parseWebviewMessage, type HostToWebview, type WebviewToHost } from '../shared/protocol';
 import { DisposableStore } from './disposables';
+import { chatHtml, chatResourceRoots } from './chats/webviewHtml';
 
 export interface ChatViewHandler {
   /** The webview (re)loaded and listens: send it a snapshot. */
@@ -15,6 +16,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
   static readonly viewId = 'tandem.chat';
   private view: vscode.WebviewView | undefined;
   private ready = false;
+  /** Chats that need the user (chats/chatAttention.ts), kept for a view resolved later. */
+  private badge: vscode.ViewBadge | undefined;
   /** Subscriptions of the current view instance; replaced when VS Code resolves the view again. */
   private viewDisposables = new DisposableStore();
 
@@ -29,9 +32,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     this.viewDisposables = new DisposableStore();
     this.view = view;
     this.ready = false;
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    view.webview.options = { enableScripts: true, localResourceRoots: [dist, vscode.Uri.joinPath(this.extensionUri, 'media')] };
-    view.webview.html = this.html(view.webview, dist);
+    view.webview.options = { enableScripts: true, localResourceRoots: chatResourceRoots(this.extensionUri) };
+    view.webview.html = chatHtml(view.webview, this.extensionUri);
+    view.badge = this.badge;
     this.viewDisposables.add(
       view.webview.onDidReceiveMessage((raw: unknown) => {
         const message = parseWebviewMessage(raw);
@@ -60,6 +63,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     if (this.view && this.ready) void this.view.webview.postMessage(message);
   }
 
+  /** The count on the Tandem view's icon (undefined: none). */
+  setBadge(badge: vscode.ViewBadge | undefined): void {
+    this.badge = badge;
+    if (this.view) this.view.badge = badge;
+  }
+
   get isVisible(): boolean {
     return this.view?.visible ?? false;
   }
@@ -68,40 +77,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     await vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`);
   }
 
-  private html(webview: vscode.Webview, dist: vscode.Uri): string {
-    const nonce = makeNonce();
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css'));
-    const csp = [
-      `default-src 'none'`,
-      `script-src 'nonce-${nonce}'`,
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource} data:`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="${vscode.env.language}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}">
-<title>Tandem</title>
-</head>
-<body>
-<div id="root"></div>
-<script type="module" nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
-  }
-
   dispose(): void {
     this.viewDisposables.dispose();
   }
-}
-
-function makeNonce(): string {
-  const bytes = new Uint8Array(24);
-  globalThis.crypto.getRandomValues(bytes);
-  return Buffer.from(bytes).toString('base64').replace(/[^A-Za-z0-9]/g, '');
 }

@@ -26,6 +26,8 @@ import { registerSetupCommands } from './setup/pickers';
 import { CheckpointService } from './checkpoints/checkpointService';
 import { registerShowSkills } from './skills/showSkills';
 import { registerMcp } from './mcp/registerMcp';
+import { ChatPanels, registerChatPanelCommands } from './chats/chatPanels';
+import { ChatAttention } from './chats/chatAttention';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const started = performance.now();
@@ -55,7 +57,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const probe = setTimeout(() => runner.sandboxStatus(), 0);
   disposables.add({ dispose: () => clearTimeout(probe) });
   const terminal = disposables.add(new TerminalMirror());
-  // The review reports hunk decisions through the controller, which logs them with the session.
+  // The review reports hunk decisions through the controller, which hands them to the chat they belong to.
   const reviews = disposables.add(new ReviewManager((event) => controller.recordReviewEvent(event), log));
   // Checkpoints of every turn in the extension's storage (never in the workspace); commands are scanned around.
   const checkpoints = disposables.add(new CheckpointService(vscode.Uri.joinPath(context.globalStorageUri, 'checkpoints').fsPath, store.dir, log));
@@ -70,6 +72,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     new ChatViewProvider(context.extensionUri, { onReady: () => void controller.onReady(), onMessage: (m) => controller.onMessage(m) }, log),
   );
   controller.attachView(view);
+  // Chats in editor tabs, and the badge / notification for chats that wait for the user (src/vscode/chats).
+  const panels = disposables.add(new ChatPanels(context.extensionUri, controller, log));
+  controller.attachPanels(panels);
+  disposables.add(registerChatPanelCommands(panels, controller, () => view.reveal()));
+  disposables.add(new ChatAttention(controller, view));
   await controller.restore();
 
   disposables.add(vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view));

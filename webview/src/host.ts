@@ -14,7 +14,7 @@ interface VsCodeApi {
 
 declare function acquireVsCodeApi(): VsCodeApi;
 
-const HOST_TYPES = new Set<string>(['snapshot', 'olderEntries', 'event', 'config', 'addContext', 'mentionResults']);
+const HOST_TYPES = new Set<string>(['snapshot', 'olderEntries', 'event', 'chats', 'config', 'addContext', 'mentionResults']);
 
 /** Anything posted to the window that is not shaped like a host message (extensions, devtools) is dropped. */
 function isHostMessage(data: unknown): data is HostToWebview {

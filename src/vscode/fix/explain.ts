@@ -1,5 +1,6 @@
-// "Tandem: Explain This": the same context as Fix This, answered in the chat. The turn runs read-only
-// (no edits; only commands known to be read-only), whatever the approval policy.
+// "Tandem: Explain This": the same context as Fix This, answered in a short chat of its own (listed with the
+// others; the user's open conversation is not sent). The turn runs read-only (no edits; only commands
+// known to be read-only), whatever the approval policy.
 import type * as vscode from 'vscode';
 import { gatherFixContext } from '../../core/fix/gather';
 import { explainPrompt, focusedTurnTitle } from '../../core/fix/prompt';
@@ -16,7 +17,7 @@ export async function explainThis(
   selection: vscode.Range,
   focus?: DiagnosticInfo,
 ): Promise<void> {
-  const refusal = await whyNotAsk(deps.controller, deps.apiKeys);
+  const refusal = await whyNotAsk(deps.apiKeys);
   if (refusal) return showRefusal(refusal);
   const ctx = gatherFixContext(await readFixInput(document, selection, focus));
   await deps.view.reveal();

@@ -12,6 +12,7 @@ import type { DiagnosticInfo } from '../../core/fix/types';
 import type { AgentEvent, TurnError } from '../../shared/events';
 import type { ApiKeyStore } from '../apiKey';
 import type { ChatController } from '../chatController';
+import type { Chat } from '../chats/chat';
 import type { ChatViewProvider } from '../chatViewProvider';
 import { DisposableStore } from '../disposables';
 import { readFixInput } from './documentInput';
@@ -29,6 +30,8 @@ type HunkState = 'pending' | 'accepted' | 'rejected' | 'stale' | 'undone';
 /** What happened during the turn, from its events. */
 class RunLog {
   turnId: string | undefined;
+  /** The fix's own chat (never the user's open conversation). */
+  chat: Chat | undefined;
   readonly hunks = new Map<string, HunkState>();
   proposals = 0;
   lastMessage = '';
@@ -91,7 +94,7 @@ export class FixRunner implements vscode.Disposable {
 
   private async run(request: FixRequest): Promise<void> {
     const { document } = request;
-    const refusal = await whyNotFix(document, this.controller, this.apiKeys);
+    const refusal = await whyNotFix(document, this.apiKeys);
     if (refusal) return showRefusal(refusal);
     const ctx = gatherFixContext(await readFixInput(document, request.selection, request.focus));
     const what = `${describeTarget(ctx)} (${locationLabel(ctx)})`;
@@ -105,13 +108,14 @@ export class FixRunner implements vscode.Disposable {
         progress.report({ message: vscode.l10n.t('asking the model… (follow it in the chat)') });
         const cancel = token.onCancellationRequested(() => {
           run.stopped = true;
-          this.controller.stop();
+          run.chat?.stop();
         });
         try {
           await this.controller.sendFocused(
             fixPrompt(ctx),
             {
               mode: 'review',
+              onChat: (chat) => (run.chat = chat),
               onEvent: (event) => {
                 try {
                   this.onEvent(event, run, (message) => progress.report({ message }));
@@ -148,7 +152,7 @@ export class FixRunner implements vscode.Disposable {
         break;
       case 'approval.requested':
         report('waiting for your approval…');
-        void this.askApproval(event);
+        void this.askApproval(event, run);
         break;
       case 'approval.resolved':
         report(event.decision === 'deny' ? 'command denied; continuing…' : 'continuing…');
@@ -177,17 +181,23 @@ export class FixRunner implements vscode.Disposable {
   }
 
   /** A command the agent wants to run to check its fix: asked right here, or in the chat's approval card. */
-  private async askApproval(event: Extract<AgentEvent, { type: 'approval.requested' }>): Promise<void> {
+  /** The fix's chat in the sidebar (or its editor tab). */
+  private async showChat(run: RunLog): Promise<void> {
+    if (run.chat && this.controller.registry.get(run.chat.id)) this.controller.select(run.chat);
+    await this.view.reveal();
+  }
+
+  private async askApproval(event: Extract<AgentEvent, { type: 'approval.requested' }>, run: RunLog): Promise<void> {
     const subject = event.subject;
     // A notification shows text literally: the command in quotes, the policy's reason without its backticks.
     const what = subject.kind === 'command' ? `run “${clip(subject.command, 200)}”` : 'apply a change';
     const choice = await vscode.window.showInformationMessage(`Tandem wants to ${what} to check the fix (${clip(markdownToPlainText(subject.reason), 160)}).`, 'Allow', 'Allow for This Chat', 'Deny', 'Show in Chat');
     if (choice === 'Show in Chat') {
-      await this.view.reveal();
+      await this.showChat(run);
       return;
     }
     const decision = choice === 'Allow' ? 'approve' : choice === 'Allow for This Chat' ? 'approve_session' : choice === 'Deny' ? 'deny' : undefined;
-    if (decision) this.controller.onMessage({ type: 'approval', approvalId: event.approvalId, decision });
+    if (decision) run.chat?.approve(event.approvalId, decision);
   }
 
   private async finish(run: RunLog, request: FixRequest): Promise<void> {
@@ -197,7 +207,7 @@ export class FixRunner implements vscode.Disposable {
       const action = run.error.action;
       const labels = [...(action && action.command !== 'retry' ? [action.label] : []), 'Try Again', openChat];
       const picked = await vscode.window.showErrorMessage(vscode.l10n.t('Tandem could not fix this: {0}', run.error.message), ...labels);
-      if (picked === openChat) await this.view.reveal();
+      if (picked === openChat) await this.showChat(run);
       else if (picked === 'Try Again') await this.again(request);
       else if (action && picked === action.label) await vscode.commands.executeCommand(action.command);
       return;
@@ -221,7 +231,7 @@ export class FixRunner implements vscode.Disposable {
         openChat,
       );
       if (picked === 'Fix Again') await this.again(request);
-      else if (picked === openChat) await this.view.reveal();
+      else if (picked === openChat) await this.showChat(run);
       return;
     }
     if (run.count('rejected') > 0) {
@@ -230,7 +240,7 @@ export class FixRunner implements vscode.Disposable {
     }
     if (run.proposals === 0) {
       const picked = await vscode.window.showInformationMessage(`Tandem: ${clip(markdownToPlainText(run.lastMessage).trim() || 'no change was proposed.', MAX_NOTIFICATION_CHARS)}`, openChat);
-      if (picked === openChat) await this.view.reveal();
+      if (picked === openChat) await this.showChat(run);
     }
   }
 

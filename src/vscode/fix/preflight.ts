@@ -1,9 +1,9 @@
 // Why a "Fix This" cannot run here, said plainly where the user is, before anything is sent: an untitled
 // buffer, a file outside the workspace or not on disk, a read-only document, no model to ask, a policy
-// that forbids edits, or a chat that is still busy. Explain This needs only a model and an idle chat.
+// that forbids edits. Explain This needs only a model. Each runs in a chat of its own, so a busy chat is no
+// reason to refuse.
 import * as vscode from 'vscode';
 import type { ApiKeyStore } from '../apiKey';
-import type { ChatController } from '../chatController';
 import { readConfig } from '../config';
 
 export interface Refusal {
@@ -15,9 +15,8 @@ export interface Refusal {
 
 const OPEN_SETTINGS = (query: string) => ({ label: 'Open Settings', command: 'workbench.action.openSettings', args: [query] });
 const SET_API_KEY = { label: 'Set API Key', command: 'tandem.setApiKey' };
-const OPEN_CHAT = { label: 'Open Chat', command: 'tandem.chat.focus' };
 
-export async function whyNotFix(document: vscode.TextDocument, controller: ChatController, apiKeys: ApiKeyStore): Promise<Refusal | undefined> {
+export async function whyNotFix(document: vscode.TextDocument, apiKeys: ApiKeyStore): Promise<Refusal | undefined> {
   const uri = document.uri;
   if (uri.scheme === 'untitled' || document.isUntitled) {
     return { severity: 'info', message: 'Tandem: save this file in your workspace first. Fix This edits files on disk, and an untitled buffer is not one yet.', actions: [{ label: 'Save As…', command: 'workbench.action.files.saveAs' }] };
@@ -35,7 +34,7 @@ export async function whyNotFix(document: vscode.TextDocument, controller: ChatC
   if (await isReadOnly(document)) {
     return { severity: 'info', message: `Tandem: ${vscode.workspace.asRelativePath(uri)} is read-only, so there is nothing Tandem could change. Make it writable to fix it.`, actions: [] };
   }
-  const common = await whyNotAsk(controller, apiKeys);
+  const common = await whyNotAsk(apiKeys);
   if (common) return common;
   const policy = readConfig().approvalPolicy;
   if (policy === 'read-only') {
@@ -46,13 +45,10 @@ export async function whyNotFix(document: vscode.TextDocument, controller: ChatC
   return undefined;
 }
 
-/** What Explain This (and any run) needs: a model to ask and a chat that is not busy. */
-export async function whyNotAsk(controller: ChatController, apiKeys: ApiKeyStore): Promise<Refusal | undefined> {
+/** What Explain This (and any run) needs: a model to ask. */
+export async function whyNotAsk(apiKeys: ApiKeyStore): Promise<Refusal | undefined> {
   if (!(await apiKeys.get())) {
     return { severity: 'warning', message: 'Tandem has no model to ask: no API key is set. Set one (and the model and base URL in the settings), then try again.', actions: [SET_API_KEY, OPEN_SETTINGS('tandem')] };
-  }
-  if (controller.isBusy) {
-    return { severity: 'info', message: 'Tandem is still working on the previous request. Stop it or wait, then try again.', actions: [OPEN_CHAT] };
   }
   return undefined;
 }

@@ -1,0 +1,82 @@
+// Builds the agent session of one chat: the provider's client, the window's runner and files, the running MCP
+// servers' tools. Split from chat.ts so a Chat is about the conversation and this file about the model setup.
+// The agent, its tools and the openai SDK are loaded on the first message, not at activation (see
+// loadAgentFactory).
+import * as vscode from 'vscode';
+import type { AgentSession } from '../../core/agent/agentSession';
+import type { ChangeSetHandler } from '../../core/agent/types';
+import type { ProcessRunner } from '../../core/ports';
+import type * as AgentFactory from '../../node/agentFactory';
+import type { createAgentSession } from '../../node/agentFactory';
+import type { SessionWriter } from '../../node/sessionStore';
+import { keyRequiredFor } from '../../shared/providers';
+import type { ApiKeyStore } from '../apiKey';
+import { readConfig } from '../config';
+import { languageModelClientIfSelected, languageModelProviderSelected } from '../languageModels/selection';
+import { mcpSessionTools } from '../mcp/mcpService';
+import type { VscodeFileReader } from '../vscodeFileReader';
+
+/** Sent as the bearer token to local servers (Ollama, LM Studio) that need no key; too short to be redacted as a secret. */
+const NO_KEY = 'no-key';
+
+export type AgentHistory = NonNullable<Parameters<typeof createAgentSession>[0]['history']>;
+
+/** What a chat's agent is made with, besides its own session. */
+export interface AgentEnvironment {
+  context: vscode.ExtensionContext;
+  apiKeys: ApiKeyStore;
+  runner: ProcessRunner;
+  files: VscodeFileReader;
+}
+
+/** The key for the next turn: the stored one, a placeholder for providers that need none, else undefined. */
+export async function apiKeyForTurn(apiKeys: ApiKeyStore): Promise<string | undefined> {
+  return (await apiKeys.get()) ?? (keyRequiredFor(readConfig().baseUrl) && !languageModelProviderSelected() ? undefined : NO_KEY);
+}
+
+/** Changes when the endpoint, model, key or limits change: the agent is then rebuilt (keeping the conversation). */
+export function agentFingerprint(apiKey: string): string {
+  const config = readConfig();
+  return JSON.stringify([config.baseUrl, config.model, config.wireApi, apiKey.length, apiKey.slice(-4), config.maxStepsPerTurn, config.compactionThreshold]);
+}
+
+export async function createChatAgent(
+  env: AgentEnvironment,
+  session: { id: string; writer: SessionWriter; history: AgentHistory; approvalPolicy: () => ReturnType<typeof readConfig>['approvalPolicy']; handleChangeSet: ChangeSetHandler },
+  apiKey: string,
+): Promise<AgentSession> {
+  const config = readConfig();
+  const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? env.context.globalStorageUri.fsPath;
+  return loadAgentFactory().createAgentSession({
+    sessionId: session.id,
+    apiKey,
+    baseUrl: config.baseUrl,
+    wireApi: config.wireApi,
+    model: config.model,
+    cwd: root,
+    workspaceRoots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+    approvalPolicy: session.approvalPolicy,
+    runner: env.runner,
+    files: env.files,
+    recorder: session.writer,
+    history: session.history,
+    loadProjectInstructions: vscode.workspace.isTrusted,
+    limits: { maxSteps: config.maxStepsPerTurn },
+    // The provider's client (auth style, model capabilities; VS Code's language models for `vscode-lm`) and
+    // the compaction settings with the model's window (setup/sessionModel.ts, loaded with the first session).
+    ...(await (await import('../setup/sessionModel')).sessionModelOptions(config, env.apiKeys)),
+    handleChangeSet: session.handleChangeSet,
+    ...(languageModelProviderSelected() ? { modelClient: languageModelClientIfSelected(config.model) } : {}), // VS Code's language models (tandem.provider: vscode-lm)
+    extraTools: mcpSessionTools(), // the running MCP servers' tools (src/vscode/mcp)
+  });
+}
+
+/**
+ * The agent, its tools and the openai SDK are loaded on the first message, not at activation: evaluating
+ * the SDK alone takes longer than the whole activation budget (50 ms). esbuild turns this require() of an
+ * ES module into a lazily initialised part of the one bundle (nothing is read from disk).
+ */
+function loadAgentFactory(): typeof AgentFactory {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate: deferred module evaluation
+  return require('../../node/agentFactory') as typeof AgentFactory;
+}

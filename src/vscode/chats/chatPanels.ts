@@ -1,0 +1,149 @@
+// Chats in editor tabs: "Tandem: Open Chat in Editor" moves the sidebar's chat into a WebviewPanel running
+// the same app, bound to that chat (the sidebar then shows another chat); "Tandem: Move Chat to Sidebar"
+// brings it back. Closing the tab only stops showing the chat: it keeps running and stays in the chat list.
+// Messages from a tab are validated like the sidebar's and go to the chat the tab shows.
+import * as vscode from 'vscode';
+import { parseWebviewMessage, type HostToWebview } from '../../shared/protocol';
+import type { ChatController, ChatPlacement } from '../chatController';
+import { DisposableStore } from '../disposables';
+import type { Chat, ChatSurface } from './chat';
+import { chatHtml, chatResourceRoots } from './webviewHtml';
+
+export const CHAT_PANEL_TYPE = 'tandem.chatEditor';
+
+interface OpenPanel {
+  chat: Chat;
+  panel: vscode.WebviewPanel;
+  surface: ChatSurface;
+  disposables: DisposableStore;
+}
+
+export class ChatPanels implements ChatPlacement, vscode.Disposable {
+  private readonly panels = new Map<string, OpenPanel>();
+  /** The tab focused last, for "Move Chat to Sidebar" run from the palette or the tab's title bar. */
+  private lastActive: string | undefined;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly controller: ChatController,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  has(chatId: string): boolean {
+    return this.panels.has(chatId);
+  }
+
+  reveal(chatId: string): void {
+    this.panels.get(chatId)?.panel.reveal();
+  }
+
+  /** The chat of the focused Tandem tab, if one is focused. */
+  get activeChat(): Chat | undefined {
+    for (const open of this.panels.values()) if (open.panel.active) return open.chat;
+    return this.lastActive ? this.panels.get(this.lastActive)?.chat : undefined;
+  }
+
+  /** Shows `chat` in an editor tab of its own (or reveals the one it has). */
+  open(chat: Chat): void {
+    const existing = this.panels.get(chat.id);
+    if (existing) {
+      existing.panel.reveal();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(CHAT_PANEL_TYPE, chat.title, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: chatResourceRoots(this.extensionUri),
+      retainContextWhenHidden: false,
+    });
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'tandem.svg');
+    const disposables = new DisposableStore();
+    let ready = false;
+    const surface: ChatSurface = {
+      post: (message: HostToWebview) => {
+        if (ready) void panel.webview.postMessage(message);
+      },
+      get visible() {
+        return panel.visible;
+      },
+    };
+    const open: OpenPanel = { chat, panel, surface, disposables };
+    this.panels.set(chat.id, open);
+    this.lastActive = chat.id;
+    disposables.add(
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const message = parseWebviewMessage(raw);
+        if (!message) {
+          this.log.warn('Dropped a malformed or unknown message from a chat tab:', JSON.stringify(raw)?.slice(0, 200));
+          return;
+        }
+        if (message.type === 'ready') {
+          ready = true;
+          void chat.show(surface);
+        } else {
+          this.controller.handle(surface, chat, message);
+        }
+      }),
+    );
+    disposables.add(
+      panel.onDidChangeViewState(() => {
+        if (panel.active) this.lastActive = chat.id;
+      }),
+    );
+    disposables.add(
+      this.controller.registry.onDidChange((changed) => {
+        if (changed === chat) panel.title = chat.title;
+        if (!this.controller.registry.get(chat.id)) panel.dispose(); // the chat was closed
+      }),
+    );
+    // Closing the tab: the chat keeps running in the background (it stays in the chat list).
+    disposables.add(panel.onDidDispose(() => this.forget(chat.id)));
+    panel.webview.options = { enableScripts: true, localResourceRoots: chatResourceRoots(this.extensionUri) };
+    panel.webview.html = chatHtml(panel.webview, this.extensionUri);
+  }
+
+  /** Closes `chatId`'s tab (the chat goes on). */
+  close(chatId: string): void {
+    this.panels.get(chatId)?.panel.dispose();
+  }
+
+  private forget(chatId: string): void {
+    const open = this.panels.get(chatId);
+    if (!open) return;
+    this.panels.delete(chatId);
+    if (this.lastActive === chatId) this.lastActive = undefined;
+    open.chat.hide(open.surface);
+    open.disposables.dispose();
+    this.controller.panelsChanged();
+  }
+
+  dispose(): void {
+    for (const open of [...this.panels.values()]) open.panel.dispose();
+  }
+}
+
+/** "Open Chat in Editor" and "Move Chat to Sidebar". */
+export function registerChatPanelCommands(panels: ChatPanels, controller: ChatController, reveal: () => Promise<void>): vscode.Disposable {
+  const store = new DisposableStore();
+  store.add(
+    vscode.commands.registerCommand('tandem.openChatInEditor', () => {
+      const chat = controller.activeChat;
+      // The sidebar moves on to another chat first, so the chat is never shown in two places.
+      controller.showOtherThan(chat);
+      panels.open(chat);
+      controller.panelsChanged();
+    }),
+  );
+  store.add(
+    vscode.commands.registerCommand('tandem.moveChatToSidebar', async () => {
+      const chat = panels.activeChat;
+      if (!chat) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Tandem: no chat is open in an editor tab.'));
+        return;
+      }
+      panels.close(chat.id);
+      controller.switchTo(chat);
+      await reveal();
+    }),
+  );
+  return store;
+}

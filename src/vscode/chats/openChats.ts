@@ -1,0 +1,35 @@
+// Which chats were open in this workspace and which one the sidebar showed, so a reload reopens them (each
+// restored from its session log). Kept in workspaceState: it is about this window's workspace only.
+import type * as vscode from 'vscode';
+
+/** The sidebar's chat (the key predates parallel chats, so a reload after an update finds it). */
+const ACTIVE_KEY = 'tandem.currentSessionId';
+const OPEN_KEY = 'tandem.openSessionIds';
+/** More than this many chats are not reopened after a reload (the history still lists every one). */
+const MAX_REOPENED = 20;
+
+export class OpenChats {
+  private last = '';
+
+  constructor(private readonly state: vscode.Memento) {}
+
+  read(): { ids: string[]; activeId: string | undefined } {
+    const ids = this.state.get<unknown>(OPEN_KEY);
+    const activeId = this.state.get<unknown>(ACTIVE_KEY);
+    return {
+      ids: Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string').slice(-MAX_REOPENED) : [],
+      activeId: typeof activeId === 'string' ? activeId : undefined,
+    };
+  }
+
+  /** `ids`: the chats with a message; `activeId` is remembered only when it has one too. */
+  write(ids: string[], activeId: string): void {
+    const kept = ids.slice(-MAX_REOPENED);
+    const active = kept.includes(activeId) ? activeId : undefined;
+    const key = JSON.stringify([kept, active]);
+    if (key === this.last) return;
+    this.last = key;
+    void this.state.update(OPEN_KEY, kept);
+    void this.state.update(ACTIVE_KEY, active);
+  }
+}
