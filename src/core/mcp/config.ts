@@ -75,6 +75,8 @@ const INPUT_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
 // eslint-disable-next-line no-control-regex
 const ANY_CONTROL = /[\x00-\x1f\x7f]/;
+/** Direction overrides and isolates: a name shown on an approval card must read as it is. */
+export const BIDI = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 const STDIO_KEYS = new Set(['type', 'command', 'args', 'env', 'envFile', 'cwd']);
 const HTTP_KEYS = new Set(['type', 'url', 'headers']);
 /** Keys VS Code or other agents write that mean nothing to Tandem: ignored without a note. */
@@ -144,7 +146,7 @@ export function mergeServers(configs: readonly McpConfig[]): McpConfig {
 }
 
 function parseServer(name: string, raw: unknown, source: McpConfigSource, origin: string): string | { server: McpServerConfig; notes: string[] } {
-  if (name.length === 0 || name.length > MCP_LIMITS.nameLength || ANY_CONTROL.test(name)) return `a server name must be 1–${MCP_LIMITS.nameLength} printable characters`;
+  if (name.length === 0 || name.length > MCP_LIMITS.nameLength || ANY_CONTROL.test(name) || BIDI.test(name)) return `a server name must be 1–${MCP_LIMITS.nameLength} printable characters (no direction overrides)`;
   if (!isPlainObject(raw)) return 'a server must be an object';
   const declared = raw.type;
   // Without a type, `command` means stdio and `url` means http (how .mcp.json files are usually written).

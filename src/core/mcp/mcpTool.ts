@@ -75,7 +75,8 @@ export function createMcpTool(entry: McpToolEntry, caller: McpToolCaller): Tool<
         result = await caller.callTool(entry.server, entry.tool, args, ctx.signal);
       } catch (error) {
         if (ctx.signal.aborted) return { status: 'cancelled', output: 'The MCP tool call was cancelled.' };
-        const message = knownSecrets.redact(error instanceof Error ? error.message : String(error));
+        // The server's error text is untrusted and may be huge: redacted and cut like any output.
+        const message = truncateMiddle(knownSecrets.redact(error instanceof Error ? error.message : String(error)), 500);
         ctx.emit({ type: 'tool.output', turnId: ctx.turnId, callId: ctx.callId, chunk: message });
         return { status: 'error', output: `The MCP tool call failed: ${message}` };
       }

@@ -4,6 +4,7 @@
 // request of the session). Names are stable for the same servers and tools, so the request prefix (and the
 // provider's prompt cache) stays the same from one request to the next. Pure: no node imports.
 import type { ToolSpec } from '../model/types';
+import { BIDI } from './config';
 
 export const MAX_TOOL_NAME = 64;
 export const MAX_TOOL_DESCRIPTION = 2000;
@@ -78,7 +79,9 @@ export type ToolCheck = { ok: true; description: string; parameters: Record<stri
 export function checkListedTool(listed: unknown): ToolCheck {
   if (typeof listed !== 'object' || listed === null) return { ok: false, reason: 'not an object' };
   const tool = listed as McpListedTool;
-  if (typeof tool.name !== 'string' || tool.name.length === 0 || tool.name.length > 256) return { ok: false, reason: 'no valid name' };
+  // The name is shown on the approval card: no control characters or direction overrides.
+  // eslint-disable-next-line no-control-regex
+  if (typeof tool.name !== 'string' || tool.name.length === 0 || tool.name.length > 256 || /[\x00-\x1f\x7f]/.test(tool.name) || BIDI.test(tool.name)) return { ok: false, reason: 'no valid name' };
   const schema = tool.inputSchema ?? { type: 'object', properties: {} };
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return { ok: false, reason: 'its input schema is not a JSON object' };
   let text: string;

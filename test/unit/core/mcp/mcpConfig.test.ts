@@ -87,10 +87,10 @@ describe('parseMcpConfigText', () => {
     });
   }
 
-  it('rejects names that are empty, too long or carry control characters, and shows them safely', () => {
-    const config = parseMcpConfigValue({ servers: { '': { command: 'x' }, ['n'.repeat(200)]: { command: 'x' }, 'a\u001b[31mred': { command: 'x' } } }, 'vscode', 'workspace', 'f');
+  it('rejects names that are empty, too long or carry control characters or direction overrides, and shows them safely', () => {
+    const config = parseMcpConfigValue({ servers: { '': { command: 'x' }, ['n'.repeat(200)]: { command: 'x' }, 'a\u001b[31mred': { command: 'x' }, 'safe\u202etxt.exe': { command: 'x' } } }, 'vscode', 'workspace', 'f');
     expect(config.servers).toEqual([]);
-    expect(config.problems).toHaveLength(3);
+    expect(config.problems).toHaveLength(4);
     expect(config.problems.join('\n')).not.toContain('\u001b');
   });
 

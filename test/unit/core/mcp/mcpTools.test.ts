@@ -59,11 +59,13 @@ describe('buildToolEntries', () => {
       { name: 'ok' },
       { name: 'ok' },
       { name: 'hint-not-boolean', annotations: { readOnlyHint: 'true' } },
+      { name: 'evil\u202egnp.exe' },
+      { name: 'line\nbreak' },
     ];
     const { entries, skipped } = buildToolEntries([{ server: 's', tools }]);
     expect(entries.map((e) => [e.tool, e.readOnlyHint])).toEqual([['ok', false], ['hint-not-boolean', false]]);
     expect(entries[0]!.spec.parameters).toEqual({ type: 'object', properties: {} });
-    expect(skipped).toHaveLength(8);
+    expect(skipped).toHaveLength(10);
     expect(skipped.join('\n')).toMatch(/is \d+ KiB/);
   });
 
