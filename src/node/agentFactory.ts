@@ -15,6 +15,7 @@ import type { Tool } from '../core/tools/types';
 import type { ModelClient } from '../core/model/types';
 import { spawnAgentTool } from '../core/tools/spawnAgent';
 import { ChildAgents, DEFAULT_SUBAGENT_DEPTH, DEFAULT_SUBAGENT_PARALLEL, type SubagentSettings } from './subagents';
+import { WorktreeManager } from './worktrees/worktreeManager';
 import { environmentInfo } from './environment';
 import { instructionsWithSkills, loadSessionSkills, type SessionSkills } from './skills/sessionSkills';
 
@@ -107,7 +108,7 @@ export async function createAgentSession(options: AgentFactoryOptions): Promise<
     model: options.modelClient ?? createModelClient({ wireApi: options.wireApi, baseUrl: options.baseUrl, apiKey: options.apiKey }),
     modelName: options.model,
     instructions: instructionsWithSkills(BASE_INSTRUCTIONS, skills),
-    tools: [...defaultTools(), ...subagentTools(options), ...(options.extraTools ?? [])],
+    tools: [...defaultTools(), ...(await subagentTools(options)), ...(options.extraTools ?? [])],
     runner: options.runner,
     files: options.files,
     cwd: options.cwd,
@@ -131,18 +132,27 @@ export async function createAgentSession(options: AgentFactoryOptions): Promise<
 /**
  * spawn_agent while this session is shallower than the depth limit. Its children are sessions made here
  * from the parent's own options (model, runner and sandbox, policy, workspace, MCP tools), so a child can
- * never be allowed more than its parent; only the id, log, change-set handling and depth differ.
+ * never be allowed more than its parent; only the id, log, change-set handling and depth differ, and for
+ * a child in a worktree its cwd and workspace roots (the worktree: narrower than the parent's, never wider).
+ * `"worktree"` is offered only when the workspace is a git repository with a commit (asked once, here, so
+ * the tool's schema stays the same for the whole session).
  */
-function subagentTools(options: AgentFactoryOptions): Tool[] {
+async function subagentTools(options: AgentFactoryOptions): Promise<Tool[]> {
   if (options.subagents === false) return [];
   const settings = options.subagents ?? {};
   const depth = settings.depth ?? 0;
   if (depth >= (settings.maxDepth ?? DEFAULT_SUBAGENT_DEPTH)) return [];
+  const workspaceRoot = options.workspaceRoots[0] ?? options.cwd;
+  const manager = settings.worktrees === false ? undefined : (settings.worktrees ?? new WorktreeManager());
+  const availability = manager ? await manager.isAvailable(workspaceRoot) : ({ available: false, reason: 'worktrees are turned off' } as const);
+  // Worktrees a crashed window left behind go now, in the background (never one a live session owns).
+  if (manager && availability.available && depth === 0) void manager.cleanupStale(workspaceRoot).catch(() => undefined);
   const children = new ChildAgents(
     () => options.sessionId,
-    (sessionId, recorder, handleChangeSet) =>
+    (sessionId, recorder, handleChangeSet, placement) =>
       createAgentSession({
         ...options,
+        ...placement,
         sessionId,
         recorder,
         handleChangeSet,
@@ -151,6 +161,8 @@ function subagentTools(options: AgentFactoryOptions): Tool[] {
         subagents: { ...settings, depth: depth + 1 },
       }),
     settings.recorderFor,
+    manager && availability.available ? { manager, workspaceRoot } : undefined,
   );
-  return [spawnAgentTool(children) as Tool];
+  const worktrees = availability.available ? ({ available: true } as const) : { available: false as const, reason: availability.reason };
+  return [spawnAgentTool(children, { worktrees }) as Tool];
 }

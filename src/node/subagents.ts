@@ -4,11 +4,27 @@
 // context: the child's approval requests become the parent's approval cards, the child's edits the
 // parent's change sets for review, and the child's progress lines on the parent's sub-agent card. The
 // child's own transcript goes to its own log (`recorderFor`), named by its session id.
+//
+// With a worktree (`spawn_agent {"worktree": true}`) the child is placed in an isolated git worktree
+// (worktrees/): its cwd and only workspace root are the worktree's copy of the workspace folder, so the
+// policy and the sandbox confine its commands there, and its edits are written there at once (they are the
+// child's scratch space). When it has finished, everything it changed comes back as ONE change set, put
+// through the parent's policy (`ctx.authorize`) and review (`ctx.proposeChanges`) like any patch; then the
+// worktree is removed. A child that failed or was stopped leaves nothing behind.
+import { realpathSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { AgentSession } from '../core/agent/agentSession';
 import type { ChangeSetHandler, SessionRecorder } from '../core/agent/types';
+import { summarizeChangeSet } from '../core/patch/summary';
+import type { ChangeSet, PatchOutcome } from '../core/patch/types';
+import { createChangeSetReview, withHunkSummaries } from '../core/review/changeSetReview';
 import type { AgentEvent, FileChangeSummary } from '../shared/events';
-import type { SubagentLauncher, SubagentResult } from '../core/tools/spawnAgent';
+import type { LaunchOptions, SubagentLauncher, SubagentResult } from '../core/tools/spawnAgent';
 import type { ToolContext } from '../core/tools/types';
+import { confinedWriterFs } from './confinedWriterFs';
+import { writeChangeSetAtomically } from './fsChangeSetWriter';
+import type { Worktree } from './worktrees/types';
+import type { WorktreeManager } from './worktrees/worktreeManager';
 
 export interface SubagentSettings {
   /** How deep children may spawn children (default 1: the user's agent spawns, its children do not). */
@@ -19,13 +35,30 @@ export interface SubagentSettings {
   depth?: number;
   /** Where a child's transcript is logged (by its session id); none: not logged. */
   recorderFor?: (childSessionId: string) => SessionRecorder | undefined;
+  /** Makes the worktrees of `"worktree": true` (default: one over the `git` CLI); `false`: never offered. */
+  worktrees?: WorktreeManager | false;
 }
 
 export const DEFAULT_SUBAGENT_DEPTH = 1;
 export const DEFAULT_SUBAGENT_PARALLEL = 4;
 
-/** Builds a child session; the launcher supplies the id, the recorder and how its change sets are handled. */
-export type ChildSessionFactory = (childSessionId: string, recorder: SessionRecorder, handleChangeSet: ChangeSetHandler) => Promise<AgentSession>;
+/** Where a child works when it is not where its parent works (its worktree). */
+export interface ChildPlacement {
+  cwd: string;
+  workspaceRoots: string[];
+}
+
+/**
+ * Builds a child session; the launcher supplies the id, the recorder, how its change sets are handled and,
+ * for a worktree, where it works (cwd and workspace roots: what its policy and sandbox confine it to).
+ */
+export type ChildSessionFactory = (childSessionId: string, recorder: SessionRecorder, handleChangeSet: ChangeSetHandler, placement?: ChildPlacement) => Promise<AgentSession>;
+
+/** The worktree side of a launcher: the manager and the workspace folder worktrees are made of. */
+export interface ChildWorktrees {
+  manager: WorktreeManager;
+  workspaceRoot: string;
+}
 
 /** One progress line on the parent's card per thing the child does (its commands, edits, answer). */
 function progressLine(event: AgentEvent): string | undefined {
@@ -50,12 +83,84 @@ export class ChildAgents implements SubagentLauncher {
     private readonly parentSessionId: () => string,
     private readonly createChild: ChildSessionFactory,
     private readonly recorderFor?: (childSessionId: string) => SessionRecorder | undefined,
+    private readonly worktrees?: ChildWorktrees,
   ) {}
 
-  async launch(task: string, ctx: ToolContext): Promise<SubagentResult> {
+  async launch(task: string, ctx: ToolContext, options: LaunchOptions = {}): Promise<SubagentResult> {
     const sessionId = `${this.parentSessionId()}-agent${++this.count}`;
-    const log = this.recorderFor?.(sessionId);
+    if (options.worktree) return this.launchInWorktree(sessionId, task, ctx);
     const proposedFiles = new Map<string, FileChangeSummary[]>();
+    // The child's edits are the parent's to review: same policy check, same review, shown on the parent's turn.
+    const handleChangeSet: ChangeSetHandler = async (changeSet) => {
+      const files = proposedFiles.get(changeSet.id) ?? [];
+      return this.proposeToParent(ctx, changeSet, files, `A sub-agent proposes to change ${files.length === 1 ? '1 file' : `${files.length} files`}`);
+    };
+    return this.runChild(sessionId, task, ctx, handleChangeSet, proposedFiles);
+  }
+
+  /**
+   * The child in a worktree of its own. The worktree is made before the child and removed after its changes
+   * were decided, whatever happens in between.
+   */
+  private async launchInWorktree(sessionId: string, task: string, ctx: ToolContext): Promise<SubagentResult> {
+    if (!this.worktrees) return { sessionId, status: 'failed', finalResponse: '', error: 'worktrees are not available in this session' };
+    const { manager, workspaceRoot } = this.worktrees;
+    let worktree: Worktree;
+    try {
+      worktree = await manager.create(workspaceRoot, `agent-${this.count}`);
+    } catch (error) {
+      return { sessionId, status: 'failed', finalResponse: '', error: `its worktree could not be made: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    try {
+      const placement: ChildPlacement = { cwd: placeInWorktree(ctx.cwd, worktree), workspaceRoots: [worktree.workspacePath] };
+      const result = await this.runChild(sessionId, task, ctx, (changeSet) => writeInWorktree(changeSet, worktree), new Map(), placement);
+      if (result.status !== 'completed') {
+        return { ...result, worktreeReport: `The sub-agent did not finish, so nothing it changed in its worktree was kept (the worktree is removed).` };
+      }
+      return { ...result, worktreeReport: await this.bringBack(worktree, ctx) };
+    } catch (error) {
+      return { sessionId, status: 'failed', finalResponse: '', error: `its worktree's changes could not be read: ${error instanceof Error ? error.message : String(error)}` };
+    } finally {
+      await manager.remove(worktree).catch(() => undefined);
+    }
+  }
+
+  /** The worktree's changes as one change set through the parent's policy and review; says what became of it. */
+  private async bringBack(worktree: Worktree, ctx: ToolContext): Promise<string> {
+    const { changeSet, conflicts, skipped } = await this.worktrees!.manager.changes(worktree);
+    const notes = [
+      ...conflicts.map((c) => `${c.path}: ${c.reason}; its changes there show as stale in the review and are not applied.`),
+      ...skipped.map((s) => `${s.path}: not carried back (${s.reason}).`),
+    ];
+    const tail = notes.length ? `\n${notes.join('\n')}` : '';
+    if (changeSet.changes.length === 0) return `The sub-agent changed no files that can be carried back.${tail}`;
+    // Summarised like apply_patch's: relative to the parent's cwd, with the review's own hunk ids.
+    const files = withHunkSummaries(summarizeChangeSet(changeSet, ctx.cwd), createChangeSetReview(changeSet, ctx.turnId, (path) => path));
+    const count = files.length === 1 ? '1 file' : `${files.length} files`;
+    const outcome = await this.proposeToParent(ctx, changeSet, files, `A sub-agent's work in its worktree changes ${count}`);
+    return `Its changes to ${count} were proposed as one change set. ${outcome.message}${tail}`;
+  }
+
+  /** A change set of the child's goes through the parent's policy check and review, shown on the parent's card. */
+  private async proposeToParent(ctx: ToolContext, changeSet: ChangeSet, files: FileChangeSummary[], reason: string): Promise<PatchOutcome> {
+    const allowed = await ctx.authorize({ kind: 'patch', files, reason });
+    if (!allowed.allowed) return { outcome: 'discarded', message: `Not applied: ${allowed.reason}` };
+    ctx.emit({ type: 'patch.proposed', turnId: ctx.turnId, callId: ctx.callId, changeSetId: changeSet.id, files });
+    const outcome = await ctx.proposeChanges(changeSet);
+    ctx.emit({ type: 'patch.resolved', turnId: ctx.turnId, changeSetId: changeSet.id, outcome: outcome.outcome, message: outcome.message });
+    return outcome;
+  }
+
+  /** Runs the child session to the end of its one turn, its events passed up as progress and approvals. */
+  private async runChild(
+    sessionId: string,
+    task: string,
+    ctx: ToolContext,
+    handleChangeSet: ChangeSetHandler,
+    proposedFiles: Map<string, FileChangeSummary[]>,
+    placement?: ChildPlacement,
+  ): Promise<SubagentResult> {
+    const log = this.recorderFor?.(sessionId);
     let child: AgentSession | undefined;
     const say = (chunk: string) => ctx.emit({ type: 'tool.output', turnId: ctx.turnId, callId: ctx.callId, chunk });
 
@@ -71,19 +176,9 @@ export class ChildAgents implements SubagentLauncher {
         if (line) say(line);
       },
     };
-    // The child's edits are the parent's to review: same policy check, same review, shown on the parent's turn.
-    const handleChangeSet: ChangeSetHandler = async (changeSet) => {
-      const files = proposedFiles.get(changeSet.id) ?? [];
-      const allowed = await ctx.authorize({ kind: 'patch', files, reason: `A sub-agent proposes to change ${files.length === 1 ? '1 file' : `${files.length} files`}` });
-      if (!allowed.allowed) return { outcome: 'discarded', message: `Not applied: ${allowed.reason}` };
-      ctx.emit({ type: 'patch.proposed', turnId: ctx.turnId, callId: ctx.callId, changeSetId: changeSet.id, files });
-      const outcome = await ctx.proposeChanges(changeSet);
-      ctx.emit({ type: 'patch.resolved', turnId: ctx.turnId, changeSetId: changeSet.id, outcome: outcome.outcome, message: outcome.message });
-      return outcome;
-    };
 
     try {
-      child = await this.createChild(sessionId, recorder, handleChangeSet);
+      child = await this.createChild(sessionId, recorder, handleChangeSet, placement);
     } catch (error) {
       return { sessionId, status: 'failed', finalResponse: '', error: `could not start: ${error instanceof Error ? error.message : String(error)}` };
     }
@@ -112,4 +207,39 @@ export class ChildAgents implements SubagentLauncher {
     }
     child()?.submit({ type: 'approval', approvalId: request.approvalId, decision: answer.allowed ? 'approve' : 'deny', ...(answer.allowed ? {} : { note: answer.reason }) });
   }
+}
+
+/** The parent's cwd, moved into the worktree (the worktree's workspace folder when it is not inside it). */
+function placeInWorktree(cwd: string, worktree: Worktree): string {
+  let inside: string;
+  try {
+    inside = relative(realpathSync(worktree.workspaceRoot), realpathSync(cwd));
+  } catch {
+    return worktree.workspacePath;
+  }
+  return inside === '' || inside.startsWith('..') || inside.startsWith('/') ? worktree.workspacePath : join(worktree.workspacePath, inside);
+}
+
+/**
+ * A child's own edit in its worktree: written there at once, confined to it (its review comes when it
+ * ends, as one change set). Nothing outside the worktree's workspace folder and nothing in a `.git`.
+ */
+async function writeInWorktree(changeSet: ChangeSet, worktree: Worktree): Promise<PatchOutcome> {
+  const root = worktree.workspacePath;
+  for (const change of changeSet.changes) {
+    for (const path of [change.path, change.movePath]) {
+      if (path === undefined) continue;
+      const rel = relative(root, path);
+      if (rel === '' || rel.startsWith('..') || rel.startsWith('/')) {
+        return { outcome: 'failed', message: `Not applied: a sub-agent in a worktree changes only files inside it (${root}), and ${path} is not.` };
+      }
+      if (rel.split('/').some((part) => part.toLowerCase() === '.git')) return { outcome: 'failed', message: `Not applied: ${rel} is inside a .git folder.` };
+    }
+  }
+  try {
+    await writeChangeSetAtomically(changeSet, confinedWriterFs([root]));
+  } catch (error) {
+    return { outcome: 'failed', message: `Not applied: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  return { outcome: 'applied', message: 'Applied in your worktree; the user reviews all your changes together when you finish.' };
 }
