@@ -51,7 +51,9 @@ export class ToolAuthorizer {
     emit({ type: 'approval.resolved', turnId, approvalId, decision, ...(note !== undefined ? { note } : {}) });
     if (decision === 'deny') return { allowed: false, reason: note ? `The user denied it: ${note}` : 'The user denied it.' };
     // A session approval never covers input to a process or an escalation: those are asked each time.
-    if (decision === 'approve_session' && !escalation && options.running === undefined) this.approvals.rememberCommand(subject.command);
+    // An MCP server's approval is kept apart from shell commands: its key must never approve a command line.
+    if (decision === 'approve_session' && subject.kind === 'mcp') this.approvals.rememberMcpServer(subject.command);
+    else if (decision === 'approve_session' && !escalation && options.running === undefined) this.approvals.rememberCommand(subject.command);
     return { allowed: true, review: false, confinement };
   }
 }

@@ -185,7 +185,7 @@ export function decidePatch(policy: ApprovalPolicy, paths: readonly string[], co
 
 export interface McpPolicyContext {
   /** "Approve for session" remembered for this server (its session key, see core/mcp/mcpTool.ts). */
-  sessionApprovals?: { isCommandApproved(command: string): boolean };
+  sessionApprovals?: { isMcpServerApproved(serverKey: string): boolean };
 }
 
 export function decideMcpCall(
@@ -195,7 +195,7 @@ export function decideMcpCall(
 ): PolicyVerdict {
   if (policy === 'full-access') return allow('Full access: MCP tools run without asking.');
   if (subject.serverAllowed === true) return allow(`You always allow the tools of the MCP server "${subject.server}".`);
-  if (context.sessionApprovals?.isCommandApproved(subject.command)) return allow(`The tools of the MCP server "${subject.server}" are approved for this session.`);
+  if (context.sessionApprovals?.isMcpServerApproved(subject.command)) return allow(`The tools of the MCP server "${subject.server}" are approved for this session.`);
   if (policy === 'auto' && subject.readOnlyHint) return allow('Auto mode: the server marks this tool read-only.');
   if (policy === 'auto') return ask(`The MCP server "${subject.server}" does not mark this tool read-only.`);
   return ask(`${policy === 'read-only' ? 'Read-only' : 'Ask'} mode: every MCP tool call is asked unless you allow the server's tools.`);

@@ -27,6 +27,16 @@ const RUN_SUBCOMMANDS = new Set(['run', 'run-script', 'exec', 'x', 'dlx']);
 export class SessionApprovals {
   private readonly rules = new Map<string, CommandRule>();
   private patchesApproved = false;
+  /** MCP servers whose tools the user approved for the session, by the server's key (never mixed with shell commands). */
+  private readonly mcpServers = new Set<string>();
+
+  rememberMcpServer(serverKey: string): void {
+    this.mcpServers.add(serverKey);
+  }
+
+  isMcpServerApproved(serverKey: string): boolean {
+    return this.mcpServers.has(serverKey);
+  }
 
   /** Remembers the prefixes of the simple commands in `command` that are not already known read-only. */
   rememberCommand(command: string): void {

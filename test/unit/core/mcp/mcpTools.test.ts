@@ -102,7 +102,7 @@ describe('decideMcpCall', () => {
 
   it('allows a server the user approved for the session (by its key) or always, in every mode', () => {
     const approvals = new SessionApprovals();
-    approvals.rememberCommand(mcpSessionKey('fx'));
+    approvals.rememberMcpServer(mcpSessionKey('fx'));
     for (const policy of ['read-only', 'ask', 'auto'] as const) {
       expect(verdict(policy, false, approvals)).toBe('allow');
       expect(verdict(policy, false, undefined, true)).toBe('allow');
@@ -111,9 +111,21 @@ describe('decideMcpCall', () => {
 
   it('keeps session approvals per server: approving one never approves a look-alike', () => {
     const approvals = new SessionApprovals();
-    approvals.rememberCommand(mcpSessionKey('a.b'));
-    expect(approvals.isCommandApproved(mcpSessionKey('a_b'))).toBe(false);
+    approvals.rememberMcpServer(mcpSessionKey('a.b'));
+    expect(approvals.isMcpServerApproved(mcpSessionKey('a_b'))).toBe(false);
     expect(decideMcpCall('ask', { server: 'a_b', readOnlyHint: false, command: mcpSessionKey('a_b') }, { sessionApprovals: approvals }).verdict).toBe('ask');
+  });
+});
+
+describe('MCP session approvals are not shell-command approvals', () => {
+  it('approving a server never approves a command line spelled like its key, and the reverse', () => {
+    const server = new SessionApprovals();
+    server.rememberMcpServer(mcpSessionKey('fx'));
+    expect(server.isCommandApproved(mcpSessionKey('fx'))).toBe(false);
+    expect(server.isCommandApproved(`${mcpSessionKey('fx')} --delete-everything`)).toBe(false);
+    const command = new SessionApprovals();
+    command.rememberCommand(mcpSessionKey('fx'));
+    expect(decideMcpCall('ask', { server: 'fx', readOnlyHint: false, command: mcpSessionKey('fx') }, { sessionApprovals: command }).verdict).toBe('ask');
   });
 });
 
