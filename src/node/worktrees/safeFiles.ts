@@ -15,7 +15,7 @@ export type Entry =
   | { kind: 'too-large'; size: number }
   | { kind: 'symlink'; target: string }
   /** A directory, FIFO, socket or device where a file was expected. */
-  | { kind: 'other' }
+  | { kind: 'other'; directory: boolean }
   /** A component on the way is a symbolic link (or not a directory): not followed. */
   | { kind: 'under-link' };
 
@@ -75,7 +75,7 @@ export function readEntry(root: string, realRoot: string, rel: string, maxBytes:
     throw error;
   }
   if (stat.isSymbolicLink()) return { kind: 'symlink', target: fs.readlinkSync(path, 'utf8') };
-  if (!stat.isFile()) return { kind: 'other' };
+  if (!stat.isFile()) return { kind: 'other', directory: stat.isDirectory() };
   if (stat.size > maxBytes) return { kind: 'too-large', size: stat.size };
   const fd = fs.openSync(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
   try {

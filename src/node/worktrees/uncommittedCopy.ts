@@ -71,7 +71,8 @@ export async function copyUncommitted(repo: RepoInfo, worktreePath: string, meta
       continue;
     }
     try {
-      const outcome = copyOne(readEntry(repo.toplevel, realTop, path, limits.maxFileBytes), path, worktreePath, blobs, limits, budget);
+      const entry = readEntry(repo.toplevel, realTop, path, limits.maxFileBytes);
+      const outcome = copyOne(entry, path, worktreePath, blobs, limits, budget);
       if ('reason' in outcome) skipped.push({ path, reason: outcome.reason });
       else baseline[path] = outcome.baseline;
     } catch (error) {
@@ -116,6 +117,9 @@ function copyOne(
     case 'under-link':
       return { reason: 'reached through a symbolic link' };
     case 'other':
-      return { reason: 'not a regular file' };
+      if (!entry.directory) return { reason: 'not a regular file' };
+      // A tracked file or link the user replaced by a folder: gone as a file, its files come as their own entries.
+      removeEntry(worktreePath, path);
+      return { baseline: { kind: 'absent' } };
   }
 }

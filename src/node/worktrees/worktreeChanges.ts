@@ -99,7 +99,8 @@ function stateOf(entry: Entry): State {
     case 'under-link':
       return { kind: 'unsupported', reason: 'reached through a symbolic link' };
     case 'other':
-      return { kind: 'unsupported', reason: 'not a regular file' };
+      // A folder where a file was: as a file it is gone (the folder's files are candidates of their own).
+      return entry.directory ? { kind: 'absent' } : { kind: 'unsupported', reason: 'not a regular file' };
   }
 }
 
@@ -197,7 +198,11 @@ function pairMoves(changes: RawChange[]): Planned[] {
 function againstWorkspace(planned: Planned[], wt: Worktree, limits: WorktreeLimits): { changes: FileChange[]; conflicts: SkippedFile[] } {
   const top = wt.repo.toplevel;
   const realTop = fs.realpathSync(top);
-  const now = (path: string): State => stateOf(readEntry(top, realTop, path, limits.maxFileBytes));
+  // In the workspace a folder where a file would go is something there (never "absent": an add must not replace it).
+  const now = (path: string): State => {
+    const entry = readEntry(top, realTop, path, limits.maxFileBytes);
+    return entry.kind === 'other' ? { kind: 'unsupported', reason: 'not a regular file' } : stateOf(entry);
+  };
   const changes: FileChange[] = [];
   const conflicts: SkippedFile[] = [];
   const conflict = (path: string, reason: string) => conflicts.push({ path, reason });

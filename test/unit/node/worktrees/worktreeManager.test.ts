@@ -196,11 +196,15 @@ describe('WorktreeManager.changes', () => {
     // The user goes on working in the main workspace meanwhile.
     write(repo, 'shared.txt', 'base\nuser line\n');
     write(repo, 'both-new.txt', 'user version\n');
+    // A folder the user made where the agent made a file: something is there, never replaced.
+    write(wt.path, 'thing', 'agent file\n');
+    write(repo, 'thing/user.txt', 'user folder\n');
 
     const { changeSet, conflicts } = await manager.changes(wt);
     expect(conflicts).toEqual([
       { path: 'both-new.txt', reason: 'created in the workspace since the worktree was made' },
       { path: 'shared.txt', reason: 'changed in the workspace since the worktree was made' },
+      { path: 'thing', reason: 'created in the workspace since the worktree was made' },
     ]);
     const changes = byPath(changeSet.changes);
     // Made against the baseline: the review compares it with the file now and marks the hunks stale.
@@ -212,6 +216,7 @@ describe('WorktreeManager.changes', () => {
     expect(read(repo, 'shared.txt')).toBe('base\nuser line\n');
     expect(read(repo, 'both-new.txt')).toBe('user version\n');
     expect(read(repo, 'free.txt')).toBe('free\n');
+    expect(read(repo, 'thing/user.txt')).toBe('user folder\n');
     await manager.remove(wt);
   });
 
