@@ -96,16 +96,16 @@ describe('the composer while a turn runs', () => {
   it('says it is working, then what it waits for, then working again', () => {
     h = setup(snapshot([]));
     h.events(started);
-    expect(placeholder()).toBe('Tandem is working… (Esc to stop)');
+    expect(placeholder()).toBe('Tandem is working… (Enter queues a message, Esc stops)');
     h.events(toolStarted, requested);
     expect(placeholder()).toBe('Tandem is waiting for your approval above (Esc to stop)');
     h.events({ type: 'approval.resolved', turnId: 't1', approvalId: 'ap1', decision: 'approve' });
-    expect(placeholder()).toBe('Tandem is working… (Esc to stop)');
+    expect(placeholder()).toBe('Tandem is working… (Enter queues a message, Esc stops)');
     h.events({ type: 'tool.ended', turnId: 't1', callId: 'c1', status: 'ok', exitCode: 0, durationMs: 1 });
     h.events({ type: 'patch.proposed', turnId: 't1', callId: 'c2', changeSetId: 'cs1', files: [reviewed] });
     expect(placeholder()).toBe('Tandem is waiting for you to review its changes above (Esc to stop)');
     h.events({ type: 'patch.hunk', turnId: 't1', changeSetId: 'cs1', hunkId: '1.1', state: 'accepted' });
-    expect(placeholder()).toBe('Tandem is working… (Esc to stop)');
+    expect(placeholder()).toBe('Tandem is working… (Enter queues a message, Esc stops)');
     h.events({ type: 'turn.completed', turnId: 't1', stopped: false, at: 5 });
     expect(placeholder()).toBe('Ask Tandem (@ to attach files, Enter to send)');
   });

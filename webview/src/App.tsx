@@ -1,4 +1,5 @@
-// Layout of the chat view: header line, conversation, composer.
+// Layout of the chat view: the open chats (sidebar only), header line, conversation, composer.
+import { ChatList } from './ChatList';
 import { Composer } from './Composer';
 import { AppContext, useMeta, type AppServices } from './context';
 import { Header } from './Header';
@@ -8,6 +9,7 @@ function Layout({ virtualize }: { virtualize: boolean | undefined }) {
   const { sessionId } = useMeta();
   return (
     <div className="app">
+      <ChatList />
       <Header />
       <MessageList {...(virtualize !== undefined ? { virtualize } : {})} sessionKey={sessionId ?? ''} />
       <Composer />

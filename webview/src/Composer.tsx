@@ -1,6 +1,8 @@
 // The message box. Its text is local state, outside the chat store, so typing re-renders only this.
 // Enter sends, Shift+Enter is a newline, Esc stops a running turn, ↑ in an empty box brings back the last
-// message for editing. While a turn runs Stop replaces Send.
+// message for editing. While a turn runs the composer stays usable: a message sent then is queued (shown
+// above the box until the model takes it, each with Withdraw), and Stop sits next to Send; a queued message
+// withdrawn (by Stop or Withdraw) comes back into the box.
 // Code attached with "Tandem: Add to Chat", `@` mentions (MentionPicker.tsx) and pasted or dropped images
 // show as chips above the text and go with the next message.
 import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore, type ClipboardEvent, type DragEvent, type KeyboardEvent } from 'react';
@@ -8,6 +10,7 @@ import { MAX_SEND_CHARS, type ContextChip } from '../../src/shared/protocol';
 import { useMeta, usePost, useServices } from './context';
 import { imageFiles, postImage } from './imageAttach';
 import { ICONS, useMentions } from './MentionPicker';
+import { PendingInputs } from './PendingInputs';
 import type { ViewMeta } from './store';
 import { t } from './strings';
 
@@ -32,7 +35,17 @@ export function Composer() {
   const [notice, setNotice] = useState<string | undefined>();
   const mentions = useMentions({ text, setText, textarea, post, results: chipStore?.mentions });
   const running = activeTurnId !== undefined;
-  const canSend = !running && text.trim() !== '' && text.length <= MAX_SEND_CHARS;
+  const canSend = text.trim() !== '' && text.length <= MAX_SEND_CHARS;
+
+  // A queued message withdrawn (Stop, Withdraw) comes back, in front of whatever is being typed.
+  useEffect(
+    () =>
+      store.onWithdrawn((withdrawn) => {
+        setText((current) => (current.trim() === '' ? withdrawn : `${withdrawn}\n\n${current}`));
+        textarea.current?.focus();
+      }),
+    [store],
+  );
 
   // A chip just arrived: the user is about to ask about it.
   const chipCount = useRef(chips.length);
@@ -105,6 +118,7 @@ export function Composer() {
   return (
     <div className="composer-box" onDragOver={(e) => chipStore && e.dataTransfer.types.includes('Files') && e.preventDefault()} onDrop={onDrop}>
       {mentions.picker}
+      <PendingInputs />
       {notice && (
         <p className="composer-notice" role="status">
           {notice}
@@ -141,15 +155,21 @@ export function Composer() {
           onKeyDown={onKeyDown}
           onPaste={onPaste}
         />
-        {running ? (
+        {running && (
           <button type="button" className="composer-button stop" aria-label={t('composer.stop')} title={t('composer.stop.title')} onClick={stop}>
             <span className="codicon codicon-debug-stop" aria-hidden="true" />
           </button>
-        ) : (
-          <button type="button" className="composer-button send" aria-label={t('composer.send')} title={t('composer.send.title')} disabled={!canSend} onClick={send}>
-            <span className="codicon codicon-send" aria-hidden="true" />
-          </button>
         )}
+        <button
+          type="button"
+          className="composer-button send"
+          aria-label={running ? t('composer.queue') : t('composer.send')}
+          title={running ? t('composer.queue.title') : t('composer.send.title')}
+          disabled={!canSend}
+          onClick={send}
+        >
+          <span className="codicon codicon-send" aria-hidden="true" />
+        </button>
       </div>
     </div>
   );

@@ -3,6 +3,7 @@ import '@vscode/codicons/dist/codicon.css';
 import './styles/base.css';
 import './styles/cards.css';
 import './styles/markdown.css';
+import './styles/chats.css';
 import { createVsCodeChannel } from './host';
 import { setHighlightingDeferred } from './markdown/render';
 import { mount } from './mount';

@@ -4,8 +4,8 @@
 // id list and the header/composer to `meta`, each row to its own entry id (fed by `applyEvent`'s ids).
 // The history arrives in pages (src/shared/chatHistoryPages.ts): the snapshot brings the newest, older
 // ones are asked for with `requestOlder` and put in front (`olderEntries`).
-import { applyEvent, emptyChatState, prependEntries, userWait, type ChatEntry, type ChatState, type UserWait } from '../../src/shared/chatState';
-import type { HostToWebview, ViewConfig, WebviewToHost } from '../../src/shared/protocol';
+import { applyEvent, emptyChatState, prependEntries, userWait, type ChatEntry, type ChatState, type PendingInput, type UserWait } from '../../src/shared/chatState';
+import type { ChatListItem, HostToWebview, ViewConfig, WebviewToHost } from '../../src/shared/protocol';
 
 export interface ViewMeta {
   /** Undefined until the first snapshot arrives. */
@@ -21,6 +21,14 @@ export interface ViewMeta {
   olderCount: number;
   /** An older page has been asked for and has not arrived yet. */
   loadingOlder: boolean;
+  /** Messages queued while the turn runs, not taken by the model yet (each can be withdrawn). */
+  pending: readonly PendingInput[];
+}
+
+/** The sidebar's open chats (absent in an editor tab, which shows one chat). */
+export interface ChatList {
+  items: readonly ChatListItem[];
+  activeId: string;
 }
 
 type Listener = () => void;
@@ -28,7 +36,7 @@ type Listener = () => void;
 export class ChatStore {
   private state: ChatState = emptyChatState();
   private ids: readonly string[] = [];
-  private meta: ViewMeta = { sessionId: undefined, activeTurnId: undefined, waiting: undefined, usage: emptyChatState().usage, config: undefined, configRevision: 0, olderCount: 0, loadingOlder: false };
+  private meta: ViewMeta = { sessionId: undefined, activeTurnId: undefined, waiting: undefined, usage: emptyChatState().usage, config: undefined, configRevision: 0, olderCount: 0, loadingOlder: false, pending: [] };
   /**
    * For each id list handed out: how many entries had been put in front of the snapshot's when it was made.
    * The virtual list compares two lists' counts to tell "rows were put in front" from "a new chat".
@@ -42,6 +50,10 @@ export class ChatStore {
   /** `configRevision` of the last snapshot (errors loaded with it count from there). */
   private snapshotRevision = 0;
   private readonly listeners = new Set<Listener>();
+  private chats: ChatList | undefined;
+  private readonly chatListeners = new Set<Listener>();
+  /** Get the text of a withdrawn queued message back (Stop, or the message's Withdraw button). */
+  private readonly withdrawnListeners = new Set<(text: string) => void>();
   private readonly entryListeners = new Map<string, Set<Listener>>();
 
   receive(msg: HostToWebview): void {
@@ -58,6 +70,7 @@ export class ChatStore {
           ids[i] = id;
         }
         state.activeTurnId = msg.activeTurnId;
+        state.pending = msg.pending ?? [];
         state.usage = msg.usage;
         this.state = state;
         this.head = 0;
@@ -74,6 +87,7 @@ export class ChatStore {
           configRevision: this.meta.configRevision + 1,
           olderCount: msg.olderCount,
           loadingOlder: false,
+          pending: state.pending,
         };
         // Every row may now show a different entry under the same id (e.g. after a session switch).
         for (const set of this.entryListeners.values()) for (const l of [...set]) l();
@@ -82,6 +96,10 @@ export class ChatStore {
       }
       case 'olderEntries':
         this.receiveOlder(msg);
+        return;
+      case 'chats':
+        this.chats = { items: msg.chats, activeId: msg.activeId };
+        for (const l of [...this.chatListeners]) l();
         return;
       case 'config':
         this.meta = { ...this.meta, config: msg.config, configRevision: this.meta.configRevision + 1 };
@@ -100,10 +118,12 @@ export class ChatStore {
         }
         // Streaming text and output never change what the turn waits for: skip the look for them.
         const waiting = msg.event.type === 'message.delta' || msg.event.type === 'tool.output' ? this.meta.waiting : userWait(this.state);
-        if (this.state.activeTurnId !== this.meta.activeTurnId || this.state.usage !== this.meta.usage || waiting !== this.meta.waiting) {
-          this.meta = { ...this.meta, activeTurnId: this.state.activeTurnId, waiting, usage: this.state.usage };
+        const { activeTurnId, usage, pending } = this.state;
+        if (activeTurnId !== this.meta.activeTurnId || usage !== this.meta.usage || waiting !== this.meta.waiting || pending !== this.meta.pending) {
+          this.meta = { ...this.meta, activeTurnId, waiting, usage, pending };
           listChanged = true;
         }
+        if (msg.event.type === 'input.withdrawn') for (const l of [...this.withdrawnListeners]) l(msg.event.text);
         for (const id of changed) {
           const set = this.entryListeners.get(id);
           if (set) for (const l of [...set]) l();
@@ -170,6 +190,19 @@ export class ChatStore {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   };
+
+  subscribeChats = (listener: Listener): (() => void) => {
+    this.chatListeners.add(listener);
+    return () => this.chatListeners.delete(listener);
+  };
+
+  getChats = (): ChatList | undefined => this.chats;
+
+  /** `listener` gets the text of each queued message withdrawn while this view shows the chat. */
+  onWithdrawn(listener: (text: string) => void): () => void {
+    this.withdrawnListeners.add(listener);
+    return () => this.withdrawnListeners.delete(listener);
+  }
 
   subscribeEntry(id: string, listener: Listener): () => void {
     let set = this.entryListeners.get(id);

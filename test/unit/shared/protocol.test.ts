@@ -77,3 +77,24 @@ describe('composer context messages: @ mentions and pasted images', () => {
     expect(parseWebviewMessage(raw)).toBeUndefined();
   });
 });
+
+describe('parallel chats: choosing a chat and withdrawing a queued message', () => {
+  it('accepts ids only, keeping only known fields', () => {
+    expect(parseWebviewMessage({ type: 'selectChat', chatId: '20261207T012000-abc123', stop: true })).toEqual({ type: 'selectChat', chatId: '20261207T012000-abc123' });
+    expect(parseWebviewMessage({ type: 'withdrawInput', submissionId: 's1-op3', text: 'x' })).toEqual({ type: 'withdrawInput', submissionId: 's1-op3' });
+    expect(parseWebviewMessage({ type: 'runCommand', command: 'tandem.openChatInEditor' })).toEqual({ type: 'runCommand', command: 'tandem.openChatInEditor' });
+    expect(parseWebviewMessage({ type: 'runCommand', command: 'tandem.moveChatToSidebar' })).toEqual({ type: 'runCommand', command: 'tandem.moveChatToSidebar' });
+  });
+
+  it.each([
+    ['selectChat without an id', { type: 'selectChat' }],
+    ['selectChat with an empty id', { type: 'selectChat', chatId: '' }],
+    ['selectChat with a non-string id', { type: 'selectChat', chatId: { id: 'c1' } }],
+    ['selectChat with a huge id', { type: 'selectChat', chatId: 'x'.repeat(301) }],
+    ['withdrawInput without an id', { type: 'withdrawInput' }],
+    ['withdrawInput with a number', { type: 'withdrawInput', submissionId: 3 }],
+    ['withdrawInput with a huge id', { type: 'withdrawInput', submissionId: 'x'.repeat(401) }],
+  ])('rejects %s', (_name, raw) => {
+    expect(parseWebviewMessage(raw)).toBeUndefined();
+  });
+});

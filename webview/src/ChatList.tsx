@@ -1,0 +1,82 @@
+// The sidebar's open chats: each with its title and live status (working, needs approval, done, failed…),
+// and New Chat. A real list of buttons: Tab reaches it, ↑/↓/Home/End move between chats, Enter or Space
+// shows one. Choosing a chat never stops anything; the host sends the chosen chat's snapshot. Shown only
+// where the host sends the list (the sidebar; an editor tab shows one chat).
+import { useRef, useSyncExternalStore, type KeyboardEvent } from 'react';
+import type { ChatListItem, ChatStatus } from '../../src/shared/protocol';
+import { usePost, useServices } from './context';
+import { t } from './strings';
+
+const ICONS: Record<ChatStatus, string> = {
+  new: 'comment',
+  working: 'loading codicon-modifier-spin',
+  'needs-approval': 'bell-dot',
+  done: 'check',
+  stopped: 'debug-stop',
+  failed: 'error',
+};
+
+const STATUS_LABELS: Record<ChatStatus, string> = {
+  new: t('chats.status.new'),
+  working: t('chats.status.working'),
+  'needs-approval': t('chats.status.needs-approval'),
+  done: t('chats.status.done'),
+  stopped: t('chats.status.stopped'),
+  failed: t('chats.status.failed'),
+};
+
+function statusLabel(item: ChatListItem): string {
+  const status = STATUS_LABELS[item.status];
+  return item.shownIn === 'editor' ? `${status} · ${t('chats.shownInEditor')}` : status;
+}
+
+export function ChatList() {
+  const { store } = useServices();
+  const chats = useSyncExternalStore(store.subscribeChats, store.getChats);
+  const post = usePost();
+  const list = useRef<HTMLUListElement>(null);
+  if (!chats) return null;
+
+  /** ↑/↓/Home/End between the chats' buttons, as in any list. */
+  const onKeyDown = (e: KeyboardEvent<HTMLUListElement>) => {
+    const buttons = [...(list.current?.querySelectorAll<HTMLButtonElement>('button.chat-item') ?? [])];
+    const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
+    if (at < 0) return;
+    const next = e.key === 'ArrowDown' ? at + 1 : e.key === 'ArrowUp' ? at - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? buttons.length - 1 : undefined;
+    if (next === undefined) return;
+    e.preventDefault();
+    buttons[Math.max(0, Math.min(buttons.length - 1, next))]?.focus();
+  };
+
+  return (
+    <nav className="chat-list" aria-label={t('chats.label')}>
+      <ul ref={list} onKeyDown={onKeyDown}>
+        {chats.items.map((item) => {
+          const active = item.id === chats.activeId;
+          return (
+            <li key={item.id}>
+              <button
+                type="button"
+                className={`chat-item status-${item.status}${active ? ' active' : ''}`}
+                aria-current={active ? 'true' : undefined}
+                aria-label={t('chats.item', item.title, statusLabel(item))}
+                title={item.title}
+                onClick={() => !active && post({ type: 'selectChat', chatId: item.id })}
+              >
+                <span className={`codicon codicon-${ICONS[item.status]}`} aria-hidden="true" />
+                <span className="chat-item-title">{item.title}</span>
+                <span className="chat-item-status" aria-hidden="true">
+                  {statusLabel(item)}
+                </span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      <button type="button" className="chat-new" onClick={() => post({ type: 'newChat' })}>
+        <span className="codicon codicon-add" aria-hidden="true" />
+        {t('chats.new')}
+      </button>
+    </nav>
+  );
+}
