@@ -156,6 +156,36 @@ describe('spawn_agent with a worktree', () => {
     expect(userGit(repo, ['worktree', 'list']).trim().split('\n')).toHaveLength(1);
   });
 
+  it('two children in worktrees at once: each works in its own, each result comes back as its own change set', async () => {
+    const { base, repo } = makeRepo({ 'shared.txt': 'shared\n' });
+    answer = (body) => {
+      if (isParent(body)) {
+        return answered(body)
+          ? { steps: [mock.text('both done')] }
+          : { steps: [mock.call('spawn_agent', { task: 'child task alpha', worktree: true }, 'spawn-a'), mock.call('spawn_agent', { task: 'child task beta', worktree: true }, 'spawn-b')] };
+      }
+      const name = body.includes('child task alpha') ? 'alpha' : 'beta';
+      if (body.includes('custom_tool_call_output')) return { steps: [mock.text(`${name} finished`)] };
+      return { steps: [mock.custom('apply_patch', `*** Begin Patch\n*** Add File: ${name}.txt\n+${name}\n*** End Patch\n`, `patch-${name}`)] };
+    };
+    const worktreesAtHandler: string[][] = [];
+    const container = path.join(base, '.tandem-worktrees', 'repo');
+    const changeSets: ChangeSet[] = [];
+    await runParent(
+      await parentSession(repo, 'auto', async (changeSet) => {
+        changeSets.push(changeSet);
+        worktreesAtHandler.push(fs.readdirSync(container).filter((n) => !n.startsWith('.')));
+      }),
+    );
+    expect(outputOf('spawn-a')).toContain('alpha finished');
+    expect(changeSets.map((c) => c.changes.map((f) => path.relative(repo, f.path))).sort()).toEqual([['alpha.txt'], ['beta.txt']]);
+    // Each child had its own worktree (the first result arrives while both exist, or after one is gone).
+    expect(new Set(worktreesAtHandler.flat()).size).toBe(2);
+    expect(read(repo, 'alpha.txt')).toBe('alpha\n');
+    expect(read(repo, 'beta.txt')).toBe('beta\n');
+    expect(fs.readdirSync(container)).toEqual([]);
+  });
+
   it('without git the option is not offered, and asking for it anyway is refused with the reason, no child started', async () => {
     const cwd = tempFolder();
     answer = (body) => {

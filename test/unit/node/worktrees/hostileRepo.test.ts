@@ -70,6 +70,12 @@ describe('a hostile repository configuration runs nothing', () => {
     userGit(repo, ['status']);
     userGit(repo, ['add', 'code.txt']);
     expect(ran(marker)).toMatch(/fsmonitor|clean/);
+    // The includeIf-only driver is live in a linked worktree; the hooks run on a commit.
+    // (It fails: the armed `process` filter does not speak the protocol, and the driver is required.)
+    expect(() => userGit(repo, ['worktree', 'add', '--detach', path.join(tempFolder(), 'control')])).toThrow(/filter late failed/);
+    expect(ran(marker)).toMatch(/late-(process|smudge)/);
+    userGit(repo, ['commit', '-q', '--allow-empty', '-m', 'hooks run']);
+    expect(ran(marker)).toMatch(/pre-commit/);
   });
 
   it('isAvailable, create (uncommitted changes included), changes, remove and cleanupStale run none of them', async () => {
