@@ -19,6 +19,8 @@ export class GitError extends Error {
   constructor(
     message: string,
     readonly exitCode: number | undefined,
+    /** The git executable itself was not found. */
+    readonly gitMissing = false,
   ) {
     super(message);
   }
@@ -101,7 +103,7 @@ export function gitRaw(args: readonly string[], options: GitOptions): Promise<Bu
         if (error) {
           const code = typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : undefined;
           const why = stderr.toString('utf8').trim() || error.message;
-          reject(new GitError(`git ${args[0] ?? ''} failed: ${why.slice(0, 2000)}`, code));
+          reject(new GitError(`git ${args[0] ?? ''} failed: ${why.slice(0, 2000)}`, code, (error as { code?: unknown }).code === 'ENOENT'));
           return;
         }
         resolve(stdout);

@@ -18,7 +18,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import { git, gitWithoutFilters, type GitOptions } from './gitCli';
+import { git, GitError, gitWithoutFilters, type GitOptions } from './gitCli';
 import { DEFAULT_WORKTREE_LIMITS, STALE_AFTER_MS, type RepoInfo, type Worktree, type WorktreeAvailability, type WorktreeLimits } from './types';
 import { copyUncommitted } from './uncommittedCopy';
 import { worktreeChanges, type WorktreeChanges } from './worktreeChanges';
@@ -115,7 +115,7 @@ export class WorktreeManager {
       const out = await git(['rev-parse', '--path-format=absolute', '--show-toplevel', '--absolute-git-dir', '--git-common-dir'], this.gitOptions(root));
       lines = out.split('\n').filter((line) => line !== '');
     } catch (error) {
-      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+      const missing = error instanceof GitError && error.gitMissing;
       return { available: false, reason: missing ? 'git is not installed' : 'the workspace is not a git repository (worktrees need git)' };
     }
     if (lines.length !== 3) return { available: false, reason: 'git did not name the repository plainly (unusual paths)' };

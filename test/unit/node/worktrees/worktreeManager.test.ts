@@ -27,6 +27,11 @@ describe('WorktreeManager availability', () => {
     expect(fs.readdirSync(path.dirname(empty)).filter((n) => n === '.tandem-worktrees')).toEqual([]);
   });
 
+  it('is not offered without a git executable', async () => {
+    const { repo } = makeRepo({ 'a.txt': 'a\n' });
+    expect(await new WorktreeManager({ git: path.join(tempFolder(), 'no-git-here') }).isAvailable(repo)).toEqual({ available: false, reason: 'git is not installed' });
+  });
+
   it('is offered in a repository with a commit, from a subfolder too', async () => {
     const { repo } = makeRepo({ 'pkg/a.txt': 'a\n' });
     const manager = new WorktreeManager();
