@@ -109,7 +109,9 @@ export class ChatController implements vscode.Disposable {
     const { ids, activeId } = this.openChats.read();
     for (const id of ids) await this.registry.open(id);
     const active = activeId ? await this.registry.open(activeId) : undefined;
+    const blank = this.active;
     if (active) this.switchTo(active);
+    if (blank !== this.active && blank.currentStatus === 'new') this.registry.close(blank.id); // no empty chat left behind
   }
 
   get currentSessionId(): string {
@@ -144,7 +146,7 @@ export class ChatController implements vscode.Disposable {
   }
 
   async deleteSession(id: string): Promise<void> {
-    if (id === this.active.id) await this.newChat();
+    if (id === this.active.id) this.switchTo(this.registry.create());
     this.registry.close(id);
     await this.store.delete(id);
   }
@@ -274,14 +276,19 @@ export class ChatController implements vscode.Disposable {
     else if (lastUser?.kind === 'user') void chat.send(lastUser.text);
   }
 
-  /** Restore checkpoint works on the chat whose message it is on; a restored conversation opens where that chat was. */
+  /**
+   * Restore checkpoint works on the chat whose message it is on. A restored conversation (a copy cut before
+   * the message) takes that chat's place in the list; the full chat stays in the history.
+   */
   private checkpointChat(chat: Chat): CheckpointChat {
     return {
       currentSessionId: chat.id,
       isBusy: chat.isBusy,
       openSession: async (id) => {
         const fork = await this.registry.open(id);
-        if (fork) this.switchTo(fork);
+        if (!fork) return;
+        this.switchTo(fork);
+        if (!chat.isBusy) this.registry.close(chat.id);
       },
     };
   }

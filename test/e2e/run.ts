@@ -26,6 +26,7 @@ import { ACCESSIBILITY_FLOWS, accessibilityFlows } from './accessibilityFlows.ts
 import { SETUP_FLOWS, setupFlows } from './setupFlows.ts';
 import { CHECKPOINT_FLOWS, checkpointFlows } from './checkpointFlows.ts';
 import { languageModelFlows } from './languageModelFlows.ts';
+import { PARALLEL_CHAT_FLOWS, parallelChatFlows } from './parallelChatFlows.ts';
 import { mcpFlows } from './mcpFlows.ts';
 
 // The same flows run on more than one code-server line (scripts/test.sh stages e2e and e2e-oldest); each
@@ -79,6 +80,7 @@ const WITH_KEY_FLOWS = [
   'open the Tandem view',
   ...CHECKPOINT_FLOWS, // test/e2e/checkpointFlows.ts (own chat, ends with a new one)
   ...ACCESSIBILITY_FLOWS, // test/e2e/accessibilityFlows.ts
+  ...PARALLEL_CHAT_FLOWS, // test/e2e/parallelChatFlows.ts (two chats at once, an editor tab; ends with a new chat)
   'streamed markdown answer',
   'stop mid-answer',
   'conversation survives a reload',
@@ -173,6 +175,7 @@ async function withKeyFlows(browser: Browser, root: string, api: MockOpenAI, wor
 
     await checkpointFlows({ flow, page: p, view, api, workspace, shots: SHOTS });
     await accessibilityFlows({ flow, page: p, view, api, workspace, shots: SHOTS });
+    await parallelChatFlows({ flow, page: p, view, api, workspace, shots: SHOTS });
 
     await flow('streamed markdown answer', p, async () => {
       await api.script([streamed(ANSWER_DELTAS, 20)]);
