@@ -46,6 +46,13 @@ describe('axe on the chat (WCAG 2.1 A/AA, serious and critical)', () => {
     expect(await blockingViolations(document.body)).toEqual([]);
   });
 
+  it('a long chat opened on its newest page, with "Load earlier messages" idle and loading', async () => {
+    h = setup(snapshot([{ kind: 'user', id: 'user-t9', turnId: 't9', text: 'the last question', at: 9 }], undefined, undefined, 5_000));
+    expect(await blockingViolations(document.body)).toEqual([]);
+    fireEvent.click(screen.getByRole('button', { name: 'Load earlier messages' }));
+    expect(await blockingViolations(document.body)).toEqual([]);
+  });
+
   it('a command card asking for approval, then a change under review, then a finished turn', async () => {
     h = setup(snapshot([]));
     h.events(...turn);
