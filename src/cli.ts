@@ -1,4 +1,4 @@
-// Headless Tandem on the same core as the extension.
+// Headless Tandem on the same core as the extension; `exec` runs one SDK thread (src/sdk/threadFactory.ts).
 //   tandem exec [--json] [--model M] [--base-url URL] [--wire-api responses|chat]
 //               [--approval read-only|auto|full-access] [--sandbox workspace-write|read-only|off]
 //               [--sandbox-network] [--cd DIR] [--context-window TOKENS] [--max-steps N]
@@ -16,13 +16,12 @@ import { computeChangeSet } from './core/patch/apply';
 import { parsePatch } from './core/patch/parser';
 import { pathsLeavingDirectory } from './core/tools/patchConfinement';
 import type { AgentEvent } from './shared/events';
-import type * as AgentFactory from './node/agentFactory';
 import { rememberSecret } from './node/commandSecrets';
-import { createProcessRunner } from './node/createRunner';
 import { confinedWriterFs } from './node/confinedWriterFs';
 import { writeChangeSetAtomically } from './node/fsChangeSetWriter';
 import { NodeFileReader } from './node/nodeFileReader';
-import { SessionStore } from './node/sessionStore';
+import type * as SdkThreads from './sdk/threadFactory';
+import type { InternalThreadOptions } from './sdk/threadFactory';
 import type * as CliMcp from './cliMcp';
 import type * as CliReview from './cliReview';
 import { REVIEW_USAGE, ReviewUsageError } from './cliReviewUsage';
@@ -163,80 +162,70 @@ async function execCommand(args: string[]): Promise<number> {
   }
   const contextWindow = positiveInteger(values['context-window'], '--context-window');
   const maxSteps = positiveInteger(values['max-steps'], '--max-steps');
-  const store = new SessionStore(path.join(os.homedir(), '.tandem', 'sessions'));
-  const resumed = values.resume !== undefined ? await loadSession(store, values.resume) : undefined;
-  const cwd = path.resolve(values.cd ?? resumed?.meta?.workspace ?? process.cwd());
-  const model = values.model ?? resumed?.meta?.model ?? 'gpt-5.5';
-  const sessionId = values.resume ?? `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${Math.random().toString(36).slice(2, 8)}`;
-  const writer = resumed ? store.open(sessionId) : store.create({ id: sessionId, createdAt: Date.now(), workspace: cwd, model });
-  const runner = createProcessRunner({
-    onFallback: (reason) => process.stderr.write(`note: no pseudo-terminal (${reason}); using pipes.\n`),
-    sandbox: {
-      settings: () => ({ mode: sandboxMode, network: values['sandbox-network'] === true }),
-      approvalPolicy: () => approval,
-      onUnavailable: (reason) =>
-        process.stderr.write(`note: no OS sandbox: ${reason}. Commands not known to be read-only need approval, which exec cannot give: they are denied (only a strict allow-list of read-only commands runs).\n`),
-    },
-  });
-  runner.sandboxStatus?.(); // probe now, so the note comes before the turn's output
-  const mcp = await loadCliMcp().startCliMcp({
-    ...(values['mcp-config'] !== undefined ? { configFile: values['mcp-config'] } : {}),
-    cwd,
+  // The run is an SDK thread (src/sdk): the same wiring, log folder and event stream as `tandem/sdk`.
+  const { ThreadFactory } = loadSdkThreads();
+  const threads = new ThreadFactory({ apiKey, baseUrl: values['base-url'] ?? process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1', wireApi, sessionsDir: path.join(os.homedir(), '.tandem', 'sessions') });
+  let mcp: Awaited<ReturnType<typeof CliMcp.startCliMcp>>;
+  const cwd = values.cd !== undefined ? path.resolve(values.cd) : undefined;
+  const threadOptions: InternalThreadOptions = {
+    ...(cwd !== undefined ? { workingDirectory: cwd } : {}),
+    ...(values.model !== undefined ? { model: values.model } : {}),
     approval,
-    note: (line) => process.stderr.write(`note: ${line}\n`),
-  });
-  // The servers are child processes: stopped whatever happens to the turn.
+    sandbox: sandboxMode,
+    sandboxNetwork: values['sandbox-network'] === true,
+    ...(maxSteps !== undefined ? { maxSteps } : {}),
+    ...(contextWindow !== undefined ? { contextWindow } : {}),
+    onNotice: (notice) => process.stderr.write(`note: ${cliNotice(notice)}\n`),
+    onApproval: async () => ({ decision: 'deny', note: `tandem exec cannot ask for approval (--approval ${approval}).` }),
+    unreviewableChange: 'This change needs approval and tandem exec cannot ask; nothing was written.',
+    // The servers start once the workspace is known (a resumed session's own, unless --cd says otherwise).
+    extraTools: async (thread) => {
+      mcp = await loadCliMcp().startCliMcp({ ...(values['mcp-config'] !== undefined ? { configFile: values['mcp-config'] } : {}), cwd: thread.cwd, approval, note: (line) => process.stderr.write(`note: ${line}\n`) });
+      return mcp?.tools ?? [];
+    },
+  };
+  let thread;
   try {
-    const agent = await loadAgentFactory().createAgentSession({
-      sessionId,
-      apiKey,
-      baseUrl: values['base-url'] ?? process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1',
-      wireApi,
-      model,
-      cwd,
-      workspaceRoots: [cwd],
-      approvalPolicy: () => approval,
-      runner,
-      files: new NodeFileReader(),
-      recorder: writer,
-      ...(resumed ? { history: resumed.items } : {}),
-      ...(maxSteps !== undefined ? { limits: { maxSteps } } : {}),
-      ...(contextWindow !== undefined ? { compaction: { contextWindow } } : {}),
-      ...(mcp ? { extraTools: mcp.tools } : {}),
-      handleChangeSet: async (changeSet, { review }) => {
-        if (review) return { outcome: 'discarded', message: 'This change needs approval and tandem exec cannot ask; nothing was written.' };
-        try {
-          await writeChangeSetAtomically(changeSet, confinedWriterFs([cwd]));
-          return { outcome: 'applied', message: `Applied ${changeSet.changes.length} file change(s).` };
-        } catch (error) {
-          return { outcome: 'failed', message: `Nothing was written: ${error instanceof Error ? error.message : String(error)}` };
-        }
-      },
-    });
+    thread = values.resume !== undefined ? await threads.resumeThread(values.resume, threadOptions) : threads.startThread(threadOptions);
+  } catch (error) {
+    if (values.resume !== undefined) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new UsageError(`--resume: ${message.charAt(0).toLowerCase()}${message.slice(1)}`);
+    }
+    throw error;
+  }
+  // The servers are child processes: stopped whatever happens to the run.
+  try {
     const controller = new AbortController();
     process.once('SIGINT', () => controller.abort(new Error('interrupted')));
     let exitCode = 0;
-    // `$name` in the prompt attaches that skill's instructions, as in the chat's composer.
-    const files = new NodeFileReader();
-    const expanded = await loadMessageSkills().withInvokedSkills(prompt, prompt, files, () =>
-      loadSessionSkills().loadSessionSkills(files, { workspaceRoot: cwd, cwd, includeProject: true }),
-    );
-    for (const problem of expanded.problems) process.stderr.write(`note: ${problem}\n`);
-    for await (const event of agent.submit({ type: 'user_turn', text: expanded.text }, controller.signal)) {
-      if (event.type === 'approval.requested') {
-        agent.submit({ type: 'approval', approvalId: event.approvalId, decision: 'deny', note: `tandem exec cannot ask for approval (--approval ${approval}).` });
-      }
+    const { events } = await thread.runStreamed(await withSkills(prompt, thread.workingDirectory), { signal: controller.signal });
+    for await (const event of events) {
       if (event.type === 'turn.failed') exitCode = 1;
       if (event.type === 'turn.completed' && event.stopped) exitCode = 130;
       if (values.json) process.stdout.write(JSON.stringify(event) + '\n');
       else printHuman(event);
     }
-    agent.dispose();
-    await writer.flush();
+    await thread.close();
     return exitCode;
   } finally {
     await mcp?.dispose();
   }
+}
+
+/** `$name` in the prompt attaches that skill's instructions, as in the chat's composer. */
+async function withSkills(prompt: string, cwd: string): Promise<string> {
+  const files = new NodeFileReader();
+  const expanded = await loadMessageSkills().withInvokedSkills(prompt, prompt, files, () => loadSessionSkills().loadSessionSkills(files, { workspaceRoot: cwd, cwd, includeProject: true }));
+  for (const problem of expanded.problems) process.stderr.write(`note: ${problem}\n`);
+  return expanded.text;
+}
+
+/** The SDK's notices, with what they mean for a run that cannot ask anyone. */
+function cliNotice(notice: string): string {
+  if (notice.startsWith('no pseudo-terminal')) return `${notice}.`;
+  if (notice.startsWith('no OS sandbox')) return `${notice}. Commands not known to be read-only need approval, which exec cannot give: they are denied (only a strict allow-list of read-only commands runs).`;
+  return notice;
 }
 
 class UsageError extends Error {}
@@ -246,7 +235,7 @@ class UsageError extends Error {}
 // esbuild keeps these in the one bundle and turns each into a lazily evaluated module.
 // (Each require names its module literally: esbuild bundles only those.)
 /* eslint-disable @typescript-eslint/no-require-imports -- deliberate: deferred module evaluation */
-const loadAgentFactory = (): typeof AgentFactory => require('./node/agentFactory') as typeof AgentFactory;
+const loadSdkThreads = (): typeof SdkThreads => require('./sdk/threadFactory') as typeof SdkThreads;
 const loadCliReview = (): typeof CliReview => require('./cliReview') as typeof CliReview;
 const loadCliMcp = (): typeof CliMcp => require('./cliMcp') as typeof CliMcp;
 const loadMessageSkills = (): typeof MessageSkills => require('./node/skills/messageSkills') as typeof MessageSkills;
@@ -257,18 +246,6 @@ function positiveInteger(value: string | undefined, flag: string): number | unde
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) throw new UsageError(`${flag} must be a positive whole number (got ${value}).`);
   return Number(value);
-}
-
-/** A logged session to continue; a missing or unreadable one is a usage error, never a fresh session. */
-async function loadSession(store: SessionStore, id: string): Promise<NonNullable<Awaited<ReturnType<SessionStore['load']>>>> {
-  let session;
-  try {
-    session = await store.load(id);
-  } catch (error) {
-    throw new UsageError(`--resume: cannot read session ${id}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (!session) throw new UsageError(`--resume: no session ${id} under ${store.dir}.`);
-  return session;
 }
 
 async function main(argv: string[]): Promise<number> {

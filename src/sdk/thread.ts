@@ -27,6 +27,8 @@ export class Thread {
   constructor(
     /** The session id: pass it to `resumeThread` to continue later (also `tandem exec --resume`). */
     readonly id: string,
+    /** The folder the agent works in (for a resumed thread: the logged one, unless the options said otherwise). */
+    readonly workingDirectory: string,
     private readonly session: Promise<ThreadSession>,
     private readonly options: ThreadOptions,
     private readonly flush: () => Promise<void>,

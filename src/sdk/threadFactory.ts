@@ -24,9 +24,12 @@ import type { ApprovalPolicy, SandboxMode } from './options';
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 export const SDK_TYPES_MATCH_CORE: [Same<ApprovalPolicy, CoreApprovalPolicy>, Same<SandboxMode, CoreSandboxMode>] = [true, true];
 
-/** Thread options plus what only Tandem itself sets: tools beyond Tandem's own (a parent's sub-agent tool). */
+/** Thread options plus what only Tandem itself sets (`tandem exec`): tools beyond Tandem's own, and the words for an unreviewable change. */
 export interface InternalThreadOptions extends ThreadOptions {
-  extraTools?: (threadId: string) => Tool[];
+  /** Tools beyond Tandem's own (MCP servers' tools), made once the thread's working directory is known. */
+  extraTools?: (thread: { threadId: string; cwd: string }) => Tool[] | Promise<Tool[]>;
+  /** What the model is told when the policy wants a change reviewed and nobody can review it. */
+  unreviewableChange?: string;
 }
 
 export class ThreadFactory {
@@ -51,7 +54,7 @@ export class ThreadFactory {
    */
   async resumeThread(id: string, options: InternalThreadOptions = {}): Promise<Thread> {
     const logged = await this.store.load(id);
-    if (!logged) throw new Error(`No thread ${id} under ${this.store.dir}.`);
+    if (!logged) throw new Error(`No session ${id} under ${this.store.dir}: nothing to resume.`);
     const cwd = path.resolve(options.workingDirectory ?? logged.meta?.workspace ?? process.cwd());
     const model = options.model ?? logged.meta?.model ?? DEFAULT_MODEL;
     return this.thread(id, this.store.open(id), { ...options, workingDirectory: cwd, model }, logged.items);
@@ -61,7 +64,7 @@ export class ThreadFactory {
     const session = this.createSession(id, writer, options, history);
     // A failure to start (no key) surfaces on the first run, not as an unhandled rejection now.
     session.catch(() => undefined);
-    return new Thread(id, session, options, () => writer.flush());
+    return new Thread(id, options.workingDirectory!, session, options, () => writer.flush());
   }
 
   private async createSession(id: string, writer: SessionWriter, options: InternalThreadOptions, history?: Parameters<typeof createAgentSession>[0]['history']): Promise<AgentSession> {
@@ -70,6 +73,7 @@ export class ThreadFactory {
     rememberSecret(apiKey);
     const cwd = options.workingDirectory!;
     const approval = options.approval ?? 'read-only';
+    const extraTools = options.extraTools ? await options.extraTools({ threadId: id, cwd }) : undefined;
     const runner = createProcessRunner({
       onFallback: (reason) => options.onNotice?.(`no pseudo-terminal (${reason}); using pipes`),
       sandbox: {
@@ -78,6 +82,7 @@ export class ThreadFactory {
         onUnavailable: (reason) => options.onNotice?.(`no OS sandbox: ${reason}`),
       },
     });
+    runner.sandboxStatus?.(); // probe now, so a notice about it comes before the run's output
     return createAgentSession({
       sessionId: id,
       apiKey,
@@ -93,12 +98,12 @@ export class ThreadFactory {
       ...(history ? { history } : {}),
       ...(options.maxSteps !== undefined ? { limits: { maxSteps: options.maxSteps } } : {}),
       ...(options.contextWindow !== undefined ? { compaction: { contextWindow: options.contextWindow } } : {}),
-      ...(options.extraTools ? { extraTools: options.extraTools(id) } : {}),
+      ...(extraTools ? { extraTools } : {}),
       // A sub-agent's transcript is a thread of its own in the same log folder (resumable by its id).
       subagents: { recorderFor: (childId) => this.store.create({ id: childId, createdAt: Date.now(), workspace: cwd, model: options.model! }) },
       // No chat to review in: a change the policy wants reviewed is not written; the model is told so.
       handleChangeSet: async (changeSet, { review }) => {
-        if (review) return { outcome: 'discarded', message: `This change needs approval (approval: ${approval}) and there is no one to review it here; nothing was written.` };
+        if (review) return { outcome: 'discarded', message: options.unreviewableChange ?? `This change needs approval (approval: ${approval}) and there is no one to review it here; nothing was written.` };
         try {
           await writeChangeSetAtomically(changeSet, confinedWriterFs([cwd]));
           return { outcome: 'applied', message: `Applied ${changeSet.changes.length} file change(s).` };

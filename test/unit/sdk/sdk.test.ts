@@ -102,7 +102,7 @@ describe('tandem/sdk', () => {
     expect(body).toContain('remember the codeword heron');
     expect(body).toContain('The codeword is heron.');
     expect(body).toContain(cwd); // the environment block names the logged workspace
-    await expect(tandem(sessionsDir).resumeThread('20261207-nosuch')).rejects.toThrow(/No thread/);
+    await expect(tandem(sessionsDir).resumeThread('20261207-nosuch')).rejects.toThrow(/No session 20261207-nosuch under .*nothing to resume/);
   });
 
   it('asks onApproval for what the policy would ask about, and denies without a hook', async () => {
