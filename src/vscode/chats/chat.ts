@@ -116,9 +116,10 @@ export class Chat implements vscode.Disposable {
   async show(surface: ChatSurface): Promise<void> {
     this.surfaces.add(surface);
     this.env.checkpoints()?.warmUp(); // the first snapshot, before the first message needs it
-    const page = newestPage(this.state);
     const config = await readViewConfig(this.env.runner, this.env.apiKeys);
     if (!this.surfaces.has(surface)) return; // switched away meanwhile
+    // Cut after the await: events posted meanwhile reached a view without this chat's snapshot (dropped).
+    const page = newestPage(this.state);
     surface.post({
       type: 'snapshot',
       sessionId: this.id,
