@@ -74,7 +74,44 @@ export async function benchParallelChats({ root = ROOT, counts = [1, 4], steps =
   return rows;
 }
 
+/** Each child's model answers after CHILD_MS: with children at the same time the parent takes about one child's time. */
+const CHILD_MS = 1000;
+
+function subagentResponder() {
+  return (body) => {
+    const text = JSON.stringify(body);
+    if (text.includes('PARENT: split into')) {
+      const count = Number(/PARENT: split into (\d+)/.exec(text)[1]);
+      if (text.includes('function_call_output')) return { steps: [mock.text('All children reported.')] };
+      return { steps: Array.from({ length: count }, (_, i) => mock.call('spawn_agent', { task: `CHILD ${i}: look around` }, `spawn-${i}`)) };
+    }
+    return { steps: [{ type: 'delay', ms: CHILD_MS }, mock.text('child done')] };
+  };
+}
+
+/** Wall time of a parent whose model spawns 1, then 2, then 4 sub-agents in one response. */
+export async function benchSubagents({ root = ROOT, counts = [1, 2, 4], log = () => undefined } = {}) {
+  const host = await hostBundle(root);
+  const server = await startMockOpenAI({ respond: subagentResponder() });
+  const rows = [];
+  try {
+    for (const children of counts) {
+      const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-subagents-'));
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-home-'));
+      const r = await runHost(host, { ...process.env, BENCH_MODE: 'subagents', BENCH_CHILDREN: String(children), BENCH_WORKSPACE: workspace, OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'bench-key', HOME: home });
+      rows.push({ ...r, childMs: CHILD_MS });
+      log(`  ${children} sub-agent(s), each answering after ${CHILD_MS} ms: ${r.completed ? 'completed' : 'NOT completed'}, parent wall ${r.wallMs.toFixed(0)} ms`);
+      fs.rmSync(workspace, { recursive: true, force: true });
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  } finally {
+    await server.close();
+  }
+  return rows;
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const rows = await benchParallelChats({ log: (line) => console.log(line) });
-  if (!rows.every((r) => r.completed)) process.exitCode = 1;
+  const children = await benchSubagents({ log: (line) => console.log(line) });
+  if (![...rows, ...children].every((r) => r.completed)) process.exitCode = 1;
 }

@@ -2,13 +2,27 @@
 // own so its CPU and memory are the host's alone: N chats at once, each an SDK thread (the same session,
 // runner and sandbox the extension uses) whose events are folded into a chat state by the shared reducer
 // and serialised as the extension posts them to a webview. Prints one JSON line of measurements.
-// Env: BENCH_CHATS (N), BENCH_WORKSPACE, OPENAI_BASE_URL, OPENAI_API_KEY, HOME.
+// Env: BENCH_CHATS (N), BENCH_WORKSPACE, OPENAI_BASE_URL, OPENAI_API_KEY, HOME; BENCH_MODE=subagents with
+// BENCH_CHILDREN times one parent whose children work at the same time.
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { Tandem } from '../src/sdk';
 import { applyEvent, emptyChatState } from '../src/shared/chatState';
 
+/** BENCH_MODE=subagents: one thread whose model hands BENCH_CHILDREN tasks to sub-agents in one response. */
+async function subagents(): Promise<void> {
+  const root = process.env.BENCH_WORKSPACE!;
+  const thread = new Tandem().startThread({ workingDirectory: root, approval: 'auto', model: 'bench-model' });
+  const started = performance.now();
+  const result = await thread.run(`PARENT: split into ${process.env.BENCH_CHILDREN} sub-agents`);
+  const wallMs = performance.now() - started;
+  await thread.close();
+  const children = result.items.filter((item) => item.type === 'command' && item.tool === 'spawn_agent');
+  console.log(JSON.stringify({ completed: result.status === 'completed' && children.every((c) => c.type === 'command' && c.status === 'ok'), children: children.length, wallMs }));
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_MODE === 'subagents') return subagents();
   const chats = Number(process.env.BENCH_CHATS ?? '4');
   const root = process.env.BENCH_WORKSPACE!;
   const tandem = new Tandem();

@@ -12,7 +12,8 @@
 //      extension's activation as logged by the last E2E run (bench/startup.mjs)
 //   5. long session: 200 scripted steps under a 16k window through `tandem exec` on both APIs (bench/longSession.mjs)
 //   6. packages: the per-platform VSIX sizes (scripts/package-targets.mjs → dist/targets/sizes.json), limit 5 MB
-//   7. parallel chats: the host's CPU and memory with 1 and with 4 chats streaming at once (bench/parallelChats.mjs)
+//   7. parallel chats: the host's CPU and memory with 1 and with 4 chats streaming at once, and a parent's wall time
+//      with 1, 2 and 4 sub-agents working at once (bench/parallelChats.mjs)
 // Benchmarks measure: a missed target is reported, never an error. A run that did not do its work (the file
 // not patched, the view never showing the history) is an error: the bench exits 1.
 // Options: --runs N (agent runs per client, default 5)  --webview-runs N (default 3, per size)  --no-build
@@ -32,7 +33,7 @@ import { fileURLToPath } from 'node:url';
 import { benchCodex, benchTandem, describeOutside, median, rssMethod, startProxyStub } from './agent.mjs';
 import { benchLongSession } from './longSession.mjs';
 import { benchOutputCapture } from './outputCapture.mjs';
-import { benchParallelChats } from './parallelChats.mjs';
+import { benchParallelChats, benchSubagents } from './parallelChats.mjs';
 import { benchStartup } from './startup.mjs';
 import { benchWebview } from './webview.mjs';
 
@@ -262,7 +263,13 @@ async function parallelPart() {
     add(`${p}.heap_after_gc`, row.heapUsedMB, 'MB');
     if (!row.completed) failures.push(`parallel chats (${row.chats}) did not complete`);
   }
-  runInfo.parallelChats = rows;
+  log('\nsub-agents (1, 2 and 4 spawned in one response; each child answers after 1 s)');
+  const children = await benchSubagents({ root, log });
+  for (const row of children) {
+    add(`subagents.${row.children}.parent_wall`, row.wallMs, 'ms', `about one child's (${row.childMs} ms + overhead)`);
+    if (!row.completed) failures.push(`sub-agents (${row.children}) did not complete`);
+  }
+  runInfo.parallelChats = { chats: rows, subagents: children };
 }
 
 async function packagesPart() {
