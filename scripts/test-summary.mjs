@@ -90,6 +90,8 @@ for (const { name, status, seconds } of ran) {
   total.skipped += counts.skipped;
   lines.push(`${name.padEnd(12)} ${status}: ${counted(counts)} — ${label[name] ?? name} (${took})`);
   for (const skippedName of counts.skippedNames ?? []) lines.push(`${''.padEnd(12)}   skipped: ${skippedName}`);
+  // Flows whose API does not exist on the VS Code line a stage runs (not skips: they cannot apply there).
+  for (const name of counts.notApplicable ?? []) lines.push(`${''.padEnd(12)}   not applicable: ${name}`);
   oneLine.push(`${name} ${counted(counts)}`);
   if (inCi && counts.skipped > 0) problems.push(`${counts.skipped} ${name} test(s) skipped`);
 }

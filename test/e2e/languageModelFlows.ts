@@ -4,8 +4,9 @@
 // `tandem.model` is not one of them, then chats with the test model, runs its exec_command and apply_patch
 // calls through the approval UI, sends the results back, and cancels the request on Stop. The test extension
 // records every request it receives (messages, parts, tools) in a file, which the flows check.
-// Runs on its own code-server. Where VS Code has no provider registration API (1.100 < 1.104), the flows are
-// skipped with the reason printed. Called from run.ts with its shared results list.
+// Runs on its own code-server. Where VS Code has no provider registration API (1.100 < 1.104) no test model
+// can exist: the flows are reported as not applicable on that line, with the reason, in the run's summary
+// (never as passed). Called from run.ts with its shared results list.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -46,6 +47,8 @@ export interface LanguageModelFlowDeps {
   only: RegExp | undefined;
   /** run.ts's results, for its summary. */
   results: FlowResult[];
+  /** Flows that cannot apply on this VS Code line, with why (run.ts lists them in its summary). */
+  notApplicable: { name: string; reason: string }[];
 }
 
 /** What the test extension wrote: one JSON object per line. */
@@ -88,7 +91,7 @@ function packageTestExtension(root: string): string {
 
 const textOf = (parts: RecordedPart[] | undefined): string => (parts ?? []).map((p) => p.value ?? '').join('');
 
-export async function languageModelFlows({ browser, root, vsix, shots, only, results }: LanguageModelFlowDeps): Promise<void> {
+export async function languageModelFlows({ browser, root, vsix, shots, only, results, notApplicable }: LanguageModelFlowDeps): Promise<void> {
   const count = only ? LANGUAGE_MODEL_FLOWS.reduce((n, name, i) => (only.test(name) ? i + 1 : n), 0) : LANGUAGE_MODEL_FLOWS.length;
   if (count === 0) return;
   const selected = new Set(LANGUAGE_MODEL_FLOWS.slice(0, count));
@@ -97,14 +100,19 @@ export async function languageModelFlows({ browser, root, vsix, shots, only, res
   async function flow(name: string, page: Page | undefined, body: () => Promise<void>): Promise<void> {
     if (!selected.has(name)) return;
     if (skipReason) {
-      log(`⤼ SKIPPED ${name}: ${skipReason}`);
+      log(`⤼ NOT APPLICABLE ${name}: ${skipReason}`);
+      notApplicable.push({ name, reason: skipReason });
       return;
     }
     log(`▶ ${name}`);
     const t0 = Date.now();
     try {
       await body();
-      if (skipReason) return; // the body found the API missing: said so, nothing passed
+      if (skipReason) {
+        // the body found the API missing: said so, nothing passed
+        notApplicable.push({ name, reason: skipReason });
+        return;
+      }
       results.push({ name, ok: true, ms: Date.now() - t0 });
       log(`✔ ${name} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
     } catch (err) {
@@ -146,7 +154,7 @@ export async function languageModelFlows({ browser, root, vsix, shots, only, res
       const activated = await waitFor('the test extension to activate', () => readRecords(recordFile).find((r) => r.event === 'activated'), 60_000);
       if (!activated.api) {
         skipReason = `VS Code ${activated.version ?? '?'} has no vscode.lm.registerLanguageModelChatProvider (stable from 1.104), so no test model can be registered`;
-        log(`⤼ SKIPPED ${LANGUAGE_MODEL_FLOWS[0]}: ${skipReason}`);
+        log(`⤼ NOT APPLICABLE ${LANGUAGE_MODEL_FLOWS[0]}: ${skipReason}`);
         return;
       }
       await view.send('hello');
