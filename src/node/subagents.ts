@@ -171,7 +171,7 @@ export class ChildAgents implements SubagentLauncher {
       event: (event) => {
         log?.event(event);
         if (event.type === 'patch.proposed') proposedFiles.set(event.changeSetId, event.files);
-        if (event.type === 'approval.requested') void this.askParent(ctx, event, () => child);
+        if (event.type === 'approval.requested') void askParent(ctx, event, () => child);
         const line = progressLine(event);
         if (line) say(line);
       },
@@ -198,15 +198,21 @@ export class ChildAgents implements SubagentLauncher {
   }
 
   /** The child's approval card is asked as the parent's (the user answers it there); the answer goes back down. */
-  private async askParent(ctx: ToolContext, request: Extract<AgentEvent, { type: 'approval.requested' }>, child: () => AgentSession | undefined): Promise<void> {
-    let answer: { allowed: true } | { allowed: false; reason: string };
-    try {
-      answer = await ctx.authorize(request.subject);
-    } catch (error) {
-      answer = { allowed: false, reason: error instanceof Error ? error.message : String(error) };
-    }
-    child()?.submit({ type: 'approval', approvalId: request.approvalId, decision: answer.allowed ? 'approve' : 'deny', ...(answer.allowed ? {} : { note: answer.reason }) });
+}
+
+/**
+ * A child's approval card is asked as the parent's (the user answers it there) and the answer goes back
+ * down. The parent judges exactly what the child's policy judged: input to a running process carries that
+ * process's confinement (`running`), so the parent asks as it would for its own write_stdin.
+ */
+export async function askParent(ctx: Pick<ToolContext, 'authorize'>, request: Extract<AgentEvent, { type: 'approval.requested' }>, child: () => Pick<AgentSession, 'submit'> | undefined): Promise<void> {
+  let answer: { allowed: true } | { allowed: false; reason: string };
+  try {
+    answer = await ctx.authorize(request.subject, request.running !== undefined ? { running: request.running } : {});
+  } catch (error) {
+    answer = { allowed: false, reason: error instanceof Error ? error.message : String(error) };
   }
+  child()?.submit({ type: 'approval', approvalId: request.approvalId, decision: answer.allowed ? 'approve' : 'deny', ...(answer.allowed ? {} : { note: answer.reason }) });
 }
 
 /** The parent's cwd, moved into the worktree (the worktree's workspace folder when it is not inside it). */

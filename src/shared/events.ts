@@ -177,7 +177,11 @@ export type AgentEvent =
    * command's own card then holds the question); without it the view attaches a command approval to the
    * running command card whose command line is the subject's, and shows any other approval on its own.
    */
-  | { type: 'approval.requested'; turnId: string; approvalId: string; subject: ApprovalSubject; callId?: string }
+  /**
+   * The policy wants the user's answer. `running`: the request is input to a process that already runs with
+   * this confinement (write_stdin); whoever passes the request on (a parent agent) must judge it the same way.
+   */
+  | { type: 'approval.requested'; turnId: string; approvalId: string; subject: ApprovalSubject; callId?: string; running?: 'read-only' | 'workspace-write' | 'protected-only' | 'unconfined' }
   /** The user (or the session policy) decided. */
   | { type: 'approval.resolved'; turnId: string; approvalId: string; decision: ApprovalDecision; note?: string }
   /** The model proposed a change set; nothing is on disk yet. */

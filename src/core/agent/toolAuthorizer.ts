@@ -46,7 +46,7 @@ export class ToolAuthorizer {
     const reason = escalation ? subject.reason : options.running !== undefined ? `${subject.reason} ${verdict.reason}` : verdict.reason;
     const approvalId = `approval-${this.newId()}`;
     const answer = this.pending.wait(approvalId);
-    emit({ type: 'approval.requested', turnId, approvalId, subject: { ...subject, reason } });
+    emit({ type: 'approval.requested', turnId, approvalId, subject: { ...subject, reason }, ...(options.running !== undefined ? { running: options.running } : {}) });
     const { decision, note } = await raceAbort(answer, signal);
     emit({ type: 'approval.resolved', turnId, approvalId, decision, ...(note !== undefined ? { note } : {}) });
     if (decision === 'deny') return { allowed: false, reason: note ? `The user denied it: ${note}` : 'The user denied it.' };
