@@ -119,7 +119,9 @@ export function providerNeedsKey(provider: ProviderId): boolean {
 export function keySlot(provider: ProviderId, baseUrl: string): string | undefined {
   const preset = providerPreset(provider);
   if (preset.api !== 'openai') return undefined;
-  if (provider === 'openai' || provider === 'openrouter') return provider;
+  // The shared OpenAI / OpenRouter key goes only to that provider's own server: with another base URL the
+  // provider setting is just a label, and the server gets a slot (and a key) of its own.
+  if ((provider === 'openai' || provider === 'openrouter') && isPresetServer(provider, baseUrl)) return provider;
   let origin: string;
   try {
     origin = new URL(baseUrl.trim()).origin;
@@ -127,6 +129,24 @@ export function keySlot(provider: ProviderId, baseUrl: string): string | undefin
     origin = baseUrl.trim();
   }
   return `${provider}@${origin.toLowerCase()}`;
+}
+
+/** Whether `baseUrl` is the fixed server of `provider` (https on its own host). */
+function isPresetServer(provider: 'openai' | 'openrouter', baseUrl: string): boolean {
+  try {
+    const url = new URL(baseUrl.trim());
+    return url.protocol === 'https:' && url.hostname.toLowerCase() === (provider === 'openai' ? 'api.openai.com' : 'openrouter.ai') && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether OPENAI_API_KEY from the environment may stand in for a stored key: only for OpenAI's own server.
+ * It is an OpenAI key; a custom URL, a local port or another provider must get a key typed for it.
+ */
+export function environmentKeyApplies(baseUrl: string): boolean {
+  return isPresetServer('openai', baseUrl);
 }
 
 /** What the setup panel asks the host to save (user settings). */

@@ -5,7 +5,7 @@
 // the slot of the provider the settings name (setup/keyMigration.ts) before any key is read.
 import * as vscode from 'vscode';
 import { rememberEnvironmentSecrets, rememberSecret } from '../node/commandSecrets';
-import { keySlot, providerNeedsKey, type ProviderId } from '../shared/providers';
+import { environmentKeyApplies, keySlot, type ProviderId } from '../shared/providers';
 import { readConfig } from './config';
 import { LEGACY_SECRET, migrateLegacyKey, secretName, type MigrationResult } from './setup/keyMigration';
 
@@ -84,7 +84,7 @@ export class ApiKeyStore {
     const stored = (await this.secrets.get(secretName(slot)))?.trim();
     rememberSecret(stored);
     if (stored) return stored;
-    return providerNeedsKey(target.provider) ? process.env.OPENAI_API_KEY?.trim() || undefined : undefined;
+    return environmentKeyApplies(target.baseUrl) ? process.env.OPENAI_API_KEY?.trim() || undefined : undefined;
   }
 
   /** Stores the key of the configured provider. */

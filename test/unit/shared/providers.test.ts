@@ -2,7 +2,7 @@
 // checks on base URL and model, and `saveSetup` / the new view commands in `parseWebviewMessage`.
 import { describe, expect, it } from 'vitest';
 import { parseWebviewMessage } from '../../../src/shared/protocol';
-import { PROVIDERS, authStyleFor, baseUrlProblem, detectProvider, isLoopbackUrl, keyRequiredFor, keySlot, modelProblem, parseSetup, providerNeedsKey, resolveProvider } from '../../../src/shared/providers';
+import { PROVIDERS, authStyleFor, baseUrlProblem, detectProvider, environmentKeyApplies, isLoopbackUrl, keyRequiredFor, keySlot, modelProblem, parseSetup, providerNeedsKey, resolveProvider } from '../../../src/shared/providers';
 
 const good = { provider: 'custom', baseUrl: 'http://127.0.0.1:4010/v1', model: 'tandem-e2e-model', wireApi: 'chat' };
 
@@ -73,6 +73,19 @@ describe('provider detection, the explicit setting, auth styles and key slots', 
     expect(keySlot('custom', 'http://a.example/v1')).not.toBe(keySlot('custom', 'https://a.example/v1'));
     expect(keySlot('vllm', 'http://localhost:8000/v1')).toBe('vllm@http://localhost:8000');
     expect(keySlot('vscode-lm', '')).toBeUndefined();
+  });
+
+  it("never hands the shared OpenAI / OpenRouter key to another server, nor the environment's key to anything but OpenAI", () => {
+    // tandem.provider says openai, but the base URL moved: that server gets its own slot (and is asked for a key).
+    for (const url of ['https://evil.example/v1', 'http://api.openai.com/v1', 'https://api.openai.com.evil.example/v1', 'https://user:pw@api.openai.com/v1', 'http://127.0.0.1:4000/v1']) {
+      expect(keySlot('openai', url), url).not.toBe('openai');
+      expect(keySlot('openrouter', url), url).not.toBe('openrouter');
+      expect(environmentKeyApplies(url), url).toBe(false);
+    }
+    expect(keySlot('openai', 'https://API.openai.com/v1')).toBe('openai');
+    expect(environmentKeyApplies('https://api.openai.com/v1')).toBe(true);
+    expect(environmentKeyApplies('https://openrouter.ai/api/v1')).toBe(false);
+    expect(environmentKeyApplies('http://localhost:11434/v1')).toBe(false);
   });
 
   it('accepts a VS Code language model setup without a base URL, key or wire API', () => {
