@@ -2,7 +2,7 @@
 //   tandem exec [--json] [--model M] [--base-url URL] [--wire-api responses|chat]
 //               [--approval read-only|auto|full-access] [--sandbox workspace-write|read-only|off]
 //               [--sandbox-network] [--cd DIR] [--context-window TOKENS] [--max-steps N]
-//               [--resume SESSION_ID] [--mcp-config FILE] PROMPT
+//               [--resume SESSION_ID] [--mcp-config FILE] [--trust-workspace-mcp] PROMPT
 //   tandem apply-patch [--allow-outside] [PATCH]   (patch from the argument or stdin; exit 0 applied, 1 not)
 //   tandem review [--uncommitted | --staged | --base BRANCH | --commit SHA] [--json] [--fail-on P0..P3]  (cliReview.ts)
 // Every write of both commands goes through confinedWriterFs: it lands inside the working directory
@@ -32,7 +32,7 @@ const USAGE = `Usage:
   tandem exec [--json] [--model M] [--base-url URL] [--wire-api responses|chat]
               [--approval read-only|auto|full-access] [--sandbox workspace-write|read-only|off]
               [--sandbox-network] [--cd DIR] [--context-window TOKENS] [--max-steps N]
-              [--resume SESSION_ID] [--mcp-config FILE] PROMPT
+              [--resume SESSION_ID] [--mcp-config FILE] [--trust-workspace-mcp] PROMPT
   tandem apply-patch [--allow-outside] [PATCH]
                                  apply a patch (argument or stdin) in the current directory, atomically;
                                  absolute and ../ paths (and links out of the directory) are refused, as
@@ -44,7 +44,7 @@ OPENAI_BASE_URL or https://api.openai.com/v1. --approval defaults to read-only (
 is no one to ask, so anything that would need approval is denied. Commands run in an OS sandbox
 (--sandbox, default workspace-write): a command judged read-only runs with nothing writable and no network;
 one allowed to write gets the workspace and a private temp dir, no network unless --sandbox-network; full
-access gets everything writable except .git, .vscode, .tandem, .agents and AGENTS.md. Where no sandbox works (no bwrap,
+access gets everything writable except .git, .vscode, .tandem, .agents, AGENTS.md and .mcp.json. Where no sandbox works (no bwrap,
 Windows) or with --sandbox off, only a strict allow-list of read-only commands runs (plus everything under
 --approval full-access); exec denies the rest. --json prints one event per line.
 The conversation is compacted when it nears the model's context window (--context-window overrides the
@@ -52,9 +52,11 @@ window the model id implies; --json prints a context.compacted event). A turn pa
 model requests (default 400). Sessions are logged under ~/.tandem/sessions; --resume SESSION_ID continues
 one (its workspace and model unless --cd / --model say otherwise).
 MCP servers: --mcp-config FILE (VS Code's .vscode/mcp.json shape or .mcp.json's) starts its servers and
-offers their tools; the workspace's .vscode/mcp.json and .mcp.json load too with --approval auto or
-full-access. Each tool call follows --approval: full-access runs it, auto runs the ones the server marks
-read-only, the rest need approval and are denied.`;
+offers their tools. MCP servers run outside the sandbox with your permissions: the workspace's own
+.vscode/mcp.json and .mcp.json start only with --trust-workspace-mcp (never because of --approval; use it
+only for a repository you trust). Servers not up within 30 s are left out of the run. Each tool call
+follows --approval: full-access runs it, auto runs the ones the server marks read-only, the rest need
+approval and are denied.`;
 
 const SANDBOX_MODES: SandboxMode[] = ['workspace-write', 'read-only', 'off'];
 
@@ -144,6 +146,7 @@ async function execCommand(args: string[]): Promise<number> {
       'max-steps': { type: 'string' },
       resume: { type: 'string' },
       'mcp-config': { type: 'string' },
+      'trust-workspace-mcp': { type: 'boolean', default: false },
     },
   });
   const prompt = positionals.join(' ').trim() || (process.stdin.isTTY ? '' : (await readStdin()).trim());
@@ -180,7 +183,7 @@ async function execCommand(args: string[]): Promise<number> {
     unreviewableChange: 'This change needs approval and tandem exec cannot ask; nothing was written.',
     // The servers start once the workspace is known (a resumed session's own, unless --cd says otherwise).
     extraTools: async (thread) => {
-      mcp = await loadCliMcp().startCliMcp({ ...(values['mcp-config'] !== undefined ? { configFile: values['mcp-config'] } : {}), cwd: thread.cwd, approval, note: (line) => process.stderr.write(`note: ${line}\n`) });
+      mcp = await loadCliMcp().startCliMcp({ ...(values['mcp-config'] !== undefined ? { configFile: values['mcp-config'] } : {}), cwd: thread.cwd, approval, trustWorkspaceMcp: values['trust-workspace-mcp'] === true, note: (line) => process.stderr.write(`note: ${line}\n`) });
       return mcp?.tools ?? [];
     },
   };

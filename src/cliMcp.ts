@@ -1,8 +1,10 @@
 // MCP servers for `tandem exec`: the file named by --mcp-config (the user chose it: trusted), and the
-// workspace's own `.vscode/mcp.json` and `.mcp.json` only when --approval is `auto` or `full-access` (a
-// cloned repository must not start programs in read-only mode, where the user asked for nothing to
-// change). exec cannot prompt, so `${input:…}` values cannot be given: servers that use them do not start
-// (use `${env:NAME}`). Problems and servers that did not start are printed as `note:` lines.
+// workspace's own `.vscode/mcp.json` and `.mcp.json` only with --trust-workspace-mcp. An MCP server runs
+// outside the OS sandbox with the user's permissions, and exec cannot ask for consent the way VS Code
+// does, so no approval mode starts a cloned repository's servers by itself (nor ones an earlier run's
+// model planted: `.mcp.json` is a protected name). exec cannot prompt, so `${input:…}` values cannot be
+// given: servers that use them do not start (use `${env:NAME}`). Problems and servers that did not start
+// are printed as `note:` lines.
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ApprovalPolicy } from './core/approvals/policy';
@@ -26,12 +28,15 @@ export interface CliMcpOptions {
   configFile?: string;
   /** The workspace (--cd). */
   cwd: string;
+  /** The run's --approval (it governs tool calls, never which servers start). */
   approval: ApprovalPolicy;
+  /** --trust-workspace-mcp: the user vouches for the workspace's own MCP files (nothing else starts them). */
+  trustWorkspaceMcp?: boolean;
   note(line: string): void;
 }
 
-/** Workspace files load only in these modes. */
-export const WORKSPACE_MCP_POLICIES: readonly ApprovalPolicy[] = ['auto', 'full-access'];
+/** The flag that lets exec start servers the workspace defines. */
+export const TRUST_WORKSPACE_MCP_FLAG = '--trust-workspace-mcp';
 const WORKSPACE_FILES: [string, McpConfigFormat][] = [
   ['.vscode/mcp.json', 'vscode'],
   ['.mcp.json', 'mcp-json'],
@@ -48,9 +53,9 @@ export async function startCliMcp(options: CliMcpOptions): Promise<CliMcp | unde
   for (const [relative, format] of WORKSPACE_FILES) {
     const file = path.join(options.cwd, relative);
     const text = await readConfig(file, false);
-    if (text === undefined) continue;
-    if (!WORKSPACE_MCP_POLICIES.includes(options.approval)) {
-      options.note(`${relative} not loaded: workspace MCP servers start only with --approval auto or full-access (or name the file with --mcp-config).`);
+    if (text === undefined || text.trim() === '') continue;
+    if (options.trustWorkspaceMcp !== true) {
+      options.note(`${relative} not loaded: servers a workspace defines run outside the sandbox with your permissions; pass ${TRUST_WORKSPACE_MCP_FLAG} if you trust this repository's MCP files.`);
       continue;
     }
     configs.push(parseMcpConfigText(text, format, 'workspace' satisfies McpConfigSource, relative));

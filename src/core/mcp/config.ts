@@ -84,6 +84,9 @@ const QUIET_KEYS = new Set(['dev', 'gallery', 'version', 'description', 'disable
 
 /** Parses one file's or setting's text. Never throws: what cannot be used is in `problems`. */
 export function parseMcpConfigText(text: string, format: McpConfigFormat, source: McpConfigSource, origin: string): McpConfig {
+  // An empty file defines nothing: it is what the Linux sandbox's read-only placeholder for a missing
+  // `.mcp.json` looks like while a command runs (node/sandbox/placeholders.ts).
+  if (text.trim() === '') return { servers: [], inputs: [], problems: [] };
   let value: unknown;
   try {
     value = parseJsonc(text);

@@ -1,7 +1,7 @@
 // `tandem exec --mcp-config FILE` as a user runs it: the bundled CLI in a child process, the mock model
 // calling the fixture MCP server's tools (test/fixtures/mcp/fixtureServer.ts). The workspace's own MCP
-// files load only with --approval auto or full-access; exec cannot ask, so calls that need approval are
-// denied.
+// files load only with --trust-workspace-mcp (never because of --approval: mcpWorkspaceTrust.test.ts);
+// exec cannot ask, so calls that need approval are denied.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,7 +64,7 @@ describe('tandem exec --mcp-config', () => {
     api.setScript([{ steps: [mock.call('mcp__fx__echo', { text: 'should not run' }, 'c1')] }, { steps: [mock.text('done')] }]);
     const { code, stderr } = await tandem(['exec', '--base-url', api.baseUrl, '--model', 'm', '--mcp-config', join(ws, 'given.json'), '--cd', ws, 'go'], ws);
     expect(code).toBe(0);
-    expect(stderr).toContain('.vscode/mcp.json not loaded: workspace MCP servers start only with --approval auto or full-access');
+    expect(stderr).toContain('.vscode/mcp.json not loaded: servers a workspace defines run outside the sandbox with your permissions; pass --trust-workspace-mcp');
     const tools = (api.requests[0]!.body as { tools: { name: string }[] }).tools.map((t) => t.name);
     expect(tools.some((t) => t.startsWith('mcp__evil'))).toBe(false);
     expect(existsSync(join(ws, 'pwned'))).toBe(false);
@@ -72,12 +72,19 @@ describe('tandem exec --mcp-config', () => {
     expect(outputs()).not.toContain('echo: should not run');
   });
 
-  it('loads the workspace\'s .mcp.json with --approval auto and runs its read-only-hinted tool', async () => {
+  it('loads the workspace\'s .mcp.json only with --trust-workspace-mcp, and runs its read-only-hinted tool in auto', async () => {
     const ws = workspace({ '.mcp.json': { mcpServers: { local: fixture } } });
     api.requests.length = 0;
+    api.setScript([{ steps: [mock.text('done')] }]);
+    const refused = await tandem(['exec', '--base-url', api.baseUrl, '--model', 'm', '--approval', 'auto', '--cd', ws, 'go'], ws);
+    expect(refused.code).toBe(0);
+    expect(refused.stderr).toContain('.mcp.json not loaded');
+    expect((api.requests[0]!.body as { tools: { name: string }[] }).tools.some((t) => t.name.startsWith('mcp__local'))).toBe(false);
+    api.requests.length = 0;
     api.setScript([{ steps: [mock.call('mcp__local__status', {}, 'c1')] }, { steps: [mock.text('done')] }]);
-    const { code } = await tandem(['exec', '--base-url', api.baseUrl, '--model', 'm', '--approval', 'auto', '--cd', ws, 'go'], ws);
+    const { code, stderr } = await tandem(['exec', '--base-url', api.baseUrl, '--model', 'm', '--approval', 'auto', '--trust-workspace-mcp', '--cd', ws, 'go'], ws);
     expect(code).toBe(0);
+    expect(stderr).not.toContain('not loaded');
     expect(outputs()).toContain('status: all good');
   });
 

@@ -78,7 +78,7 @@ describe('confinementWithin', () => {
 describe('describeConfinement', () => {
   it.each<[CommandConfinement, SandboxStatus | undefined, RegExp]>([
     ['read-only', enforced, /^Read-only sandbox: nothing is writable except a private temp dir \(the workspace neither\), no network\.$/],
-    ['workspace-write', enforced, /only the workspace folders and a private temp dir are writable \(\.git \(at any depth\), \.vscode, \.tandem, \.agents and AGENTS\.md stay read-only\), network on\.$/],
+    ['workspace-write', enforced, /only the workspace folders and a private temp dir are writable \(\.git \(at any depth\), \.vscode, \.tandem, \.agents, AGENTS\.md and \.mcp\.json stay read-only\), network on\.$/],
     ['workspace-write', { ...enforced, network: false }, /network off\.$/],
     ['workspace-write', { ...enforced, mode: 'read-only' }, /^Read-only sandbox/],
     ['protected-only', enforced, /^Full access in the sandbox: everything is writable and the network is open, but \.git/],

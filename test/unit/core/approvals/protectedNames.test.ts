@@ -1,7 +1,7 @@
 // The one list of protected names (core/approvals/protectedNames.ts) reaches every check in the core:
 // patches are always reviewed, commands writing them are asked even in full access, the classifier
 // finds them at any depth and in any letter case, and the pre-command link check looks at each.
-// `.agents` (where skills load from) is on it.
+// `.agents` (where skills load from) is on it, and `.mcp.json` (MCP servers that start outside the sandbox).
 import { describe, expect, it } from 'vitest';
 import { PROTECTED_TOP_LEVEL, protectedSymlinks } from '../../../../src/core/approvals/diskChecks';
 import { protectedPart } from '../../../../src/core/approvals/paths';
@@ -22,9 +22,9 @@ function targets(name: string): string[] {
 }
 
 describe('the protected names', () => {
-  it('include .agents (skills load from .agents/skills) next to .git, .vscode, .tandem and AGENTS.md', () => {
+  it('include .agents (skills load from .agents/skills) next to .git, .vscode, .tandem, AGENTS.md and .mcp.json (MCP servers that run unsandboxed)', () => {
     expect([...PROTECTED_DIR_NAMES].sort()).toEqual(['.agents', '.git', '.tandem', '.vscode']);
-    expect(PROTECTED_FILE_NAMES).toEqual(['AGENTS.md']);
+    expect(PROTECTED_FILE_NAMES).toEqual(['AGENTS.md', '.mcp.json']);
     expect(PROTECTED_NAMES).toEqual([...PROTECTED_DIR_NAMES, ...PROTECTED_FILE_NAMES]);
   });
 
