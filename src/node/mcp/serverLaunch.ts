@@ -2,7 +2,10 @@
 // this process's environment, minus Tandem's own keys; an `envFile` read (capped); and a last check that no
 // value Tandem would hand the server (environment, arguments, URL, headers) carries Tandem's API key. A
 // stdio server gets the SDK's minimal environment (HOME, PATH, SHELL, TERM, USER, LOGNAME) plus what its
-// definition sets, never the whole of Tandem's environment.
+// definition sets, never the whole of Tandem's environment. Only a server the workspace defines starts in
+// (and reads a relative `cwd`/`envFile` from) its workspace folder: the user's own servers start in their
+// home, because the workspace is untrusted and `python -m x`, `npx pkg`, `node -r ./y` load code from the
+// working directory.
 import { readFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -18,6 +21,8 @@ export interface LaunchContext {
   input?: (id: string) => Promise<string | undefined>;
   /** Default: this process's environment. */
   env?: NodeJS.ProcessEnv;
+  /** Default: os.homedir(). */
+  userHome?: string;
 }
 
 /** True when `value` holds one of the keys Tandem uses (commandSecrets.ts keeps that list). */
@@ -28,9 +33,10 @@ export function carriesTandemKey(value: string): boolean {
 /** `server` ready to start, or why it cannot. */
 export async function prepareServer(server: McpServerConfig, context: LaunchContext): Promise<Resolved<McpServerConfig>> {
   const env = context.env ?? process.env;
+  const home = context.userHome ?? os.homedir();
   const resolved = await resolveServerVariables(server, {
     ...(context.workspaceFolder !== undefined ? { workspaceFolder: context.workspaceFolder } : {}),
-    userHome: os.homedir(),
+    userHome: home,
     pathSeparator: path.sep,
     env: (name) => {
       if (TANDEM_SECRET_ENV_NAMES.includes(name)) throw new Error(`\${env:${name}} is Tandem's own API key variable; it is never given to an MCP server`);
@@ -44,13 +50,15 @@ export async function prepareServer(server: McpServerConfig, context: LaunchCont
   });
   if (!resolved.ok) return resolved;
   let value = resolved.value;
+  // Where relative paths start and where the server runs: as in VS Code, a workspace server's folder; the
+  // user's own servers never start in the (untrusted) workspace, only where they say, else the home.
+  const base = server.source === 'workspace' && context.workspaceFolder !== undefined ? context.workspaceFolder : home;
   if (value.type === 'stdio' && value.envFile !== undefined) {
-    const fromFile = await readEnvFile(value.envFile, context.workspaceFolder);
+    const fromFile = await readEnvFile(path.resolve(base, value.envFile));
     if (!fromFile.ok) return fromFile;
     value = { ...value, env: { ...fromFile.value, ...value.env } };
   }
-  // As in VS Code: a stdio server starts in its workspace folder unless it says otherwise (relative cwd: from there).
-  if (value.type === 'stdio' && context.workspaceFolder !== undefined) value = { ...value, cwd: path.resolve(context.workspaceFolder, value.cwd ?? '.') };
+  if (value.type === 'stdio') value = { ...value, cwd: path.resolve(base, value.cwd ?? '.') };
   const leaking = tandemKeyCarriers(value);
   if (leaking.length > 0) return { ok: false, reason: `${leaking.join(', ')} would carry Tandem's API key to the server` };
   return { ok: true, value };
@@ -65,8 +73,7 @@ function tandemKeyCarriers(server: McpServerConfig): string[] {
 }
 
 /** `KEY=value` lines (comments, blank lines and `export ` prefixes allowed; quotes around a value removed). */
-async function readEnvFile(file: string, workspaceFolder: string | undefined): Promise<Resolved<Record<string, string>>> {
-  const absolute = path.resolve(workspaceFolder ?? process.cwd(), file);
+async function readEnvFile(absolute: string): Promise<Resolved<Record<string, string>>> {
   let text: string;
   try {
     const buffer = await readFile(absolute);

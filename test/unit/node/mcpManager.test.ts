@@ -162,13 +162,14 @@ describe('McpManager over stdio', () => {
     }
   });
 
-  it('reads an envFile (the definition\'s own env winning) and starts in the workspace folder', async () => {
+  it('reads an envFile (the definition\'s own env winning); a workspace server starts in the workspace folder (the user\'s: mcpServerCwd.test.ts)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mcp-env-'));
     const { writeFileSync } = await import('node:fs');
     writeFileSync(join(dir, '.env'), '# comment\nexport A="from file"\nB=file\nnot a line\n');
-    const prepared = await prepareServer({ ...stdioServer('fx', { B: 'config' }), envFile: '${workspaceFolder}/.env' }, { workspaceFolder: dir });
+    const workspaceServer = { ...stdioServer('fx', { B: 'config' }), source: 'workspace' as const };
+    const prepared = await prepareServer({ ...workspaceServer, envFile: '${workspaceFolder}/.env' }, { workspaceFolder: dir });
     expect(prepared).toMatchObject({ ok: true, value: { env: { A: 'from file', B: 'config' }, cwd: dir } });
-    expect(await prepareServer({ ...stdioServer(), cwd: 'tools' }, { workspaceFolder: dir })).toMatchObject({ ok: true, value: { cwd: join(dir, 'tools') } });
+    expect(await prepareServer({ ...workspaceServer, cwd: 'tools' }, { workspaceFolder: dir })).toMatchObject({ ok: true, value: { cwd: join(dir, 'tools') } });
   });
 });
 
