@@ -61,7 +61,7 @@ export async function parallelChatFlows({ flow, page: p, view, api, workspace, s
     const written = path.join(workspace, 'parallel-one.txt');
     fs.rmSync(written, { force: true });
     const list = view.frame.getByRole('navigation', { name: 'Chats' });
-    const listItem = (title: string) => list.getByRole('button', { name: new RegExp(`^${title}, `) });
+    const listItem = (title: string) => list.getByRole('button', { name: new RegExp(`^${title}\\s`) });
     const streamedThenCommand: MockResponse = {
       steps: [
         { type: 'text', text: SLOW.join(''), deltas: SLOW },
@@ -85,10 +85,10 @@ export async function parallelChatFlows({ flow, page: p, view, api, workspace, s
     await view.send(SECOND);
     await view.waitForText('Chat two is done.');
     await view.sendButton.waitFor({ timeout: 30_000 }); // chat 2 finished…
-    await listItem(SECOND).and(list.getByRole('button', { name: /, Done$/ })).waitFor();
+    await listItem(SECOND).and(list.getByRole('button', { name: /\sDone$/ })).waitFor();
 
     // …while chat 1 asks: its mark in the list, the view's badge, a notification naming it.
-    await listItem(FIRST).and(list.getByRole('button', { name: /, Needs approval$/ })).waitFor({ timeout: 30_000 });
+    await listItem(FIRST).and(list.getByRole('button', { name: /\sNeeds approval$/ })).waitFor({ timeout: 30_000 });
     await p.locator(`${ACTIVITY_ITEM} .badge .badge-content`, { hasText: '1' }).waitFor({ timeout: 15_000 });
     const toast = p.locator('.notification-toast', { hasText: 'needs your approval' });
     await toast.waitFor({ timeout: 15_000 });
@@ -125,7 +125,7 @@ export async function parallelChatFlows({ flow, page: p, view, api, workspace, s
     await editor.getByText('Chat one wrote its file.').first().waitFor({ timeout: 20_000 });
     await p.locator('.tab', { hasText: FIRST }).first().waitFor();
     const sidebar = (await chatFrames(p)).sidebar!;
-    await sidebar.getByRole('button', { name: new RegExp(`^${FIRST}, Done · open in an editor tab$`) }).waitFor({ timeout: 15_000 });
+    await sidebar.getByRole('button', { name: new RegExp(`^${FIRST}\\sDone · open in an editor tab$`) }).waitFor({ timeout: 15_000 });
     await sidebar.getByText('Chat two is done.').first().waitFor(); // the sidebar shows chat 2 now
     await screenshot(p, path.join(shots, '41-parallel-chat-in-editor.png'));
 

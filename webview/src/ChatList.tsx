@@ -59,15 +59,12 @@ export function ChatList() {
                 type="button"
                 className={`chat-item status-${item.status}${active ? ' active' : ''}`}
                 aria-current={active ? 'true' : undefined}
-                aria-label={t('chats.item', item.title, statusLabel(item))}
                 title={item.title}
                 onClick={() => !active && post({ type: 'selectChat', chatId: item.id })}
               >
                 <span className={`codicon codicon-${ICONS[item.status]}`} aria-hidden="true" />
-                <span className="chat-item-title">{item.title}</span>
-                <span className="chat-item-status" aria-hidden="true">
-                  {statusLabel(item)}
-                </span>
+                {/* Named by its content, so the name is the text shown: "title status" (the space is not rendered in the flex row). */}
+                <span className="chat-item-title">{item.title}</span> <span className="chat-item-status">{statusLabel(item)}</span>
               </button>
             </li>
           );

@@ -23,7 +23,6 @@ export const MESSAGES = {
   // Chat list (the sidebar's open chats)
   'chats.label': 'Chats',
   'chats.new': 'New Chat',
-  'chats.item': '{0}, {1}',
   'chats.shownInEditor': 'open in an editor tab',
   'chats.status.new': 'New',
   'chats.status.working': 'Working',
