@@ -1,6 +1,6 @@
 // E2E of MCP in the extension, on its own code-server: a workspace whose `.vscode/mcp.json` defines the
 // fixture MCP server (test/fixtures/mcp/fixtureServer.ts, the SDK's server side over stdio). The server
-// does not start until the user allows it in the notification; then the MCP Servers view shows it running
+// does not start until the user allows it in the modal showing its definition; then the MCP Servers view shows it running
 // with its tools, and the chat (the mock model) calls `mcp__fx__echo` through an approval card showing
 // the server, tool and arguments, and the result reaches the model. (The E2E servers run with workspace
 // trust off; the refusal in an untrusted workspace is tested in test/unit/vscode/mcpAdmission.test.ts.)
@@ -81,7 +81,8 @@ export async function mcpFlows({ browser, root, vsix, shots, only, results, api,
     await flow(MCP_FLOWS[0]!, p, async () => {
       await view.gotoWorkbench(server!.workbenchUrl);
       await view.open();
-      const toast = p.locator('.notification-toast', { hasText: 'MCP server "fx"' });
+      // A modal showing the whole definition (red-team F3), not a notification.
+      const toast = p.locator('.monaco-dialog-box', { hasText: 'MCP server "fx"' });
       await toast.waitFor({ timeout: 60_000 });
       await screenshot(p, path.join(shots, '50-mcp-allow-notification.png'));
       // Not started before the answer: the view lists nothing running.

@@ -5,12 +5,14 @@
 // definition sets, never the whole of Tandem's environment. Only a server the workspace defines starts in
 // (and reads a relative `cwd`/`envFile` from) its workspace folder: the user's own servers start in their
 // home, because the workspace is untrusted and `python -m x`, `npx pkg`, `node -r ./y` load code from the
-// working directory.
+// working directory. A workspace server is also held to core/mcp/workspaceServerRules.ts (no loader
+// variables, in `env` or its envFile; no `${env:…}` in an HTTP server's URL or headers).
 import { readFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { McpServerConfig } from '../../core/mcp/config';
 import { resolveServerVariables, type Resolved } from '../../core/mcp/variables';
+import { loaderEnvNames, workspaceServerRefusal } from '../../core/mcp/workspaceServerRules';
 import { dropSecretsFromEnv, TANDEM_SECRET_ENV_NAMES } from '../commandSecrets';
 
 const MAX_ENV_FILE = 64 * 1024;
@@ -32,6 +34,9 @@ export function carriesTandemKey(value: string): boolean {
 
 /** `server` ready to start, or why it cannot. */
 export async function prepareServer(server: McpServerConfig, context: LaunchContext): Promise<Resolved<McpServerConfig>> {
+  // Checked again here (the hosts check before asking): whatever path led here, such a server never starts.
+  const refusal = workspaceServerRefusal(server);
+  if (refusal !== undefined) return { ok: false, reason: refusal };
   const env = context.env ?? process.env;
   const home = context.userHome ?? os.homedir();
   const resolved = await resolveServerVariables(server, {
@@ -56,6 +61,9 @@ export async function prepareServer(server: McpServerConfig, context: LaunchCont
   if (value.type === 'stdio' && value.envFile !== undefined) {
     const fromFile = await readEnvFile(path.resolve(base, value.envFile));
     if (!fromFile.ok) return fromFile;
+    // The file's contents are not part of what the user allowed (they can change later): no loader variables from it.
+    const loaders = server.source === 'workspace' ? loaderEnvNames(fromFile.value) : [];
+    if (loaders.length > 0) return { ok: false, reason: `envFile ${value.envFile} sets ${loaders.slice(0, 5).join(', ')}, which a server the workspace defines may not set (it changes what the program loads)` };
     value = { ...value, env: { ...fromFile.value, ...value.env } };
   }
   if (value.type === 'stdio') value = { ...value, cwd: path.resolve(base, value.cwd ?? '.') };

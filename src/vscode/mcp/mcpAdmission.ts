@@ -1,13 +1,15 @@
 // Whether a configured MCP server may start in this window, before anything runs: the user's own servers
 // (settings) always; a server defined by the workspace only in a trusted workspace, and only once the user
 // allowed that exact definition (asked once; "Don't Allow" is remembered for the workspace, a dismissed
-// question asks again next time). No VS Code import: the host passes trust, the remembered answers and the
-// question, so every path is tested without a window.
+// question asks again next time). A definition the workspace may not use at all (core/mcp/
+// workspaceServerRules.ts) is refused before the question, with the reason. No VS Code import: the host
+// passes trust, the remembered answers and the question, so every path is tested without a window.
 import type { McpServerConfig } from '../../core/mcp/config';
+import { workspaceServerRefusal } from '../../core/mcp/workspaceServerRules';
 
-export type AdmissionRefusal = 'untrusted' | 'declined' | 'unanswered';
+export type AdmissionRefusal = 'untrusted' | 'declined' | 'unanswered' | 'unsafe';
 
-export type Admission = { start: true } | { start: false; why: AdmissionRefusal; canAllow: boolean };
+export type Admission = { start: true } | { start: false; why: AdmissionRefusal; canAllow: boolean; reason?: string };
 
 export interface AdmissionContext {
   trusted: boolean;
@@ -25,6 +27,8 @@ export async function admitServer(config: McpServerConfig, fingerprint: string, 
   if (config.source !== 'workspace') return { start: true };
   // Trust first: in Restricted Mode the question is not even asked (and an earlier "allow" does not count).
   if (!context.trusted) return { start: false, why: 'untrusted', canAllow: false };
+  const refusal = workspaceServerRefusal(config);
+  if (refusal !== undefined) return { start: false, why: 'unsafe', canAllow: false, reason: refusal };
   if (context.consent.isAllowed(fingerprint)) return { start: true };
   if (context.consent.isDeclined(fingerprint)) return { start: false, why: 'declined', canAllow: true };
   const answer = await context.ask(config);

@@ -1,10 +1,14 @@
 // The window's MCP servers: the user's `tandem.mcp.servers` setting (started as given) and each workspace
 // folder's `.vscode/mcp.json` and `.mcp.json` (untrusted: started only in a trusted workspace, and only
-// after the user allowed that exact definition once, see mcpConsent.ts). `${input:…}` values are asked once
-// (password inputs masked) and kept in SecretStorage. Everything runs in one McpManager (src/node/mcp),
-// stopped with the window; a change to the setting, a file or the workspace's trust reloads them.
+// after the user allowed that exact definition once, in a modal showing all of it (core/mcp/consentText.ts),
+// see mcpConsent.ts). `${input:…}` values are asked once (password inputs masked) and kept in SecretStorage;
+// a workspace's `inputs` apply only to its own servers (mcpInputs.ts). Everything runs in one McpManager
+// (src/node/mcp), stopped with the window; a change to the setting or the workspace's trust reloads them,
+// and so does a change to a file when it changes what is configured (the sandbox's empty placeholder for a
+// missing `.mcp.json`, made and removed around each command, does not).
 import * as vscode from 'vscode';
 import { mergeServers, parseMcpConfigText, parseMcpConfigValue, type McpConfig, type McpInput, type McpServerConfig } from '../../core/mcp/config';
+import { consentText } from '../../core/mcp/consentText';
 import { inputsUsed } from '../../core/mcp/variables';
 import type { Tool } from '../../core/tools/types';
 import type * as McpManagerModule from '../../node/mcp/mcpManager';
@@ -13,6 +17,7 @@ import { prepareServer } from '../../node/mcp/serverLaunch';
 import { DisposableStore } from '../disposables';
 import { admitServer, type AdmissionRefusal } from './mcpAdmission';
 import { McpConsent, serverFingerprint } from './mcpConsent';
+import { inputDefinition, type InputsByOrigin } from './mcpInputs';
 
 // The SDK loads only when a server is configured: a window without MCP pays nothing for it at activation.
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate: deferred module evaluation
@@ -23,7 +28,8 @@ const WORKSPACE_FILES: [string, 'vscode' | 'mcp-json'][] = [
   ['.mcp.json', 'mcp-json'],
 ];
 
-const REFUSALS: Record<AdmissionRefusal, () => string> = {
+const REFUSALS: Record<AdmissionRefusal, (reason?: string) => string> = {
+  unsafe: (reason) => vscode.l10n.t('Not started: {0}.', reason ?? ''),
   untrusted: () => vscode.l10n.t('Restricted Mode: servers defined by the workspace start only in a trusted workspace.'),
   declined: () => vscode.l10n.t('You did not allow this server; allow it here to start it.'),
   unanswered: () => vscode.l10n.t('Waiting for you to allow this server (defined by the workspace).'),
@@ -53,7 +59,9 @@ export class McpService implements vscode.Disposable {
   private manager: McpManager | undefined;
   private blocked: BlockedServer[] = [];
   private known = new Map<string, Known>();
-  private inputs = new Map<string, McpInput>();
+  private inputs: InputsByOrigin = new Map<string, McpInput[]>();
+  /** What the last load saw: a file event that changes none of it does not restart the servers. */
+  private loaded = '';
   private generation = 0;
   private readonly consent: McpConsent;
 
@@ -67,7 +75,7 @@ export class McpService implements vscode.Disposable {
     this.disposables.add(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reload()));
     this.disposables.add(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reload()));
     const watcher = this.disposables.add(vscode.workspace.createFileSystemWatcher('**/{.vscode/mcp.json,.mcp.json}'));
-    for (const event of [watcher.onDidChange, watcher.onDidCreate, watcher.onDidDelete]) this.disposables.add(event(() => void this.reload()));
+    for (const event of [watcher.onDidChange, watcher.onDidCreate, watcher.onDidDelete]) this.disposables.add(event(() => void this.reload({ onlyIfChanged: true })));
     this.disposables.add({ dispose: () => void this.manager?.dispose() });
   }
 
@@ -88,10 +96,11 @@ export class McpService implements vscode.Disposable {
     await this.manager?.restart(name);
   }
 
-  /** From the view: allow a workspace server the user declined or dismissed, then start it. */
+  /** From the view: allow a workspace server the user declined or dismissed (after seeing all of it), then start it. */
   async allow(name: string): Promise<void> {
     const known = this.known.get(name);
-    if (!known) return;
+    if (!known || known.config.source !== 'workspace') return;
+    if ((await this.askToStart(known.config)) !== 'allow') return;
     await this.consent.allow(known.fingerprint);
     await this.reload();
   }
@@ -108,18 +117,28 @@ export class McpService implements vscode.Disposable {
     this.changed.fire();
   }
 
-  /** Stops everything and starts what the configuration says now. */
-  async reload(): Promise<void> {
+  /** Stops everything and starts what the configuration says now (with `onlyIfChanged`: only if that differs from the last load). */
+  async reload(options: { onlyIfChanged?: boolean } = {}): Promise<void> {
+    if (options.onlyIfChanged) {
+      // Without taking a generation: an unchanged configuration must not cancel a load in progress.
+      const seen = this.generation;
+      const read = await this.readConfigs();
+      if (seen !== this.generation || this.summary(read) === this.loaded) return;
+    }
     const generation = ++this.generation;
+    const read = await this.readConfigs();
+    if (generation !== this.generation) return;
+    const { config, inputs } = read;
+    const known = this.knownOf(read);
+    this.loaded = this.summary(read);
     const old = this.manager;
     this.manager = undefined;
     this.blocked = [];
     await old?.dispose();
-    const { config, folders } = await this.readConfigs();
     if (generation !== this.generation) return;
     for (const problem of config.problems) this.log.warn(`MCP: ${problem}`);
-    this.known = new Map(config.servers.map((s) => [s.name, { config: s, folder: folders.get(s.origin), fingerprint: serverFingerprint(s, folders.get(s.origin) ?? '') }]));
-    this.inputs = new Map(config.inputs.map((i) => [i.id, i]));
+    this.known = known;
+    this.inputs = inputs;
     if (this.known.size === 0) {
       this.changed.fire();
       return;
@@ -146,6 +165,15 @@ export class McpService implements vscode.Disposable {
     this.changed.fire();
   }
 
+  private knownOf({ config, folders }: { config: McpConfig; folders: Map<string, string> }): Map<string, Known> {
+    return new Map(config.servers.map((s) => [s.name, { config: s, folder: folders.get(s.origin), fingerprint: serverFingerprint(s, folders.get(s.origin) ?? '') }]));
+  }
+
+  /** Everything a load depends on, to tell whether a file event changed any of it. */
+  private summary(read: { config: McpConfig; folders: Map<string, string>; inputs: Map<string, McpInput[]> }): string {
+    return JSON.stringify([vscode.workspace.isTrusted, [...this.knownOf(read).values()].map((k) => [k.config.name, k.fingerprint]), [...read.inputs], read.config.problems]);
+  }
+
   /** Whether a server may start now (trust, consent, inputs), resolved; otherwise it is listed as blocked. */
   private async admit(known: Known): Promise<McpServerConfig | undefined> {
     const { config } = known;
@@ -155,7 +183,7 @@ export class McpService implements vscode.Disposable {
       return undefined;
     };
     const admission = await admitServer(config, known.fingerprint, { trusted: vscode.workspace.isTrusted, consent: this.consent, ask: (c) => this.askToStart(c) });
-    if (!admission.start) return block(REFUSALS[admission.why](), admission.canAllow);
+    if (!admission.start) return block(REFUSALS[admission.why](admission.reason), admission.canAllow);
     const prepared = await prepareServer(config, {
       ...(known.folder !== undefined ? { workspaceFolder: known.folder } : {}),
       input: (id) => this.inputValue(config, id),
@@ -164,15 +192,14 @@ export class McpService implements vscode.Disposable {
     return prepared.value;
   }
 
+  /** A modal with the whole definition: nothing is allowed without it having been on screen. */
   private async askToStart(config: McpServerConfig): Promise<'allow' | 'deny' | undefined> {
-    const what = config.type === 'stdio' ? `${config.command} ${config.args.join(' ')}`.slice(0, 300) : config.url.slice(0, 300);
+    const { lines, truncated } = consentText(config);
     const allow = vscode.l10n.t('Allow');
     const deny = vscode.l10n.t("Don't Allow");
-    const answer = await vscode.window.showWarningMessage(
-      vscode.l10n.t('The workspace defines the MCP server "{0}" ({1}): {2}. Tandem runs it with your permissions. Start it?', config.name, config.origin, what),
-      allow,
-      deny,
-    );
+    const message = vscode.l10n.t('The workspace defines the MCP server "{0}". Tandem would run it outside the sandbox, with your permissions. Start it?', config.name);
+    const tooLong = truncated ? `\n\n${vscode.l10n.t('Part of this definition is too long to show here: read {0} before you allow it.', config.origin)}` : '';
+    const answer = await vscode.window.showWarningMessage(message, { modal: true, detail: lines.join('\n') + tooLong }, allow, deny);
     return answer === allow ? 'allow' : answer === deny ? 'deny' : undefined;
   }
 
@@ -180,8 +207,7 @@ export class McpService implements vscode.Disposable {
   private async inputValue(config: McpServerConfig, id: string): Promise<string | undefined> {
     const stored = await this.consent.getInput(config.origin, id);
     if (stored !== undefined) return stored;
-    const input = this.inputs.get(id);
-    if (!input) throw new Error(`input "${id}" is used but not defined in "inputs"`);
+    const input = inputDefinition(config, id, this.inputs, vscode.workspace.isTrusted);
     const prompt = vscode.l10n.t('MCP server "{0}": {1}', config.name, input.description);
     const value =
       input.type === 'pickString'
@@ -192,9 +218,10 @@ export class McpService implements vscode.Disposable {
     return value;
   }
 
-  private async readConfigs(): Promise<{ config: McpConfig; folders: Map<string, string> }> {
+  private async readConfigs(): Promise<{ config: McpConfig; folders: Map<string, string>; inputs: Map<string, McpInput[]> }> {
     const configs: McpConfig[] = [];
     const folders = new Map<string, string>();
+    const inputs = new Map<string, McpInput[]>();
     // Only the user's own value: a workspace cannot define "user" servers through its settings.
     const user = vscode.workspace.getConfiguration('tandem.mcp').inspect<unknown>('servers')?.globalValue;
     if (user !== undefined) configs.push(parseMcpConfigValue(user, 'settings', 'user', 'tandem.mcp.servers'));
@@ -209,10 +236,12 @@ export class McpService implements vscode.Disposable {
         }
         const origin = uri.fsPath;
         folders.set(origin, folder.uri.fsPath);
-        configs.push(parseMcpConfigText(text, format, 'workspace', origin));
+        const parsed = parseMcpConfigText(text, format, 'workspace', origin);
+        configs.push(parsed);
+        if (parsed.inputs.length > 0) inputs.set(origin, parsed.inputs);
       }
     }
-    return { config: mergeServers(configs), folders };
+    return { config: mergeServers(configs), folders, inputs };
   }
 
   private toolsKey(known: Known): string {
