@@ -3,7 +3,7 @@
 // (VS Code's server shape). Workspace files are untrusted input: every field is checked for type and size,
 // a server of an unknown type is rejected with the reason, and nothing here starts anything or resolves a
 // variable (variables.ts does that, once the host decided the server may start). Pure: no node imports.
-import { parseJsonc } from './jsonc';
+import { MAX_CONFIG_BYTES, parseJsonc } from './jsonc';
 
 /** Where a definition came from: workspace sources need the user's consent before they start. */
 export type McpConfigSource = 'workspace' | 'user' | 'cli';
@@ -86,7 +86,7 @@ const QUIET_KEYS = new Set(['dev', 'gallery', 'version', 'description', 'disable
 export function parseMcpConfigText(text: string, format: McpConfigFormat, source: McpConfigSource, origin: string): McpConfig {
   // An empty file defines nothing: it is what the Linux sandbox's read-only placeholder for a missing
   // `.mcp.json` looks like while a command runs (node/sandbox/placeholders.ts).
-  if (text.trim() === '') return { servers: [], inputs: [], problems: [] };
+  if (text.length <= MAX_CONFIG_BYTES && text.trim() === '') return { servers: [], inputs: [], problems: [] };
   let value: unknown;
   try {
     value = parseJsonc(text);

@@ -115,6 +115,10 @@ describe('parseMcpConfigText', () => {
     expect(parseMcpConfigText('[1,2]', 'vscode', 'workspace', 'f').problems[0]).toMatch(/expected a JSON object/);
   });
 
+  it('reads an empty file (the sandbox\'s placeholder for a missing .mcp.json) as no servers and no problem', () => {
+    for (const text of ['', '\n', '  ']) expect(parseMcpConfigText(text, 'mcp-json', 'workspace', 'f')).toEqual({ servers: [], inputs: [], problems: [] });
+  });
+
   it('notes unknown fields without rejecting the server; inputs of unknown types are dropped', () => {
     const config = parseMcpConfigValue({ servers: { a: { command: 'x', evilField: 1, dev: {} } }, inputs: [{ id: 'x', type: 'command' }, { id: 'bad id!' }, 'nope'] }, 'vscode', 'workspace', 'f');
     expect(config.servers).toHaveLength(1);
