@@ -2,19 +2,22 @@
 // shell) or streamable HTTP. Starting connects and lists the tools within a deadline; a call carries the
 // turn's abort signal and a timeout; a server whose process exits or whose connection drops while we did
 // not ask it to is `crashed`: pending calls fail at once with a message naming the server and the last
-// lines of its stderr, later calls fail until it is restarted. Nothing waits on a dead server.
+// lines of its stderr, later calls fail until it is restarted. Nothing waits on a dead server, nor longer
+// than `startMs` in total on one that is slow to start (connect and every tools/list page share that
+// deadline). An HTTP server's responses are capped like a stdio server's lines (boundedFetch.ts).
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { McpServerConfig } from '../../core/mcp/config';
 import type { McpCallResult } from '../../core/mcp/mcpTool';
+import { boundedFetch } from './boundedFetch';
 import { BoundedLog } from './boundedLog';
 
 export type McpServerStatus = 'starting' | 'running' | 'stopped' | 'crashed' | 'failed';
 
 export interface ConnectionTimeouts {
-  /** Connecting plus listing the tools. */
+  /** Connecting plus listing the tools, in total. */
   startMs: number;
   /** One tool call without progress notifications. */
   callMs: number;
@@ -51,15 +54,18 @@ export class McpConnection {
     const transport = this.transport();
     client.onclose = () => this.closed(client);
     client.onerror = (error) => this.log.note(`error: ${error.message}`);
+    const deadline = Date.now() + this.timeouts.startMs;
     try {
       await client.connect(transport, { timeout: this.timeouts.startMs });
-      this.listedTools = await this.listTools(client);
+      this.listedTools = await this.listTools(client, deadline);
       if (this.client !== client) return;
       this.log.note(`running: ${this.listedTools.length} tool(s)`);
       this.setStatus('running', undefined);
     } catch (error) {
       if (this.client !== client) return;
-      const reason = `could not start: ${message(error)}${this.stderrHint()}`;
+      const late = (error as { code?: unknown }).code === -32001 || Date.now() >= deadline;
+      const why = late ? `did not finish starting within ${formatSeconds(this.timeouts.startMs)}` : message(error);
+      const reason = `could not start: ${why}${this.stderrHint()}`;
       this.log.note(reason);
       this.client = undefined;
       this.stopping = true;
@@ -131,7 +137,7 @@ export class McpConnection {
   private transport(): Transport {
     const config = this.config;
     if (config.type === 'http') {
-      return new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: config.headers } });
+      return new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: config.headers }, fetch: boundedFetch(MAX_MESSAGE_BYTES) });
     }
     const transport = new StdioClientTransport({
       command: config.command,
@@ -145,11 +151,13 @@ export class McpConnection {
     return transport;
   }
 
-  private async listTools(client: Client): Promise<unknown[]> {
+  private async listTools(client: Client, deadline: number): Promise<unknown[]> {
     const tools: unknown[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < MAX_LIST_PAGES; page++) {
-      const result = await client.listTools(cursor !== undefined ? { cursor } : {}, { timeout: this.timeouts.startMs });
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error('deadline passed');
+      const result = await client.listTools(cursor !== undefined ? { cursor } : {}, { timeout: left });
       tools.push(...result.tools);
       cursor = result.nextCursor;
       if (!cursor) break;
@@ -186,6 +194,10 @@ export class McpConnection {
     this.reason = reason;
     this.onChange();
   }
+}
+
+function formatSeconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
 }
 
 function message(error: unknown): string {
