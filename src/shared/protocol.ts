@@ -135,6 +135,8 @@ export type WebviewToHost =
   | { type: 'newChat' }
   /** Show open chat `chatId` here (the sidebar's chat list). Nothing stops: the chat left keeps running. */
   | { type: 'selectChat'; chatId: string }
+  /** Close open chat `chatId` (its turn stops; its log stays in the history). */
+  | { type: 'closeChat'; chatId: string }
   /** Take back queued message `submissionId` before the model got it; its text comes back with `input.withdrawn`. */
   | { type: 'withdrawInput'; submissionId: string }
   | { type: 'approval'; approvalId: string; decision: ApprovalDecision; note?: string }
@@ -209,6 +211,9 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
     case 'selectChat':
       if (!isShortString(raw.chatId, 300)) return undefined;
       return { type: 'selectChat', chatId: raw.chatId };
+    case 'closeChat':
+      if (!isShortString(raw.chatId, 300)) return undefined;
+      return { type: 'closeChat', chatId: raw.chatId };
     case 'withdrawInput':
       if (!isShortString(raw.submissionId, 400)) return undefined;
       return { type: 'withdrawInput', submissionId: raw.submissionId };

@@ -166,6 +166,19 @@ export class ChatController implements vscode.Disposable {
     void chat.show(this.sidebar);
   }
 
+  /** Closes an open chat (asked first while it works: closing stops it); the history keeps its log. */
+  async closeChat(id: string): Promise<void> {
+    const chat = this.registry.get(id);
+    if (!chat) return;
+    if (chat.isBusy) {
+      const close = vscode.l10n.t('Stop and Close');
+      const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Tandem is still working in “{0}”. Closing the chat stops it.', chat.title), { modal: true }, close);
+      if (choice !== close) return;
+    }
+    if (chat === this.active) this.showOtherThan(chat);
+    this.registry.close(id);
+  }
+
   /** The sidebar moves on from `chat` (it goes to an editor tab): to the newest other chat no tab shows, else a new one. */
   showOtherThan(chat: Chat): void {
     if (chat !== this.active) return;
@@ -224,6 +237,9 @@ export class ChatController implements vscode.Disposable {
         if (chosen) this.select(chosen);
         break;
       }
+      case 'closeChat':
+        void this.closeChat(message.chatId);
+        break;
       case 'approval':
         chat.approve(message.approvalId, message.decision, message.note);
         break;

@@ -5,7 +5,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import axe from 'axe-core';
 import { fireEvent, screen, within } from '@testing-library/react';
-import { computeAccessibleName } from 'dom-accessibility-api';
 import { setup, snapshot, type Harness } from './harness';
 import type { ChatListItem } from '../../src/shared/protocol';
 
@@ -35,19 +34,24 @@ describe('the chat list', () => {
     h = setup(snapshot([]));
     h.emit({ type: 'chats', chats: CHATS, activeId: 'c2' });
     const buttons = within(list()).getAllByRole('button');
-    expect(buttons.map((b) => computeAccessibleName(b))).toEqual([
+    const names = [
       'Run the long build Needs approval',
+      'Close chat: Run the long build',
       'Explain the parser Working',
+      'Close chat: Explain the parser',
       'Fix function parsePort Failed · open in an editor tab',
+      'Close chat: Fix function parsePort',
       'New Chat',
-    ]);
-    expect(buttons.every((b) => !b.hasAttribute('aria-label')), 'named by what they show').toBe(true);
-    expect(buttons[1]!.getAttribute('aria-current')).toBe('true');
+    ];
+    expect(names.map((name) => buttons.indexOf(within(list()).getByRole('button', { name })))).toEqual(names.map((_, i) => i));
+    expect(buttons.filter((b) => b.classList.contains('chat-item')).every((b) => !b.hasAttribute('aria-label')), 'named by what they show').toBe(true);
+    expect(buttons[2]!.getAttribute('aria-current')).toBe('true');
     expect(buttons[0]!.getAttribute('aria-current')).toBeNull();
     fireEvent.click(buttons[0]!);
-    fireEvent.click(buttons[1]!); // the chat shown: nothing to do
+    fireEvent.click(buttons[2]!); // the chat shown: nothing to do
     fireEvent.click(within(list()).getByRole('button', { name: 'New Chat' }));
-    expect(h.sent()).toEqual([{ type: 'selectChat', chatId: 'c1' }, { type: 'newChat' }]);
+    fireEvent.click(within(list()).getByRole('button', { name: 'Close chat: Fix function parsePort' }));
+    expect(h.sent()).toEqual([{ type: 'selectChat', chatId: 'c1' }, { type: 'newChat' }, { type: 'closeChat', chatId: 'c3' }]);
   });
 
   it('follows status changes as they come', () => {
@@ -61,7 +65,7 @@ describe('the chat list', () => {
   it('moves between chats with the arrow keys, Home and End', () => {
     h = setup(snapshot([]));
     h.emit({ type: 'chats', chats: CHATS, activeId: 'c2' });
-    const [first, second, third] = within(list()).getAllByRole('button');
+    const [first, second, third] = within(list()).getAllByRole('button').filter((b) => b.classList.contains('chat-item'));
     first!.focus();
     fireEvent.keyDown(first!, { key: 'ArrowDown' });
     expect(document.activeElement).toBe(second);

@@ -1,6 +1,7 @@
 // The sidebar's open chats: each with its title and live status (working, needs approval, done, failed…),
 // and New Chat. A real list of buttons: Tab reaches it, ↑/↓/Home/End move between chats, Enter or Space
-// shows one. Choosing a chat never stops anything; the host sends the chosen chat's snapshot. Shown only
+// shows one; each has a Close button (closing a working chat stops it, after the host asks). Choosing a chat
+// never stops anything; the host sends the chosen chat's snapshot. Shown only
 // where the host sends the list (the sidebar; an editor tab shows one chat).
 import { useRef, useSyncExternalStore, type KeyboardEvent } from 'react';
 import type { ChatListItem, ChatStatus } from '../../src/shared/protocol';
@@ -65,6 +66,9 @@ export function ChatList() {
                 <span className={`codicon codicon-${ICONS[item.status]}`} aria-hidden="true" />
                 {/* Named by its content, so the name is the text shown: "title status" (the space is not rendered in the flex row). */}
                 <span className="chat-item-title">{item.title}</span> <span className="chat-item-status">{statusLabel(item)}</span>
+              </button>
+              <button type="button" className="chat-close" aria-label={t('chats.close', item.title)} title={t('chats.close', item.title)} onClick={() => post({ type: 'closeChat', chatId: item.id })}>
+                <span className="codicon codicon-close" aria-hidden="true" />
               </button>
             </li>
           );

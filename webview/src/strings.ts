@@ -23,6 +23,7 @@ export const MESSAGES = {
   // Chat list (the sidebar's open chats)
   'chats.label': 'Chats',
   'chats.new': 'New Chat',
+  'chats.close': 'Close chat: {0}',
   'chats.shownInEditor': 'open in an editor tab',
   'chats.status.new': 'New',
   'chats.status.working': 'Working',

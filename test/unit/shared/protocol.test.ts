@@ -82,6 +82,7 @@ describe('parallel chats: choosing a chat and withdrawing a queued message', () 
   it('accepts ids only, keeping only known fields', () => {
     expect(parseWebviewMessage({ type: 'selectChat', chatId: '20261207T012000-abc123', stop: true })).toEqual({ type: 'selectChat', chatId: '20261207T012000-abc123' });
     expect(parseWebviewMessage({ type: 'withdrawInput', submissionId: 's1-op3', text: 'x' })).toEqual({ type: 'withdrawInput', submissionId: 's1-op3' });
+    expect(parseWebviewMessage({ type: 'closeChat', chatId: 'c1', force: true })).toEqual({ type: 'closeChat', chatId: 'c1' });
     expect(parseWebviewMessage({ type: 'runCommand', command: 'tandem.openChatInEditor' })).toEqual({ type: 'runCommand', command: 'tandem.openChatInEditor' });
     expect(parseWebviewMessage({ type: 'runCommand', command: 'tandem.moveChatToSidebar' })).toEqual({ type: 'runCommand', command: 'tandem.moveChatToSidebar' });
   });
@@ -91,6 +92,8 @@ describe('parallel chats: choosing a chat and withdrawing a queued message', () 
     ['selectChat with an empty id', { type: 'selectChat', chatId: '' }],
     ['selectChat with a non-string id', { type: 'selectChat', chatId: { id: 'c1' } }],
     ['selectChat with a huge id', { type: 'selectChat', chatId: 'x'.repeat(301) }],
+    ['closeChat without an id', { type: 'closeChat' }],
+    ['closeChat with an array', { type: 'closeChat', chatId: ['c1'] }],
     ['withdrawInput without an id', { type: 'withdrawInput' }],
     ['withdrawInput with a number', { type: 'withdrawInput', submissionId: 3 }],
     ['withdrawInput with a huge id', { type: 'withdrawInput', submissionId: 'x'.repeat(401) }],
