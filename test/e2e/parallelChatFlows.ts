@@ -2,7 +2,8 @@
 // is in chat 2; chat 2 runs and finishes meanwhile (its requests carry none of chat 1's words); chat 1's
 // wait shows as the Tandem view's badge, a notification naming the chat and its mark in the chat list;
 // "Show" goes back to it, the command is approved and writes its file. Then chat 1 opens in an editor tab
-// (the sidebar shows another chat) and moves back. axe finds no serious or critical violation in the chat
+// (the sidebar shows another chat) and moves back. A message sent while chat 1 works is queued and withdrawn
+// (its text back in the composer, never sent). axe finds no serious or critical violation in the chat
 // list. Ends with a new, empty chat in the sidebar and no editor open.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -26,9 +27,10 @@ export interface ParallelChatDeps {
 
 const FIRST = 'chat one: write the parallel file';
 const SECOND = 'chat two: say something short';
+const QUEUED = 'chat one: a queued note, withdrawn';
 const COMMAND = "printf 'written by chat one\\n' > parallel-one.txt"; // a write: asks under the default "ask" policy
 /** Chat 1's first answer streams for a while before its command, so the user is in chat 2 when it asks. */
-const SLOW = Array.from({ length: 80 }, (_, i) => `step${i + 1} `);
+const SLOW = Array.from({ length: 120 }, (_, i) => `step${i + 1} `);
 
 const ACTIVITY_ITEM = '.activitybar .action-item:has(a[aria-label^="Tandem"])';
 
@@ -79,6 +81,16 @@ export async function parallelChatFlows({ flow, page: p, view, api, workspace, s
     await view.waitForText('step1'); // chat 1 works (its answer streams)
     await listItem(FIRST).waitFor();
 
+    // While it works the composer stays usable: a message is queued, shown as pending, and withdrawn for real.
+    await view.composer.fill(QUEUED);
+    await view.composer.press('Enter');
+    const pending = view.frame.getByRole('list', { name: 'Queued messages' });
+    await pending.getByText(QUEUED).waitFor();
+    await pending.getByRole('button', { name: `Withdraw queued message: ${QUEUED}` }).click();
+    await pending.waitFor({ state: 'detached' });
+    assert.equal(await view.composer.inputValue(), QUEUED, 'the withdrawn message is back in the composer');
+    await view.composer.fill('');
+
     // Chat 2, from the chat list's New Chat: chat 1 keeps running in the background.
     await list.getByRole('button', { name: 'New Chat' }).click();
     await view.frame.getByRole('heading', { name: 'Tandem' }).waitFor(); // the new chat's empty state
@@ -113,6 +125,7 @@ export async function parallelChatFlows({ flow, page: p, view, api, workspace, s
     assert.equal(first.length, 2, 'chat 1 made two requests (before and after the approval)');
     assert.ok(!second.some((body) => body.includes('chat one') || body.includes('step1')), "chat 2's request has none of chat 1's conversation");
     assert.ok(!first.some((body) => body.includes('chat two')), "chat 1's requests have none of chat 2's");
+    assert.ok(!requests.some((body) => body.includes('a queued note')), 'the withdrawn message never reached the model');
     assert.match(first[1]!, /written by chat one|parallel-one\.txt/, "chat 1's second request carries its command's result");
 
     // The chat list: a real, named list that axe finds nothing serious in.
