@@ -24,7 +24,7 @@ export class ChatAttention implements vscode.Disposable {
     this.view.setBadge(
       waiting.length > 0
         ? { value: waiting.length, tooltip: waiting.length === 1 ? vscode.l10n.t('A Tandem chat needs you: {0}', waiting[0]!.title) : vscode.l10n.t('{0} Tandem chats need you', waiting.length) }
-        : undefined,
+        : { value: 0, tooltip: '' }, // (not `undefined`: VS Code 1.100 keeps the last badge then; a 0 badge is not shown)
     );
     for (const id of [...this.announced]) if (!waiting.some((c) => c.id === id)) this.announced.delete(id);
     if (changed && changed.currentStatus === 'needs-approval' && !this.announced.has(changed.id)) {
