@@ -3,6 +3,7 @@ import { rememberSecret } from './commandSecrets';
 import { AgentSession } from '../core/agent/agentSession';
 import type { AgentSessionOptions } from '../core/agent/types';
 import type { ApprovalPolicy } from '../core/approvals/policy';
+import { protectedNamesText } from '../core/approvals/protectedNames';
 import { createModelClient } from '../core/model/createClient';
 import type { FileReader, ProcessRunner, SandboxStatus } from '../core/ports';
 import { BASE_INSTRUCTIONS } from '../core/prompt/instructions';
@@ -31,7 +32,7 @@ export function defaultTools(): Tool[] {
 export function describeSandbox(status: SandboxStatus | undefined, policy?: ApprovalPolicy): string | undefined {
   if (!status) return undefined;
   if (status.state === 'enforced') {
-    const guarded = '.git (any depth), .vscode, .tandem, .agents and AGENTS.md are read-only';
+    const guarded = `${protectedNamesText()} are read-only`;
     if (policy === 'full-access') {
       return status.mode === 'read-only'
         ? `${status.mechanism}, read-only (only $TMPDIR is writable, no network)`

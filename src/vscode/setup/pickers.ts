@@ -2,6 +2,7 @@
 // (from the provider's /models when it answers, else typed; VS Code's own list for its language models),
 // the approval mode (each one explained), and the provider (base URL, key, model in turn; local servers
 // found running are marked). Everything is written to the user's settings; keys go to the provider's slot.
+import { protectedNamesText } from '../../core/approvals/protectedNames';
 import * as vscode from 'vscode';
 import type { ApprovalPolicy } from '../../core/approvals/policy';
 import type { ModelFacts } from '../../core/model/modelInfo';
@@ -113,7 +114,7 @@ const POLICIES: readonly { policy: ApprovalPolicy; label: string; detail: string
   { policy: 'read-only', label: 'Read-only', detail: 'No edits. Only commands known to be read-only run (in a read-only sandbox).' },
   { policy: 'ask', label: 'Ask before acting', detail: 'Every edit waits for your review; commands not known to be safe wait for your approval.' },
   { policy: 'auto', label: 'Auto in workspace', detail: 'Edits and commands inside the workspace run freely (sandboxed); anything outside it or risky asks.' },
-  { policy: 'full-access', label: 'Full access', detail: 'Nothing asks; commands may write anywhere but .git, .vscode, .tandem, .agents and AGENTS.md (those stay read-only, or ask).' },
+  { policy: 'full-access', label: 'Full access', detail: `Nothing asks; commands may write anywhere but ${protectedNamesText()} (those stay read-only, or ask).` },
 ];
 
 /** "Tandem: Choose Approval Mode" (the header's approval item). */
