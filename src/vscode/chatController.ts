@@ -29,9 +29,6 @@ import { OpenChats } from './chats/openChats';
 
 export type { FocusedTurn } from './chats/chat';
 
-/** Typed alone in the composer, compacts the conversation; the compaction turn shows it as its message. */
-const COMPACT_COMMAND = '/compact';
-
 /** Where a chat other than the sidebar's is shown (editor tabs, chats/chatPanels.ts). */
 export interface ChatPlacement {
   /** The editor tab showing `chatId`, if any. */
@@ -50,6 +47,9 @@ export class ChatController implements vscode.Disposable {
   /** `/review`, the findings card and the review after a turn (codeReview/chatReview.ts). */
   private chatReview: ChatReview | undefined;
   private readonly openChats: OpenChats;
+  /** The chat the last message came from, and the chat of each review in progress. */
+  private reviewTarget: Chat | undefined;
+  private readonly reviewChats = new Map<string, Chat>();
   /** The sidebar as a place a chat is shown. */
   readonly sidebar: ChatSurface;
 
@@ -206,8 +206,9 @@ export class ChatController implements vscode.Disposable {
   handle(surface: ChatSurface, chat: Chat, message: Exclude<WebviewToHost, { type: 'ready' }>): void {
     switch (message.type) {
       case 'send': {
+        this.reviewTarget = chat; // a `/review` it starts reports to this chat
         if (this.chatReview?.handleSend(message.text)) break; // `/review …`: a review, not a message to the model
-        if (this.handleCompactCommand(chat, message.text)) break; // `/compact`: a compaction, not a message to the model
+        if (chat.handleCompactCommand(message.text)) break; // `/compact`: a compaction, not a message to the model
         const { text, images } = chat.attachments.take(message.text, message.contextIds);
         void chat.send(text, undefined, images, message.text);
         break;
@@ -278,18 +279,9 @@ export class ChatController implements vscode.Disposable {
         });
         break;
       case 'retry':
-        this.retry(chat);
+        chat.retry();
         break;
     }
-  }
-
-  /** The last message again, as the model got it (a Fix This turn shows a summary but sent a full prompt). */
-  private retry(chat: Chat): void {
-    const lastUser = [...chat.chatState.entries].reverse().find((e) => e.kind === 'user');
-    const lastSent = chat.lastSent;
-    if (lastUser?.kind === 'user' && lastUser.text === COMPACT_COMMAND) void chat.compact(); // a failed /compact is retried as one
-    else if (lastSent && lastUser?.kind === 'user' && lastUser.text === (lastSent.display ?? lastSent.text)) void chat.send(lastSent.text, lastSent.display, lastSent.images);
-    else if (lastUser?.kind === 'user') void chat.send(lastUser.text);
   }
 
   /**
@@ -317,18 +309,6 @@ export class ChatController implements vscode.Disposable {
   /** "Tandem: Compact Conversation" and `/compact`: the sidebar's chat is compacted. */
   async compact(): Promise<void> {
     await this.active.compact();
-  }
-
-  /** `/compact` typed in the composer; anything after it is refused rather than sent to the model by surprise. */
-  private handleCompactCommand(chat: Chat, text: string): boolean {
-    const trimmed = text.trim();
-    if (trimmed !== COMPACT_COMMAND && !trimmed.startsWith(`${COMPACT_COMMAND} `) && !trimmed.startsWith(`${COMPACT_COMMAND}\n`)) return false;
-    if (trimmed !== COMPACT_COMMAND) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('Tandem: /compact takes no instructions; send /compact on its own.'));
-      return true;
-    }
-    void chat.compact();
-    return true;
   }
 
   /**
@@ -361,10 +341,14 @@ export class ChatController implements vscode.Disposable {
 
   /**
    * Review events (hunk decisions made in the editor or the chat, code reviews) go to the chat whose turn or
-   * change set they are about, else to the sidebar's chat (a `/review` of its own).
+   * change set they are about; a `/review`'s card to the chat it was typed in (else the sidebar's).
    */
   recordReviewEvent(event: AgentEvent): void {
-    (this.registry.chatFor(event) ?? this.active).record(event);
+    const reviewId = event.type === 'review.started' || event.type === 'review.completed' ? event.reviewId : undefined;
+    const owner = this.registry.chatFor(event) ?? (reviewId !== undefined ? this.reviewChats.get(reviewId) : undefined) ?? this.reviewTarget ?? this.active;
+    if (event.type === 'review.started') this.reviewChats.set(event.reviewId, owner);
+    if (event.type === 'review.completed') this.reviewChats.delete(event.reviewId);
+    owner.record(event);
   }
 
   /** The open chats for the sidebar's list. */

@@ -56,6 +56,9 @@ export interface ChatEnvironment extends AgentEnvironment {
   onDidChange(chat: Chat): void;
 }
 
+/** Typed alone in the composer, compacts the conversation; the compaction turn shows it as its message. */
+const COMPACT_COMMAND = '/compact';
+
 const REVIEW_UPDATES = new Set<AgentEvent['type']>(['patch.hunk', 'patch.resolved', 'review.started', 'review.completed']);
 
 export class Chat implements vscode.Disposable {
@@ -66,7 +69,7 @@ export class Chat implements vscode.Disposable {
   private readonly withdrawals = new Map<string, AbortController>();
   private streamReader: AbortController | undefined;
   /** The newest message as sent to the model, for Retry. */
-  lastSent: { text: string; display?: string; images?: AttachedImage[] } | undefined;
+  private lastSent: { text: string; display?: string; images?: AttachedImage[] } | undefined;
   private focused: FocusedTurn | undefined;
   /** Chips, `@` mentions and images waiting for this chat's next message. */
   readonly attachments: ComposerAttachments;
@@ -165,8 +168,27 @@ export class Chat implements vscode.Disposable {
       void vscode.window.showInformationMessage(vscode.l10n.t('Tandem is still working on the previous message. Stop it first or wait.'));
       return;
     }
-    const agent = await this.agentForTurn('/compact');
+    const agent = await this.agentForTurn(COMPACT_COMMAND);
     if (agent) await this.runTurn(agent, { type: 'compact' });
+  }
+
+  /** `/compact` typed in the composer; anything after it is refused rather than sent to the model by surprise. */
+  handleCompactCommand(text: string): boolean {
+    const trimmed = text.trim();
+    if (trimmed !== COMPACT_COMMAND && !trimmed.startsWith(`${COMPACT_COMMAND} `) && !trimmed.startsWith(`${COMPACT_COMMAND}\n`)) return false;
+    if (trimmed !== COMPACT_COMMAND) void vscode.window.showWarningMessage(vscode.l10n.t('Tandem: /compact takes no instructions; send /compact on its own.'));
+    else void this.compact();
+    return true;
+  }
+
+  /** The last message again, as the model got it (a Fix This turn shows a summary but sent a full prompt). */
+  retry(): void {
+    const lastUser = [...this.state.entries].reverse().find((e) => e.kind === 'user');
+    const lastSent = this.lastSent;
+    if (lastUser?.kind !== 'user') return;
+    if (lastUser.text === COMPACT_COMMAND) void this.compact(); // a failed /compact is retried as one
+    else if (lastSent && lastUser.text === (lastSent.display ?? lastSent.text)) void this.send(lastSent.text, lastSent.display, lastSent.images);
+    else void this.send(lastUser.text);
   }
 
   /** A Fix This / Explain This turn; resolves when it has ended. */
