@@ -12,7 +12,8 @@
 # meant Restricted Mode, no Tandem icon and "Enable (Workspace)". scripts/start-smoke.ts checks this stays so.
 #
 # Env: PORT (default 8080), TANDEM_START_STATE, TANDEM_START_CODE_SERVER=1 (use code-server even when `code`
-# exists), OPENAI_API_KEY (optional: used when no key was set with "Tandem: Set API Key").
+# exists), TANDEM_API_KEY (optional: the key for the configured server when none was set with "Tandem: Set API Key";
+# OPENAI_API_KEY counts only for api.openai.com).
 set -euo pipefail
 # shellcheck source=env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"

@@ -149,6 +149,16 @@ export function environmentKeyApplies(baseUrl: string): boolean {
   return isPresetServer('openai', baseUrl);
 }
 
+/**
+ * The key the environment offers for a server at `baseUrl`: TANDEM_API_KEY (set for Tandem, so for the
+ * server Tandem is set up for, which a workspace cannot change), else OPENAI_API_KEY for OpenAI's own server only.
+ */
+export function environmentKeyFor(baseUrl: string, env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const forTandem = env.TANDEM_API_KEY?.trim();
+  if (forTandem) return forTandem;
+  return environmentKeyApplies(baseUrl) ? env.OPENAI_API_KEY?.trim() || undefined : undefined;
+}
+
 /** What the setup panel asks the host to save (user settings). */
 export interface ProviderSetup {
   provider: ProviderId;

@@ -5,7 +5,7 @@
 // the slot of the provider the settings name (setup/keyMigration.ts) before any key is read.
 import * as vscode from 'vscode';
 import { rememberEnvironmentSecrets, rememberSecret } from '../node/commandSecrets';
-import { environmentKeyApplies, keySlot, type ProviderId } from '../shared/providers';
+import { environmentKeyFor, keySlot, type ProviderId } from '../shared/providers';
 import { readConfig } from './config';
 import { LEGACY_SECRET, migrateLegacyKey, secretName, type MigrationResult } from './setup/keyMigration';
 
@@ -22,8 +22,8 @@ export function configuredKeyTarget(): KeyTarget {
 }
 
 /**
- * The keys live only in SecretStorage; the OPENAI_API_KEY environment variable is the fallback for
- * providers that need a key (never sent to a local server or used for VS Code's models).
+ * The keys live only in SecretStorage; from the environment, TANDEM_API_KEY stands in for any server and
+ * OPENAI_API_KEY only for OpenAI's own (providers.ts `environmentKeyFor`).
  */
 export class ApiKeyStore {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -84,7 +84,7 @@ export class ApiKeyStore {
     const stored = (await this.secrets.get(secretName(slot)))?.trim();
     rememberSecret(stored);
     if (stored) return stored;
-    return environmentKeyApplies(target.baseUrl) ? process.env.OPENAI_API_KEY?.trim() || undefined : undefined;
+    return environmentKeyFor(target.baseUrl, process.env);
   }
 
   /** Stores the key of the configured provider. */

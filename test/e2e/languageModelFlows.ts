@@ -140,7 +140,7 @@ export async function languageModelFlows({ browser, root, vsix, shots, only, res
       // VS Code's models, and a model id VS Code does not have: the first flow's error lists the real ones.
       settings: { 'tandem.provider': 'vscode-lm', 'tandem.model': 'no-such-model', 'terminal.integrated.gpuAcceleration': 'off' },
       // No key anywhere: this provider needs none.
-      env: { OPENAI_API_KEY: undefined, TANDEM_LM_TEST_RECORD: recordFile },
+      env: { OPENAI_API_KEY: undefined, TANDEM_API_KEY: undefined, TANDEM_LM_TEST_RECORD: recordFile },
     });
     page = await newPage(browser, path.join(root, 'browser-language-model.log'));
     const view = new TandemView(page);

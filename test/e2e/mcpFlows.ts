@@ -70,7 +70,7 @@ export async function mcpFlows({ browser, root, vsix, shots, only, results, api,
       workspace,
       vsix,
       settings: { 'tandem.baseUrl': api.baseUrl, 'tandem.model': model, 'tandem.approvalPolicy': 'ask' },
-      env: { OPENAI_API_KEY: 'test-key' },
+      env: { TANDEM_API_KEY: 'test-key' },
     });
     page = await newPage(browser, path.join(root, 'browser-mcp.log'));
     const view = new TandemView(page);

@@ -156,7 +156,7 @@ async function withKeyFlows(browser: Browser, root: string, api: MockOpenAI, wor
       'files.autoSave': 'afterDelay',
       'files.autoSaveDelay': 200,
     },
-    env: { OPENAI_API_KEY: 'test-key' },
+    env: { TANDEM_API_KEY: 'test-key' },
   });
   let page: Page | undefined;
   try {
@@ -193,7 +193,7 @@ async function withKeyFlows(browser: Browser, root: string, api: MockOpenAI, wor
       assert.ok(req);
       assert.match(req.path, /\/responses$/, 'tandem.wireApi defaults to the Responses API');
       assert.equal((req.body as { model?: string } | undefined)?.model, MODEL, 'the model from settings is sent');
-      assert.equal(req.hasAuthorization, true, 'the key from OPENAI_API_KEY is sent');
+      assert.equal(req.hasAuthorization, true, 'the key from TANDEM_API_KEY is sent');
       assert.match(JSON.stringify(req.body), /hello/, 'the user message is in the request');
     });
 
@@ -427,7 +427,7 @@ async function noKeyFlows(browser: Browser, root: string, workspace: string, api
       workspace,
       vsix: VSIX,
       settings: { 'tandem.baseUrl': deadUrl, 'tandem.model': MODEL },
-      env: { OPENAI_API_KEY: undefined },
+      env: { OPENAI_API_KEY: undefined, TANDEM_API_KEY: undefined },
     });
     page = await newPage(browser, path.join(root, 'browser-no-key.log'));
     const view = new TandemView(page);

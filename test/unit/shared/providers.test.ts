@@ -2,7 +2,7 @@
 // checks on base URL and model, and `saveSetup` / the new view commands in `parseWebviewMessage`.
 import { describe, expect, it } from 'vitest';
 import { parseWebviewMessage } from '../../../src/shared/protocol';
-import { PROVIDERS, authStyleFor, baseUrlProblem, detectProvider, environmentKeyApplies, isLoopbackUrl, keyRequiredFor, keySlot, modelProblem, parseSetup, providerNeedsKey, resolveProvider } from '../../../src/shared/providers';
+import { PROVIDERS, authStyleFor, baseUrlProblem, detectProvider, environmentKeyApplies, environmentKeyFor, isLoopbackUrl, keyRequiredFor, keySlot, modelProblem, parseSetup, providerNeedsKey, resolveProvider } from '../../../src/shared/providers';
 
 const good = { provider: 'custom', baseUrl: 'http://127.0.0.1:4010/v1', model: 'tandem-e2e-model', wireApi: 'chat' };
 
@@ -86,6 +86,11 @@ describe('provider detection, the explicit setting, auth styles and key slots', 
     expect(environmentKeyApplies('https://api.openai.com/v1')).toBe(true);
     expect(environmentKeyApplies('https://openrouter.ai/api/v1')).toBe(false);
     expect(environmentKeyApplies('http://localhost:11434/v1')).toBe(false);
+    // TANDEM_API_KEY is the user's key for Tandem: it goes to the configured server (a workspace cannot change it).
+    expect(environmentKeyFor('http://127.0.0.1:4000/v1', { OPENAI_API_KEY: 'sk-openai' })).toBeUndefined();
+    expect(environmentKeyFor('http://127.0.0.1:4000/v1', { OPENAI_API_KEY: 'sk-openai', TANDEM_API_KEY: ' for-tandem ' })).toBe('for-tandem');
+    expect(environmentKeyFor('https://api.openai.com/v1', { OPENAI_API_KEY: 'sk-openai' })).toBe('sk-openai');
+    expect(environmentKeyFor('https://api.openai.com/v1', {})).toBeUndefined();
   });
 
   it('accepts a VS Code language model setup without a base URL, key or wire API', () => {
