@@ -9,10 +9,10 @@ import type { ProcessRunner } from '../../core/ports';
 import type * as AgentFactory from '../../node/agentFactory';
 import type { createAgentSession } from '../../node/agentFactory';
 import type { SessionWriter } from '../../node/sessionStore';
-import { keyRequiredFor } from '../../shared/providers';
+import type { SessionStore } from '../../node/sessionStore';
+import { providerNeedsKey } from '../../shared/providers';
 import type { ApiKeyStore } from '../apiKey';
 import { readConfig } from '../config';
-import { languageModelClientIfSelected, languageModelProviderSelected } from '../languageModels/selection';
 import { mcpSessionTools } from '../mcp/mcpService';
 import type { VscodeFileReader } from '../vscodeFileReader';
 
@@ -27,17 +27,24 @@ export interface AgentEnvironment {
   apiKeys: ApiKeyStore;
   runner: ProcessRunner;
   files: VscodeFileReader;
+  /** Where a sub-agent's transcript is logged, as a session of its own (`<chat id>-agent<n>`). */
+  store?: SessionStore;
 }
 
 /** The key for the next turn: the stored one, a placeholder for providers that need none, else undefined. */
 export async function apiKeyForTurn(apiKeys: ApiKeyStore): Promise<string | undefined> {
-  return (await apiKeys.get()) ?? (keyRequiredFor(readConfig().baseUrl) && !languageModelProviderSelected() ? undefined : NO_KEY);
+  // The provider decides: local servers and VS Code's language models work without a key.
+  return (await apiKeys.get()) ?? (providerNeedsKey(readConfig().provider) ? undefined : NO_KEY);
 }
 
-/** Changes when the endpoint, model, key or limits change: the agent is then rebuilt (keeping the conversation). */
+/**
+ * Changes when the provider, endpoint, model (or its overrides), key, limits or the running MCP servers'
+ * tools change: the agent is then rebuilt between turns (keeping the conversation).
+ */
 export function agentFingerprint(apiKey: string): string {
   const config = readConfig();
-  return JSON.stringify([config.baseUrl, config.model, config.wireApi, apiKey.length, apiKey.slice(-4), config.maxStepsPerTurn, config.compactionThreshold]);
+  const mcpTools = mcpSessionTools().map((tool) => tool.name);
+  return JSON.stringify([config.provider, config.baseUrl, config.model, config.modelOverride ?? null, config.wireApi, apiKey.length, apiKey.slice(-4), config.maxStepsPerTurn, config.compactionThreshold, mcpTools]);
 }
 
 export async function createChatAgent(
@@ -66,8 +73,8 @@ export async function createChatAgent(
     // the compaction settings with the model's window (setup/sessionModel.ts, loaded with the first session).
     ...(await (await import('../setup/sessionModel')).sessionModelOptions(config, env.apiKeys)),
     handleChangeSet: session.handleChangeSet,
-    ...(languageModelProviderSelected() ? { modelClient: languageModelClientIfSelected(config.model) } : {}), // VS Code's language models (tandem.provider: vscode-lm)
     extraTools: mcpSessionTools(), // the running MCP servers' tools (src/vscode/mcp)
+    ...(env.store ? { subagents: { recorderFor: (childId: string) => env.store!.create({ id: childId, createdAt: Date.now(), ...(root ? { workspace: root } : {}) }) } } : {}),
   });
 }
 

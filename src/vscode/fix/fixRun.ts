@@ -190,7 +190,10 @@ export class FixRunner implements vscode.Disposable {
   private async askApproval(event: Extract<AgentEvent, { type: 'approval.requested' }>, run: RunLog): Promise<void> {
     const subject = event.subject;
     // A notification shows text literally: the command in quotes, the policy's reason without its backticks.
-    const what = subject.kind === 'command' ? `run “${clip(subject.command, 200)}”` : 'apply a change';
+    const what =
+      subject.kind === 'command' ? `run “${clip(subject.command, 200)}”`
+      : subject.kind === 'mcp' ? `call “${clip(subject.tool, 80)}” on the MCP server “${clip(subject.server, 80)}”`
+      : 'apply a change';
     const choice = await vscode.window.showInformationMessage(`Tandem wants to ${what} to check the fix (${clip(markdownToPlainText(subject.reason), 160)}).`, 'Allow', 'Allow for This Chat', 'Deny', 'Show in Chat');
     if (choice === 'Show in Chat') {
       await this.showChat(run);

@@ -2,6 +2,7 @@
 // buffer, a file outside the workspace or not on disk, a read-only document, no model to ask, a policy
 // that forbids edits. Explain This needs only a model. Each runs in a chat of its own, so a busy chat is no
 // reason to refuse.
+import { apiKeyForTurn } from '../chats/chatAgent';
 import * as vscode from 'vscode';
 import type { ApiKeyStore } from '../apiKey';
 import { readConfig } from '../config';
@@ -47,7 +48,8 @@ export async function whyNotFix(document: vscode.TextDocument, apiKeys: ApiKeySt
 
 /** What Explain This (and any run) needs: a model to ask. */
 export async function whyNotAsk(apiKeys: ApiKeyStore): Promise<Refusal | undefined> {
-  if (!(await apiKeys.get())) {
+  // Local servers and VS Code's language models need no key (chats/chatAgent.ts asks the same way).
+  if (!(await apiKeyForTurn(apiKeys))) {
     return { severity: 'warning', message: 'Tandem has no model to ask: no API key is set. Set one (and the model and base URL in the settings), then try again.', actions: [SET_API_KEY, OPEN_SETTINGS('tandem')] };
   }
   return undefined;

@@ -2,7 +2,7 @@
 // builds it (one cjs bundle, `vscode` and `node-pty` external) with every module of the openai SDK stamped
 // so that evaluating it leaves a mark, then loaded in plain Node against a stand-in `vscode` module and
 // activated. The SDK's evaluation alone costs more than the 50 ms activation budget, so it must wait for the
-// first message or the first review (the deferred requires in chatController.ts and reviewChanges.ts); a
+// first message or the first review (the deferred requires in chats/chatAgent.ts and reviewChanges.ts); a
 // static import anywhere under activate() would bring it back, which the marks catch. node-pty (loaded on
 // first command, lazyRunner.ts) is checked the same way through a stand-in package that records its load.
 // A control bundles the model client alone to prove the stamps do fire when the SDK is evaluated.
