@@ -6,6 +6,7 @@
 // trust off; the refusal in an untrusted workspace is tested in test/unit/vscode/mcpAdmission.test.ts.)
 // Called from run.ts with its shared results list.
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -36,6 +37,12 @@ export interface McpFlowDeps {
   results: FlowResult[];
   api: MockOpenAI;
   model: string;
+}
+
+/** How many fixture MCP server processes run now (pgrep exits 1 when there is none). */
+function fixtureProcesses(): number {
+  const r = spawnSync('pgrep', ['-f', FIXTURE], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim().split('\n').filter(Boolean).length : 0;
 }
 
 export async function mcpFlows({ browser, root, vsix, shots, only, results, api, model }: McpFlowDeps): Promise<void> {
@@ -85,11 +92,11 @@ export async function mcpFlows({ browser, root, vsix, shots, only, results, api,
       const toast = p.locator('.monaco-dialog-box', { hasText: 'MCP server "fx"' });
       await toast.waitFor({ timeout: 60_000 });
       await screenshot(p, path.join(shots, '50-mcp-allow-notification.png'));
-      // Not started before the answer: the view lists nothing running.
+      // Not started before the answer (the modal blocks the view, so ask the OS): no fixture server process.
+      assert.equal(fixtureProcesses(), 0, 'nothing runs before Allow');
+      await toast.getByRole('button', { name: 'Allow', exact: true }).click();
       const header = serversPane.locator('.pane-header');
       if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
-      assert.equal(await serversPane.locator('.monaco-list-row', { hasText: 'running' }).count(), 0, 'nothing runs before Allow');
-      await toast.getByRole('button', { name: 'Allow', exact: true }).click();
       await serverRow.filter({ hasText: 'running' }).waitFor({ timeout: 60_000 });
       await serverRow.click();
       await p.keyboard.press('ArrowRight'); // expand: the tools under the names the model calls them by
