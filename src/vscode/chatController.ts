@@ -20,7 +20,6 @@ import type { ChatReview } from './codeReview/chatReview';
 import { disposeRerunTerminal, insertCodeAtCursor, openLink, putInTerminal } from './viewActions';
 import { VscodeFileReader } from './vscodeFileReader';
 import type { AttachedImage } from './fix/pendingContext';
-import { readViewConfig } from './viewConfig';
 import { saveSetup } from './setup/pickers';
 import type { CheckpointChat, CheckpointService } from './checkpoints/checkpointService';
 import type { Chat, ChatSurface, FocusedTurn } from './chats/chat';
@@ -121,6 +120,11 @@ export class ChatController implements vscode.Disposable {
   /** The chat the sidebar shows. */
   get activeChat(): Chat {
     return this.active;
+  }
+
+  /** The open chat `id`, if there is one. */
+  chat(id: string): Chat | undefined {
+    return this.registry.get(id);
   }
 
   get isBusy(): boolean {
@@ -263,7 +267,8 @@ export class ChatController implements vscode.Disposable {
         putInTerminal(message.command, message.cwd);
         break;
       case 'runCommand':
-        void vscode.commands.executeCommand(message.command, ...(message.command === 'workbench.action.openSettings' ? ['tandem'] : []));
+        // The header's model picker chooses for the chat that view shows (a tab's chat, not the sidebar's).
+        void vscode.commands.executeCommand(message.command, ...(message.command === 'workbench.action.openSettings' ? ['tandem'] : message.command === 'tandem.pickModel' ? [chat.id] : []));
         break;
       case 'restoreCheckpoint':
         // Restored files no longer hold the accepted hunks: stop offering them for undo.
@@ -273,6 +278,8 @@ export class ChatController implements vscode.Disposable {
         });
         break;
       case 'saveSetup':
+        // The setup panel sets the default model; the chat it was used in takes it (drops a model of its own).
+        chat.followDefaultModel();
         void saveSetup(message.setup, this.apiKeys).catch((error: unknown) => {
           this.log.error('Could not save the provider settings:', error);
           void vscode.window.showErrorMessage(vscode.l10n.t('Tandem could not save the settings: {0}', error instanceof Error ? error.message : String(error)));
@@ -371,8 +378,8 @@ export class ChatController implements vscode.Disposable {
   }
 
   private async postConfig(): Promise<void> {
-    const config = await readViewConfig(this.runner, this.apiKeys);
-    for (const chat of this.registry.all) chat.postAll({ type: 'config', config });
+    // Each chat's own header facts (its model may be its own).
+    await Promise.all([...this.registry.all].map((chat) => chat.postConfig()));
   }
 
   dispose(): void {

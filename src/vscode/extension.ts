@@ -86,7 +86,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   disposables.add(registerShowSkills(log)); // which skills a chat gets, where from; opens a SKILL.md
   disposables.add(registerSetApiKey(apiKeys));
   disposables.add(registerClearApiKey(apiKeys));
-  disposables.add(registerSetupCommands(apiKeys)); // header pickers, "Choose Provider" (walkthrough)
+  // header pickers (the model is per chat), "Choose Provider" (walkthrough)
+  disposables.add(registerSetupCommands(apiKeys, (chatId) => (chatId !== undefined ? controller.chat(chatId) : controller.activeChat)));
   disposables.add(registerFixThis(controller, view, apiKeys, log)); // Fix This / Explain This / Add to Chat, quick fix
   disposables.add(registerCodeReview(context, apiKeys, log, controller, reviews)); // Review Changes, findings as comment threads, /review in the chat
   disposables.add(vscode.commands.registerCommand('tandem.showLog', () => log.show()));

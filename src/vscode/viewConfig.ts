@@ -12,8 +12,9 @@ import { knownServerModelFacts } from './setup/listedModels';
 import { foundLocalServers } from './setup/localServers';
 import { languageModelContextWindow } from './languageModels/modelCatalog';
 
-export async function readViewConfig(runner: ProcessRunner, apiKeys: ApiKeyStore): Promise<ViewConfig> {
-  const config = readConfig();
+/** `model`: the chat's own model when it has one (the header's picker), else the default `tandem.model`. */
+export async function readViewConfig(runner: ProcessRunner, apiKeys: ApiKeyStore, model?: string): Promise<ViewConfig> {
+  const config = { ...readConfig(), ...(model !== undefined ? { model } : {}) };
   const sandbox = runner.sandboxStatus?.() ?? { state: 'off' as const, reason: 'No sandbox for this runner.' };
   return {
     model: config.model,

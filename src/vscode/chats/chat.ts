@@ -64,6 +64,11 @@ const REVIEW_UPDATES = new Set<AgentEvent['type']>(['patch.hunk', 'patch.resolve
 export class Chat implements vscode.Disposable {
   private agent: AgentSession | undefined;
   private fingerprint = '';
+  /**
+   * The model picked for this chat in its header, with the provider it was picked for; the chat follows the
+   * default (`tandem.model`) without one, or when the provider changed since (the id may not exist there).
+   */
+  private modelChoice: { model: string; provider: string } | undefined;
   private readonly surfaces = new Set<ChatSurface>();
   /** Queued messages not delivered yet: aborting one withdraws it from the session's queue. */
   private readonly withdrawals = new Map<string, AbortController>();
@@ -115,11 +120,34 @@ export class Chat implements vscode.Disposable {
     return [...this.surfaces].some((s) => s.visible);
   }
 
+  /** The model this chat talks to: its own choice for the current provider, else the default. */
+  get model(): string {
+    const config = readConfig();
+    return this.modelChoice && this.modelChoice.provider === config.provider ? this.modelChoice.model : config.model;
+  }
+
+  /** The header's picker chose `model` for this chat only: the next turn uses it, other chats keep theirs. */
+  async chooseModel(model: string): Promise<void> {
+    this.modelChoice = { model, provider: readConfig().provider };
+    await this.postConfig();
+  }
+
+  /** The chat follows the default model (`tandem.model`) again. */
+  followDefaultModel(): void {
+    this.modelChoice = undefined;
+  }
+
+  /** The header facts for this chat (its model) to every view showing it. */
+  async postConfig(): Promise<void> {
+    const config = await readViewConfig(this.env.runner, this.env.apiKeys, this.model);
+    this.postAll({ type: 'config', config });
+  }
+
   /** `surface` shows this chat from now on: it gets the newest page of the history, then every event. */
   async show(surface: ChatSurface): Promise<void> {
     this.surfaces.add(surface);
     this.env.checkpoints()?.warmUp(); // the first snapshot, before the first message needs it
-    const config = await readViewConfig(this.env.runner, this.env.apiKeys);
+    const config = await readViewConfig(this.env.runner, this.env.apiKeys, this.model);
     if (!this.surfaces.has(surface)) return; // switched away meanwhile
     // Cut after the await: events posted meanwhile reached a view without this chat's snapshot (dropped).
     const page = newestPage(this.state);
@@ -261,7 +289,8 @@ export class Chat implements vscode.Disposable {
 
   /** The agent is rebuilt (keeping the conversation) when the endpoint, model or key changed, never mid-turn. */
   private async ensureAgent(apiKey: string): Promise<AgentSession> {
-    const fingerprint = agentFingerprint(apiKey);
+    const model = this.model;
+    const fingerprint = agentFingerprint(apiKey, model);
     if (this.agent && (fingerprint === this.fingerprint || this.agent.isBusy)) return this.agent;
     const history = this.agent ? [...this.agent.conversation] : this.restoredHistory;
     this.dropAgent();
@@ -269,6 +298,7 @@ export class Chat implements vscode.Disposable {
       this.env,
       {
         id: this.id,
+        model,
         writer: this.writer,
         history,
         approvalPolicy: () => (this.focused?.mode === 'read-only' ? 'read-only' : readConfig().approvalPolicy),

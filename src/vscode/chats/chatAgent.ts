@@ -41,18 +41,19 @@ export async function apiKeyForTurn(apiKeys: ApiKeyStore): Promise<string | unde
  * Changes when the provider, endpoint, model (or its overrides), key, limits or the running MCP servers'
  * tools change: the agent is then rebuilt between turns (keeping the conversation).
  */
-export function agentFingerprint(apiKey: string): string {
-  const config = readConfig();
+export function agentFingerprint(apiKey: string, model: string): string {
+  const config = { ...readConfig(), model };
   const mcpTools = mcpSessionTools().map((tool) => tool.name);
   return JSON.stringify([config.provider, config.baseUrl, config.model, config.modelOverride ?? null, config.wireApi, apiKey.length, apiKey.slice(-4), config.maxStepsPerTurn, config.compactionThreshold, mcpTools]);
 }
 
 export async function createChatAgent(
   env: AgentEnvironment,
-  session: { id: string; writer: SessionWriter; history: AgentHistory; approvalPolicy: () => ReturnType<typeof readConfig>['approvalPolicy']; handleChangeSet: ChangeSetHandler },
+  session: { id: string; model: string; writer: SessionWriter; history: AgentHistory; approvalPolicy: () => ReturnType<typeof readConfig>['approvalPolicy']; handleChangeSet: ChangeSetHandler },
   apiKey: string,
 ): Promise<AgentSession> {
-  const config = readConfig();
+  // The chat's model (its own choice, else the default tandem.model); everything else from the settings.
+  const config = { ...readConfig(), model: session.model };
   const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? env.context.globalStorageUri.fsPath;
   return loadAgentFactory().createAgentSession({
     sessionId: session.id,

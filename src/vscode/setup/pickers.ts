@@ -102,12 +102,25 @@ export async function chooseLanguageModel(current: string): Promise<string | und
   return chosen?.id;
 }
 
-/** "Tandem: Choose Model" (the header's model item). */
-export async function pickModelCommand(apiKeys: ApiKeyStore): Promise<void> {
+/** A chat whose model the picker sets (chats/chat.ts). */
+export interface ModelChooser {
+  readonly model: string;
+  chooseModel(model: string): Promise<void>;
+}
+
+/**
+ * "Tandem: Choose Model" (the header's model item): the model of one chat — the chat whose header was
+ * clicked, or the sidebar's from the Command Palette — while other chats keep theirs. Without a chat it sets
+ * the default for new chats (`tandem.model`), which the setup panel and the settings also set.
+ */
+export async function pickModelCommand(apiKeys: ApiKeyStore, chat?: ModelChooser): Promise<void> {
   const config = readConfig();
+  const current = chat?.model ?? config.model;
   const target = { provider: config.provider, baseUrl: config.baseUrl };
-  const model = config.provider === 'vscode-lm' ? await chooseLanguageModel(config.model) : await chooseModel(config.baseUrl, await apiKeys.getFor(target), config.model, config.provider);
-  if (model) await writeUserSetting('model', model);
+  const model = config.provider === 'vscode-lm' ? await chooseLanguageModel(current) : await chooseModel(config.baseUrl, await apiKeys.getFor(target), current, config.provider);
+  if (!model) return;
+  if (chat) await chat.chooseModel(model);
+  else await writeUserSetting('model', model);
 }
 
 const POLICIES: readonly { policy: ApprovalPolicy; label: string; detail: string }[] = [
@@ -225,9 +238,10 @@ async function pickWireApi(): Promise<'responses' | 'chat' | undefined> {
   return chosen?.wire;
 }
 
-export function registerSetupCommands(apiKeys: ApiKeyStore): vscode.Disposable {
+/** `chatFor(id)`: the open chat `id` (a view's header passes its chat), or the sidebar's chat without an id. */
+export function registerSetupCommands(apiKeys: ApiKeyStore, chatFor: (chatId?: string) => ModelChooser | undefined = () => undefined): vscode.Disposable {
   return vscode.Disposable.from(
-    vscode.commands.registerCommand('tandem.pickModel', () => pickModelCommand(apiKeys)),
+    vscode.commands.registerCommand('tandem.pickModel', (chatId?: unknown) => pickModelCommand(apiKeys, chatFor(typeof chatId === 'string' ? chatId : undefined))),
     vscode.commands.registerCommand('tandem.pickApprovalPolicy', () => pickApprovalPolicyCommand()),
     vscode.commands.registerCommand('tandem.chooseProvider', () => chooseProviderCommand(apiKeys)),
     // The setup panel asks for this when it opens: local servers, shown in the panel (ViewConfig.localServers).
