@@ -78,8 +78,8 @@ suite('extension', () => {
       provider.resolveWebviewView(view);
       assert.equal(panel.webview.options.enableScripts, true);
       assert.match(panel.webview.html, /script-src 'nonce-[A-Za-z0-9]{16,}'/);
-      for (let i = 0; i < 200 && ready === 0; i++) await new Promise((r) => setTimeout(r, 50));
-      assert.equal(ready, 1, 'the page said ready exactly once');
+      for (let i = 0; i < 600 && ready === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(ready, 1, `the page said ready exactly once (other messages: ${JSON.stringify(received)}; html ${panel.webview.html.length} chars)`);
       assert.deepEqual(received, [], 'and sent nothing else unasked');
     } finally {
       provider.dispose();
