@@ -112,6 +112,12 @@ describe('chat webview', () => {
     expect(h.sent().filter((m) => !(m.type === 'runCommand' && m.command === 'tandem.findLocalServers'))).toEqual([{ type: 'runCommand', command: 'tandem.setApiKey' }]); // the setup panel also asks for local servers
   });
 
+  it('warns of no key only where the provider needs one (not for local servers or VS Code language models)', () => {
+    h = setup(snapshot([], undefined, { ...CONFIG, provider: 'vscode-lm', keyRequired: false, hasApiKey: false }));
+    expect(screen.queryByRole('button', { name: 'Set API Key' })).toBeNull();
+    expect(screen.queryByText('No API key')).toBeNull();
+  });
+
   it('says why it only reads in an untrusted workspace, and when commands have no sandbox', () => {
     h = setup(snapshot([], undefined, { ...CONFIG, trusted: false, approvalPolicy: 'read-only', sandbox: { state: 'unavailable', detail: 'bwrap is not installed' } }));
     expect(screen.getByText('Read-only (untrusted workspace)')).toBeTruthy();

@@ -69,7 +69,8 @@ export function Header() {
           <span className="meter-cache">{t('header.meter.cache', cacheRate)}</span>
         </span>
       )}
-      {!config.hasApiKey && (
+      {/* Local servers and VS Code's language models need no key: no warning for them. */}
+      {config.keyRequired && !config.hasApiKey && (
         <span className="header-item no-key">
           <span className="codicon codicon-warning" aria-hidden="true" />
           {t('header.noKey')}
