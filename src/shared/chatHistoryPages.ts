@@ -1,7 +1,7 @@
 // The chat's history in pages. An all-day session holds 10,000 entries (~5.5 MB): sent whole on `ready`, the
 // webview spent its first 200-300 ms receiving and indexing it before anything painted. The host sends the
 // newest page with the snapshot and older pages when the view asks (`loadOlder`, as the user scrolls up);
-// the view puts each one in front of what it has (chatState.ts prependEntries). Pages are cut by position in
+// the view puts each one in front of what it has (prependEntries, below). Pages are cut by position in
 // the host's entries, which only grow until the next snapshot, so a page asked for by the id of the first
 // entry the view holds always fits exactly in front of it.
 import type { ChatEntry, ChatState } from './chatState';
@@ -79,4 +79,25 @@ export function answerLoadOlder(state: ChatState, sessionId: string, request: Ex
   if (request.sessionId !== sessionId) return undefined;
   const page = pageBefore(state, request.beforeId);
   return page && { type: 'olderEntries', sessionId, beforeId: request.beforeId, entries: page.entries, olderCount: page.olderCount };
+}
+
+/**
+ * Puts a page of older entries in front of the loaded ones. An id already loaded keeps
+ * its loaded entry: it can only be there because an event added or changed it after the page was cut, so it
+ * is the newer of the two. Returns the number of entries added.
+ */
+export function prependEntries(state: ChatState, older: readonly ChatEntry[]): number {
+  const seen = new Set<string>();
+  const fresh: ChatEntry[] = [];
+  for (const entry of older) {
+    if (state.index.has(entry.id) || seen.has(entry.id)) continue;
+    seen.add(entry.id);
+    fresh.push(entry);
+  }
+  if (fresh.length === 0) return 0;
+  state.entries = fresh.concat(state.entries);
+  const index = new Map<string, number>();
+  for (let i = 0; i < state.entries.length; i++) index.set(state.entries[i]!.id, i);
+  state.index = index;
+  return fresh.length;
 }

@@ -385,27 +385,6 @@ function markRetried(state: ChatState, turnId: string): string[] {
   return changed;
 }
 
-/**
- * Puts a page of older entries (chatHistoryPages.ts) in front of the loaded ones. An id already loaded keeps
- * its loaded entry: it can only be there because an event added or changed it after the page was cut, so it
- * is the newer of the two. Returns the number of entries added.
- */
-export function prependEntries(state: ChatState, older: readonly ChatEntry[]): number {
-  const seen = new Set<string>();
-  const fresh: ChatEntry[] = [];
-  for (const entry of older) {
-    if (state.index.has(entry.id) || seen.has(entry.id)) continue;
-    seen.add(entry.id);
-    fresh.push(entry);
-  }
-  if (fresh.length === 0) return 0;
-  state.entries = fresh.concat(state.entries);
-  const index = new Map<string, number>();
-  for (let i = 0; i < state.entries.length; i++) index.set(state.entries[i]!.id, i);
-  state.index = index;
-  return fresh.length;
-}
-
 export function chatStateFromEvents(events: Iterable<AgentEvent>): ChatState {
   const state = emptyChatState();
   for (const event of events) applyEvent(state, event);

@@ -4,7 +4,8 @@
 // id list and the header/composer to `meta`, each row to its own entry id (fed by `applyEvent`'s ids).
 // The history arrives in pages (src/shared/chatHistoryPages.ts): the snapshot brings the newest, older
 // ones are asked for with `requestOlder` and put in front (`olderEntries`).
-import { applyEvent, emptyChatState, prependEntries, userWait, type ChatEntry, type ChatState, type PendingInput, type UserWait } from '../../src/shared/chatState';
+import { applyEvent, emptyChatState, userWait, type ChatEntry, type ChatState, type PendingInput, type UserWait } from '../../src/shared/chatState';
+import { prependEntries } from '../../src/shared/chatHistoryPages';
 import type { ChatListItem, HostToWebview, ViewConfig, WebviewToHost } from '../../src/shared/protocol';
 
 export interface ViewMeta {

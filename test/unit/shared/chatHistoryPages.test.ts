@@ -3,8 +3,8 @@
 // does not answer: another session, ids the chat does not hold, malformed requests), and the reducer's
 // merge of an older page in front of what the view holds.
 import { describe, expect, it } from 'vitest';
-import { LAST_TURN_MAX_ENTRIES, answerLoadOlder, newestPage, pageBefore, PAGE_MAX_CHARS, PAGE_MAX_ENTRIES } from '../../../src/shared/chatHistoryPages';
-import { applyEvent, emptyChatState, prependEntries, type ChatEntry, type ChatState } from '../../../src/shared/chatState';
+import { LAST_TURN_MAX_ENTRIES, answerLoadOlder, newestPage, pageBefore, PAGE_MAX_CHARS, PAGE_MAX_ENTRIES, prependEntries } from '../../../src/shared/chatHistoryPages';
+import { applyEvent, emptyChatState, type ChatEntry, type ChatState } from '../../../src/shared/chatState';
 import { parseWebviewMessage } from '../../../src/shared/protocol';
 
 function stateOf(entries: ChatEntry[], activeTurnId?: string): ChatState {
