@@ -10,11 +10,11 @@
 //   node bench/longSession.mjs                       prints the table (STEPS=200 WINDOW=16000 to change;
 //                                                    FRESH=1 bundles src/cli.ts instead of using dist/cli.js)
 //   import { benchLongSession } from './longSession.mjs'; await benchLongSession({ root, log })  (bench/run.mjs)
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleEntry, runNode } from './childProcess.mjs';
 import { startMockOpenAI } from '../test/fixtures/mockOpenAI.ts';
 import { FINAL_ANSWER, isCompactRequest, isSummaryRequest, longSessionFiles, longSessionScript, respondToSummaries } from '../test/fixtures/longSessionScript.ts';
 
@@ -25,26 +25,11 @@ const TIMEOUT_MS = 300_000;
 async function cliPath(root, fresh) {
   const built = path.join(root, 'dist', 'cli.js');
   if (!fresh && fs.existsSync(built)) return built;
-  const { build } = await import('esbuild');
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-cli-')), 'cli.js');
-  await build({ entryPoints: [path.join(root, 'src', 'cli.ts')], outfile: out, bundle: true, platform: 'node', format: 'cjs', external: ['node-pty'], logLevel: 'silent' });
-  return out;
+  return bundleEntry(root, path.join('src', 'cli.ts'), 'tandem-bench-cli-');
 }
 
 function runCli(cli, args, env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runNode([cli, ...args], env, TIMEOUT_MS);
 }
 
 /** Which mode made the compactions: each native compaction is one compact request, each of ours one summary. */

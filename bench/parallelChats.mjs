@@ -5,11 +5,11 @@
 // after GC, events and bytes a webview would be sent — per run and per chat, so the scaling shows.
 //   node bench/parallelChats.mjs                 prints the table (STEPS=12 to change)
 //   import { benchParallelChats } from './parallelChats.mjs'    (bench/run.mjs)
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleEntry, runNode } from './childProcess.mjs';
 import { mock, startMockOpenAI } from '../test/fixtures/mockOpenAI.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -18,11 +18,8 @@ const TIMEOUT_MS = 300_000;
 /** ~600 words per answer, streamed in ~150 deltas: a chatty model. */
 const ANSWER = Array.from({ length: 150 }, (_, i) => `Step note ${i}: checked the module and its tests. `).join('');
 
-async function hostBundle(root) {
-  const { build } = await import('esbuild');
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-parallel-')), 'host.js');
-  await build({ entryPoints: [path.join(root, 'bench', 'parallelHost.ts')], outfile: out, bundle: true, platform: 'node', format: 'cjs', external: ['node-pty'], logLevel: 'silent' });
-  return out;
+function hostBundle(root) {
+  return bundleEntry(root, path.join('bench', 'parallelHost.ts'), 'tandem-bench-parallel-');
 }
 
 /** Answers each chat by what its request holds: STEPS rounds of text + a command, then a final answer. */
@@ -35,21 +32,10 @@ function responder(steps) {
   };
 }
 
-function runHost(host, env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', host], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) return reject(new Error(`parallel host exited ${code}: ${stderr.trim().split('\n').slice(-5).join(' | ')}`));
-      resolve(JSON.parse(stdout.trim().split('\n').at(-1)));
-    });
-  });
+async function runHost(host, env) {
+  const { code, stdout, stderr } = await runNode(['--expose-gc', host], env, TIMEOUT_MS);
+  if (code !== 0) throw new Error(`parallel host exited ${code}: ${stderr.trim().split('\n').slice(-5).join(' | ')}`);
+  return JSON.parse(stdout.trim().split('\n').at(-1));
 }
 
 export async function benchParallelChats({ root = ROOT, counts = [1, 4], steps = Number(process.env.STEPS ?? 12), log = () => undefined } = {}) {
