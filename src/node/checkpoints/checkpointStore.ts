@@ -24,6 +24,11 @@ export interface CheckpointFile {
   before: FileState | { skipped: string };
   /** What the turn left there (for conflict detection); absent when the turn is still running. */
   after?: { hash: string } | { absent: true };
+  /**
+   * Other chat sessions whose turns changed this file while this one ran (workspaceSnapshot.ts): whose
+   * change it was cannot be told apart, so a restore asks before writing it.
+   */
+  sharedWith?: string[];
 }
 
 export interface Checkpoint {

@@ -2,7 +2,9 @@
 // had before the chosen turn (the earliest record of it from that turn on), what the agent last left
 // there, and what is there now. A file whose content is no longer what the agent left is a conflict
 // (the user, or something else, changed it since): it is never overwritten without asking. Only files a
-// recorded turn changed appear here, so a restore cannot touch anything the agent never touched.
+// recorded turn changed appear here, so a restore cannot touch anything the agent never touched. A file
+// another chat changed at the same time (`sharedWith`) is an overlap: restoring it could undo that chat's
+// work, so it is written only when the user says so, like a conflict.
 // `applyRestore` writes a plan with node's file system (the CLI, tests); the extension writes through
 // VS Code instead (src/vscode/checkpoints).
 import { chmodSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -20,10 +22,14 @@ export interface RestoreItem {
   current: Uint8Array | undefined;
   /**
    * `restore`: will be written; `same`: already as it was (nothing to do); `conflict`: changed since
-   * the agent's last change, needs the user's word; `unavailable`: its content was not kept (`reason`).
+   * the agent's last change, needs the user's word; `overlap`: as the agent left it, but another chat
+   * changed it at the same time (`sharedWith`), needs the user's word; `unavailable`: its content was
+   * not kept (`reason`).
    */
-  status: 'restore' | 'same' | 'conflict' | 'unavailable';
+  status: 'restore' | 'same' | 'conflict' | 'overlap' | 'unavailable';
   reason?: string;
+  /** Other chat sessions that changed the file while a turn restored here ran. */
+  sharedWith?: string[];
 }
 
 export interface RestorePlan {
@@ -42,16 +48,23 @@ export async function planRestore(store: CheckpointStore, sessionId: string, tur
   const involved = record.checkpoints.slice(start);
   const before = new Map<string, (typeof involved)[number]['files'][number]['before']>();
   const lastAfter = new Map<string, { hash: string } | { absent: true } | undefined>();
+  const shared = new Map<string, Set<string>>();
   for (const checkpoint of involved) {
     for (const file of checkpoint.files) {
       if (!before.has(file.path)) before.set(file.path, file.before);
       lastAfter.set(file.path, file.after);
+      for (const other of file.sharedWith ?? []) {
+        if (other === sessionId) continue;
+        if (!shared.has(file.path)) shared.set(file.path, new Set());
+        shared.get(file.path)!.add(other);
+      }
     }
   }
   const items: RestoreItem[] = [];
   for (const [file, state] of [...before].sort(([a], [b]) => a.localeCompare(b))) {
     const now = await current(file);
-    const base = { path: file, current: now };
+    const sharedWith = shared.get(file);
+    const base = { path: file, current: now, ...(sharedWith ? { sharedWith: [...sharedWith].sort() } : {}) };
     if ('skipped' in state) {
       items.push({ ...base, target: { absent: true }, status: 'unavailable', reason: `its content was not kept: ${state.skipped}` });
       continue;
@@ -75,7 +88,7 @@ export async function planRestore(store: CheckpointStore, sessionId: string, tur
     }
     const expected = lastAfter.get(file);
     const expectedHash = expected === undefined ? nowHash : 'absent' in expected ? undefined : expected.hash;
-    items.push({ ...base, target, status: expectedHash === nowHash ? 'restore' : 'conflict' });
+    items.push({ ...base, target, status: expectedHash !== nowHash ? 'conflict' : sharedWith ? 'overlap' : 'restore' });
   }
   return { sessionId, turnId, items, notes: [...new Set(involved.flatMap((c) => c.notes ?? []))] };
 }
@@ -97,7 +110,8 @@ export interface RestoreResult {
 }
 
 /**
- * Writes the plan's `restore` items, and the conflicts listed in `overwrite`, with node's file system.
+ * Writes the plan's `restore` items, and the conflicts and overlaps listed in `overwrite`, with node's
+ * file system.
  * Each file is replaced by a rename (never half-written; a symlink put in its place is replaced, never
  * followed). Only inside `roots`, and only through real folders: a folder on the way that a command
  * turned into a symlink (to ~/.ssh, say) stops that file, so a restore never writes outside the workspace.
@@ -105,7 +119,7 @@ export interface RestoreResult {
 export function applyRestore(plan: RestorePlan, roots: readonly string[], overwrite: ReadonlySet<string> = new Set()): RestoreResult {
   const result: RestoreResult = { done: [], failed: [] };
   for (const item of plan.items) {
-    if (item.status !== 'restore' && !(item.status === 'conflict' && overwrite.has(item.path))) continue;
+    if (item.status !== 'restore' && !((item.status === 'conflict' || item.status === 'overlap') && overwrite.has(item.path))) continue;
     try {
       writeItem(item, roots);
       result.done.push(item.path);

@@ -1,89 +1,57 @@
-// Records, for each user turn, what every file the turn changed looked like before it: through patches
-// (notePatch, called when a change set is proposed) and through commands (commandStarting /
-// commandEnded around every spawn, see checkpointRunner.ts). A command can change anything (`sed -i`,
-// `rm`, `mv`, a build writing binaries), so the recorder keeps a snapshot of the workspace: stamps for
-// every file (workspaceScan.ts) and, in the content-addressed store, the content of every file within
-// the limits. Around each command only the files whose stamps moved are read and hashed; the snapshot's
-// content of those files is the "before" the checkpoint keeps. The first snapshot of a window reads the
-// whole (bounded) workspace once, asynchronously, before the first turn starts.
+// Records, for each user turn of one chat, what every file the turn changed looked like before it:
+// through patches (notePatch, called when a change set is proposed) and through commands (commandStarting
+// / commandEnded around every spawn of this chat's agent, see checkpointRunner.ts). A command can change
+// anything (`sed -i`, `rm`, `mv`, a build writing binaries), so the recorder works on a snapshot of the
+// workspace (workspaceSnapshot.ts): around each command only the files whose stamps moved are read and
+// hashed; the snapshot's content of those files is the "before" the checkpoint keeps.
 //
-// Attribution: changes seen after a command ended, or while one of the turn's commands still runs, are
-// the turn's. Changes seen before a command while none runs (the user typing and saving between commands)
-// only refresh the snapshot: a restore never reverts a file only the user changed.
-import { randomBytes } from 'node:crypto';
+// One recorder per chat, one snapshot per workspace: several chats run turns at once, each recorder
+// files its turns under its own chat session, and the shared snapshot decides which open turns a change
+// belongs to (and marks a file two chats changed at the same time as shared; see workspaceSnapshot.ts).
+// A recorder made with just the folders has a snapshot of its own (the CLI, tests, one chat).
 import { lstatSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import type { ChangeSet } from '../../core/patch/types';
 import { contentHash } from './blobStore';
 import type { Checkpoint, CheckpointFile, CheckpointStore, FileState } from './checkpointStore';
-import { IgnoreRules } from './ignoreRules';
-import { sameStamp, scanWorkspace, type FileStamp } from './workspaceScan';
-
-const CLEANUP_INTERVAL_MS = 10 * 60 * 1000;
-
-interface SnapshotEntry {
-  stamp: FileStamp;
-  /** Content in the store, or why it is not. */
-  content: { hash: string; size: number } | { skipped: string };
-}
-
-interface OpenTurn {
-  sessionId: string;
-  turnId?: string;
-  createdAt: number;
-  files: Map<string, CheckpointFile>;
-  notes: Set<string>;
-  /** Commands of this turn still running (background processes included). */
-  running: number;
-}
+import { WorkspaceSnapshot, formatBytes, type OpenTurn, type SnapshotStats } from './workspaceSnapshot';
 
 /** Reads a file's current content as the user sees it (an open, unsaved document wins); undefined = absent. */
 export type CurrentContent = (path: string) => Promise<Uint8Array | undefined>;
 
-export interface RecorderStats {
-  files: number;
-  baselineBytes: number;
-  lastScanMs: number;
-  lastScanFiles: number;
-  truncated: boolean;
-}
+export type RecorderStats = SnapshotStats;
 
 export class TurnRecorder {
-  private snapshot = new Map<string, SnapshotEntry>();
-  private snapshotBytes = 0;
-  private truncated = false;
-  private priming: Promise<void> | undefined;
-  /** Bytes the current scan may still read (a command writing gigabytes must not stall the host). */
-  private scanBudget = Infinity;
+  readonly snapshot: WorkspaceSnapshot;
   private turn: OpenTurn | undefined;
-  private ignoreRules = new Map<string, IgnoreRules>();
-  /** Names this window's snapshot in the store (its baseline file), so other windows' clean-ups keep it. */
-  private readonly ownerId = `window-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
-  private lastCleanUp = 0;
-  readonly stats: RecorderStats = { files: 0, baselineBytes: 0, lastScanMs: 0, lastScanFiles: 0, truncated: false };
 
+  /** `workspace`: the shared snapshot to record against, or the folders to snapshot alone. */
   constructor(
     readonly store: CheckpointStore,
-    private readonly roots: () => readonly string[],
-    private readonly log: (message: string) => void = () => undefined,
-  ) {}
+    workspace: (() => readonly string[]) | WorkspaceSnapshot,
+    log: (message: string) => void = () => undefined,
+  ) {
+    this.snapshot = workspace instanceof WorkspaceSnapshot ? workspace : new WorkspaceSnapshot(store, workspace, log);
+  }
 
   get activeTurn(): boolean {
     return this.turn !== undefined;
   }
 
+  /** The snapshot's counters (shared with every recorder of the same snapshot). */
+  get stats(): RecorderStats {
+    return this.snapshot.stats;
+  }
+
   /**
-   * Opens the checkpoint of the next turn (before the agent starts it). The first call reads the whole
-   * workspace into the snapshot; later ones only what changed since (the user's edits between turns).
+   * Opens the checkpoint of this chat's next turn (before the agent starts it). The first turn of the
+   * snapshot reads the whole workspace; later ones only what changed since.
    */
   async beginTurn(sessionId: string): Promise<void> {
-    const firstTime = this.priming === undefined;
-    await this.warmUp();
-    if (!firstTime) {
-      this.ignoreRules.clear(); // .gitignore may have changed
-      this.refresh(false);
-    }
-    this.turn = { sessionId, createdAt: Date.now(), files: new Map(), notes: new Set(), running: 0 };
+    if (this.turn) this.snapshot.close(this.turn); // never ended (a crash): not saved
+    this.turn = undefined;
+    const turn: OpenTurn = { sessionId, createdAt: Date.now(), files: new Map(), notes: new Set(), running: 0 };
+    await this.snapshot.open(turn); // the first snapshot may take a while: commands meanwhile are not this turn's
+    this.turn = turn;
   }
 
   /** The turn's id, once the agent announced it (turn.started). */
@@ -96,9 +64,10 @@ export class TurnRecorder {
     const turn = this.turn;
     if (!turn) return;
     for (const change of changeSet.changes) {
-      if (!turn.files.has(change.path)) turn.files.set(change.path, { path: change.path, before: change.kind === 'add' ? { absent: true } : this.currentState(change.path, change.oldText) });
-      if (change.movePath !== undefined && change.movePath !== change.path && !turn.files.has(change.movePath)) {
-        turn.files.set(change.movePath, { path: change.movePath, before: this.currentState(change.movePath, undefined) });
+      // Touched even when already recorded: another chat's open turn may have changed it since.
+      this.snapshot.touch(turn, change.path, turn.files.get(change.path)?.before ?? (change.kind === 'add' ? { absent: true } : this.currentState(change.path, change.oldText)));
+      if (change.movePath !== undefined && change.movePath !== change.path) {
+        this.snapshot.touch(turn, change.movePath, turn.files.get(change.movePath)?.before ?? this.currentState(change.movePath, undefined));
       }
     }
   }
@@ -110,8 +79,7 @@ export class TurnRecorder {
   commandStarting(): object | undefined {
     const turn = this.turn;
     if (!turn) return undefined;
-    this.refresh(turn.running > 0);
-    turn.running++;
+    this.snapshot.commandStarting(turn);
     return turn;
   }
 
@@ -121,9 +89,7 @@ export class TurnRecorder {
    */
   commandEnded(token: object | undefined): void {
     if (!token) return;
-    const turn = token as OpenTurn;
-    turn.running = Math.max(0, turn.running - 1);
-    this.refresh(this.turn === turn);
+    this.snapshot.commandEnded(token as OpenTurn);
   }
 
   /**
@@ -133,7 +99,7 @@ export class TurnRecorder {
   async endTurn(current?: CurrentContent): Promise<Checkpoint | undefined> {
     const turn = this.turn;
     if (!turn) return undefined;
-    this.refresh(turn.running > 0);
+    this.snapshot.close(turn);
     this.turn = undefined;
     if (turn.turnId === undefined) return undefined;
     const files: CheckpointFile[] = [];
@@ -146,130 +112,13 @@ export class TurnRecorder {
     files.sort((a, b) => a.path.localeCompare(b.path));
     const checkpoint: Checkpoint = { turnId: turn.turnId, createdAt: turn.createdAt, files, ...(turn.notes.size ? { notes: [...turn.notes] } : {}) };
     this.store.save(turn.sessionId, checkpoint);
-    this.store.saveBaseline(this.ownerId, this.snapshotHashes());
-    // The store-wide clean-up stats every blob: at the first turn, then at most every CLEANUP_INTERVAL_MS
-    // (a session's own cap is applied on every save).
-    if (Date.now() - this.lastCleanUp < CLEANUP_INTERVAL_MS) return checkpoint;
-    this.lastCleanUp = Date.now();
-    try {
-      const cleaned = this.store.cleanUp();
-      if (cleaned.sessionsDropped.length || cleaned.blobsRemoved) this.log(`Checkpoints: dropped ${cleaned.sessionsDropped.length} old session(s), removed ${cleaned.blobsRemoved} blob(s) (${cleaned.bytesFreed} bytes); ${cleaned.bytesKept} bytes kept.`);
-    } catch (error) {
-      this.log(`Checkpoint clean-up failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    this.snapshot.afterSave();
     return checkpoint;
   }
 
-  private snapshotHashes(): string[] {
-    const hashes: string[] = [];
-    for (const entry of this.snapshot.values()) if ('hash' in entry.content) hashes.push(entry.content.hash);
-    return hashes;
-  }
-
-  /**
-   * Takes the first snapshot (once; later calls wait for it). The host may start it early (the chat view
-   * opened) so the first message does not wait for it.
-   */
+  /** Takes the snapshot's first scan now (see WorkspaceSnapshot.warmUp). */
   warmUp(): Promise<void> {
-    this.priming ??= this.prime().catch((error: unknown) => {
-      this.priming = undefined;
-      throw error;
-    });
-    return this.priming;
-  }
-
-  /** The first snapshot: every file's content, read without blocking the host for long. */
-  private async prime(): Promise<void> {
-    const started = performance.now();
-    const scan = this.scan();
-    this.scanBudget = Infinity;
-    let count = 0;
-    for (const [file, stamp] of scan.files) {
-      this.snapshot.set(file, { stamp, content: await this.captureAsync(file, stamp) });
-      if (++count % 25 === 0) await new Promise((resolve) => setImmediate(resolve)); // short slices: the host stays responsive
-    }
-    this.store.saveBaseline(this.ownerId, this.snapshotHashes());
-    this.updateStats(performance.now() - started, scan.files.size);
-  }
-
-  /** Compares a fresh scan with the snapshot; changed files become the turn's when `attribute`. */
-  private refresh(attribute: boolean): void {
-    const started = performance.now();
-    const scan = this.scan();
-    const turn = attribute ? this.turn : undefined;
-    const wasTruncated = this.truncated;
-    this.scanBudget = this.store.limits.maxScanReadBytes;
-    this.truncated = scan.truncated;
-    for (const [file, stamp] of scan.files) {
-      const old = this.snapshot.get(file);
-      if (old && sameStamp(old.stamp, stamp)) continue;
-      if (turn && !turn.files.has(file)) {
-        // A file the snapshot did not have is new, unless the previous scan stopped at its budget.
-        const before: CheckpointFile['before'] = old ? stateOf(old) : wasTruncated ? { skipped: 'the workspace has more files than the snapshot covers' } : { absent: true };
-        turn.files.set(file, { path: file, before });
-      }
-      if (old && 'hash' in old.content) this.snapshotBytes -= old.content.size;
-      this.snapshot.set(file, { stamp, content: this.captureSync(file, stamp) });
-    }
-    for (const [file, old] of this.snapshot) {
-      if (scan.files.has(file)) continue;
-      if (existsAsFile(file)) continue; // beyond the scan's budget or newly ignored, not removed
-      if (turn && !turn.files.has(file)) turn.files.set(file, { path: file, before: stateOf(old) });
-      if ('hash' in old.content) this.snapshotBytes -= old.content.size;
-      this.snapshot.delete(file);
-    }
-    if (scan.truncated && this.turn) this.turn.notes.add(`The workspace has more than ${this.store.limits.maxScanFiles} files; changes commands made beyond them are not in this checkpoint.`);
-    this.updateStats(performance.now() - started, scan.files.size);
-  }
-
-  private scan() {
-    return scanWorkspace(this.roots(), {
-      maxFiles: this.store.limits.maxScanFiles,
-      ignoreFor: (root) => {
-        let rules = this.ignoreRules.get(root);
-        if (!rules) this.ignoreRules.set(root, (rules = IgnoreRules.forRoot(root)));
-        return rules;
-      },
-    });
-  }
-
-  private updateStats(ms: number, files: number): void {
-    Object.assign(this.stats, { files: this.snapshot.size, baselineBytes: this.snapshotBytes, lastScanMs: ms, lastScanFiles: files, truncated: this.truncated });
-  }
-
-  private limitFor(stamp: FileStamp): string | undefined {
-    const limits = this.store.limits;
-    if (stamp.size > limits.maxFileBytes) return `larger than ${formatBytes(limits.maxFileBytes)}`;
-    if (this.snapshotBytes + stamp.size > limits.maxBaselineBytes) return `beyond the checkpoint budget of ${formatBytes(limits.maxBaselineBytes)} per workspace`;
-    if (stamp.size > this.scanBudget) return `more than ${formatBytes(limits.maxScanReadBytes)} changed at once`;
-    this.scanBudget -= stamp.size;
-    return undefined;
-  }
-
-  private captureSync(file: string, stamp: FileStamp): SnapshotEntry['content'] {
-    const limit = this.limitFor(stamp);
-    if (limit) return { skipped: limit };
-    try {
-      return this.keep(readFileSync(file));
-    } catch (error) {
-      return { skipped: `unreadable (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
-    }
-  }
-
-  private async captureAsync(file: string, stamp: FileStamp): Promise<SnapshotEntry['content']> {
-    const limit = this.limitFor(stamp);
-    if (limit) return { skipped: limit };
-    try {
-      return this.keep(await readFile(file));
-    } catch (error) {
-      return { skipped: `unreadable (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
-    }
-  }
-
-  private keep(bytes: Buffer): { hash: string; size: number } {
-    const hash = this.store.blobs.put(bytes);
-    this.snapshotBytes += bytes.length;
-    return { hash, size: bytes.length };
+    return this.snapshot.warmUp();
   }
 
   /**
@@ -297,10 +146,6 @@ export class TurnRecorder {
   }
 }
 
-function stateOf(entry: SnapshotEntry): CheckpointFile['before'] {
-  return 'hash' in entry.content ? { hash: entry.content.hash, size: entry.content.size, mode: entry.stamp.mode } : { skipped: entry.content.skipped };
-}
-
 function readIfFile(file: string): Buffer | undefined {
   try {
     if (!lstatSync(file).isFile()) return undefined;
@@ -317,16 +162,4 @@ export function modeOf(file: string, fallback: number): number {
   } catch {
     return fallback;
   }
-}
-
-function existsAsFile(file: string): boolean {
-  try {
-    return lstatSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-export function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MB` : `${Math.round(bytes / 1024)} KB`;
 }
