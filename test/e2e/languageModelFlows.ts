@@ -13,9 +13,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { newPage, screenshot } from './browser.ts';
+import { runFlow, selectFlows, type FlowResult, type NotApplicableFlow } from './flowRunner.ts';
 import { startCodeServer } from './codeServer.ts';
 import type { CodeServer } from './codeServer.ts';
-import { REPO_ROOT, log, waitFor } from './harness.ts';
+import { REPO_ROOT, waitFor } from './harness.ts';
 import { TandemView } from './tandemView.ts';
 
 export const LANGUAGE_MODEL_FLOWS = [
@@ -30,13 +31,6 @@ const MODEL_ID = 'tandem-test-model';
 /** The call id the test model uses: odd characters that must come back unchanged with the result. */
 const ODD_CALL_ID = 'call:odd/id "1" ü';
 
-interface FlowResult {
-  name: string;
-  ok: boolean;
-  ms: number;
-  error?: string;
-}
-
 export interface LanguageModelFlowDeps {
   browser: Browser;
   /** The run's temp root (this server's state goes in a folder of its own there). */
@@ -48,7 +42,7 @@ export interface LanguageModelFlowDeps {
   /** run.ts's results, for its summary. */
   results: FlowResult[];
   /** Flows that cannot apply on this VS Code line, with why (run.ts lists them in its summary). */
-  notApplicable: { name: string; reason: string }[];
+  notApplicable: NotApplicableFlow[];
 }
 
 /** What the test extension wrote: one JSON object per line. */
@@ -92,36 +86,13 @@ function packageTestExtension(root: string): string {
 const textOf = (parts: RecordedPart[] | undefined): string => (parts ?? []).map((p) => p.value ?? '').join('');
 
 export async function languageModelFlows({ browser, root, vsix, shots, only, results, notApplicable }: LanguageModelFlowDeps): Promise<void> {
-  const count = only ? LANGUAGE_MODEL_FLOWS.reduce((n, name, i) => (only.test(name) ? i + 1 : n), 0) : LANGUAGE_MODEL_FLOWS.length;
-  if (count === 0) return;
-  const selected = new Set(LANGUAGE_MODEL_FLOWS.slice(0, count));
+  const selected = selectFlows(LANGUAGE_MODEL_FLOWS, only);
+  if (selected.size === 0) return;
   let skipReason: string | undefined;
-
-  async function flow(name: string, page: Page | undefined, body: () => Promise<void>): Promise<void> {
-    if (!selected.has(name)) return;
-    if (skipReason) {
-      log(`⤼ NOT APPLICABLE ${name}: ${skipReason}`);
-      notApplicable.push({ name, reason: skipReason });
-      return;
-    }
-    log(`▶ ${name}`);
-    const t0 = Date.now();
-    try {
-      await body();
-      if (skipReason) {
-        // the body found the API missing: said so, nothing passed
-        notApplicable.push({ name, reason: skipReason });
-        return;
-      }
-      results.push({ name, ok: true, ms: Date.now() - t0 });
-      log(`✔ ${name} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
-    } catch (err) {
-      const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
-      results.push({ name, ok: false, ms: Date.now() - t0, error: message });
-      log(`✘ ${name}\n${message}`);
-      if (page) await screenshot(page, path.join(shots, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`));
-    }
-  }
+  const report = { results, shots, notApplicable, notApplicableReason: () => skipReason };
+  const flow = async (name: string, page: Page | undefined, body: () => Promise<void>): Promise<void> => {
+    if (selected.has(name)) await runFlow(report, name, page, body);
+  };
 
   const csRoot = path.join(root, 'cs-language-model');
   fs.mkdirSync(csRoot, { recursive: true });
@@ -154,8 +125,7 @@ export async function languageModelFlows({ browser, root, vsix, shots, only, res
       const activated = await waitFor('the test extension to activate', () => readRecords(recordFile).find((r) => r.event === 'activated'), 60_000);
       if (!activated.api) {
         skipReason = `VS Code ${activated.version ?? '?'} has no vscode.lm.registerLanguageModelChatProvider (stable from 1.104), so no test model can be registered`;
-        log(`⤼ NOT APPLICABLE ${LANGUAGE_MODEL_FLOWS[0]}: ${skipReason}`);
-        return;
+        return; // runFlow lists it (and the flows after it) as not applicable
       }
       await view.send('hello');
       const error = view.errorCard.filter({ hasText: "no language model with the id 'no-such-model'" });

@@ -13,20 +13,14 @@ import type { Browser, Page } from 'playwright-core';
 import { newPage, screenshot } from './browser.ts';
 import { startCodeServer } from './codeServer.ts';
 import type { CodeServer } from './codeServer.ts';
-import { REPO_ROOT, log, waitFor } from './harness.ts';
+import { runFlow, selectFlows, type FlowResult } from './flowRunner.ts';
+import { REPO_ROOT, waitFor } from './harness.ts';
 import type { MockOpenAI } from './mock.ts';
 import { TandemView } from './tandemView.ts';
 
 export const MCP_FLOWS = ['mcp: a workspace server starts only once allowed, and the view shows it running', 'mcp: the chat calls an MCP tool after approval'];
 
 const FIXTURE = path.join(REPO_ROOT, 'test', 'fixtures', 'mcp', 'fixtureServer.ts');
-
-interface FlowResult {
-  name: string;
-  ok: boolean;
-  ms: number;
-  error?: string;
-}
 
 export interface McpFlowDeps {
   browser: Browser;
@@ -46,25 +40,11 @@ function fixtureProcesses(): number {
 }
 
 export async function mcpFlows({ browser, root, vsix, shots, only, results, api, model }: McpFlowDeps): Promise<void> {
-  const count = only ? MCP_FLOWS.reduce((n, name, i) => (only.test(name) ? i + 1 : n), 0) : MCP_FLOWS.length;
-  if (count === 0) return;
-  const selected = new Set(MCP_FLOWS.slice(0, count));
-
-  async function flow(name: string, page: Page | undefined, body: () => Promise<void>): Promise<void> {
-    if (!selected.has(name)) return;
-    log(`▶ ${name}`);
-    const t0 = Date.now();
-    try {
-      await body();
-      results.push({ name, ok: true, ms: Date.now() - t0 });
-      log(`✔ ${name} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
-    } catch (err) {
-      const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
-      results.push({ name, ok: false, ms: Date.now() - t0, error: message });
-      log(`✘ ${name}\n${message}`);
-      if (page) await screenshot(page, path.join(shots, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`));
-    }
-  }
+  const selected = selectFlows(MCP_FLOWS, only);
+  if (selected.size === 0) return;
+  const flow = async (name: string, page: Page | undefined, body: () => Promise<void>): Promise<void> => {
+    if (selected.has(name)) await runFlow({ results, shots }, name, page, body);
+  };
 
   const workspace = path.join(root, 'mcp-workspace');
   fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });

@@ -19,6 +19,7 @@ import type { CodeServer } from './codeServer.ts';
 import { REPO_ROOT, RESULTS_DIR, createTempRoot, finishTempRoot, freePort, log, waitFor } from './harness.ts';
 import { MockOpenAI } from './mock.ts';
 import type { MockResponse } from './mock.ts';
+import { runFlow, type FlowResult } from './flowRunner.ts';
 import { TandemView } from './tandemView.ts';
 import { FIX_THIS_FLOWS, fixThisFlows } from './fixThisFlows.ts';
 import { CODE_REVIEW_FLOWS, codeReviewFlows } from './codeReviewFlows.ts';
@@ -67,12 +68,6 @@ const SLOW_DELTAS = Array.from({ length: 60 }, (_, i) => `tick${i + 1} `);
 
 // ---- a tiny runner: named flows, in order, each with a failure screenshot ----
 
-interface FlowResult {
-  name: string;
-  ok: boolean;
-  ms: number;
-  error?: string;
-}
 const results: FlowResult[] = [];
 
 // The flows of each code-server instance, in order: a flow's predecessors on its server are its setup.
@@ -111,27 +106,7 @@ function isSelected(name: string): boolean {
 }
 
 async function flow(name: string, page: Page | undefined, body: () => Promise<void>): Promise<void> {
-  if (!isSelected(name)) return;
-  log(`▶ ${name}`);
-  const t0 = Date.now();
-  try {
-    await body();
-    results.push({ name, ok: true, ms: Date.now() - t0 });
-    log(`✔ ${name} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
-  } catch (err) {
-    const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
-    results.push({ name, ok: false, ms: Date.now() - t0, error: message });
-    log(`✘ ${name}\n${message}`);
-    if (page) {
-      await screenshot(page, path.join(SHOTS, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`));
-      // what may be in the way: a modal dialog or notifications
-      const blocking = await page
-        .locator('.monaco-dialog-box, .notification-toast')
-        .allInnerTexts()
-        .catch(() => []);
-      if (blocking.length) log(`on screen when it failed:\n  ${blocking.map((t) => t.replace(/\s+/g, ' ')).join('\n  ')}`);
-    }
-  }
+  if (isSelected(name)) await runFlow({ results, shots: SHOTS }, name, page, body);
 }
 
 /** Waits until no turn is running: Send is back (Stop gone). */
