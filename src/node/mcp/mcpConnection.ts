@@ -5,6 +5,9 @@
 // lines of its stderr, later calls fail until it is restarted. Nothing waits on a dead server, nor longer
 // than `startMs` in total on one that is slow to start (connect and every tools/list page share that
 // deadline). An HTTP server's responses are capped like a stdio server's lines (boundedFetch.ts).
+// A server that announces `notifications/tools/list_changed` is listed again (debounced, one listing at a
+// time however often it announces, within the same deadline as at start); chats pick the new tools up at
+// their next turn (their agent is rebuilt when the tool names change).
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -27,6 +30,8 @@ export interface ConnectionTimeouts {
 const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 /** tools/list pages read at most (a server that pages forever is cut off). */
 const MAX_LIST_PAGES = 20;
+/** tools/list_changed notifications within this time make one listing. */
+const RELIST_DEBOUNCE_MS = 200;
 
 export class McpConnection {
   readonly log = new BoundedLog();
@@ -37,6 +42,9 @@ export class McpConnection {
   listedTools: unknown[] = [];
   private client: Client | undefined;
   private stopping = false;
+  /** A re-listing after tools/list_changed runs; another notification meanwhile asks for one more after it. */
+  private relisting: Promise<void> | undefined;
+  private relistAgain = false;
 
   constructor(
     readonly config: McpServerConfig,
@@ -49,7 +57,11 @@ export class McpConnection {
     this.stopping = false;
     this.setStatus('starting', undefined);
     this.log.note(`starting ${this.describe()}`);
-    const client = new Client({ name: 'tandem', version: '0.1.0' }, { capabilities: {} });
+    const client: Client = new Client(
+      { name: 'tandem', version: '0.1.0' },
+      // Our own listing (paged, bounded) rather than the SDK's auto-refresh, which reads one page only.
+      { capabilities: {}, listChanged: { tools: { autoRefresh: false, debounceMs: RELIST_DEBOUNCE_MS, onChanged: () => this.toolsChanged(client) } } },
+    );
     this.client = client;
     const transport = this.transport();
     client.onclose = () => this.closed(client);
@@ -163,6 +175,30 @@ export class McpConnection {
       if (!cursor) break;
     }
     return tools;
+  }
+
+  /** The server said its tools changed: list them again (never two listings at once, never unbounded). */
+  private toolsChanged(client: Client): void {
+    if (this.client !== client || this.status !== 'running') return;
+    if (this.relisting) {
+      this.relistAgain = true;
+      return;
+    }
+    this.relisting = (async () => {
+      do {
+        this.relistAgain = false;
+        try {
+          const tools = await this.listTools(client, Date.now() + this.timeouts.startMs);
+          if (this.client !== client) return;
+          this.listedTools = tools;
+          this.log.note(`tools changed: ${tools.length} tool(s)`);
+          this.onChange();
+        } catch (error) {
+          if (this.client === client) this.log.note(`could not list the changed tools (keeping the previous list): ${message(error)}`);
+          return;
+        }
+      } while (this.relistAgain);
+    })().finally(() => (this.relisting = undefined));
   }
 
   /** The connection ended: a crash unless we closed it. */

@@ -65,11 +65,36 @@ describe('McpManager over stdio', () => {
       ['mcp__fx__slow', false],
       ['mcp__fx__crash', false],
       ['mcp__fx__env', true],
+      ['mcp__fx__grow', false],
+      ['mcp__fx__listings', true],
     ]);
     const echo = manager.tools().find((t) => t.name === 'mcp__fx__echo')!;
     expect(echo.spec).toMatchObject({ kind: 'function', parameters: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] } });
     expect(text(await manager.callTool('fx', 'echo', { text: 'hi' }, new AbortController().signal))).toBe('echo: hi');
     expect(manager.log('fx')).toContain('fixture server started');
+  });
+
+  it('lists the tools again when the server announces a change, and offers the new one; a burst of announcements makes few listings', async () => {
+    let changes = 0;
+    manager = new McpManager({ onChange: () => changes++ });
+    await manager.start([stdioServer()]);
+    const signal = new AbortController().signal;
+    const listingsAtStart = Number(text(await manager.callTool('fx', 'listings', {}, signal)));
+    const changesAtStart = changes;
+    expect(text(await manager.callTool('fx', 'grow', { announce: 1 }, signal))).toBe('grew to 1');
+    await until(() => manager.tools().some((t) => t.name === 'mcp__fx__grown1'), 'the new tool to be offered');
+    expect(changes).toBeGreaterThan(changesAtStart); // the view and the chats hear of it
+    expect(text(await manager.callTool('fx', 'grown1', {}, signal))).toBe('grown 1');
+    expect(manager.log('fx')).toMatch(/tools changed: 8 tool\(s\)/);
+
+    // 500 announcements at once: debounced and never two listings at a time, so a handful of listings, not 500.
+    const before = Number(text(await manager.callTool('fx', 'listings', {}, signal)));
+    expect(before).toBeGreaterThan(listingsAtStart);
+    expect(text(await manager.callTool('fx', 'grow', { announce: 500 }, signal))).toBe('grew to 2');
+    await until(() => manager.tools().some((t) => t.name === 'mcp__fx__grown2'), 'the second new tool');
+    const after = Number(text(await manager.callTool('fx', 'listings', {}, signal)));
+    expect(after - before).toBeGreaterThanOrEqual(1);
+    expect(after - before).toBeLessThanOrEqual(3);
   });
 
   it('reports a crash in the middle of a call at once, keeps failing clearly, and runs again after a restart', async () => {
