@@ -14,7 +14,7 @@
 import * as fs from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ChangeSet, FileChange } from '../../core/patch/types';
-import { decodePath, gitRaw, nulRecords } from './gitCli';
+import { decodePath, gitRaw, gitWithoutFilters, nulRecords } from './gitCli';
 import { readEntry, type Entry } from './safeFiles';
 import type { SkippedFile, Worktree, WorktreeLimits } from './types';
 import { isInsideGitDir, statusOf } from './uncommittedCopy';
@@ -67,6 +67,19 @@ async function headTree(wt: Worktree, git?: string): Promise<Map<string, TreeEnt
   return tree;
 }
 
+/** Paths whose index or file differs from the commit the worktree was made at (a commit made there moves HEAD). */
+async function changedSinceBase(wt: Worktree, git?: string): Promise<string[]> {
+  const output = await gitWithoutFilters(['diff-index', '--name-only', '-z', '--no-renames', '--ignore-submodules=all', wt.repo.head, '--'], {
+    cwd: wt.path,
+    gitDir: wt.gitDir,
+    workTree: wt.path,
+    ...(git ? { git } : {}),
+  });
+  return nulRecords(output)
+    .map(decodePath)
+    .filter((path): path is string => path !== undefined && path !== '');
+}
+
 /** The blobs' bytes, by object id, in one `cat-file --batch` (object ids only: no path ever goes on a line). */
 async function readBlobs(wt: Worktree, oids: readonly string[], git?: string): Promise<Map<string, Buffer>> {
   const blobs = new Map<string, Buffer>();
@@ -110,7 +123,10 @@ export async function worktreeChanges(wt: Worktree, limits: WorktreeLimits, git?
   const status = await statusOf(wt.gitDir, wt.path, git);
   const skipped: SkippedFile[] = status.nested.map((path) => ({ path, reason: 'a repository of its own (not carried back)' }));
   if (status.unnamed > 0) skipped.push({ path: '(unnamed)', reason: `${status.unnamed} file name(s) are not UTF-8` });
-  const candidates = [...new Set([...status.entries.map((e) => e.path), ...Object.keys(wt.baseline)])].sort();
+  // What the agent committed in the worktree is no longer in its status: the paths that differ from the
+  // commit it was made at count too.
+  const committed = await changedSinceBase(wt, git);
+  const candidates = [...new Set([...status.entries.map((e) => e.path), ...committed, ...Object.keys(wt.baseline)])].sort();
   const tree = await headTree(wt, git);
   const realWorktree = fs.realpathSync(wt.path);
 

@@ -13,7 +13,9 @@
 // How: `git worktree add --detach --no-checkout` at the current HEAD, then the files are checked out with
 // every filter driver off (gitCli.ts), then the user's uncommitted state is copied in (uncommittedCopy.ts).
 // Every git command runs with the repository and work tree named explicitly and the hardened environment.
-// Worktrees left by a crash (owner process gone, or older than a day) are removed by cleanupStale.
+// Worktrees left by a crash (owner process gone, or older than a day) are removed by cleanupStale; a
+// chat's worktree (`claim`) is never removed for its age or process, only when its chat is known to be
+// gone. After a reload the chat finds its worktree again with `attach` (worktreeRecords.ts).
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { homedir } from 'node:os';
@@ -22,6 +24,7 @@ import { git, GitError, gitWithoutFilters, type GitOptions } from './gitCli';
 import { DEFAULT_WORKTREE_LIMITS, STALE_AFTER_MS, type RepoInfo, type Worktree, type WorktreeAvailability, type WorktreeLimits } from './types';
 import { copyUncommitted } from './uncommittedCopy';
 import { worktreeChanges, type WorktreeChanges } from './worktreeChanges';
+import { moveBaseline, OWNER_FILE, readBaseline, readOwner, writeRecord, type OwnerRecord, type RebaselineEntry } from './worktreeRecords';
 
 export interface WorktreeManagerOptions {
   /** The folder holding this repository's worktrees (default: next to the repository, see above). */
@@ -40,13 +43,19 @@ export class WorktreeUnavailableError extends Error {
   override name = 'WorktreeUnavailableError';
 }
 
-interface OwnerRecord {
-  version: 1;
-  pid: number;
-  createdAt: number;
-  worktree: string;
-  toplevel: string;
-  gitDir: string;
+/** What a chat keeps (in Tandem's own storage) to find its worktree again: the folder Tandem made, for which workspace. */
+export interface WorktreeHandle {
+  id: string;
+  path: string;
+  workspaceRoot: string;
+}
+
+export interface CleanupOptions {
+  /**
+   * Whether the chat a worktree belongs to is still there. Without it a chat's worktree is never removed
+   * (only the chat's own window knows); with it, one whose chat is gone and whose owner process is gone too.
+   */
+  chatExists?: (chatId: string) => boolean;
 }
 
 const META_SUFFIX = '.tandem';
@@ -193,12 +202,13 @@ export class WorktreeManager {
       }
     }
     const path = join(container, name);
-    const owner: OwnerRecord = { version: 1, pid: this.options.ownerPid ?? process.pid, createdAt: this.now(), worktree: path, toplevel: repo.toplevel, gitDir: repo.gitDir };
-    fs.writeFileSync(join(metaDir, 'owner.json'), JSON.stringify(owner), { mode: 0o600 });
+    const owner: OwnerRecord = { version: 1, pid: this.options.ownerPid ?? process.pid, createdAt: this.now(), worktree: path, toplevel: repo.toplevel, gitDir: repo.gitDir, head: repo.head };
+    fs.writeFileSync(join(metaDir, OWNER_FILE), JSON.stringify(owner), { mode: 0o600 });
     const partial: Pick<Worktree, 'path' | 'metaDir' | 'repo'> = { path, metaDir, repo };
     try {
       await git(['worktree', 'add', '--detach', '--no-checkout', path, repo.head], this.gitOptions(repo.toplevel, { gitDir: repo.gitDir, workTree: repo.toplevel }));
       const gitDir = this.worktreeGitDir(path, repo);
+      writeRecord(metaDir, OWNER_FILE, { ...owner, worktreeGitDir: gitDir });
       await gitWithoutFilters(['read-tree', '--reset', '-u', 'HEAD'], this.gitOptions(path, { gitDir, workTree: path }));
       const copied = await copyUncommitted(repo, path, metaDir, this.limits, this.options.git);
       const inside = relative(repo.toplevel, fs.realpathSync(workspaceRoot));
@@ -227,6 +237,55 @@ export class WorktreeManager {
     return worktreeChanges(worktree, this.limits, this.options.git);
   }
 
+  /**
+   * The worktree belongs to chat `chatId` from now on, and to this process: cleanupStale keeps it while the
+   * chat exists (after a reload too), whatever its age.
+   */
+  claim(worktree: Pick<Worktree, 'metaDir'>, chatId: string): void {
+    const owner = readOwner(worktree.metaDir);
+    if (!owner) throw new Error('the worktree has no owner record');
+    writeRecord(worktree.metaDir, OWNER_FILE, { ...owner, pid: this.options.ownerPid ?? process.pid, chat: chatId });
+  }
+
+  /**
+   * A chat's worktree again, after a reload, from the handle the chat kept and Tandem's records next to the
+   * worktree: the same folder, for the same repository, at the commit it was made at, with its baseline.
+   * Nothing is read from inside the worktree (the agent writes there). Throws, saying why, when it is gone
+   * or does not match.
+   */
+  async attach(handle: WorktreeHandle, chatId: string): Promise<Worktree> {
+    if (!NAME_PATTERN.test(handle.id) || basename(handle.path) !== handle.id) throw new Error('the worktree record is not one Tandem made');
+    const availability = await this.isAvailable(handle.workspaceRoot);
+    if (!availability.available) throw new Error(`the workspace has no worktrees now: ${availability.reason}`);
+    const metaDir = join(dirname(handle.path), `.${handle.id}${META_SUFFIX}`);
+    for (const folder of [handle.path, metaDir]) {
+      const stat = fs.lstatSync(folder, { throwIfNoEntry: false });
+      if (!stat?.isDirectory()) throw new Error(`the worktree folder ${folder} is gone`);
+    }
+    const owner = readOwner(metaDir);
+    if (!owner || owner.worktree !== handle.path || owner.toplevel !== availability.repo.toplevel || !owner.head || !owner.worktreeGitDir) throw new Error('the worktree is not this workspace’s');
+    if (owner.chat !== undefined && owner.chat !== chatId) throw new Error('the worktree belongs to another chat');
+    const gitDir = fs.realpathSync(owner.worktreeGitDir);
+    if (!isInside(join(fs.realpathSync(availability.repo.commonDir), 'worktrees'), gitDir) || gitDir === join(fs.realpathSync(availability.repo.commonDir), 'worktrees')) {
+      throw new Error('git no longer knows the worktree');
+    }
+    const baseline = readBaseline(metaDir);
+    const inside = relative(availability.repo.toplevel, fs.realpathSync(handle.workspaceRoot));
+    const workspacePath = inside ? join(handle.path, inside) : handle.path;
+    const repo = { ...availability.repo, head: owner.head };
+    const worktree: Worktree = { id: handle.id, path: handle.path, workspacePath, workspaceRoot: handle.workspaceRoot, repo, gitDir, metaDir, baseline, skipped: [] };
+    this.claim(worktree, chatId);
+    return worktree;
+  }
+
+  /**
+   * After a bring-back: each path's baseline becomes what the workspace now holds from it (what the user
+   * accepted), so the next `changes` offers only what differs from that. Updates `worktree.baseline`.
+   */
+  rebaseline(worktree: Worktree, entries: readonly RebaselineEntry[]): void {
+    worktree.baseline = moveBaseline(worktree.metaDir, worktree.baseline, entries);
+  }
+
   /** Removes the worktree, git's record of it and Tandem's folder for it. */
   async remove(worktree: Pick<Worktree, 'path' | 'metaDir' | 'repo'>): Promise<void> {
     await this.removePaths(worktree);
@@ -247,7 +306,7 @@ export class WorktreeManager {
    * older than a day. Returns the removed worktrees' paths. Only Tandem's own folders (a name it makes,
    * with its record next to it) are ever touched.
    */
-  async cleanupStale(workspaceRoot: string): Promise<string[]> {
+  async cleanupStale(workspaceRoot: string, options: CleanupOptions = {}): Promise<string[]> {
     const availability = await this.isAvailable(workspaceRoot);
     if (!availability.available) return [];
     let container: string;
@@ -262,15 +321,13 @@ export class WorktreeManager {
       const name = entry.slice(1, -META_SUFFIX.length);
       if (!NAME_PATTERN.test(name)) continue;
       const metaDir = join(container, entry);
-      let owner: OwnerRecord | undefined;
-      try {
-        owner = JSON.parse(fs.readFileSync(join(metaDir, 'owner.json'), 'utf8')) as OwnerRecord;
-      } catch {
-        owner = undefined;
-      }
-      const createdAt = typeof owner?.createdAt === 'number' ? owner.createdAt : fs.statSync(metaDir).mtimeMs;
-      const alive = typeof owner?.pid === 'number' && processAlive(owner.pid);
-      if (alive && this.now() - createdAt < STALE_AFTER_MS) continue;
+      const owner = readOwner(metaDir);
+      const createdAt = owner?.createdAt || fs.statSync(metaDir).mtimeMs;
+      const alive = owner !== undefined && processAlive(owner.pid);
+      if (owner?.chat !== undefined) {
+        // A chat's worktree lives as long as its chat, however old: only a chat known to be gone lets it go.
+        if (alive || !options.chatExists || options.chatExists(owner.chat)) continue;
+      } else if (alive && this.now() - createdAt < STALE_AFTER_MS) continue;
       const path = join(container, name);
       await this.removePaths({ path, metaDir, repo: availability.repo });
       removed.push(path);
