@@ -4,6 +4,7 @@
 import type { FileChangeSummary } from '../../shared/events';
 import type { ChangeSet, FileChange, PatchOutcome } from '../patch/types';
 import { computeHunks, summarizeHunks, type HunkState, type ReviewHunk } from './hunks';
+import { staleClauseForAgent } from './staleCause';
 
 const BOM = '\uFEFF';
 export const stripBom = (text: string): string => (text.startsWith(BOM) ? text.slice(1) : text);
@@ -89,7 +90,10 @@ function describeFile(file: FileReview, notes: Map<string, string>): string {
     const what = file.kind === 'add' ? 'creating it' : file.kind === 'delete' ? 'deleting it' : 'the move and its edits';
     if (!hunk) return `${name}: nothing to do.`;
     if (hunk.state === 'accepted') return `${name}: accepted (${what}).`;
-    if (hunk.state === 'stale') return `${name}: not applied, the file changed while it was under review.`;
+    if (hunk.state === 'stale') {
+      const because = hunk.staleCause?.kind === 'other-proposal' ? ` ${staleClauseForAgent(hunk.staleCause)}` : ', the file changed while it was under review';
+      return `${name}: not applied${because}.`;
+    }
     return `${name}: rejected (${what})${noteOf(hunk)}.`;
   }
   const total = file.hunks.length;
@@ -100,7 +104,13 @@ function describeFile(file: FileReview, notes: Map<string, string>): string {
   const parts: string[] = [];
   if (accepted.length) parts.push(`accepted the hunk${accepted.length > 1 ? 's' : ''} at line ${accepted.map((h) => h.line).join(', ')}`);
   if (rejected.length) parts.push(`rejected the hunk${rejected.length > 1 ? 's' : ''} at line ${rejected.map((h) => `${h.line}${noteOf(h)}`).join(', ')}`);
-  if (stale.length) parts.push(`did not apply the hunk${stale.length > 1 ? 's' : ''} at line ${stale.map((h) => h.line).join(', ')} because those lines changed while it was under review (edited by the user, or on disk)`);
+  // One clause per cause: another chat's accepted edit asks for a redo, the user's typing does not.
+  const staleByCause = new Map<string, ReviewHunk[]>();
+  for (const h of stale) {
+    const clause = staleClauseForAgent(h.staleCause);
+    staleByCause.set(clause, [...(staleByCause.get(clause) ?? []), h]);
+  }
+  for (const [clause, group] of staleByCause) parts.push(`did not apply the hunk${group.length > 1 ? 's' : ''} at line ${group.map((h) => h.line).join(', ')} ${clause}`);
   return `${name}: ${parts.join('; ')}.`;
 }
 

@@ -4,6 +4,7 @@
 // byte for byte (line endings included): the pieces come straight from a line diff of the two texts.
 import { diffLines } from 'diff';
 import type { HunkSummary } from '../../shared/events';
+import type { StaleCause } from './staleCause';
 
 export type HunkState = HunkSummary['state'];
 
@@ -21,6 +22,8 @@ export interface ReviewHunk {
   state: HunkState;
   /** 1-based line where the hunk starts in the text it was proposed against (for messages). */
   line: number;
+  /** Why it went stale (set with the state), so the card and the agent are told the same cause. */
+  staleCause?: StaleCause;
 }
 
 /** Lines of context shown around each hunk in the chat card. */

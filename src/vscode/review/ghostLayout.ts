@@ -22,21 +22,25 @@ export interface HunkText {
   newText: string;
 }
 
-/** `positionAt` maps a document offset to its 0-based line and character, as TextDocument.positionAt does. */
-export function ghostLayout(hunk: HunkText, positionAt: (offset: number) => { line: number; character: number }): GhostLayout {
+/**
+ * `positionAt` maps a document offset to its 0-based line and character, as TextDocument.positionAt does.
+ * `chat` names the proposing chat when several chats have proposals in the file.
+ */
+export function ghostLayout(hunk: HunkText, positionAt: (offset: number) => { line: number; character: number }, chat?: string): GhostLayout {
   const lines = splitLines(hunk.newText);
+  const tandem = chat ? `Tandem («${chat}»)` : 'Tandem';
   const preview = previewOf(lines);
   if (hunk.end > hunk.start) {
     const from = positionAt(hunk.start).line;
     const to = positionAt(hunk.end - 1).line;
-    if (lines.length === 0) return { kind: 'delete', line: to, replaced: { from, to }, text: '⟵ Tandem: delete these lines' };
-    return { kind: 'replace', line: to, replaced: { from, to }, text: `⟵ Tandem: ${preview}` };
+    if (lines.length === 0) return { kind: 'delete', line: to, replaced: { from, to }, text: `⟵ ${tandem}: delete these lines` };
+    return { kind: 'replace', line: to, replaced: { from, to }, text: `⟵ ${tandem}: ${preview}` };
   }
   const at = positionAt(hunk.start);
   // Mid-line (the end of a last line without a newline): the new lines go after this line.
-  if (at.character > 0) return { kind: 'insert-below', line: at.line, text: `⤷ Tandem inserts below: ${preview}` };
-  if (at.line > 0) return { kind: 'insert-below', line: at.line - 1, text: `⤷ Tandem inserts below: ${preview}` };
-  return { kind: 'insert-above', line: 0, text: `⤴ Tandem inserts above: ${preview}` };
+  if (at.character > 0) return { kind: 'insert-below', line: at.line, text: `⤷ ${tandem} inserts below: ${preview}` };
+  if (at.line > 0) return { kind: 'insert-below', line: at.line - 1, text: `⤷ ${tandem} inserts below: ${preview}` };
+  return { kind: 'insert-above', line: 0, text: `⤴ ${tandem} inserts above: ${preview}` };
 }
 
 function previewOf(lines: readonly string[]): string {

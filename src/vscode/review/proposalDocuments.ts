@@ -25,6 +25,14 @@ export function hasAcceptedHunks(file: Pick<FileReview, 'hunks'>): boolean {
 
 export const PROPOSAL_SCHEME = 'tandem-proposal';
 
+function decodeId(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return ''; // not an id this provider made
+  }
+}
+
 export class ProposalDocuments implements vscode.TextDocumentContentProvider {
   readonly onDidChange: vscode.Event<vscode.Uri>;
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
@@ -39,13 +47,14 @@ export class ProposalDocuments implements vscode.TextDocumentContentProvider {
   }
 
   static uri(changeSetId: string, fileIndex: number, name: string, side: 'old' | 'new' = 'new'): vscode.Uri {
-    return vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: `/${changeSetId}/${fileIndex}/${name}`, query: `side=${side}` });
+    // The id comes from a model's tool-call id: encoded, so a `/` in it cannot shift the path's parts.
+    return vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: `/${encodeURIComponent(changeSetId)}/${fileIndex}/${name}`, query: `side=${side}` });
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     this.open.add(uri.toString());
-    const [, changeSetId, index] = uri.path.split('/');
-    const file = this.reviews.get(changeSetId ?? '')?.review.files[Number(index)];
+    const [, encodedId, index] = uri.path.split('/');
+    const file = this.reviews.get(decodeId(encodedId ?? ''))?.review.files[Number(index)];
     if (!file) return '(This proposal is no longer under review.)';
     if (file.wholeFile) return uri.query === 'side=old' ? file.oldText : file.kind === 'delete' ? '' : file.newText;
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file.path));
@@ -60,9 +69,9 @@ export class ProposalDocuments implements vscode.TextDocumentContentProvider {
 }
 
 /** Opens VS Code's diff editor: the file (or its original text) on the left, the proposal on the right. */
-export async function openProposalDiff(reviews: ReviewManager, changeSetId: string, fileIndex: number): Promise<void> {
-  const file = reviews.get(changeSetId)?.review.files[fileIndex];
-  if (!file) {
+export async function openProposalDiff(reviews: ReviewManager, changeSetId: string | undefined, fileIndex: number): Promise<void> {
+  const file = changeSetId === undefined ? undefined : reviews.get(changeSetId)?.review.files[fileIndex];
+  if (!file || changeSetId === undefined) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Tandem: this proposal is no longer under review.'));
     return;
   }

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { splitLines } from '../../core/review/hunks';
 import { isUndoable } from '../../core/review/transform';
+import { proposerTitle, severalChatsPending } from './proposerLabel';
 import type { ReviewManager } from './reviewManager';
 
 export class ReviewCodeLensProvider implements vscode.CodeLensProvider {
@@ -17,7 +18,10 @@ export class ReviewCodeLensProvider implements vscode.CodeLensProvider {
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const lenses: vscode.CodeLens[] = [];
     let pendingInFile = 0;
-    for (const { review } of this.reviews.all) {
+    const nameChats = severalChatsPending(this.reviews, document.uri.fsPath);
+    for (const active of this.reviews.all) {
+      const { review } = active;
+      const chat = nameChats ? proposerTitle(active) : undefined;
       review.files.forEach((file, fileIndex) => {
         if (file.path !== document.uri.fsPath || file.wholeFile) return;
         for (const hunk of file.hunks) {
@@ -26,6 +30,8 @@ export class ReviewCodeLensProvider implements vscode.CodeLensProvider {
             pendingInFile++;
             const at = new vscode.Range(document.positionAt(hunk.start), document.positionAt(hunk.start));
             const counts = `+${splitLines(hunk.newText).length} −${splitLines(hunk.oldText).length}`;
+            // Proposals of two chats may sit on the same line: say whose Accept this is.
+            if (chat) lenses.push(new vscode.CodeLens(at, { title: vscode.l10n.t('$(comment-discussion) «{0}»', chat), command: '', tooltip: vscode.l10n.t('Proposed by the chat «{0}»', chat) }));
             lenses.push(
               new vscode.CodeLens(at, { title: vscode.l10n.t('$(check) Accept'), command: 'tandem.acceptHunk', arguments: args, tooltip: vscode.l10n.t('Accept this Tandem edit ({0})', counts) }),
               new vscode.CodeLens(at, { title: vscode.l10n.t('$(close) Reject'), command: 'tandem.rejectHunk', arguments: args, tooltip: vscode.l10n.t('Reject this edit: the file stays as it is') }),

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { splitLines, type ReviewHunk } from '../../core/review/hunks';
 import { DisposableStore } from '../disposables';
 import { ghostLayout } from './ghostLayout';
+import { proposerTitle, severalChatsPending } from './proposerLabel';
 import type { ReviewManager } from './reviewManager';
 
 export class ReviewDecorations implements vscode.Disposable {
@@ -64,13 +65,16 @@ export class ReviewDecorations implements vscode.Disposable {
     const proposed: vscode.DecorationOptions[] = [];
     const below: vscode.DecorationOptions[] = [];
     const above: vscode.DecorationOptions[] = [];
-    for (const { review } of this.reviews.all) {
+    const nameChats = severalChatsPending(this.reviews, document.uri.fsPath);
+    for (const active of this.reviews.all) {
+      const { review } = active;
+      const chat = proposerTitle(active);
       for (const file of review.files) {
         if (file.path !== document.uri.fsPath || file.wholeFile) continue;
         for (const hunk of file.hunks) {
           if (hunk.state !== 'pending' || this.reviews.isBeingApplied(review.id, hunk.id)) continue;
-          const hover = hoverFor(hunk, review.id);
-          const layout = ghostLayout(hunk, (offset) => document.positionAt(offset));
+          const hover = hoverFor(hunk, review.id, chat);
+          const layout = ghostLayout(hunk, (offset) => document.positionAt(offset), nameChats ? chat : undefined);
           const line = Math.min(layout.line, document.lineCount - 1);
           if (layout.replaced) removed.push({ range: new vscode.Range(layout.replaced.from, 0, layout.replaced.to, 0), hoverMessage: hover });
           if (layout.kind === 'insert-below') below.push({ range: new vscode.Range(line, 0, line, 0), hoverMessage: hover });
@@ -91,11 +95,13 @@ export class ReviewDecorations implements vscode.Disposable {
   }
 }
 
-function hoverFor(hunk: ReviewHunk, changeSetId: string): vscode.MarkdownString {
+function hoverFor(hunk: ReviewHunk, changeSetId: string, chat: string | undefined): vscode.MarkdownString {
   const args = encodeURIComponent(JSON.stringify([changeSetId, hunk.id]));
   const diff = [...splitLines(hunk.oldText).map((l) => `-${l}`), ...splitLines(hunk.newText).map((l) => `+${l}`)].join('\n');
   const md = new vscode.MarkdownString(undefined, true);
-  md.appendMarkdown('**Tandem proposes**\n\n');
+  md.appendMarkdown('**Tandem proposes**');
+  if (chat) md.appendText(` (chat «${chat}»)`); // escaped: a title is untrusted text in a trusted hover
+  md.appendMarkdown('\n\n');
   md.appendCodeblock(diff, 'diff');
   md.appendMarkdown(`\n[$(check) Accept](command:tandem.acceptHunk?${args}) · [$(close) Reject](command:tandem.rejectHunk?${args})`);
   md.isTrusted = { enabledCommands: ['tandem.acceptHunk', 'tandem.rejectHunk'] };

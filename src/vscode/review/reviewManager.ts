@@ -4,6 +4,9 @@
 // all"), rejecting does nothing to the file at all. While the user types, hunks move with the text or go
 // stale (see core/review/transform.ts). State changes are reported as `patch.hunk` / `patch.resolved`
 // events through `report`, which the chat controller logs and forwards to the view.
+// Several chats may have proposals on one file at once: each is reviewed on its own, an accepted edit of
+// one moves the others' hunks or makes them stale naming that chat (core/review/sharedDocument.ts), and a
+// chat view can decide only its own chat's proposals (`decideInChat`).
 import * as vscode from 'vscode';
 import type { ChangeSet, PatchOutcome } from '../../core/patch/types';
 import {
@@ -15,13 +18,24 @@ import {
   type FileReview,
 } from '../../core/review/changeSetReview';
 import type { HunkState, ReviewHunk } from '../../core/review/hunks';
-import { isUndoable, transformHunks } from '../../core/review/transform';
+import { transformReviews, type ChangeSource } from '../../core/review/sharedDocument';
+import { staleReason, type ProposalAction, type StaleCause } from '../../core/review/staleCause';
+import { isUndoable } from '../../core/review/transform';
 import type { AgentEvent } from '../../shared/events';
 import { DisposableStore } from '../disposables';
 import { buildAcceptEdit, buildUndoEdit, saveIfClean, wholeFileUris } from './reviewEdits';
 
+/** The chat a change set came from: who may decide it from a chat view, and whose title other chats' stale hunks give. */
+export interface ReviewOrigin {
+  chatId: string;
+  title(): string;
+}
+
 export interface ActiveReview {
+  /** `review.id` is this manager's key (unique among live reviews); events name the chat's `changeSetId`. */
   review: ChangeSetReview;
+  changeSetId: string;
+  origin?: ReviewOrigin;
   /** Set while a turn waits for the user's decisions. */
   resolve?: (outcome: PatchOutcome) => void;
   /** Applied without asking (auto / full-access): hunks stay undoable until the user moves on. */
@@ -39,7 +53,7 @@ export class ReviewManager implements vscode.Disposable {
   /** Fires whenever a hunk's state or position changes (CodeLens, decorations, status bar listen). */
   readonly onDidChange = this.changed.event;
   /** The hunk whose own edit is being applied right now: its change event is not the user's typing. */
-  private applying: { reviewId: string; hunkIds: Set<string> } | undefined;
+  private applying: { reviewId: string; hunkIds: Set<string>; action: ProposalAction } | undefined;
 
   constructor(
     private readonly report: (event: AgentEvent) => void,
@@ -55,9 +69,13 @@ export class ReviewManager implements vscode.Disposable {
    * Starts reviewing a change set. With `needsReview` the returned promise settles once every hunk is
    * decided (or the turn is aborted); without it, everything is applied at once and stays undoable.
    */
-  async propose(changeSet: ChangeSet, options: { needsReview: boolean; turnId: string; signal: AbortSignal }): Promise<PatchOutcome> {
-    const review = createChangeSetReview(changeSet, options.turnId, (path) => vscode.workspace.asRelativePath(vscode.Uri.file(path)));
-    const active: ActiveReview = { review, autoApplied: !options.needsReview };
+  async propose(changeSet: ChangeSet, options: { needsReview: boolean; turnId: string; signal: AbortSignal; origin?: ReviewOrigin }): Promise<PatchOutcome> {
+    // Change set ids come from the model's tool-call ids, which another chat (or a server that numbers its
+    // calls `call_0`, `call_1`, …) can repeat: a second proposal never replaces a live one.
+    let key = changeSet.id;
+    for (let n = 2; this.reviews.has(key); n++) key = `${changeSet.id}#${n}`;
+    const review = createChangeSetReview({ ...changeSet, id: key }, options.turnId, (path) => vscode.workspace.asRelativePath(vscode.Uri.file(path)));
+    const active: ActiveReview = { review, changeSetId: changeSet.id, autoApplied: !options.needsReview, ...(options.origin ? { origin: options.origin } : {}) };
     this.reviews.set(review.id, active);
     if (!options.needsReview) {
       await this.markChangedSinceProposal(active);
@@ -111,6 +129,21 @@ export class ReviewManager implements vscode.Disposable {
     return [...paths];
   }
 
+  /**
+   * The key of `chatId`'s live review of `changeSetId` (the newest if the chat repeated an id), or undefined
+   * when that chat has none: a chat view names change sets by the chat's ids and may touch only its own.
+   */
+  keyInChat(chatId: string, changeSetId: string): string | undefined {
+    return this.all.filter((a) => a.changeSetId === changeSetId && belongsTo(a, chatId)).pop()?.review.id;
+  }
+
+  /** A decision from a chat view: applied only to that chat's own change set. */
+  async decideInChat(chatId: string, changeSetId: string, hunkId: string | undefined, decision: ReviewDecision, note?: string): Promise<void> {
+    const key = this.keyInChat(chatId, changeSetId);
+    if (key === undefined && this.reviews.has(changeSetId)) this.log.warn(`A chat view tried to decide change set ${changeSetId} of another chat; ignored.`);
+    await this.decide(key ?? '', hunkId, decision, note);
+  }
+
   /** Applies a user decision on one hunk, or on every hunk of the change set when `hunkId` is absent. */
   async decide(changeSetId: string, hunkId: string | undefined, decision: ReviewDecision, note?: string): Promise<void> {
     const active = this.reviews.get(changeSetId);
@@ -148,11 +181,11 @@ export class ReviewManager implements vscode.Disposable {
       const targets = active.review.files.flatMap((file) => file.hunks.filter((h) => wanted.has(h.id) && h.state === 'pending').map((hunk) => ({ file, hunk })));
       if (targets.length === 0) return;
       const built = await buildAcceptEdit(targets);
-      for (const stale of built.stale) this.setState(active, stale, 'stale', 'The lines changed before it could be applied.');
+      for (const stale of built.stale) this.markStale(active, stale, { kind: 'changed-before-apply' });
       if (built.targets.length === 0) return;
       const uris = new Set(built.targets.filter((t) => !t.file.wholeFile).map((t) => vscode.Uri.file(t.file.path).toString()));
       const cleanBefore = new Set(vscode.workspace.textDocuments.filter((d) => uris.has(d.uri.toString()) && !d.isDirty).map((d) => d.uri.toString()));
-      this.applying = { reviewId: active.review.id, hunkIds: new Set(built.targets.map((t) => t.hunk.id)) };
+      this.applying = { reviewId: active.review.id, hunkIds: new Set(built.targets.map((t) => t.hunk.id)), action: active.autoApplied ? 'applied' : 'accepted' };
       let ok: boolean;
       try {
         ok = await vscode.workspace.applyEdit(built.edit);
@@ -183,7 +216,7 @@ export class ReviewManager implements vscode.Disposable {
     }
     const built = await buildUndoEdit(targets);
     if (built.targets.length === 0) return;
-    this.applying = { reviewId: active.review.id, hunkIds: new Set(built.targets.map((t) => t.hunk.id)) };
+    this.applying = { reviewId: active.review.id, hunkIds: new Set(built.targets.map((t) => t.hunk.id)), action: 'undone' };
     try {
       if (!(await vscode.workspace.applyEdit(built.edit))) return;
     } finally {
@@ -206,16 +239,24 @@ export class ReviewManager implements vscode.Disposable {
     this.changed.fire();
   }
 
-  private setState(active: ActiveReview, hunk: ReviewHunk, state: HunkState, reason?: string): void {
+  private setState(active: ActiveReview, hunk: ReviewHunk, state: Exclude<HunkState, 'stale'>): void {
     if (hunk.state === state) return;
     hunk.state = state;
-    this.reportState(active, hunk, reason);
+    this.reportState(active, hunk);
   }
 
-  /** Tells the chat (and the session log) the hunk's current state. */
-  private reportState(active: ActiveReview, hunk: ReviewHunk, reason?: string): void {
+  private markStale(active: ActiveReview, hunk: ReviewHunk, cause: StaleCause): void {
+    if (hunk.state === 'stale') return;
+    hunk.state = 'stale';
+    hunk.staleCause = cause;
+    this.reportState(active, hunk);
+  }
+
+  /** Tells the chat (and the session log) the hunk's current state, and for a stale hunk why. */
+  private reportState(active: ActiveReview, hunk: ReviewHunk): void {
     const note = active.review.notes.get(hunk.id);
-    this.report({ type: 'patch.hunk', turnId: active.review.turnId, changeSetId: active.review.id, hunkId: hunk.id, state: hunk.state, ...(note ? { note } : {}), ...(reason ? { reason } : {}) });
+    const reason = hunk.state === 'stale' && hunk.staleCause ? staleReason(hunk.staleCause) : undefined;
+    this.report({ type: 'patch.hunk', turnId: active.review.turnId, changeSetId: active.changeSetId, hunkId: hunk.id, state: hunk.state, ...(note ? { note } : {}), ...(reason ? { reason } : {}) });
   }
 
   /**
@@ -233,7 +274,7 @@ export class ReviewManager implements vscode.Disposable {
       active.resolve = undefined;
       resolve(outcome);
     } else if (!active.autoApplied) {
-      this.report({ type: 'patch.resolved', turnId: active.review.turnId, changeSetId: active.review.id, outcome: outcome.outcome, message: outcome.message });
+      this.report({ type: 'patch.resolved', turnId: active.review.turnId, changeSetId: active.changeSetId, outcome: outcome.outcome, message: outcome.message });
     }
   }
 
@@ -241,19 +282,36 @@ export class ReviewManager implements vscode.Disposable {
     if (e.contentChanges.length === 0 || e.document.uri.scheme !== 'file') return;
     const path = e.document.uri.fsPath;
     const changes = e.contentChanges.map((c) => ({ offset: c.rangeOffset, length: c.rangeLength, text: c.text }));
-    let touched = false;
-    for (const active of this.reviews.values()) {
-      for (const file of active.review.files) {
-        if (file.path !== path || file.wholeFile) continue;
-        touched = true;
-        // Hunk ids are unique within a change set only.
-        const own = this.applying?.reviewId === active.review.id ? this.applying.hunkIds : undefined;
-        const others = own ? file.hunks.filter((h) => !own.has(h.id)) : file.hunks;
-        for (const hunk of transformHunks(others, changes)) this.reportState(active, hunk, 'You edited these lines while it was under review.');
-      }
-      this.settleIfDecided(active);
+    const onDocument = this.all.filter((a) => a.review.files.some((f) => f.path === path && !f.wholeFile));
+    if (onDocument.length === 0) return;
+    const stale = transformReviews(
+      onDocument.map((a) => ({ review: a.review, ...(a.origin ? { chatId: a.origin.chatId } : {}) })),
+      path,
+      changes,
+      this.changeSource(),
+    );
+    for (const { review, hunk } of stale) {
+      const active = this.reviews.get(review.id);
+      if (active) this.reportState(active, hunk);
     }
-    if (touched) this.changed.fire();
+    for (const active of onDocument) this.settleIfDecided(active);
+    this.changed.fire();
+  }
+
+  /** Who is changing documents right now: a review applying (or undoing) its hunks, else the user. */
+  private changeSource(): ChangeSource {
+    const applying = this.applying;
+    const by = applying && this.reviews.get(applying.reviewId);
+    if (!applying || !by) return { kind: 'user' };
+    const chatTitle = by.origin?.title();
+    return {
+      kind: 'review',
+      reviewId: applying.reviewId,
+      hunkIds: applying.hunkIds,
+      action: applying.action,
+      ...(by.origin ? { chatId: by.origin.chatId } : {}),
+      ...(chatTitle !== undefined ? { chatTitle } : {}),
+    };
   }
 
   private onFilesGone(uris: readonly vscode.Uri[]): void {
@@ -261,7 +319,7 @@ export class ReviewManager implements vscode.Disposable {
     for (const active of this.reviews.values()) {
       for (const file of active.review.files) {
         if (!gone.has(file.path) || file.kind === 'add') continue;
-        for (const hunk of file.hunks) if (hunk.state === 'pending') this.setState(active, hunk, 'stale', 'The file was deleted or moved.');
+        for (const hunk of file.hunks) if (hunk.state === 'pending') this.markStale(active, hunk, { kind: 'file-moved' });
       }
       this.settleIfDecided(active);
     }
@@ -280,7 +338,7 @@ export class ReviewManager implements vscode.Disposable {
       }
       if (current !== file.oldText) {
         this.log.warn(`Review ${active.review.id}: ${file.displayPath} changed since the patch was made.`);
-        for (const hunk of file.hunks) this.setState(active, hunk, 'stale', current === undefined ? 'The file is gone.' : 'The file changed since the patch was made.');
+        for (const hunk of file.hunks) this.markStale(active, hunk, { kind: current === undefined ? 'file-gone' : 'file-changed' });
       }
     }
     this.settleIfDecided(active);
@@ -309,4 +367,10 @@ export class ReviewManager implements vscode.Disposable {
     this.reviews.clear();
     this.disposables.dispose();
   }
+}
+
+/** Whether `active` is a proposal of chat `chatId`: by its origin, else by its turn id (turn ids start with the chat id). */
+function belongsTo(active: ActiveReview, chatId: string): boolean {
+  if (active.origin) return active.origin.chatId === chatId;
+  return active.review.turnId.startsWith(`${chatId}-`);
 }
