@@ -75,7 +75,6 @@ export class ChatController implements vscode.Disposable {
         files: new VscodeFileReader(),
         checkpoints: () => this.checkpoints,
         chatReview: () => this.chatReview,
-        checkpointLease: { holder: undefined },
       }),
     );
     this.openChats = new OpenChats(context.workspaceState);
@@ -299,6 +298,7 @@ export class ChatController implements vscode.Disposable {
     return {
       currentSessionId: chat.id,
       isBusy: chat.isBusy,
+      titleOf: (id) => this.registry.get(id)?.title,
       openSession: async (id) => {
         const fork = await this.registry.open(id);
         if (!fork) return;
