@@ -26,7 +26,7 @@ import { registerSetupCommands } from './setup/pickers';
 import { CheckpointService } from './checkpoints/checkpointService';
 import { registerShowSkills } from './skills/showSkills';
 import { registerMcp } from './mcp/registerMcp';
-import { ChatPanels, registerChatPanelCommands } from './chats/chatPanels';
+import { ChatPanels, registerChatPanelCommands, registerChatPanelSerializer } from './chats/chatPanels';
 import { ChatAttention } from './chats/chatAttention';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -78,6 +78,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   disposables.add(registerChatPanelCommands(panels, controller, () => view.reveal()));
   disposables.add(new ChatAttention(controller, view));
   await controller.restore();
+  // An empty chat the sidebar shows was made before the restored ones: it goes after them, where New Chat puts it.
+  if (controller.activeChat.currentStatus === 'new') controller.registry.moveToEnd(controller.activeChat);
+  // Chat tabs open before a reload come back once the chats are restored (the sidebar's chat is known by then).
+  disposables.add(registerChatPanelSerializer(panels));
 
   disposables.add(vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view));
   disposables.add(registerNewChat(controller, view));

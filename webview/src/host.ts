@@ -10,6 +10,8 @@ export interface HostChannel {
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;
+  /** Kept with the page: VS Code hands it back to the host when it restores an editor tab after a reload. */
+  setState(state: unknown): void;
 }
 
 declare function acquireVsCodeApi(): VsCodeApi;
@@ -28,7 +30,10 @@ export function createVsCodeChannel(target: Window = window): HostChannel {
     post: (msg) => api.postMessage(msg),
     onMessage(handler) {
       const listener = (e: MessageEvent) => {
-        if (isHostMessage(e.data)) handler(e.data);
+        if (!isHostMessage(e.data)) return;
+        // The chat this page shows, so a chat tab comes back showing it after a reload (chatPanels.ts revive).
+        if (e.data.type === 'snapshot') api.setState({ chatId: e.data.sessionId });
+        handler(e.data);
       };
       target.addEventListener('message', listener);
       return () => target.removeEventListener('message', listener);

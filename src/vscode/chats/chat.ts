@@ -7,7 +7,6 @@ import * as vscode from 'vscode';
 import type { AgentSession } from '../../core/agent/agentSession';
 import type { Operation, ReviewUpdateEvent } from '../../core/agent/types';
 import type { ChangeSet, PatchOutcome } from '../../core/patch/types';
-import type { ProcessRunner } from '../../core/ports';
 import { chatListTitle, chatStatus } from '../../shared/chatList';
 import { applyEvent, emptyChatState, type ChatState } from '../../shared/chatState';
 import { newestPage } from '../../shared/chatHistoryPages';
@@ -41,13 +40,18 @@ export interface FocusedTurn {
   onChat?(chat: Chat): void;
 }
 
+/** Only one turn at a time can be checkpointed (one recorder per window): the chat that holds it. */
+export interface CheckpointLease {
+  holder: string | undefined;
+}
+
 export interface ChatEnvironment extends AgentEnvironment {
   terminal: TerminalMirror;
   log: vscode.LogOutputChannel;
   reviews: ReviewManager;
-  /** Checkpoints of this chat's turns: its own recorder, its agent's commands through its own runner. */
   checkpoints(): CheckpointService | undefined;
   chatReview(): ChatReview | undefined;
+  checkpointLease: CheckpointLease;
   /** The chat's title or status changed (the chat list, the badge). */
   onDidChange(chat: Chat): void;
 }
@@ -122,15 +126,28 @@ export class Chat implements vscode.Disposable {
     return this.modelChoice && this.modelChoice.provider === config.provider ? this.modelChoice.model : config.model;
   }
 
+  /** This chat's own model choice, if it has one (the registry keeps it across reloads: chatModelChoices.ts). */
+  get ownModelChoice(): { model: string; provider: string } | undefined {
+    return this.modelChoice;
+  }
+
+  /** A choice kept from before a reload (checked when read back); it holds only for the provider it names. */
+  restoreModelChoice(choice: { model: string; provider: string } | undefined): void {
+    this.modelChoice = choice;
+  }
+
   /** The header's picker chose `model` for this chat only: the next turn uses it, other chats keep theirs. */
   async chooseModel(model: string): Promise<void> {
     this.modelChoice = { model, provider: readConfig().provider };
+    this.env.onDidChange(this); // the registry keeps the choice for a reload
     await this.postConfig();
   }
 
   /** The chat follows the default model (`tandem.model`) again. */
   followDefaultModel(): void {
+    if (!this.modelChoice) return;
     this.modelChoice = undefined;
+    this.env.onDidChange(this);
   }
 
   /** The header facts for this chat (its model) to every view showing it. */
@@ -291,7 +308,7 @@ export class Chat implements vscode.Disposable {
     const history = this.agent ? [...this.agent.conversation] : this.restoredHistory;
     this.dropAgent();
     const agent = await createChatAgent(
-      { ...this.env, runner: this.checkpointedRunner() },
+      this.env,
       {
         id: this.id,
         model,
@@ -325,34 +342,37 @@ export class Chat implements vscode.Disposable {
 
   /** Submits one turn and waits for its end; its events arrive through the stream. */
   private async runTurn(agent: AgentSession, op: Extract<Operation, { type: 'user_turn' | 'compact' }>): Promise<void> {
+    const lease = this.env.checkpointLease;
     const checkpoints = this.env.checkpoints();
-    await checkpoints?.beginTurn(this.id); // every chat's turn has its own checkpoint, whatever else runs
+    const checkpointed = checkpoints !== undefined && lease.holder === undefined;
+    if (checkpointed) {
+      lease.holder = this.id;
+      await checkpoints.beginTurn(this.id);
+    }
     try {
       await drain(agent.submit(op));
     } catch (error) {
       this.env.log.error('Turn crashed:', error);
     } finally {
-      await checkpoints?.endTurn(this.id);
+      if (checkpointed) {
+        await checkpoints.endTurn();
+        lease.holder = undefined;
+      }
       await this.flush();
     }
-  }
-
-  /** The runner this chat's agent gets: its commands' changes go to this chat's checkpoint (checkpointService.ts). */
-  private checkpointedRunner(): ProcessRunner {
-    return this.env.checkpoints()?.runnerFor(this.id, this.env.runner) ?? this.env.runner;
   }
 
   /** Proposed edits go to the review: in the chat card and inline in the editor, decided per hunk. */
   private handleChangeSet(changeSet: ChangeSet, options: { review: boolean; turnId: string; signal: AbortSignal }): Promise<PatchOutcome> {
     const needsReview = options.review || this.focused?.mode === 'review'; // a focused fix always ends in the inline review
-    this.env.checkpoints()?.notePatch(this.id, changeSet); // before anything is written
+    if (this.env.checkpointLease.holder === this.id) this.env.checkpoints()?.notePatch(changeSet); // before anything is written
     return this.env.reviews.propose(changeSet, { needsReview, turnId: options.turnId, signal: options.signal });
   }
 
   /** Applies an event to the chat state and forwards it to the views, the terminal mirror and the listeners. */
   private publish(event: AgentEvent): void {
     applyEvent(this.state, event);
-    this.env.checkpoints()?.onEvent(this.id, event);
+    if (this.env.checkpointLease.holder === this.id) this.env.checkpoints()?.onEvent(event);
     this.env.terminal.onEvent(event);
     this.postAll({ type: 'event', sessionId: this.id, event });
     this.focused?.onEvent(event);

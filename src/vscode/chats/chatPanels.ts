@@ -1,12 +1,15 @@
 // Chats in editor tabs: "Tandem: Open Chat in Editor" moves the sidebar's chat into a WebviewPanel running
 // the same app, bound to that chat (the sidebar then shows another chat); "Tandem: Move Chat to Sidebar"
 // brings it back. Closing the tab only stops showing the chat: it keeps running and stays in the chat list.
-// Messages from a tab are validated like the sidebar's and go to the chat the tab shows.
+// Messages from a tab are validated like the sidebar's and go to the chat the tab shows. After a window
+// reload VS Code restores the tabs (registerChatPanelSerializer): each shows the chat its page last showed,
+// named in the page's saved state, which is checked like any outside data.
 import * as vscode from 'vscode';
 import { parseWebviewMessage, type HostToWebview } from '../../shared/protocol';
 import type { ChatController, ChatPlacement } from '../chatController';
 import { DisposableStore } from '../disposables';
 import type { Chat, ChatSurface } from './chat';
+import { chatIdOfTabState } from './chatIds';
 import { chatHtml, chatResourceRoots } from './webviewHtml';
 
 export const CHAT_PANEL_TYPE = 'tandem.chatEditor';
@@ -55,6 +58,36 @@ export class ChatPanels implements ChatPlacement, vscode.Disposable {
       localResourceRoots: chatResourceRoots(this.extensionUri),
       retainContextWhenHidden: false,
     });
+    this.attach(chat, panel);
+  }
+
+  /**
+   * A tab VS Code restored after a reload: it shows the chat named in its page's saved state, restored from
+   * its session log. A state that names no chat (none saved, damaged, forged) or a chat whose log is gone
+   * gets a new chat; a chat another tab already shows is not shown twice (this tab closes). The sidebar
+   * moves on if it showed that chat.
+   */
+  async revive(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    let closed = false;
+    const closing = panel.onDidDispose(() => (closed = true));
+    const id = chatIdOfTabState(state);
+    const restored = id !== undefined ? await this.controller.registry.open(id) : undefined;
+    closing.dispose();
+    if (closed) return;
+    if (restored && this.panels.has(restored.id)) {
+      panel.dispose();
+      return;
+    }
+    if (!restored) this.log.warn(id === undefined ? 'A restored chat tab named no chat: it shows a new chat.' : `The chat of a restored tab (${id}) could not be read: it shows a new chat.`);
+    const chat = restored ?? this.controller.registry.create();
+    this.controller.showOtherThan(chat); // a chat is never shown in two places
+    this.attach(chat, panel);
+    this.controller.panelsChanged();
+  }
+
+  /** Binds `panel` (new, or restored after a reload) to `chat`. */
+  private attach(chat: Chat, panel: vscode.WebviewPanel): void {
+    panel.title = chat.title;
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'tandem.svg');
     const disposables = new DisposableStore();
     let ready = false;
@@ -119,6 +152,13 @@ export class ChatPanels implements ChatPlacement, vscode.Disposable {
   dispose(): void {
     for (const open of [...this.panels.values()]) open.panel.dispose();
   }
+}
+
+/** Restores the chat tabs open before a window reload (the activation event `onWebviewPanel:tandem.chatEditor`). */
+export function registerChatPanelSerializer(panels: ChatPanels): vscode.Disposable {
+  return vscode.window.registerWebviewPanelSerializer(CHAT_PANEL_TYPE, {
+    deserializeWebviewPanel: (panel, state: unknown) => panels.revive(panel, state),
+  });
 }
 
 /** "Open Chat in Editor" and "Move Chat to Sidebar". */

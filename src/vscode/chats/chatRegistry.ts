@@ -1,7 +1,8 @@
 // The open chats of the window. Each is a Chat (chat.ts) with its own session, running whether a view shows
 // it or not; this registry creates them (new, or restored from a session log), finds the chat an event
 // made outside the agent belongs to (a hunk decided in the editor), and says when the list or a chat's
-// status changed, for the chat list, the view's badge and the notifications (chatAttention.ts).
+// status changed, for the chat list, the view's badge and the notifications (chatAttention.ts). It also keeps
+// each chat's own model choice (chatModelChoices.ts), so a chat reopened after a reload is on its model.
 import * as vscode from 'vscode';
 import { chatStateFromEvents, type ChatState } from '../../shared/chatState';
 import type { AgentEvent } from '../../shared/events';
@@ -9,6 +10,8 @@ import type { SessionStore } from '../../node/sessionStore';
 import { unfinishedReviewEvents } from '../codeReview/chatReview';
 import { DisposableStore } from '../disposables';
 import { Chat, type ChatEnvironment } from './chat';
+import { newSessionId } from './chatIds';
+import { ChatModelChoices } from './chatModelChoices';
 
 export type RegistryEnvironment = Omit<ChatEnvironment, 'onDidChange'> & { store: SessionStore };
 
@@ -19,8 +22,11 @@ export class ChatRegistry implements vscode.Disposable {
   private readonly changed = this.disposables.add(new vscode.EventEmitter<Chat | undefined>());
   /** A chat was opened or closed (undefined), or one chat's title or status changed. */
   readonly onDidChange = this.changed.event;
+  private readonly modelChoices: ChatModelChoices;
 
-  constructor(private readonly env: RegistryEnvironment) {}
+  constructor(private readonly env: RegistryEnvironment) {
+    this.modelChoices = new ChatModelChoices(env.context.workspaceState);
+  }
 
   get all(): readonly Chat[] {
     return [...this.chats.values()];
@@ -37,7 +43,10 @@ export class ChatRegistry implements vscode.Disposable {
     return this.add(new Chat(this.chatEnvironment(), id, writer, undefined, [], title));
   }
 
-  /** The open chat `id`, or the session restored from its log (its conversation continues from there). */
+  /**
+   * The open chat `id`, or the session restored from its log (its conversation continues from there, on the
+   * model it was on). Undefined when no log of it can be read.
+   */
   async open(id: string): Promise<Chat | undefined> {
     const open = this.chats.get(id);
     if (open) return open;
@@ -49,6 +58,7 @@ export class ChatRegistry implements vscode.Disposable {
     if (this.chats.has(id)) return this.chats.get(id); // opened meanwhile
     const state = chatStateFromEvents(parsed.events);
     const chat = new Chat(this.chatEnvironment(), id, this.env.store.open(id), state, parsed.items);
+    chat.restoreModelChoice(this.modelChoices.get(id));
     for (const event of reloadCleanup(state)) chat.record(event);
     if (parsed.skippedLines) this.env.log.warn(`Session ${id}: skipped ${parsed.skippedLines} unreadable line(s).`);
     return this.add(chat);
@@ -85,7 +95,21 @@ export class ChatRegistry implements vscode.Disposable {
   }
 
   private chatEnvironment(): ChatEnvironment {
-    return { ...this.env, onDidChange: (chat) => this.changed.fire(chat) };
+    return {
+      ...this.env,
+      onDidChange: (chat) => {
+        this.modelChoices.set(chat.id, chat.ownModelChoice); // written only when it changed
+        this.changed.fire(chat);
+      },
+    };
+  }
+
+  /** `chat` goes to the end of the list (the empty chat made before a reload's restore, back after the restored ones). */
+  moveToEnd(chat: Chat): void {
+    if (this.chats.get(chat.id) !== chat) return;
+    this.chats.delete(chat.id);
+    this.chats.set(chat.id, chat);
+    this.changed.fire(undefined);
   }
 
   dispose(): void {
@@ -115,9 +139,4 @@ function reloadCleanup(state: ChatState): AgentEvent[] {
 function workspaceMeta(): { workspace?: string } {
   const folder = vscode.workspace.workspaceFolders?.[0];
   return folder ? { workspace: folder.uri.fsPath } : {};
-}
-
-export function newSessionId(): string {
-  const now = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
-  return `${now}-${Math.random().toString(36).slice(2, 8)}`;
 }

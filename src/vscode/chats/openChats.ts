@@ -1,6 +1,9 @@
-// Which chats were open in this workspace and which one the sidebar showed, so a reload reopens them (each
-// restored from its session log). Kept in workspaceState: it is about this window's workspace only.
+// Which chats were open in this workspace, in the chat list's order, and which one the sidebar showed, so a
+// reload reopens them (each restored from its session log) in that order and shows the same chat. Kept in
+// workspaceState: it is about this window's workspace only. Chats in editor tabs come back with their tabs
+// (chatPanels.ts); each chat's own model with the chat (chatModelChoices.ts).
 import type * as vscode from 'vscode';
+import { isChatSessionId } from './chatIds';
 
 /** The sidebar's chat (the key predates parallel chats, so a reload after an update finds it). */
 const ACTIVE_KEY = 'tandem.currentSessionId';
@@ -13,12 +16,13 @@ export class OpenChats {
 
   constructor(private readonly state: vscode.Memento) {}
 
+  /** What was stored; anything not of a chat id's form is dropped (it would name a file), and so are repeats. */
   read(): { ids: string[]; activeId: string | undefined } {
     const ids = this.state.get<unknown>(OPEN_KEY);
     const activeId = this.state.get<unknown>(ACTIVE_KEY);
     return {
-      ids: Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string').slice(-MAX_REOPENED) : [],
-      activeId: typeof activeId === 'string' ? activeId : undefined,
+      ids: Array.isArray(ids) ? [...new Set(ids.filter(isChatSessionId))].slice(-MAX_REOPENED) : [],
+      activeId: isChatSessionId(activeId) ? activeId : undefined,
     };
   }
 

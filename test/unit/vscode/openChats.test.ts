@@ -1,58 +1,54 @@
-// Which chats a reload reopens: what is stored is read back, junk in the workspace state reads as nothing,
-// an empty chat is never remembered as the one shown, and the list is bounded.
+// Which chats a reload reopens: what is stored is read back in order, junk in the workspace state reads as
+// nothing (an id not of a chat's form never reaches the session store), an empty chat is never remembered
+// as the one shown, and the list is bounded.
 import { describe, expect, it } from 'vitest';
-import type * as vscode from 'vscode';
 import { OpenChats } from '../../../src/vscode/chats/openChats';
+import { MemoryMemento } from './memoryMemento';
 
-class MemoryMemento implements Pick<vscode.Memento, 'get' | 'update' | 'keys'> {
-  readonly values = new Map<string, unknown>();
-  updates = 0;
-  keys(): readonly string[] {
-    return [...this.values.keys()];
-  }
-  get<T>(key: string, fallback?: T): T | undefined {
-    return (this.values.has(key) ? this.values.get(key) : fallback) as T | undefined;
-  }
-  update(key: string, value: unknown): Thenable<void> {
-    this.updates++;
-    if (value === undefined) this.values.delete(key);
-    else this.values.set(key, value);
-    return Promise.resolve();
-  }
-}
-
-const open = (memento: MemoryMemento) => new OpenChats(memento as unknown as vscode.Memento);
+const open = (memento: MemoryMemento) => new OpenChats(memento.memento);
+/** Ids of the form chatIds.ts newSessionId makes. */
+const id = (n: number) => `20261207T040325-c${n}`;
+const [A, B, C] = [id(1), id(2), id(3)];
 
 describe('OpenChats', () => {
-  it('reads back the chats and the one the sidebar showed', () => {
+  it('reads back the chats in their order and the one the sidebar showed', () => {
     const memento = new MemoryMemento();
-    open(memento).write(['a', 'b'], 'b');
-    expect(open(memento).read()).toEqual({ ids: ['a', 'b'], activeId: 'b' });
+    open(memento).write([C, A, B], A);
+    expect(open(memento).read()).toEqual({ ids: [C, A, B], activeId: A });
   });
 
   it('does not remember a shown chat that is not among them (an empty new chat)', () => {
     const memento = new MemoryMemento();
-    open(memento).write(['a'], 'fresh');
-    expect(open(memento).read()).toEqual({ ids: ['a'], activeId: undefined });
+    open(memento).write([A], B);
+    expect(open(memento).read()).toEqual({ ids: [A], activeId: undefined });
   });
 
   it('reads junk as nothing: non-arrays, non-strings', () => {
     const memento = new MemoryMemento();
-    memento.values.set('tandem.openSessionIds', [1, 'ok', { id: 'x' }, null]);
+    memento.values.set('tandem.openSessionIds', [1, A, { id: B }, null]);
     memento.values.set('tandem.currentSessionId', 42);
-    expect(open(memento).read()).toEqual({ ids: ['ok'], activeId: undefined });
-    memento.values.set('tandem.openSessionIds', 'a,b');
+    expect(open(memento).read()).toEqual({ ids: [A], activeId: undefined });
+    memento.values.set('tandem.openSessionIds', `${A},${B}`);
     expect(open(memento).read().ids).toEqual([]);
+  });
+
+  it('drops ids not of a chat id form (paths, empty, padded) and repeats', () => {
+    const memento = new MemoryMemento();
+    memento.values.set('tandem.openSessionIds', ['../../etc/passwd', '', ` ${A}`, `${A}\n`, 'a', A, B, A, '20261207T040325-', '20261207T040325-UPPER']);
+    memento.values.set('tandem.currentSessionId', '../x');
+    expect(open(memento).read()).toEqual({ ids: [A, B], activeId: undefined });
+    memento.values.set('tandem.currentSessionId', B);
+    expect(open(memento).read().activeId).toBe(B);
   });
 
   it('keeps the newest 20, and writes only when something changed', () => {
     const memento = new MemoryMemento();
     const chats = open(memento);
-    const ids = Array.from({ length: 25 }, (_, i) => `c${i}`);
-    chats.write(ids, 'c24');
-    expect(open(memento).read()).toEqual({ ids: ids.slice(5), activeId: 'c24' });
+    const ids = Array.from({ length: 25 }, (_, i) => id(i));
+    chats.write(ids, id(24));
+    expect(open(memento).read()).toEqual({ ids: ids.slice(5), activeId: id(24) });
     const writes = memento.updates;
-    chats.write(ids, 'c24');
+    chats.write(ids, id(24));
     expect(memento.updates).toBe(writes);
   });
 });
