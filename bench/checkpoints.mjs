@@ -1,7 +1,10 @@
 // Checkpoint costs on a generated 10,000-file workspace (src/node/checkpoints): the first snapshot (every
 // file read and stored once), the scan around one command that changes nothing, around one that runs
-// `sed -i` on a file, and the store's size on disk. The TypeScript sources are bundled on the fly with
-// esbuild (the recorder is not part of any shipped entry point on its own).
+// `sed -i` on a file, and the store's size on disk. Measured for one chat, for two chats recording at once
+// on the shared snapshot (what the extension does: one WorkspaceSnapshot, a TurnRecorder per chat; their
+// commands interleaved, one chat's command running while the other's is scanned around), and, for
+// comparison, two chats each with a snapshot of its own. The TypeScript sources are bundled on the fly
+// with esbuild (the recorder is not part of any shipped entry point on its own).
 //
 //   node bench/checkpoints.mjs [files=10000] [runs=15]
 import { execFileSync } from 'node:child_process';
@@ -29,10 +32,10 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-ckpt-'));
 try {
   const bundle = path.join(tmp, 'checkpoints.mjs');
   await esbuild.build({
-    stdin: { contents: "export * from './src/node/checkpoints/turnRecorder.ts'; export * from './src/node/checkpoints/checkpointStore.ts';", resolveDir: ROOT, loader: 'ts' },
+    stdin: { contents: "export * from './src/node/checkpoints/turnRecorder.ts'; export * from './src/node/checkpoints/checkpointStore.ts'; export * from './src/node/checkpoints/workspaceSnapshot.ts';", resolveDir: ROOT, loader: 'ts' },
     bundle: true, platform: 'node', format: 'esm', outfile: bundle, logLevel: 'silent',
   });
-  const { TurnRecorder, CheckpointStore } = await import(pathToFileURL(bundle).href);
+  const { TurnRecorder, CheckpointStore, WorkspaceSnapshot } = await import(pathToFileURL(bundle).href);
 
   // 100 folders of 100 files, 200 bytes to 8 KB each (a source tree), plus an ignored build folder.
   const ws = path.join(tmp, 'ws');
@@ -46,46 +49,62 @@ try {
   fs.writeFileSync(path.join(ws, '.gitignore'), ['/dist/', 'node_modules/', '*.log', 'npm-debug.log*', 'coverage/', '.nyc_output', '*.tsbuildinfo', '.env', '.env.*', '!.env.example', '.DS_Store', 'Thumbs.db', '*.swp', '*~', '.idea/', '*.iml', 'out/', 'build/', '**/tmp/**', '*.pid', '*.seed', 'lib-cov', '.cache/', '.parcel-cache', 'test-results/'].join('\n'));
   const workspaceBytes = du(ws) - du(path.join(ws, 'dist'));
 
-  const store = new CheckpointStore(path.join(tmp, 'store'));
-  const recorder = new TurnRecorder(store, () => [ws]);
-  let t = performance.now();
-  await recorder.beginTurn('bench');
-  const primeMs = performance.now() - t;
-  recorder.nameTurn('turn-1');
+  let run = 0;
+  /** One scenario: `chats` recorders (sharing one snapshot, or each with its own), commands interleaved. */
+  async function measure(label, chats, shared) {
+    const storeDir = path.join(tmp, `store-${++run}`);
+    const store = new CheckpointStore(storeDir);
+    const snapshot = shared ? new WorkspaceSnapshot(store, () => [ws]) : undefined;
+    const recorders = Array.from({ length: chats }, () => new TurnRecorder(store, snapshot ?? (() => [ws])));
+    let t = performance.now();
+    await Promise.all(recorders.map((r, i) => r.beginTurn(`bench-${run}-${i}`)));
+    const primeMs = performance.now() - t;
+    recorders.forEach((r, i) => r.nameTurn(`turn-${i}`));
+    // With two chats, the other chat has a command running throughout (a watcher, a long build).
+    const background = recorders.slice(1).map((r) => [r, r.commandStarting()]);
 
-  const idle = [];
-  for (let i = 0; i < RUNS; i++) {
+    const idle = [];
+    for (let i = 0; i < RUNS; i++) {
+      const recorder = recorders[i % chats];
+      t = performance.now();
+      recorder.commandEnded(recorder.commandStarting());
+      idle.push(performance.now() - t);
+    }
+    const sed = [];
+    for (let i = 0; i < RUNS; i++) {
+      const recorder = recorders[i % chats];
+      const target = path.join(ws, `pkg${i}`, 'src', `file${run}.ts`);
+      const a = performance.now();
+      const token = recorder.commandStarting();
+      const b = performance.now();
+      execFileSync('sed', ['-i', `s/^/${i}/`, target]);
+      const c = performance.now();
+      recorder.commandEnded(token);
+      // the two scans of a command that changed one file (the command's own time left out)
+      sed.push(b - a + (performance.now() - c));
+    }
+    for (const [r, token] of background) r.commandEnded(token);
     t = performance.now();
-    recorder.commandEnded(recorder.commandStarting());
-    idle.push(performance.now() - t);
+    const checkpoints = [];
+    for (const recorder of recorders) checkpoints.push(await recorder.endTurn());
+    const endMs = performance.now() - t;
+    const snapshots = new Set(recorders.map((r) => r.snapshot));
+    return {
+      scenario: label,
+      firstSnapshotMs: Math.round(primeMs),
+      scanAroundIdleCommandMs: +median(idle).toFixed(1),
+      scanAroundSedCommandMs: +median(sed).toFixed(1),
+      endTurnMs: Math.round(endMs),
+      checkpointFiles: checkpoints.map((c) => c.files.length).join('+'),
+      sharedFiles: checkpoints.reduce((n, c) => n + c.files.filter((f) => f.sharedWith).length, 0),
+      snapshotEntries: [...snapshots].reduce((n, s) => n + s.stats.files, 0),
+      scans: [...snapshots].reduce((n, s) => n + s.stats.scans, 0),
+      storeBytes: du(storeDir),
+    };
   }
-  const sed = [];
-  for (let i = 0; i < RUNS; i++) {
-    const target = path.join(ws, `pkg${i}`, 'src', 'file1.ts');
-    const a = performance.now();
-    const token = recorder.commandStarting();
-    const b = performance.now();
-    execFileSync('sed', ['-i', `s/^/${i}/`, target]);
-    const c = performance.now();
-    recorder.commandEnded(token);
-    // the two scans of a command that changed one file (the command's own time left out)
-    sed.push(b - a + (performance.now() - c));
-  }
-  t = performance.now();
-  const checkpoint = await recorder.endTurn();
-  const endMs = performance.now() - t;
 
-  const result = {
-    files: FILES,
-    workspaceBytes,
-    firstSnapshotMs: Math.round(primeMs),
-    scanAroundIdleCommandMs: +median(idle).toFixed(1),
-    scanAroundSedCommandMs: +median(sed).toFixed(1),
-    endTurnMs: Math.round(endMs),
-    checkpointFiles: checkpoint.files.length,
-    storeBytes: du(path.join(tmp, 'store')),
-  };
-  console.table(result);
+  console.log(`${FILES} files, ${workspaceBytes} bytes (not counting the ignored build folder), ${RUNS} commands per measure`);
+  console.table([await measure('1 chat', 1, true), await measure('2 chats, shared snapshot', 2, true), await measure('2 chats, own snapshots', 2, false)]);
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });
 }
