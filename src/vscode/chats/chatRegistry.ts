@@ -80,8 +80,9 @@ export class ChatRegistry implements vscode.Disposable {
    */
   chatFor(event: AgentEvent): Chat | undefined {
     const changeSetId = 'changeSetId' in event ? event.changeSetId : undefined;
+    // The turn id first, across all chats: change set ids come from tool-call ids, which two chats can share.
+    for (const chat of this.chats.values()) if (event.turnId.startsWith(`${chat.id}-`)) return chat;
     for (const chat of this.chats.values()) {
-      if (event.turnId.startsWith(`${chat.id}-`)) return chat;
       if (changeSetId !== undefined && chat.chatState.index.has(changeSetId)) return chat;
       if (chat.chatState.entries.some((e) => e.turnId === event.turnId)) return chat;
     }
