@@ -196,6 +196,51 @@ describe('checkpoints per chat', () => {
     expect(names(await chatA.recorder.endTurn())).toEqual([['a-one.txt', []]]);
   });
 
+  it('marks a file both chats patched while both turns were open, in both', async () => {
+    seed();
+    await beginBoth();
+    chatA.recorder.notePatch({ id: 'a', changes: [{ path: at('untouched.txt'), kind: 'update', oldText: 'never changed\n', newText: 'A\n' }] });
+    writeFileSync(at('untouched.txt'), 'A\n');
+    chatB.recorder.notePatch({ id: 'b', changes: [{ path: at('untouched.txt'), kind: 'update', oldText: 'A\n', newText: 'B\n' }, { path: at('b-added.txt'), kind: 'add', oldText: undefined, newText: 'b\n' }] });
+    writeFileSync(at('untouched.txt'), 'B\n');
+    writeFileSync(at('b-added.txt'), 'b\n');
+    expect(names(await chatA.recorder.endTurn())).toEqual([['untouched.txt', ['chat-b']]]);
+    expect(names(await chatB.recorder.endTurn())).toEqual([['b-added.txt', []], ['untouched.txt', ['chat-a']]]);
+    const planB = (await planRestore(store, 'chat-b', 'b1'))!;
+    applyRestore(planB, [workspace]);
+    expect(() => statSync(at('b-added.txt'))).toThrow();
+    expect(readFileSync(at('untouched.txt'), 'utf8')).toBe('B\n'); // the overlap waits for the user's word
+    applyRestore(planB, [workspace], new Set([at('untouched.txt')]));
+    expect(readFileSync(at('untouched.txt'), 'utf8')).toBe('A\n'); // B's before: what A left
+  });
+
+  it("does not re-read .gitignore while another chat's command runs (newly visible files are nobody's creation)", async () => {
+    seed();
+    writeFileSync(at('.gitignore'), '/build/\n');
+    mkdirSync(at('build'));
+    writeFileSync(at('build/out.js'), 'built before the turns\n');
+    await chatB.recorder.beginTurn('chat-b');
+    chatB.recorder.nameTurn('b1');
+    writeFileSync(at('.gitignore'), '# nothing ignored any more\n'); // saved while nothing runs: nobody's change
+    const slowB = held(chatB, 'echo b > b-one.txt');
+    // A's turn opens while B's command runs: build/out.js must not look created by B's command.
+    await chatA.recorder.beginTurn('chat-a');
+    chatA.recorder.nameTurn('a1');
+    slowB.go();
+    expect(await slowB.exited).toBe(0);
+    expect(names(await chatB.recorder.endTurn())).toEqual([['b-one.txt', []]]);
+    expect(await run(chatA, 'true')).toBe(0);
+    expect(names(await chatA.recorder.endTurn())).toEqual([]);
+    // The next turn, with nothing running, reads the new rules: build/ is watched from then on.
+    await chatA.recorder.beginTurn('chat-a');
+    chatA.recorder.nameTurn('a2');
+    expect(await run(chatA, 'echo rebuilt > build/out.js')).toBe(0);
+    const a2 = (await chatA.recorder.endTurn())!;
+    expect(names(a2)).toEqual([['build/out.js', []]]);
+    applyRestore((await planRestore(store, 'chat-a', 'a2'))!, [workspace]);
+    expect(readFileSync(at('build/out.js'), 'utf8')).toBe('built before the turns\n');
+  });
+
   it('reads the workspace once for both chats and scans once per command, whatever the number of chats', async () => {
     seed();
     await beginBoth(); // both first turns at once: one first snapshot (reads), then B's stamp-only compare
