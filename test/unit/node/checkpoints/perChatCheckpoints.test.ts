@@ -97,7 +97,7 @@ describe('checkpoints per chat', () => {
     const planA = (await planRestore(store, 'chat-a', 'a1'))!;
     expect(planA.items.map((i) => i.status)).toEqual(['restore', 'restore', 'restore']);
     applyRestore(planA, [workspace]);
-    const expectedAfterA = { ...afterBoth, 'a-config.txt': original['a-config.txt']!, 'a-doomed.txt': original['a-doomed.txt']! };
+    const expectedAfterA: Record<string, string> = { ...afterBoth, 'a-config.txt': original['a-config.txt']!, 'a-doomed.txt': original['a-doomed.txt']! };
     delete expectedAfterA['a-created.txt'];
     expect(tree(workspace)).toEqual(expectedAfterA);
 
