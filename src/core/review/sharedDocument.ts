@@ -40,11 +40,23 @@ export function transformReviews(reviews: readonly ReviewOnDocument[], path: str
   const stale: StaleHunk[] = [];
   for (const { review, chatId } of reviews) {
     for (const file of review.files) {
-      if (file.path !== path || file.wholeFile) continue;
+      if (file.path !== path) continue;
+      const cause = causeFor(source, review.id, chatId);
+      if (file.wholeFile) {
+        // A create, delete or move applies only to the text it was made against. The user's typing is
+        // checked when they accept (they may type it back); another proposal's accepted edit settles it now.
+        if (source.kind === 'review' && source.reviewId !== review.id) {
+          for (const hunk of file.hunks.filter((h) => h.state === 'pending')) {
+            hunk.state = 'stale';
+            hunk.staleCause = cause.kind === 'other-proposal' ? { ...cause, wholeFile: true } : cause;
+            stale.push({ review, hunk });
+          }
+        }
+        continue;
+      }
       // Hunk ids are unique within a change set only: the edit's own hunks are excluded by change set and id.
       const own = source.kind === 'review' && source.reviewId === review.id ? source.hunkIds : undefined;
       const moved = own ? file.hunks.filter((h) => !own.has(h.id)) : file.hunks;
-      const cause = causeFor(source, review.id, chatId);
       for (const hunk of transformHunks(moved, changes)) {
         hunk.staleCause = cause;
         stale.push({ review, hunk });

@@ -10,8 +10,8 @@ export type StaleCause =
   | { kind: 'file-changed' }
   | { kind: 'file-gone' }
   | { kind: 'file-moved' }
-  /** An accepted (or undone) hunk of another change set changed these lines. */
-  | { kind: 'other-proposal'; sameChat: boolean; chatTitle?: string; action: ProposalAction };
+  /** An accepted (or undone) hunk of another change set changed these lines (`wholeFile`: this file, for a create, delete or move). */
+  | { kind: 'other-proposal'; sameChat: boolean; chatTitle?: string; action: ProposalAction; wholeFile?: boolean };
 
 /** What the other change set did to the document: a user's accept, an auto-apply, or an undo of either. */
 export type ProposalAction = 'accepted' | 'applied' | 'undone';
@@ -47,7 +47,7 @@ export function staleReason(cause: StaleCause): string {
     case 'other-proposal': {
       const title = quotableTitle(cause.chatTitle);
       const who = cause.sameChat ? 'Another proposal of this chat' : title ? `Another chat («${title}»)` : 'Another chat';
-      return `${who} changed these lines (${ACTION_NOTE[cause.action]}).`;
+      return `${who} changed ${cause.wholeFile ? 'this file' : 'these lines'} (${ACTION_NOTE[cause.action]}).`;
     }
   }
 }
@@ -61,5 +61,5 @@ export function staleClauseForAgent(cause: StaleCause | undefined): string {
   const title = quotableTitle(cause.chatTitle);
   const who = cause.sameChat ? 'another change you proposed earlier in this chat' : title ? `another chat («${title}»)` : 'another chat';
   const what = cause.action === 'undone' ? 'the user undid an edit of' : cause.action === 'applied' ? 'an edit was applied from' : 'the user accepted an edit from';
-  return `because ${what} ${who} that changed those lines while yours was under review; read the file again and redo this part on top of the current text if it is still needed`;
+  return `because ${what} ${who} that changed ${cause.wholeFile ? 'the file' : 'those lines'} while yours was under review; read the file again and redo this part on top of the current text if it is still needed`;
 }

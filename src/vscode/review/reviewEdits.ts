@@ -15,10 +15,19 @@ export interface BuiltEdit {
   /** Hunks the edit applies. */
   targets: HunkTarget[];
   /** Hunks whose range no longer holds their old text: they are not in the edit. */
-  stale: ReviewHunk[];
+  stale: HunkTarget[];
 }
 
 const rangeOf = (document: vscode.TextDocument, start: number, end: number) => new vscode.Range(document.positionAt(start), document.positionAt(end));
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 async function openDocument(path: string): Promise<vscode.TextDocument | undefined> {
   try {
@@ -32,18 +41,24 @@ async function openDocument(path: string): Promise<vscode.TextDocument | undefin
 export async function buildAcceptEdit(targets: readonly HunkTarget[]): Promise<BuiltEdit> {
   const edit = new vscode.WorkspaceEdit();
   const applied: HunkTarget[] = [];
-  const stale: ReviewHunk[] = [];
+  const stale: HunkTarget[] = [];
   for (const target of targets) {
     const { file, hunk } = target;
     const uri = vscode.Uri.file(file.path);
     if (file.kind === 'add') {
-      edit.createFile(uri, { overwrite: true, contents: Buffer.from(file.newText, 'utf8') });
+      // An add is a file that did not exist when it was proposed (adding over a file is an update): one
+      // there now was made meanwhile (another chat's accepted add, the user) and is never overwritten.
+      if (await exists(uri)) {
+        stale.push(target);
+        continue;
+      }
+      edit.createFile(uri, { overwrite: false, contents: Buffer.from(file.newText, 'utf8') });
       applied.push(target);
       continue;
     }
     const document = await openDocument(file.path);
     if (!document || (file.wholeFile && document.getText() !== file.oldText)) {
-      stale.push(hunk);
+      stale.push(target);
       continue;
     }
     if (file.kind === 'delete') {
@@ -54,7 +69,7 @@ export async function buildAcceptEdit(targets: readonly HunkTarget[]): Promise<B
       if (file.movePath) edit.renameFile(uri, vscode.Uri.file(file.movePath), { overwrite: true });
     } else {
       if (document.getText(rangeOf(document, hunk.start, hunk.end)) !== hunk.oldText) {
-        stale.push(hunk);
+        stale.push(target);
         continue;
       }
       edit.replace(uri, rangeOf(document, hunk.start, hunk.end), hunk.newText);
@@ -68,12 +83,12 @@ export async function buildAcceptEdit(targets: readonly HunkTarget[]): Promise<B
 export async function buildUndoEdit(targets: readonly HunkTarget[]): Promise<BuiltEdit> {
   const edit = new vscode.WorkspaceEdit();
   const applied: HunkTarget[] = [];
-  const stale: ReviewHunk[] = [];
+  const stale: HunkTarget[] = [];
   for (const target of targets) {
     const { file, hunk } = target;
     const document = file.wholeFile ? undefined : await openDocument(file.path);
     if (!document || document.getText(rangeOf(document, hunk.start, hunk.end)) !== hunk.newText) {
-      stale.push(hunk);
+      stale.push(target);
       continue;
     }
     edit.replace(document.uri, rangeOf(document, hunk.start, hunk.end), hunk.oldText);

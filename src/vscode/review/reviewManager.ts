@@ -181,7 +181,7 @@ export class ReviewManager implements vscode.Disposable {
       const targets = active.review.files.flatMap((file) => file.hunks.filter((h) => wanted.has(h.id) && h.state === 'pending').map((hunk) => ({ file, hunk })));
       if (targets.length === 0) return;
       const built = await buildAcceptEdit(targets);
-      for (const stale of built.stale) this.markStale(active, stale, { kind: 'changed-before-apply' });
+      for (const stale of built.stale) this.markStale(active, stale.hunk, this.causeAtAccept(active, stale.file));
       if (built.targets.length === 0) return;
       const uris = new Set(built.targets.filter((t) => !t.file.wholeFile).map((t) => vscode.Uri.file(t.file.path).toString()));
       const cleanBefore = new Set(vscode.workspace.textDocuments.filter((d) => uris.has(d.uri.toString()) && !d.isDirty).map((d) => d.uri.toString()));
@@ -231,10 +231,13 @@ export class ReviewManager implements vscode.Disposable {
     await saveIfClean([...uris], uris, []);
   }
 
-  /** The user moved on (a new message): auto-applied changes are final, decided reviews are forgotten. */
-  finishDecided(): void {
+  /**
+   * The user moved on (a new message): auto-applied changes are final, decided reviews are forgotten. With
+   * `chatId`, only that chat's: a message in one chat does not take the Undo of another chat's edits away.
+   */
+  finishDecided(chatId?: string): void {
     for (const [id, active] of this.reviews) {
-      if (isDecided(active.review)) this.reviews.delete(id);
+      if (isDecided(active.review) && (chatId === undefined || belongsTo(active, chatId))) this.reviews.delete(id);
     }
     this.changed.fire();
   }
@@ -250,6 +253,20 @@ export class ReviewManager implements vscode.Disposable {
     hunk.state = 'stale';
     hunk.staleCause = cause;
     this.reportState(active, hunk);
+  }
+
+  /**
+   * Why a hunk found its file changed when the user accepted it. A create, delete or move of a file that
+   * another chat's accepted edit changed (or created) is that chat's doing; anything else is "the lines
+   * changed" (the typing that makes a per-hunk range stale is caught as it happens, with its own cause).
+   */
+  private causeAtAccept(active: ActiveReview, file: FileReview): StaleCause {
+    if (!file.wholeFile) return { kind: 'changed-before-apply' };
+    const touchedBy = this.all.filter((other) => other !== active && other.review.files.some((f) => (f.path === file.path || f.movePath === file.path) && f.hunks.some((h) => h.state === 'accepted'))).pop();
+    if (!touchedBy) return { kind: 'changed-before-apply' };
+    const chatTitle = touchedBy.origin?.title();
+    const sameChat = touchedBy.origin !== undefined && touchedBy.origin.chatId === active.origin?.chatId;
+    return { kind: 'other-proposal', sameChat, action: touchedBy.autoApplied ? 'applied' : 'accepted', wholeFile: true, ...(chatTitle !== undefined ? { chatTitle } : {}) };
   }
 
   /** Tells the chat (and the session log) the hunk's current state, and for a stale hunk why. */
@@ -282,7 +299,7 @@ export class ReviewManager implements vscode.Disposable {
     if (e.contentChanges.length === 0 || e.document.uri.scheme !== 'file') return;
     const path = e.document.uri.fsPath;
     const changes = e.contentChanges.map((c) => ({ offset: c.rangeOffset, length: c.rangeLength, text: c.text }));
-    const onDocument = this.all.filter((a) => a.review.files.some((f) => f.path === path && !f.wholeFile));
+    const onDocument = this.all.filter((a) => a.review.files.some((f) => f.path === path));
     if (onDocument.length === 0) return;
     const stale = transformReviews(
       onDocument.map((a) => ({ review: a.review, ...(a.origin ? { chatId: a.origin.chatId } : {}) })),

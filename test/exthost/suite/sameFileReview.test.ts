@@ -154,6 +154,36 @@ suite('review: two chats, one file', () => {
     await waitUntil("A's edit is saved", () => read() === BY_A);
   });
 
+  test("two chats creating the same new file: B's create after A's accepted one is stale, never overwriting A's file", async () => {
+    const created = path.join(dir, 'created.txt');
+    const add = (id: string, text: string): ChangeSet => ({ id, changes: [{ path: created, kind: 'add', oldText: undefined, newText: text }] });
+    const outcomeA = propose('A', add('csA', 'from A\n'));
+    const outcomeB = propose('B', add('csB', 'from B\n'));
+    await waitUntil('both reviews are open', () => reviews.pendingTotal === 2);
+    await reviews.decideInChat('chatA', 'csA', undefined, 'accept');
+    assert.equal((await outcomeA).outcome, 'applied');
+    await waitUntil("A's file is on disk", () => fs.existsSync(created) && fs.readFileSync(created, 'utf8') === 'from A\n');
+    await reviews.decideInChat('chatB', 'csB', undefined, 'accept');
+    const resultB = await outcomeB;
+    assert.equal(resultB.outcome, 'discarded');
+    assert.match(resultB.message, /created\.txt: not applied because the user accepted an edit from another chat \(«Fix the parser»\)/);
+    assert.equal(hunkEvents('chatB-t1')[0]?.reason, 'Another chat («Fix the parser») changed this file (accepted edit).');
+    assert.equal(fs.readFileSync(created, 'utf8'), 'from A\n', "A's file is not overwritten");
+  });
+
+  test("a message in chat B does not take the Undo of chat A's accepted edit away", async () => {
+    void propose('A', changeSet('csA', BY_A));
+    void propose('B', changeSet('csB', BY_B));
+    await waitUntil('both reviews are open', () => reviews.pendingTotal === 3);
+    await reviews.decideInChat('chatA', 'csA', undefined, 'accept');
+    await reviews.decideInChat('chatB', 'csB', undefined, 'reject');
+    reviews.finishDecided('chatB');
+    assert.ok(reviews.get('csA'), "A's decided review stays (its hunk can be undone)");
+    assert.equal(reviews.get('csB'), undefined, "B's own decided review is history");
+    await reviews.decide('csA', '1.1', 'undo');
+    await waitUntil('A undone on disk', () => read() === ORIGINAL);
+  });
+
   test("the user's own typing over B's hunk keeps the user wording", async () => {
     void propose('A', changeSet('csA', BY_A));
     void propose('B', changeSet('csB', BY_B));

@@ -153,3 +153,17 @@ describe('chat titles quoted to an agent (untrusted text)', () => {
     );
   });
 });
+
+describe('whole-file proposals on a document another chat changes', () => {
+  it("a delete (or move) of B goes stale at once when A's accepted edit changes the file; the user's typing is checked at accept", () => {
+    const a = review('csA', ORIGINAL.replace('two\n', 'TWO\n'));
+    const b = createChangeSetReview({ id: 'csB', changes: [{ path: PATH, kind: 'delete', oldText: ORIGINAL, newText: undefined }] }, 'csB-turn', (p) => p);
+    const typed = transformReviews([{ review: b, chatId: 'chatB' }], PATH, [{ offset: 0, length: 0, text: 'x' }], { kind: 'user' });
+    expect(typed).toEqual([]);
+    expect(hunk(b, '1.1').state).toBe('pending');
+    const stale = transformReviews([{ review: a, chatId: 'chatA' }, { review: b, chatId: 'chatB' }], PATH, [acceptChange(hunk(a, '1.1'))], fromChat(a, ['1.1'], 'chatA', 'A'));
+    expect(stale.map((s) => [s.review.id, s.hunk.id])).toEqual([['csB', '1.1']]);
+    expect(reviewOutcome(b).message).toContain('shared.ts: not applied because the user accepted an edit from another chat («A») that changed the file while yours');
+    expect(staleReason(hunk(b, '1.1').staleCause!)).toBe('Another chat («A») changed this file (accepted edit).');
+  });
+});
