@@ -24,7 +24,12 @@ export interface ChatListItem {
   status: ChatStatus;
   /** Where the chat is shown: the sidebar (when it is the active one), an editor tab, or nowhere (background). */
   shownIn: 'sidebar' | 'editor' | 'none';
+  /** The chat runs in a worktree of its own: the worktree's folder name. */
+  worktree?: string;
 }
+
+/** Whether "New Chat in Worktree" can be offered here, and why not (the chat list's entry and its tooltip). */
+export type WorktreeOffer = { available: true } | { available: false; reason: string };
 
 export interface ViewConfig {
   model: string;
@@ -49,6 +54,13 @@ export interface ViewConfig {
    * (src/vscode/setup/localServers.ts); absent or empty when none was found or none was looked for.
    */
   localServers?: { provider: ProviderId; baseUrl: string; models: string[] }[];
+  /**
+   * The chat runs in a git worktree of its own (its folder as Tandem made it); `removed`: it was removed,
+   * so the chat runs no more. Absent for a chat in the workspace.
+   */
+  worktree?: { name: string; path: string; removed?: boolean };
+  /** Whether "New Chat in Worktree" can be offered in this window (absent: not known yet). */
+  worktreeOffer?: WorktreeOffer;
 }
 
 /**
@@ -167,6 +179,10 @@ export type WebviewToHost =
 export const ALLOWED_VIEW_COMMANDS = [
   'tandem.setApiKey',
   'tandem.newChat',
+  'tandem.newChatInWorktree',
+  'tandem.reviewWorktreeChanges',
+  'tandem.openWorktreeFolder',
+  'tandem.discardWorktree',
   'tandem.openChatInEditor',
   'tandem.moveChatToSidebar',
   'tandem.showLog',

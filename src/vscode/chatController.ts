@@ -25,8 +25,14 @@ import type { CheckpointChat, CheckpointService } from './checkpoints/checkpoint
 import type { Chat, ChatSurface, FocusedTurn } from './chats/chat';
 import { ChatRegistry } from './chats/chatRegistry';
 import { OpenChats } from './chats/openChats';
+import { WorktreeChatActions } from './chats/chatWorktreeActions';
 
 export type { FocusedTurn } from './chats/chat';
+
+/** The view's commands that act on the chat that view shows (its id is passed). */
+const CHAT_COMMANDS = new Set<string>(['tandem.pickModel', 'tandem.reviewWorktreeChanges', 'tandem.openWorktreeFolder', 'tandem.discardWorktree']);
+
+const worktreeName = (facts: { name: string; removed?: boolean } | undefined) => (facts && !facts.removed ? { worktree: facts.name } : {});
 
 /** Where a chat other than the sidebar's is shown (editor tabs, chats/chatPanels.ts). */
 export interface ChatPlacement {
@@ -51,6 +57,8 @@ export class ChatController implements vscode.Disposable {
   private readonly reviewChats = new Map<string, Chat>();
   /** The sidebar as a place a chat is shown. */
   readonly sidebar: ChatSurface;
+  /** Chats in worktrees of their own: New Chat in Worktree, bring-back, removal (chats/chatWorktreeActions.ts). */
+  private readonly worktreeChats: WorktreeChatActions;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -63,6 +71,17 @@ export class ChatController implements vscode.Disposable {
   ) {
     const view = () => this.view;
     this.sidebar = { post: (message) => view()?.post(message), get visible() { return view()?.isVisible ?? false; } };
+    this.worktreeChats = this.disposables.add(
+      new WorktreeChatActions(context, log, reviews, {
+        registry: () => this.registry,
+        activeChat: () => this.active,
+        select: (chat) => this.select(chat),
+        switchTo: (chat) => this.switchTo(chat),
+        revealView: async () => this.view?.reveal(),
+        listChanged: () => this.postChatList(),
+        offerChanged: () => void this.postConfig(),
+      }),
+    );
     this.registry = this.disposables.add(
       new ChatRegistry({
         context,
@@ -75,6 +94,7 @@ export class ChatController implements vscode.Disposable {
         files: new VscodeFileReader(),
         checkpoints: () => this.checkpoints,
         chatReview: () => this.chatReview,
+        worktrees: this.worktreeChats.worktrees,
       }),
     );
     this.openChats = new OpenChats(context.workspaceState);
@@ -110,6 +130,9 @@ export class ChatController implements vscode.Disposable {
     const blank = this.active;
     if (active) this.switchTo(active);
     if (blank !== this.active && blank.currentStatus === 'new') this.registry.close(blank.id); // no empty chat left behind
+    // Worktrees of chats that never got a message go; every other chat's worktree stays with its chat.
+    const neverUsed = async (id: string) => !this.registry.get(id) && !(await this.store.load(id).catch(() => undefined))?.events.some((e) => e.type === 'turn.started');
+    void this.worktreeChats.worktrees.cleanup(neverUsed).catch((error: unknown) => this.log.warn('Worktree cleanup failed:', error));
   }
 
   get currentSessionId(): string {
@@ -149,8 +172,10 @@ export class ChatController implements vscode.Disposable {
   }
 
   async deleteSession(id: string): Promise<void> {
+    if (!(await this.worktreeChats.mayRemove(id, this.registry.get(id)?.title ?? vscode.l10n.t('this chat'), vscode.l10n.t('Deleting the chat')))) return;
     if (id === this.active.id) this.switchTo(this.registry.create());
     this.registry.close(id);
+    await this.worktreeChats.removed(id, true);
     await this.store.delete(id);
   }
 
@@ -178,8 +203,11 @@ export class ChatController implements vscode.Disposable {
       const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Tandem is still working in “{0}”. Closing the chat stops it.', chat.title), { modal: true }, close);
       if (choice !== close) return;
     }
+    // A chat in a worktree takes its worktree with it (asked first when that holds changes not brought back).
+    if (!(await this.worktreeChats.mayRemove(id, chat.title, vscode.l10n.t('Closing the chat')))) return;
     if (chat === this.active) this.showOtherThan(chat);
     this.registry.close(id);
+    if (this.worktreeChats.worktrees.isolated(id)) await this.worktreeChats.removed(id);
   }
 
   /** The sidebar moves on from `chat` (it goes to an editor tab): to the newest other chat no tab shows, else a new one. */
@@ -267,7 +295,8 @@ export class ChatController implements vscode.Disposable {
         break;
       case 'runCommand':
         // The header's model picker chooses for the chat that view shows (a tab's chat, not the sidebar's).
-        void vscode.commands.executeCommand(message.command, ...(message.command === 'workbench.action.openSettings' ? ['tandem'] : message.command === 'tandem.pickModel' ? [chat.id] : []));
+        // The worktree buttons act on that view's chat too.
+        void vscode.commands.executeCommand(message.command, ...(message.command === 'workbench.action.openSettings' ? ['tandem'] : CHAT_COMMANDS.has(message.command) ? [chat.id] : []));
         break;
       case 'restoreCheckpoint':
         // Restored files no longer hold the accepted hunks: stop offering them for undo.
@@ -365,6 +394,7 @@ export class ChatController implements vscode.Disposable {
       title: chat.title,
       status: chat.currentStatus,
       shownIn: chat === this.active ? 'sidebar' : this.panels?.has(chat.id) ? 'editor' : 'none',
+      ...worktreeName(this.worktreeChats.worktrees.facts(chat.id)),
     }));
   }
 

@@ -2,10 +2,12 @@
 // and New Chat. A real list of buttons: Tab reaches it, ↑/↓/Home/End move between chats, Enter or Space
 // shows one; each has a Close button (closing a working chat stops it, after the host asks). Choosing a chat
 // never stops anything; the host sends the chosen chat's snapshot. Shown only
-// where the host sends the list (the sidebar; an editor tab shows one chat).
+// where the host sends the list (the sidebar; an editor tab shows one chat). Next to New Chat, "New Chat in
+// Worktree": disabled, with the reason as its tooltip, where the workspace cannot have worktrees (no git,
+// no commit, not trusted); a chat in a worktree says so in its status.
 import { useRef, useSyncExternalStore, type KeyboardEvent } from 'react';
 import type { ChatListItem, ChatStatus } from '../../src/shared/protocol';
-import { usePost, useServices } from './context';
+import { useMeta, usePost, useServices } from './context';
 import { t } from './strings';
 
 const ICONS: Record<ChatStatus, string> = {
@@ -28,13 +30,15 @@ const STATUS_LABELS: Record<ChatStatus, string> = {
 
 function statusLabel(item: ChatListItem): string {
   const status = STATUS_LABELS[item.status];
-  return item.shownIn === 'editor' ? `${status} · ${t('chats.shownInEditor')}` : status;
+  const where = [status, ...(item.worktree ? [t('chats.inWorktree', item.worktree)] : []), ...(item.shownIn === 'editor' ? [t('chats.shownInEditor')] : [])];
+  return where.join(' · ');
 }
 
 export function ChatList() {
   const { store } = useServices();
   const chats = useSyncExternalStore(store.subscribeChats, store.getChats);
   const post = usePost();
+  const offer = useMeta().config?.worktreeOffer;
   const list = useRef<HTMLUListElement>(null);
   if (!chats) return null;
 
@@ -64,6 +68,7 @@ export function ChatList() {
                 onClick={() => !active && post({ type: 'selectChat', chatId: item.id })}
               >
                 <span className={`codicon codicon-${ICONS[item.status]}`} aria-hidden="true" />
+                {item.worktree && <span className="codicon codicon-worktree chat-worktree" aria-hidden="true" />}
                 {/* Named by its content, so the name is the text shown: "title status" (the space is not rendered in the flex row). */}
                 <span className="chat-item-title">{item.title}</span> <span className="chat-item-status">{statusLabel(item)}</span>
               </button>
@@ -74,10 +79,25 @@ export function ChatList() {
           );
         })}
       </ul>
-      <button type="button" className="chat-new" onClick={() => post({ type: 'newChat' })}>
-        <span className="codicon codicon-add" aria-hidden="true" />
-        {t('chats.new')}
-      </button>
+      <div className="chat-new-row">
+        <button type="button" className="chat-new" onClick={() => post({ type: 'newChat' })}>
+          <span className="codicon codicon-add" aria-hidden="true" />
+          {t('chats.new')}
+        </button>
+        {/* Offered where the host said worktrees can be made; disabled with the reason otherwise (a click lets the host say it too). */}
+        {offer && (
+          <button
+            type="button"
+            className="chat-new chat-new-worktree"
+            aria-disabled={offer.available ? undefined : 'true'}
+            title={offer.available ? t('chats.newInWorktree.title') : t('chats.newInWorktree.unavailable', offer.reason)}
+            onClick={() => post({ type: 'runCommand', command: 'tandem.newChatInWorktree' })}
+          >
+            <span className="codicon codicon-worktree" aria-hidden="true" />
+            {t('chats.newInWorktree')}
+          </button>
+        )}
+      </div>
     </nav>
   );
 }

@@ -11,7 +11,7 @@ import { chatListTitle, chatStatus } from '../../shared/chatList';
 import { applyEvent, emptyChatState, type ChatState } from '../../shared/chatState';
 import { newestPage } from '../../shared/chatHistoryPages';
 import type { AgentEvent } from '../../shared/events';
-import type { ChatStatus, HostToWebview } from '../../shared/protocol';
+import type { ChatStatus, HostToWebview, ViewConfig } from '../../shared/protocol';
 import type { SessionWriter } from '../../node/sessionStore';
 import type { ReviewManager } from '../review/reviewManager';
 import type { CheckpointService } from '../checkpoints/checkpointService';
@@ -23,6 +23,7 @@ import type { TerminalMirror } from '../terminalMirror';
 import { readConfig } from '../config';
 import { readViewConfig } from '../viewConfig';
 import { agentFingerprint, apiKeyForTurn, createChatAgent, type AgentEnvironment, type AgentHistory } from './chatAgent';
+import type { ChatWorktrees } from './chatWorktrees';
 
 /** Where a chat is shown: the sidebar view or an editor tab. */
 export interface ChatSurface {
@@ -51,6 +52,8 @@ export interface ChatEnvironment extends AgentEnvironment {
   reviews: ReviewManager;
   checkpoints(): CheckpointService | undefined;
   chatReview(): ChatReview | undefined;
+  /** Chats that run in a worktree of their own (chatWorktrees.ts); absent: none do. */
+  worktrees?: ChatWorktrees;
   checkpointLease: CheckpointLease;
   /** The chat's title or status changed (the chat list, the badge). */
   onDidChange(chat: Chat): void;
@@ -152,15 +155,23 @@ export class Chat implements vscode.Disposable {
 
   /** The header facts for this chat (its model) to every view showing it. */
   async postConfig(): Promise<void> {
-    const config = await readViewConfig(this.env.runner, this.env.apiKeys, this.model);
+    const config = await this.viewConfig();
     this.postAll({ type: 'config', config });
+  }
+
+  /** The header's facts: the settings' (with this chat's model) and, for a chat in a worktree, which one. */
+  private async viewConfig(): Promise<ViewConfig> {
+    const config = await readViewConfig(this.env.runner, this.env.apiKeys, this.model);
+    const worktrees = this.env.worktrees;
+    const worktree = worktrees?.facts(this.id);
+    return { ...config, ...(worktrees ? { worktreeOffer: worktrees.offer } : {}), ...(worktree ? { worktree } : {}) };
   }
 
   /** `surface` shows this chat from now on: it gets the newest page of the history, then every event. */
   async show(surface: ChatSurface): Promise<void> {
     this.surfaces.add(surface);
     this.env.checkpoints()?.warmUp(); // the first snapshot, before the first message needs it
-    const config = await readViewConfig(this.env.runner, this.env.apiKeys, this.model);
+    const config = await this.viewConfig();
     if (!this.surfaces.has(surface)) return; // switched away meanwhile
     // Cut after the await: events posted meanwhile reached a view without this chat's snapshot (dropped).
     const page = newestPage(this.state);
@@ -306,6 +317,8 @@ export class Chat implements vscode.Disposable {
     const fingerprint = agentFingerprint(apiKey, model);
     if (this.agent && (fingerprint === this.fingerprint || this.agent.isBusy)) return this.agent;
     const history = this.agent ? [...this.agent.conversation] : this.restoredHistory;
+    // A chat in a worktree works only there (throws when its worktree is gone: never in the workspace instead).
+    const worktree = await this.env.worktrees?.worktreeFor(this.id);
     this.dropAgent();
     const agent = await createChatAgent(
       this.env,
@@ -316,6 +329,7 @@ export class Chat implements vscode.Disposable {
         history,
         approvalPolicy: () => (this.focused?.mode === 'read-only' ? 'read-only' : readConfig().approvalPolicy),
         handleChangeSet: (changeSet, options) => this.handleChangeSet(changeSet, options),
+        ...(worktree ? { placement: { cwd: worktree.workspacePath, workspaceRoots: [worktree.workspacePath] } } : {}),
       },
       apiKey,
     );
@@ -364,6 +378,7 @@ export class Chat implements vscode.Disposable {
 
   /** Proposed edits go to the review: in the chat card and inline in the editor, decided per hunk. */
   private handleChangeSet(changeSet: ChangeSet, options: { review: boolean; turnId: string; signal: AbortSignal }): Promise<PatchOutcome> {
+    if (this.env.worktrees?.isolated(this.id)) return this.env.worktrees.write(this.id, changeSet); // its review comes at bring-back
     const needsReview = options.review || this.focused?.mode === 'review'; // a focused fix always ends in the inline review
     if (this.env.checkpointLease.holder === this.id) this.env.checkpoints()?.notePatch(changeSet); // before anything is written
     return this.env.reviews.propose(changeSet, { needsReview, turnId: options.turnId, signal: options.signal });

@@ -49,20 +49,31 @@ export function agentFingerprint(apiKey: string, model: string): string {
 
 export async function createChatAgent(
   env: AgentEnvironment,
-  session: { id: string; model: string; writer: SessionWriter; history: AgentHistory; approvalPolicy: () => ReturnType<typeof readConfig>['approvalPolicy']; handleChangeSet: ChangeSetHandler },
+  session: {
+    id: string;
+    model: string;
+    writer: SessionWriter;
+    history: AgentHistory;
+    approvalPolicy: () => ReturnType<typeof readConfig>['approvalPolicy'];
+    handleChangeSet: ChangeSetHandler;
+    /** A chat in a worktree: its cwd and only workspace root (what approvals, the sandbox and patches are confined to). */
+    placement?: { cwd: string; workspaceRoots: string[] };
+  },
   apiKey: string,
 ): Promise<AgentSession> {
   // The chat's model (its own choice, else the default tandem.model); everything else from the settings.
   const config = { ...readConfig(), model: session.model };
   const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? env.context.globalStorageUri.fsPath;
+  const placement = session.placement ?? { cwd: root, workspaceRoots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath) };
   return loadAgentFactory().createAgentSession({
     sessionId: session.id,
     apiKey,
     baseUrl: config.baseUrl,
     wireApi: config.wireApi,
     model: config.model,
-    cwd: root,
-    workspaceRoots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+    // AGENTS.md and skills are read from there too (the worktree holds the workspace's copy).
+    cwd: placement.cwd,
+    workspaceRoots: placement.workspaceRoots,
     approvalPolicy: session.approvalPolicy,
     runner: env.runner,
     files: env.files,
@@ -75,7 +86,8 @@ export async function createChatAgent(
     ...(await (await import('../setup/sessionModel')).sessionModelOptions(config, env.apiKeys)),
     handleChangeSet: session.handleChangeSet,
     extraTools: mcpSessionTools(), // the running MCP servers' tools (src/vscode/mcp)
-    ...(env.store ? { subagents: { recorderFor: (childId: string) => env.store!.create({ id: childId, createdAt: Date.now(), ...(root ? { workspace: root } : {}) }) } } : {}),
+    // A chat in a worktree is isolated already: its sub-agents work in the same worktree (no worktree of a worktree).
+    ...(env.store ? { subagents: { recorderFor: (childId: string) => env.store!.create({ id: childId, createdAt: Date.now(), ...(root ? { workspace: root } : {}) }), ...(session.placement ? { worktrees: false as const } : {}) } } : {}),
   });
 }
 

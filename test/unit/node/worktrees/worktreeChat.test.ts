@@ -1,11 +1,13 @@
 // A chat's worktree against real git repositories in temp folders: it outlives the window (a new manager in
 // another process finds it again from Tandem's records, never from the worktree), cleanupStale keeps it as
 // long as its chat exists whatever its age or owner process, a bring-back moves the baseline of what came
-// back so the next one offers only what is new, and what the agent committed in the worktree still counts.
+// back (exactly the accepted hunks) so the next one offers only what is new, and what the agent committed
+// in the worktree still counts.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { broughtBackEntries } from '../../../../src/node/worktrees/broughtBack';
 import { WorktreeManager } from '../../../../src/node/worktrees/worktreeManager';
 import { cleanupFolders, makeRepo, read, userGit, write } from './gitFixture';
 
@@ -143,5 +145,41 @@ describe('changes the agent committed in its worktree', () => {
     userGit(wt.path, ['commit', '-qm', 'agent commit']);
     write(wt.path, 'c.txt', 'c\nafter the commit\n');
     expect(changedPaths(await manager.changes(wt), repo)).toEqual(['add c.txt', 'delete b.txt', 'update a.txt']);
+  });
+});
+
+describe('what a bring-back left in the workspace (broughtBackEntries)', () => {
+  it('is the proposed-against text with exactly the accepted hunks; adds, deletes and moves when accepted', async () => {
+    const { repo } = makeRepo({ 'a.txt': '\uFEFFa1\na2\na3\na4\na5\na6\na7\na8\n', 'gone.txt': 'gone\n', 'old.txt': 'moved\n', 'kept.txt': 'kept\n' });
+    const manager = new WorktreeManager();
+    const wt = await manager.create(repo, 'chat');
+    write(wt.path, 'a.txt', '\uFEFFA1\na2\na3\na4\na5\na6\na7\nA8\n');
+    write(wt.path, 'new.txt', 'new\n');
+    write(wt.path, 'rejected.txt', 'no\n');
+    fs.rmSync(path.join(wt.path, 'gone.txt'));
+    fs.renameSync(path.join(wt.path, 'old.txt'), path.join(wt.path, 'moved.txt'));
+    const { changeSet } = await manager.changes(wt);
+    const index = (rel: string) => changeSet.changes.findIndex((c) => c.path === path.join(repo, rel)) + 1;
+    // a.txt's first hunk, the add, the delete and the move accepted; rejected.txt and a.txt's last hunk not.
+    const accepted = new Set([`${index('a.txt')}.1`, `${index('new.txt')}.1`, `${index('gone.txt')}.1`, `${index('old.txt')}.1`]);
+    const entries = broughtBackEntries(changeSet, accepted, repo);
+    expect(entries.map((e) => [e.path, e.content?.toString('utf8')]).sort()).toEqual([
+      ['a.txt', '\uFEFFA1\na2\na3\na4\na5\na6\na7\na8\n'],
+      ['gone.txt', undefined],
+      ['moved.txt', 'moved\n'],
+      ['new.txt', 'new\n'],
+      ['old.txt', undefined],
+    ]);
+    // As the workspace holds after such a review: the next bring-back offers the rest only.
+    write(repo, 'a.txt', '\uFEFFA1\na2\na3\na4\na5\na6\na7\na8\n');
+    write(repo, 'new.txt', 'new\n');
+    write(repo, 'moved.txt', 'moved\n');
+    fs.rmSync(path.join(repo, 'gone.txt'));
+    fs.rmSync(path.join(repo, 'old.txt'));
+    manager.rebaseline(wt, entries);
+    const next = await manager.changes(wt);
+    expect(changedPaths(next, repo)).toEqual(['add rejected.txt', 'update a.txt']);
+    expect(next.conflicts).toEqual([]);
+    expect(next.changeSet.changes.find((c) => c.kind === 'update')).toMatchObject({ oldText: '\uFEFFA1\na2\na3\na4\na5\na6\na7\na8\n', newText: '\uFEFFA1\na2\na3\na4\na5\na6\na7\nA8\n' });
   });
 });

@@ -1,0 +1,41 @@
+// What a bring-back left in the workspace, per path, as the worktree's next baseline: for each file of the
+// change set, the text it was proposed against with exactly the hunks the user accepted applied (an add,
+// delete or move is one hunk: accepted, the path holds the new file or nothing). Computed from the change
+// set itself, not read back from the workspace: the user's own unsaved or later edits there are not what
+// came back, and must keep showing as changes of theirs (stale) rather than be taken for the agent's.
+import { relative } from 'node:path';
+import { createChangeSetReview, stripBom } from '../../core/review/changeSetReview';
+import { applyHunks } from '../../core/review/hunks';
+import type { ChangeSet } from '../../core/patch/types';
+import type { RebaselineEntry } from './worktreeRecords';
+
+const BOM = '\uFEFF';
+
+/**
+ * The new baseline of every path where the user accepted something. `accepted`: the accepted hunk ids of
+ * the change set's review (`<file index>.<hunk index>`, as createChangeSetReview numbers them).
+ */
+export function broughtBackEntries(changeSet: ChangeSet, accepted: ReadonlySet<string>, toplevel: string): RebaselineEntry[] {
+  // A fresh review of the same set: the hunks' offsets into the proposed-against text, before any typing moved them.
+  const review = createChangeSetReview(changeSet, 'rebaseline', (path) => path);
+  const entries: RebaselineEntry[] = [];
+  const rel = (path: string) => relative(toplevel, path).split('\\').join('/');
+  review.files.forEach((file, index) => {
+    const change = changeSet.changes[index]!;
+    const taken = file.hunks.filter((hunk) => accepted.has(hunk.id));
+    if (taken.length === 0) return;
+    if (change.kind === 'delete') {
+      entries.push({ path: rel(change.path), content: undefined });
+      return;
+    }
+    if (change.kind === 'add' || change.movePath !== undefined) {
+      if (change.movePath !== undefined) entries.push({ path: rel(change.path), content: undefined });
+      entries.push({ path: rel(change.movePath ?? change.path), content: Buffer.from(change.newText ?? '', 'utf8') });
+      return;
+    }
+    const old = change.oldText ?? '';
+    const text = applyHunks(stripBom(old), taken);
+    entries.push({ path: rel(change.path), content: Buffer.from(old.startsWith(BOM) ? BOM + text : text, 'utf8') });
+  });
+  return entries;
+}
