@@ -4,6 +4,10 @@
 // rewritten, the chat back to before the message, and a file the user changed after the agent (the
 // command-made one) asked about in a dialog and kept. Runs in its own chat right
 // after the view opens and leaves a new, empty chat for the flows after it.
+// The second flow runs two chats at once: chat 2's patch (nothing else running) is its own; chat 2's
+// command runs while chat 1's is still running, so the file it appends to is in both checkpoints, shown as
+// "also changed by" the other chat and left alone by default; chat 1's own file and the untouched file
+// are not touched by chat 2's restore.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -13,7 +17,10 @@ import { waitFor } from './harness.ts';
 import type { MockOpenAI, MockResponse } from './mock.ts';
 import type { TandemView } from './tandemView.ts';
 
-export const CHECKPOINT_FLOWS = ['checkpoints: restore code and conversation after an accepted edit and a command; a file the user changed since is asked about'];
+export const CHECKPOINT_FLOWS = [
+  'checkpoints: restore code and conversation after an accepted edit and a command; a file the user changed since is asked about',
+  "checkpoints per chat: two chats' turns at once each get a checkpoint; a file changed while both ran a command is shown as shared and left by default",
+];
 
 export interface CheckpointDeps {
   flow: (name: string, page: Page | undefined, body: () => Promise<void>) => Promise<void>;
@@ -29,6 +36,16 @@ const applyPatch = (patch: string): MockResponse => ({ steps: [{ type: 'custom_t
 const toolCall = (name: string, args: unknown): MockResponse => ({ steps: [{ type: 'function_call', name, arguments: JSON.stringify(args) }] });
 
 const COMMAND = "sed -i 's/alpha/beta/' ckpt-notes.txt && printf 'made by a command\\n' > ckpt-made.txt";
+
+const CHAT_ONE = 'ckpt chat one: wait, then write';
+const CHAT_TWO = 'ckpt chat two: patch and append';
+/**
+ * Chat 1's command runs until the test says go (a flag in node_modules, which no snapshot looks at), so
+ * chat 2's command runs and ends while it runs; then it writes its own file.
+ */
+const GO_FLAG = 'node_modules/.tandem-ckpt-go';
+const COMMAND_ONE = `while [ ! -e ${GO_FLAG} ]; do sleep 0.1; done; printf 'one\\n' > ckpt-one.txt`;
+const COMMAND_TWO = "printf 'appended by two\\n' >> ckpt-shared.txt";
 
 export async function checkpointFlows({ flow, page: p, view, api, workspace, shots }: CheckpointDeps): Promise<void> {
   await flow(CHECKPOINT_FLOWS[0]!, p, async () => {
@@ -91,6 +108,102 @@ export async function checkpointFlows({ flow, page: p, view, api, workspace, sho
     await screenshot(p, path.join(shots, '32-restore-checkpoint-done.png'));
 
     for (const name of [...Object.keys(files), 'ckpt-made.txt']) fs.rmSync(at(name), { force: true });
+    await view.runCommand('View: Close All Editors');
+    await view.runCommand('Tandem: New Chat');
+    await view.frame.getByRole('heading', { name: 'Tandem' }).waitFor();
+  });
+
+  await flow(CHECKPOINT_FLOWS[1]!, p, async () => {
+    const at = (name: string) => path.join(workspace, name);
+    const files = {
+      'ckpt-two.ts': Buffer.from('export const two = 1;\r\n'),
+      'ckpt-shared.txt': Buffer.from('shared\n'),
+      'ckpt-untouched.bin': Buffer.from([0, 1, 2, 255, 10, 13]),
+    };
+    for (const [name, bytes] of Object.entries(files)) fs.writeFileSync(at(name), bytes);
+    const untouchedMtime = fs.statSync(at('ckpt-untouched.bin')).mtimeMs;
+    const list = view.frame.getByRole('navigation', { name: 'Chats' });
+    const listItem = (title: string) => list.getByRole('button', { name: new RegExp(`^${title}\\s`) });
+    // In request order: chat 1 (its command), chat 2 (its patch), chat 2 again (its command), chat 2's last
+    // answer, chat 1's (after the go). Waiting up to 30 s for a command to exit.
+    await api.script([
+      toolCall('exec_command', { cmd: COMMAND_ONE, yield_time_ms: 30_000 }),
+      applyPatch('*** Begin Patch\n*** Update File: ckpt-two.ts\n-export const two = 1;\n+export const two = 2;\n*** End Patch\n'),
+      toolCall('exec_command', { cmd: COMMAND_TWO, yield_time_ms: 30_000 }),
+      streamed('Chat two is done.'),
+      streamed('Chat one is done.'),
+    ]);
+    const hadModules = fs.existsSync(at('node_modules'));
+
+    // Chat 1 asks to run its command; chat 2 starts meanwhile and its patch is accepted (nothing runs yet).
+    await view.send(CHAT_ONE);
+    await view.approvalCard(COMMAND_ONE).waitFor({ timeout: 30_000 });
+    await list.getByRole('button', { name: 'New Chat', exact: true }).click();
+    await view.frame.getByRole('heading', { name: 'Tandem' }).waitFor();
+    await view.send(CHAT_TWO);
+    const patch = view.patchCard('ckpt-two.ts');
+    await patch.waitFor({ timeout: 30_000 });
+    await patch.getByRole('button', { name: 'Accept all', exact: true }).click();
+    await waitFor('ckpt-two.ts patched', () => fs.readFileSync(at('ckpt-two.ts'), 'utf8') === 'export const two = 2;\r\n', 20_000);
+    await view.approvalCard(COMMAND_TWO).waitFor({ timeout: 30_000 });
+
+    // Chat 1's command starts (and waits for the flag); then chat 2's runs while it does.
+    await listItem(CHAT_ONE).click();
+    const approvalOne = view.approvalCard(COMMAND_ONE);
+    await approvalOne.waitFor({ timeout: 20_000 });
+    await approvalOne.getByRole('button', { name: 'Approve', exact: true }).click();
+    await approvalOne.waitFor({ state: 'detached', timeout: 20_000 });
+    await listItem(CHAT_TWO).click();
+    const approvalTwo = view.approvalCard(COMMAND_TWO);
+    await approvalTwo.waitFor({ timeout: 20_000 });
+    await approvalTwo.getByRole('button', { name: 'Approve', exact: true }).click();
+    await view.waitForText('Chat two is done.');
+    await view.sendButton.waitFor({ timeout: 30_000 });
+    assert.ok(!fs.existsSync(at('ckpt-one.txt')), "chat 1's command still runs");
+    fs.mkdirSync(at('node_modules'), { recursive: true });
+    fs.writeFileSync(at(GO_FLAG), '');
+    await waitFor("chat 1's command finished", () => fs.existsSync(at('ckpt-one.txt')), 30_000);
+    await listItem(CHAT_ONE).and(list.getByRole('button', { name: /\sDone$/ })).waitFor({ timeout: 30_000 });
+    assert.equal(fs.readFileSync(at('ckpt-shared.txt'), 'utf8'), 'shared\nappended by two\n');
+    const oneText = fs.readFileSync(at('ckpt-one.txt'));
+
+    // Chat 2's checkpoint: its patch will be restored; the file its command changed while chat 1's ran is
+    // shown as shared with chat 1, and the dialog's default leaves it.
+    await view.frame.getByRole('button', { name: 'Restore checkpoint' }).first().click();
+    const rows = (text: string) => p.locator('.quick-input-list .monaco-list-row', { hasText: text });
+    const row = (text: string) => rows(text).first();
+    /** The preview's row of file `name` saying `status` (the actions' summary names files too). */
+    const fileRow = (name: string, status: string) => rows(name).filter({ hasText: status }).first();
+    await row('Restore code only').waitFor({ timeout: 30_000 });
+    await fileRow('ckpt-two.ts', 'will be restored').waitFor();
+    await fileRow('ckpt-shared.txt', `also changed by "${CHAT_ONE}" at the same time`).waitFor();
+    assert.equal(await row('ckpt-one.txt').count(), 0, "chat 1's own file is not in chat 2's checkpoint");
+    assert.equal(await row('ckpt-untouched.bin').count(), 0, 'a file no chat touched is not in the preview');
+    await screenshot(p, path.join(shots, '33-restore-checkpoint-two-chats-preview.png'));
+    await row('Restore code only').click();
+    const dialog = p.locator('.monaco-dialog-box', { hasText: 'ckpt-shared.txt was also changed by' });
+    await dialog.waitFor({ timeout: 30_000 });
+    await screenshot(p, path.join(shots, '34-restore-checkpoint-two-chats-overlap.png'));
+    await dialog.getByRole('button', { name: 'Leave It' }).click();
+
+    await waitFor('ckpt-two.ts back byte for byte', () => fs.readFileSync(at('ckpt-two.ts')).equals(files['ckpt-two.ts']), 20_000);
+    assert.equal(fs.readFileSync(at('ckpt-shared.txt'), 'utf8'), 'shared\nappended by two\n', 'the shared file is left as it is');
+    assert.ok(fs.readFileSync(at('ckpt-one.txt')).equals(oneText), "chat 1's file is untouched");
+    assert.ok(fs.readFileSync(at('ckpt-untouched.bin')).equals(files['ckpt-untouched.bin']), 'the untouched file is as it was');
+    assert.equal(fs.statSync(at('ckpt-untouched.bin')).mtimeMs, untouchedMtime, 'the untouched file was not even rewritten');
+
+    // Chat 1 got a checkpoint of its own (before: no second chat's turn was checkpointed): its file, and the shared one.
+    await listItem(CHAT_ONE).click();
+    await view.waitForText(CHAT_ONE);
+    await view.frame.getByRole('button', { name: 'Restore checkpoint' }).first().click();
+    await fileRow('ckpt-one.txt', 'created by Tandem: will be removed').waitFor({ timeout: 30_000 });
+    await fileRow('ckpt-shared.txt', `also changed by "${CHAT_TWO}" at the same time`).waitFor();
+    assert.equal(await row('ckpt-two.ts').count(), 0, "chat 2's patch is not in chat 1's checkpoint");
+    await screenshot(p, path.join(shots, '35-restore-checkpoint-two-chats-other-chat.png'));
+    await p.keyboard.press('Escape');
+
+    for (const name of [...Object.keys(files), 'ckpt-one.txt', GO_FLAG]) fs.rmSync(at(name), { force: true });
+    if (!hadModules) fs.rmSync(at('node_modules'), { recursive: true, force: true });
     await view.runCommand('View: Close All Editors');
     await view.runCommand('Tandem: New Chat');
     await view.frame.getByRole('heading', { name: 'Tandem' }).waitFor();
