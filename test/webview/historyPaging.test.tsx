@@ -5,7 +5,7 @@
 // in the virtual list: scrolling up near the first row loaded asks for the page before it, and the rows
 // put in front leave the row the user was reading exactly where it was. jsdom has no layout, so the test
 // lays the rows out itself: the spacers as styled, the button 30 px, and each row at the height the list
-// guesses for it (a user row 46 px, an answer 33 px: one line each at 400 px). Rows that turn out taller
+// guesses for it (rowHeightGuess.ts: a user row and an answer of one line each at 400 px). Rows that turn out taller
 // or shorter than guessed when they mount are Chromium's scroll anchoring's to absorb, which jsdom lacks;
 // what is tested here is the list's own step, the page put in front.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { fakeChannel, setup, snapshot, SESSION, type Harness } from './harness';
 import type { ChatEntry } from '../../src/shared/chatState';
 import type { HostToWebview, WebviewToHost } from '../../src/shared/protocol';
 import { mount, type Mounted } from '../../webview/src/mount';
+import { estimateHeight } from '../../webview/src/rowHeightGuess';
 
 function turns(from: number, to: number): ChatEntry[] {
   const entries: ChatEntry[] = [];
@@ -91,9 +92,13 @@ describe('paged history (plain list)', () => {
 // A layout for jsdom: rows, spacers and the button stacked in the scroller, which is VIEW px high.
 const BUTTON = 30;
 const VIEW = 500;
+/** Rows lay out at their guessed heights (one short line each: the same for every turn of these tests), at jsdom's font size. */
+const FONT_PX = parseFloat(getComputedStyle(document.body).fontSize);
+const USER_ROW = estimateHeight(turns(1, 1)[0], 400, FONT_PX);
+const ANSWER_ROW = estimateHeight(turns(1, 1)[1], 400, FONT_PX);
 const heightOf = (el: Element): number => {
   if (!(el instanceof HTMLElement)) return 0;
-  if (el.dataset.id !== undefined) return el.querySelector('.row-user') ? 46 : 33;
+  if (el.dataset.id !== undefined) return el.querySelector('.row-user') ? USER_ROW : ANSWER_ROW;
   if (el.classList.contains('load-earlier')) return BUTTON;
   return parseFloat(el.style.height) || 0;
 };
@@ -193,8 +198,8 @@ describe('paged history (virtual list)', () => {
     emit(older('user-t41', turns(1, 40), 0));
     expect(mounted!.store.getIds()[0]).toBe('user-t1');
     const after = scroller.querySelector<HTMLElement>(`[data-id="${before.id}"]`);
-    expect(after?.getBoundingClientRect().top).toBe(before.top); // the same row, at the same place on screen
-    expect(scroller.scrollTop).toBe(scrollBefore + 40 * (46 + 33) - BUTTON); // by the rows put in front, less the button now gone
+    expect(after?.getBoundingClientRect().top).toBeCloseTo(before.top, 6); // the same row, at the same place on screen (guesses are fractional px)
+    expect(scroller.scrollTop).toBeCloseTo(scrollBefore + 40 * (USER_ROW + ANSWER_ROW) - BUTTON, 2); // by the rows put in front, less the button now gone
     expect(container.querySelector('.load-earlier')).toBeNull(); // nothing older is left
     // Still reading up there: not pulled to the end (Jump to latest is offered), and no second request.
     expect(screen.getByRole('button', { name: 'Jump to latest' })).toBeTruthy();

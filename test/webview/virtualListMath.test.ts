@@ -1,13 +1,12 @@
 // The virtual message list's offset arithmetic (webview/src/virtualListMath.ts), which the DOM tests cannot
 // reach (jsdom has no layout, so MessageList renders every row plainly there): offsets from heights, the
 // binary search at its edges, the window anchored at the end, variable and changing row heights, the
-// spacers, an empty list, and the height guesses for rows not measured yet. Offsets are also brought up to
-// date from the first changed row only (updateOffsets), and lines are counted without splitting the text
-// (wrappedLines): both must agree with the plain definitions on every input. RowHeights keeps measured and
-// guessed heights by position and must guess each row once, not once per change.
+// spacers and an empty list (the height guesses are in rowHeightGuess.test.ts). Offsets are also brought up
+// to date from the first changed row only (updateOffsets), which must agree with the plain definition on
+// every input. RowHeights keeps measured and guessed heights by position and must guess each row once, not
+// once per change.
 import { describe, expect, it } from 'vitest';
-import type { ChatEntry } from '../../src/shared/chatState';
-import { buildOffsets, estimateHeight, extendsList, needsRewindow, rangeFor, RowHeights, sameRange, shiftRange, shownRange, spacers, tailRange, updateOffsets, wrappedLines } from '../../webview/src/virtualListMath';
+import { buildOffsets, extendsList, needsRewindow, rangeFor, RowHeights, sameRange, shiftRange, shownRange, spacers, tailRange, updateOffsets } from '../../webview/src/virtualListMath';
 
 const offsetsOf = (heights: number[]) => buildOffsets(heights.length, (i) => heights[i]!);
 const uniform = (count: number, height: number) => offsetsOf(Array.from({ length: count }, () => height));
@@ -394,6 +393,9 @@ describe('needsRewindow', () => {
     const o = offsetsOf(heights);
     expect(needsRewindow(o, { start: 37, end: 40, tail: true }, 3700, 4000, 0, REFILL)).toBe(false);
     expect(needsRewindow(o, { start: 38, end: 40, tail: true }, 3700, 4000, 0, REFILL)).toBe(true);
+    // Rows reaching above the viewport are kept (up to three refill margins): dropping them re-renders the first frame.
+    expect(needsRewindow(o, { start: 35, end: 40, tail: true }, 3700, 4000, 0, REFILL)).toBe(false);
+    expect(needsRewindow(o, { start: 30, end: 40, tail: true }, 3700, 4000, 0, REFILL)).toBe(true);
   });
 });
 
@@ -412,57 +414,5 @@ describe('extendsList and sameRange', () => {
     expect(sameRange({ start: 1, end: 2, tail: false }, { start: 1, end: 2, tail: true })).toBe(false);
     expect(sameRange({ start: 1, end: 2, tail: false }, { start: 1, end: 3, tail: false })).toBe(false);
     expect(sameRange({ start: 1, end: 2, tail: false }, { start: 0, end: 2, tail: false })).toBe(false);
-  });
-});
-
-describe('estimateHeight: a guess for rows not measured yet', () => {
-  const user = (text: string): ChatEntry => ({ kind: 'user', id: 'u', turnId: 't', text, at: 0 });
-  const tool = (status: 'running' | 'ok' | 'error', output: string): ChatEntry => ({ kind: 'tool', id: 'x', turnId: 't', tool: 'exec_command', title: 'ls', output, status });
-
-  it('is 0 for a row whose entry is gone', () => {
-    expect(estimateHeight(undefined, 400)).toBe(0);
-  });
-
-  it('counts wrapped lines at the view width (48 characters a line at 400 px)', () => {
-    expect(estimateHeight(user('hi'), 400)).toBe(46);
-    expect(estimateHeight(user('x'.repeat(100)), 400)).toBe(26 + 3 * 20);
-    expect(estimateHeight(user('a\n\nb'), 400)).toBe(26 + 3 * 20);
-    expect(estimateHeight({ kind: 'assistant', id: 'a', turnId: 't', text: 'x'.repeat(48), streaming: false }, 400)).toBe(12 + 21);
-  });
-
-  it('wraps at no fewer than 20 characters a line, however narrow the view', () => {
-    expect(estimateHeight(user('x'.repeat(40)), 10)).toBe(26 + 2 * 20);
-  });
-
-  it('a finished command card is its header; a running or failed one shows its output, capped at 300 px', () => {
-    const output = Array.from({ length: 100 }, (_, i) => `line ${i}`).join('\n');
-    expect(estimateHeight(tool('ok', output), 400)).toBe(44);
-    expect(estimateHeight(tool('running', 'one\ntwo'), 400)).toBe(44 + 2 * 18);
-    expect(estimateHeight(tool('error', output), 400)).toBe(44 + 300);
-    expect(estimateHeight(tool('running', ''), 400)).toBe(44);
-  });
-
-  it('counts lines as splitting at newlines would, at every width, for texts with empty, long and trailing lines', () => {
-    const bySplit = (text: string, perLine: number) => text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(line.length / perLine)), 0);
-    const texts = ['', '\n', '\n\n', 'a', 'a\n', '\na', 'x'.repeat(47), 'x'.repeat(48), 'x'.repeat(49), `${'y'.repeat(130)}\n\n- item\n${'z'.repeat(20)}\n`, 'a\r\nb'];
-    for (const text of texts) for (const perLine of [1, 20, 48, 53]) expect(wrappedLines(text, perLine), JSON.stringify([text, perLine])).toBe(bySplit(text, perLine));
-  });
-
-  it('stops counting at the cap (a line may take it past the cap, never further)', () => {
-    const many = Array.from({ length: 1000 }, () => 'line').join('\n');
-    expect(wrappedLines(many, 48, 17)).toBe(17);
-    expect(wrappedLines('x'.repeat(48 * 5) + '\nb\nc', 48, 3)).toBe(5);
-    expect(wrappedLines('a\nb', 48, 17)).toBe(2);
-  });
-
-  it('a failed command with a huge output is capped the same as when every line was counted', () => {
-    const huge = Array.from({ length: 50_000 }, (_, i) => `  ✓ test ${i}`).join('\n');
-    expect(estimateHeight(tool('error', huge), 400)).toBe(44 + 300);
-    expect(estimateHeight(tool('running', Array.from({ length: 16 }, () => 'l').join('\n')), 400)).toBe(44 + 16 * 18);
-    expect(estimateHeight(tool('running', Array.from({ length: 17 }, () => 'l').join('\n')), 400)).toBe(44 + 300);
-  });
-
-  it('other cards get a fixed guess', () => {
-    expect(estimateHeight({ kind: 'stopped', id: 's', turnId: 't' }, 400)).toBe(80);
   });
 });

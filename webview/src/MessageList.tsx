@@ -19,6 +19,7 @@ import { useStickToBottom, type StickToBottom } from './stickToBottom';
 import type { ChatStore } from './store';
 import { Welcome } from './Welcome';
 import { t } from './strings';
+import { BASE_FONT_PX } from './rowHeightGuess';
 import { estimateHeight, needsRewindow, rangeFor as rangeIn, RowHeights, sameRange, shiftRange, shownRange, spacers, tailRange as tailIn, type Range } from './virtualListMath';
 
 const canVirtualize = () => typeof ResizeObserver !== 'undefined';
@@ -116,11 +117,18 @@ function VirtualList({ ids, sticky }: { ids: readonly string[]; sticky: StickToB
   /** The row in view when an older page was put in front, and where it was: put back there after the commit. */
   const anchor = useRef<{ id: string; top: number } | undefined>(undefined);
 
+  /** The page's font size (the guesses scale with it), read once. */
+  const fontPx = useRef<number | undefined>(undefined);
   const syncRows = useCallback(() => {
     const current = idsRef.current;
     // Read (and lay out for) the width only when a row is guessed.
     let width: number | undefined;
-    heights.current.sync(current, (i) => estimateHeight(store.getEntry(current[i]!), (width ??= scroller.current?.clientWidth ?? window.innerWidth)), putInFront.current);
+    const guess = (i: number) => {
+      width ??= scroller.current?.clientWidth ?? window.innerWidth;
+      fontPx.current ??= parseFloat(getComputedStyle(document.body).fontSize) || BASE_FONT_PX;
+      return estimateHeight(store.getEntry(current[i]!), width, fontPx.current);
+    };
+    heights.current.sync(current, guess, putInFront.current);
     putInFront.current = 0;
   }, [store]);
 

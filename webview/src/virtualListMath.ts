@@ -1,11 +1,10 @@
 // The virtual message list's arithmetic, apart from React and the DOM so it can be tested on its own
 // (test/webview/virtualListMath.test.ts): row offsets from row heights, which rows cover a stretch of
 // content, the rows that fill the end of the list (the chat is anchored there), when the rendered window
-// no longer fits the viewport, the spacers that stand in for the rows not rendered, height guesses for
-// rows not measured yet, and the row heights kept up to date at the cost of what changed (RowHeights: an
+// no longer fits the viewport, the spacers that stand in for the rows not rendered, and the row heights
+// (guessed by rowHeightGuess.ts until measured) kept up to date at the cost of what changed (RowHeights: an
 // all-day chat has 10,000 rows, and a streamed answer changes the last one every frame).
 // MessageList.tsx owns the React state and the measuring; nothing here touches the DOM.
-import type { ChatEntry } from '../../src/shared/chatState';
 
 /** Rows `start` (inclusive) to `end` (exclusive) are rendered; `tail` keeps `end` at the last row as rows arrive. */
 export interface Range {
@@ -150,7 +149,8 @@ export function shownRange(range: Range, count: number): Range {
 /**
  * Whether the rendered rows [range.start, range.end) need re-windowing for the viewport [top, bottom]: they
  * leave less than min(refill, overscan) pixels beyond an edge that has more content ("short"), or render more
- * than three overscans beyond an edge ("excess").
+ * than three overscans (at least three refill margins) beyond an edge ("excess"). Before the first frame
+ * (overscan 0) a row reaching above the viewport is not excess: dropping it would render that frame twice.
  */
 export function needsRewindow(offsets: Float64Array, range: Range, top: number, bottom: number, overscan: number, refill: number): boolean {
   const n = offsets.length - 1;
@@ -158,7 +158,8 @@ export function needsRewindow(offsets: Float64Array, range: Range, top: number, 
   const renderedBottom = offsets[range.end] ?? offsets[n]!;
   const margin = Math.min(refill, overscan);
   const short = renderedTop > Math.max(0, top - margin) || renderedBottom < Math.min(offsets[n]!, bottom + margin);
-  const excess = renderedTop < top - 3 * overscan || renderedBottom > bottom + 3 * overscan;
+  const slack = 3 * Math.max(overscan, refill);
+  const excess = renderedTop < top - slack || renderedBottom > bottom + slack;
   return short || excess;
 }
 
@@ -173,44 +174,5 @@ export function extendsList(before: readonly string[], next: readonly string[]):
   return !(before.length > next.length || (before.length > 0 && before[before.length - 1] !== next[before.length - 1]));
 }
 
-/** Tool output shown in a card is cut at this height (px). */
-const OUTPUT_CAP_PX = 300;
-const OUTPUT_LINE_PX = 18;
-
-/**
- * Lines of `text` once wrapped at `perLine` characters, counting no further than `cap`. Walks the text with
- * indexOf rather than splitting it: every row of a 10,000-message chat is guessed on open, and a split
- * allocates a string per line of all of them.
- */
-export function wrappedLines(text: string, perLine: number, cap = Infinity): number {
-  let n = 0;
-  let start = 0;
-  while (n < cap) {
-    const newline = text.indexOf('\n', start);
-    const end = newline < 0 ? text.length : newline;
-    n += Math.max(1, Math.ceil((end - start) / perLine));
-    if (newline < 0) break;
-    start = newline + 1;
-  }
-  return n;
-}
-
-/** A height guess for a row that has not been on screen, from its text (only the spacers and the scrollbar depend on it). */
-export function estimateHeight(entry: ChatEntry | undefined, width: number): number {
-  if (!entry) return 0;
-  const perLine = Math.max(20, Math.floor((width - 40) / 7.5));
-  switch (entry.kind) {
-    case 'user':
-      return 26 + wrappedLines(entry.text, perLine) * 20;
-    case 'assistant':
-      return 12 + wrappedLines(entry.text, perLine) * 21;
-    case 'tool': {
-      const open = entry.status === 'running' || entry.status === 'error';
-      // Past the cap more lines change nothing: stop counting there (long outputs are the norm).
-      const cap = Math.ceil(OUTPUT_CAP_PX / OUTPUT_LINE_PX);
-      return 44 + (open && entry.output ? Math.min(OUTPUT_CAP_PX, wrappedLines(entry.output, perLine, cap) * OUTPUT_LINE_PX) : 0);
-    }
-    default:
-      return 80;
-  }
-}
+// The height guesses live in rowHeightGuess.ts; re-exported for the list and its tests.
+export { estimateHeight, wrappedLines } from './rowHeightGuess';
