@@ -458,6 +458,7 @@ async function main(): Promise<number> {
     await noKeyFlows(browser, root, workspace, api);
     await languageModelFlows({ browser, root, vsix: VSIX, shots: SHOTS, only, results, notApplicable }); // test/e2e/languageModelFlows.ts (own code-server)
     await mcpFlows({ browser, root, vsix: VSIX, shots: SHOTS, only, results, api, model: MODEL }); // test/e2e/mcpFlows.ts (own code-server)
+    await (await import('./worktreeChatFlows.ts')).worktreeChatFlows({ browser, root, vsix: VSIX, shots: SHOTS, only, results, api, model: MODEL }); // own code-server, a git workspace
   } finally {
     await browser?.close().catch(() => undefined);
     await api.stop();

@@ -63,7 +63,7 @@ describe('New Chat in Worktree in the chat list', () => {
     expect(entry.getAttribute('aria-disabled')).toBeNull();
     fireEvent.click(entry);
     expect(h.sent()).toEqual([{ type: 'runCommand', command: 'tandem.newChatInWorktree' }]);
-    within(list()).getByRole('button', { name: `Refactor the parser Done · in worktree ${WORKTREE.name}` });
+    within(list()).getByRole('button', { name: 'Refactor the parser Done · in a worktree' });
     within(list()).getByRole('button', { name: 'Explain the build Working' });
   });
 

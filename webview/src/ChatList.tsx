@@ -30,7 +30,7 @@ const STATUS_LABELS: Record<ChatStatus, string> = {
 
 function statusLabel(item: ChatListItem): string {
   const status = STATUS_LABELS[item.status];
-  const where = [status, ...(item.worktree ? [t('chats.inWorktree', item.worktree)] : []), ...(item.shownIn === 'editor' ? [t('chats.shownInEditor')] : [])];
+  const where = [status, ...(item.worktree ? [t('chats.inWorktree')] : []), ...(item.shownIn === 'editor' ? [t('chats.shownInEditor')] : [])];
   return where.join(' · ');
 }
 

@@ -35,7 +35,7 @@ export const MESSAGES = {
   'chats.newInWorktree': 'New Chat in Worktree',
   'chats.newInWorktree.title': 'A new chat whose agent works in a git worktree of its own, next to the repository: the workspace is not touched until you review its changes',
   'chats.newInWorktree.unavailable': 'No chat in a worktree here: {0}',
-  'chats.inWorktree': 'in worktree {0}',
+  'chats.inWorktree': 'in a worktree',
   'worktree.label': 'Isolated in worktree {0}',
   'worktree.title': 'This chat’s agent works only in the git worktree {0}; the workspace is not touched until you review its changes. Open or reveal the folder.',
   'worktree.review': 'Review changes in workspace',

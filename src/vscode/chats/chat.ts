@@ -378,7 +378,7 @@ export class Chat implements vscode.Disposable {
 
   /** Proposed edits go to the review: in the chat card and inline in the editor, decided per hunk. */
   private handleChangeSet(changeSet: ChangeSet, options: { review: boolean; turnId: string; signal: AbortSignal }): Promise<PatchOutcome> {
-    if (this.env.worktrees?.isolated(this.id)) return this.env.worktrees.write(this.id, changeSet); // its review comes at bring-back
+    if (this.env.worktrees?.isolated(this.id)) return this.env.worktrees.write(this.id, changeSet, options.turnId, (event) => this.record(event)); // its review comes at bring-back
     const needsReview = options.review || this.focused?.mode === 'review'; // a focused fix always ends in the inline review
     if (this.env.checkpointLease.holder === this.id) this.env.checkpoints()?.notePatch(changeSet); // before anything is written
     return this.env.reviews.propose(changeSet, { needsReview, turnId: options.turnId, signal: options.signal });

@@ -81,7 +81,10 @@ export class WorktreeChatActions implements vscode.Disposable {
       void vscode.window.showErrorMessage(vscode.l10n.t('Tandem could not make a worktree: {0}', error instanceof Error ? error.message : String(error)));
       return;
     }
+    // An unused empty chat the sidebar showed makes way (as New Chat would have reused it).
+    const blank = this.host.activeChat();
     this.host.switchTo(chat!);
+    if (blank !== chat && blank.currentStatus === 'new' && !blank.isBusy && !this.worktrees.isolated(blank.id)) this.host.registry().close(blank.id);
     this.host.listChanged();
     await this.host.revealView();
   }

@@ -8,6 +8,8 @@
 // the usual per-hunk review (chatWorktreeBringBack.ts).
 import * as vscode from 'vscode';
 import type { ChangeSet, PatchOutcome } from '../../core/patch/types';
+import { createChangeSetReview } from '../../core/review/changeSetReview';
+import type { AgentEvent } from '../../shared/events';
 import type { Worktree, WorktreeAvailability } from '../../node/worktrees/types';
 import type { WorktreeOffer } from '../../shared/protocol';
 import { WorktreeManager, type WorktreeHandle } from '../../node/worktrees/worktreeManager';
@@ -132,11 +134,20 @@ export class ChatWorktrees {
     }
   }
 
-  /** An edit of the chat's agent, written in its worktree. */
-  async write(chatId: string, changeSet: ChangeSet): Promise<PatchOutcome> {
+  /**
+   * An edit of the chat's agent, written in its worktree. Its card's hunks are reported applied (`report`),
+   * so the card offers nothing to decide: the decision comes when the worktree's changes are brought back.
+   */
+  async write(chatId: string, changeSet: ChangeSet, turnId: string, report: (event: AgentEvent) => void): Promise<PatchOutcome> {
     const worktree = await this.worktreeFor(chatId);
     if (!worktree) return { outcome: 'failed', message: 'Not applied: this chat has no worktree.' };
-    return writeInWorktree(changeSet, worktree, 'Applied in this chat’s worktree. The user brings the worktree’s changes to the workspace with “Review changes in workspace” and reviews them there.');
+    const outcome = await writeInWorktree(changeSet, worktree, 'Applied in this chat’s worktree. The user brings the worktree’s changes to the workspace with “Review changes in workspace” and reviews them there.');
+    if (outcome.outcome === 'applied') {
+      for (const file of createChangeSetReview(changeSet, turnId, (path) => path).files) {
+        for (const hunk of file.hunks) report({ type: 'patch.hunk', turnId, changeSetId: changeSet.id, hunkId: hunk.id, state: 'accepted' });
+      }
+    }
+    return outcome;
   }
 
   /** Files the worktree changed that were not brought back (or could not be), for the question before removing it. */
