@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { AgentSession } from '../../core/agent/agentSession';
 import type { Operation, ReviewUpdateEvent } from '../../core/agent/types';
 import type { ChangeSet, PatchOutcome } from '../../core/patch/types';
+import type { ProcessRunner } from '../../core/ports';
 import { chatListTitle, chatStatus } from '../../shared/chatList';
 import { applyEvent, emptyChatState, type ChatState } from '../../shared/chatState';
 import { newestPage } from '../../shared/chatHistoryPages';
@@ -41,20 +42,15 @@ export interface FocusedTurn {
   onChat?(chat: Chat): void;
 }
 
-/** Only one turn at a time can be checkpointed (one recorder per window): the chat that holds it. */
-export interface CheckpointLease {
-  holder: string | undefined;
-}
-
 export interface ChatEnvironment extends AgentEnvironment {
   terminal: TerminalMirror;
   log: vscode.LogOutputChannel;
   reviews: ReviewManager;
+  /** Checkpoints of this chat's turns: its own recorder, its agent's commands through its own runner. */
   checkpoints(): CheckpointService | undefined;
   chatReview(): ChatReview | undefined;
   /** Chats that run in a worktree of their own (chatWorktrees.ts); absent: none do. */
   worktrees?: ChatWorktrees;
-  checkpointLease: CheckpointLease;
   /** The chat's title or status changed (the chat list, the badge). */
   onDidChange(chat: Chat): void;
 }
@@ -321,7 +317,7 @@ export class Chat implements vscode.Disposable {
     const worktree = await this.env.worktrees?.worktreeFor(this.id);
     this.dropAgent();
     const agent = await createChatAgent(
-      this.env,
+      { ...this.env, runner: this.checkpointedRunner(worktree ? [worktree.workspacePath] : undefined) },
       {
         id: this.id,
         model,
@@ -356,38 +352,38 @@ export class Chat implements vscode.Disposable {
 
   /** Submits one turn and waits for its end; its events arrive through the stream. */
   private async runTurn(agent: AgentSession, op: Extract<Operation, { type: 'user_turn' | 'compact' }>): Promise<void> {
-    const lease = this.env.checkpointLease;
     const checkpoints = this.env.checkpoints();
-    const checkpointed = checkpoints !== undefined && lease.holder === undefined;
-    if (checkpointed) {
-      lease.holder = this.id;
-      await checkpoints.beginTurn(this.id);
-    }
+    await checkpoints?.beginTurn(this.id); // every chat's turn has its own checkpoint, whatever else runs
     try {
       await drain(agent.submit(op));
     } catch (error) {
       this.env.log.error('Turn crashed:', error);
     } finally {
-      if (checkpointed) {
-        await checkpoints.endTurn();
-        lease.holder = undefined;
-      }
+      await checkpoints?.endTurn(this.id);
       await this.flush();
     }
   }
 
+  /**
+   * The runner this chat's agent gets: its commands' changes go to this chat's checkpoint (checkpointService.ts),
+   * recorded in `roots` when the agent works only there (its worktree), else in the workspace.
+   */
+  private checkpointedRunner(roots?: readonly string[]): ProcessRunner {
+    return this.env.checkpoints()?.runnerFor(this.id, this.env.runner, roots) ?? this.env.runner;
+  }
+
   /** Proposed edits go to the review: in the chat card and inline in the editor, decided per hunk. */
   private handleChangeSet(changeSet: ChangeSet, options: { review: boolean; turnId: string; signal: AbortSignal }): Promise<PatchOutcome> {
+    this.env.checkpoints()?.notePatch(this.id, changeSet); // before anything is written (in the worktree too)
     if (this.env.worktrees?.isolated(this.id)) return this.env.worktrees.write(this.id, changeSet, options.turnId, (event) => this.record(event)); // its review comes at bring-back
     const needsReview = options.review || this.focused?.mode === 'review'; // a focused fix always ends in the inline review
-    if (this.env.checkpointLease.holder === this.id) this.env.checkpoints()?.notePatch(changeSet); // before anything is written
     return this.env.reviews.propose(changeSet, { needsReview, turnId: options.turnId, signal: options.signal });
   }
 
   /** Applies an event to the chat state and forwards it to the views, the terminal mirror and the listeners. */
   private publish(event: AgentEvent): void {
     applyEvent(this.state, event);
-    if (this.env.checkpointLease.holder === this.id) this.env.checkpoints()?.onEvent(event);
+    this.env.checkpoints()?.onEvent(this.id, event);
     this.env.terminal.onEvent(event);
     this.postAll({ type: 'event', sessionId: this.id, event });
     this.focused?.onEvent(event);

@@ -241,6 +241,28 @@ describe('checkpoints per chat', () => {
     expect(readFileSync(at('build/out.js'), 'utf8')).toBe('built before the turns\n');
   });
 
+  it('keeps a chat that works in other folders (its worktree) on a snapshot of its own: blamed for nothing in the workspace', async () => {
+    seed();
+    const worktree = join(base, 'worktree');
+    mkdirSync(worktree);
+    writeFileSync(join(worktree, 'w.txt'), 'worktree file\n');
+    const recorder = new TurnRecorder(store, new WorkspaceSnapshot(store, () => [worktree]));
+    const chatW = { recorder, runner: checkpointRunner(new PipeRunner('/bin/bash'), () => recorder) };
+    await Promise.all([chatA.recorder.beginTurn('chat-a'), chatW.recorder.beginTurn('chat-w')]);
+    chatA.recorder.nameTurn('a1');
+    chatW.recorder.nameTurn('w1');
+    const slowW = chatW.runner.spawn({ command: "read line; printf 'changed\\n' > w.txt", cwd: worktree });
+    expect(await run(chatA, "sed -i 's/3/4/' a-config.txt")).toBe(0);
+    writeFileSync(at('untouched.txt'), 'the user saved this while the worktree chat ran\n');
+    slowW.write('go\n');
+    expect(await slowW.exited).toBe(0);
+    expect(names(await chatA.recorder.endTurn())).toEqual([['a-config.txt', []]]);
+    expect((await chatW.recorder.endTurn())?.files.map((f) => [f.path, f.sharedWith])).toEqual([[join(worktree, 'w.txt'), undefined]]);
+    applyRestore((await planRestore(store, 'chat-w', 'w1'))!, [worktree]);
+    expect(readFileSync(join(worktree, 'w.txt'), 'utf8')).toBe('worktree file\n');
+    expect(readFileSync(at('untouched.txt'), 'utf8')).toBe('the user saved this while the worktree chat ran\n');
+  });
+
   it('reads the workspace once for both chats and scans once per command, whatever the number of chats', async () => {
     seed();
     await beginBoth(); // both first turns at once: one first snapshot (reads), then B's stamp-only compare
