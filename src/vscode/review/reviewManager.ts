@@ -18,12 +18,13 @@ import {
   type FileReview,
 } from '../../core/review/changeSetReview';
 import type { HunkState, ReviewHunk } from '../../core/review/hunks';
-import { transformReviews, type ChangeSource } from '../../core/review/sharedDocument';
-import { staleReason, type ProposalAction, type StaleCause } from '../../core/review/staleCause';
+import { transformReviews } from '../../core/review/sharedDocument';
+import { staleReason, type StaleCause } from '../../core/review/staleCause';
 import { isUndoable } from '../../core/review/transform';
 import type { AgentEvent } from '../../shared/events';
 import { DisposableStore } from '../disposables';
 import { buildAcceptEdit, buildUndoEdit, saveIfClean, wholeFileUris } from './reviewEdits';
+import { belongsTo, causeAtAccept, changeSourceOf, staleElsewhereMessage, type Applying } from './reviewOrigins';
 
 /** The chat a change set came from: who may decide it from a chat view, and whose title other chats' stale hunks give. */
 export interface ReviewOrigin {
@@ -53,7 +54,9 @@ export class ReviewManager implements vscode.Disposable {
   /** Fires whenever a hunk's state or position changes (CodeLens, decorations, status bar listen). */
   readonly onDidChange = this.changed.event;
   /** The hunk whose own edit is being applied right now: its change event is not the user's typing. */
-  private applying: { reviewId: string; hunkIds: Set<string>; action: ProposalAction } | undefined;
+  private applying: Applying | undefined;
+  /** The status-bar note that another chat's hunks went stale (one at a time). */
+  private staleNote: vscode.Disposable | undefined;
 
   constructor(
     private readonly report: (event: AgentEvent) => void,
@@ -181,7 +184,7 @@ export class ReviewManager implements vscode.Disposable {
       const targets = active.review.files.flatMap((file) => file.hunks.filter((h) => wanted.has(h.id) && h.state === 'pending').map((hunk) => ({ file, hunk })));
       if (targets.length === 0) return;
       const built = await buildAcceptEdit(targets);
-      for (const stale of built.stale) this.markStale(active, stale.hunk, this.causeAtAccept(active, stale.file));
+      for (const stale of built.stale) this.markStale(active, stale.hunk, causeAtAccept(this.all, active, stale.file));
       if (built.targets.length === 0) return;
       const uris = new Set(built.targets.filter((t) => !t.file.wholeFile).map((t) => vscode.Uri.file(t.file.path).toString()));
       const cleanBefore = new Set(vscode.workspace.textDocuments.filter((d) => uris.has(d.uri.toString()) && !d.isDirty).map((d) => d.uri.toString()));
@@ -255,20 +258,6 @@ export class ReviewManager implements vscode.Disposable {
     this.reportState(active, hunk);
   }
 
-  /**
-   * Why a hunk found its file changed when the user accepted it. A create, delete or move of a file that
-   * another chat's accepted edit changed (or created) is that chat's doing; anything else is "the lines
-   * changed" (the typing that makes a per-hunk range stale is caught as it happens, with its own cause).
-   */
-  private causeAtAccept(active: ActiveReview, file: FileReview): StaleCause {
-    if (!file.wholeFile) return { kind: 'changed-before-apply' };
-    const touchedBy = this.all.filter((other) => other !== active && other.review.files.some((f) => (f.path === file.path || f.movePath === file.path) && f.hunks.some((h) => h.state === 'accepted'))).pop();
-    if (!touchedBy) return { kind: 'changed-before-apply' };
-    const chatTitle = touchedBy.origin?.title();
-    const sameChat = touchedBy.origin !== undefined && touchedBy.origin.chatId === active.origin?.chatId;
-    return { kind: 'other-proposal', sameChat, action: touchedBy.autoApplied ? 'applied' : 'accepted', wholeFile: true, ...(chatTitle !== undefined ? { chatTitle } : {}) };
-  }
-
   /** Tells the chat (and the session log) the hunk's current state, and for a stale hunk why. */
   private reportState(active: ActiveReview, hunk: ReviewHunk): void {
     const note = active.review.notes.get(hunk.id);
@@ -305,30 +294,19 @@ export class ReviewManager implements vscode.Disposable {
       onDocument.map((a) => ({ review: a.review, ...(a.origin ? { chatId: a.origin.chatId } : {}) })),
       path,
       changes,
-      this.changeSource(),
+      changeSourceOf(this.applying, this.applying && this.reviews.get(this.applying.reviewId)),
     );
     for (const { review, hunk } of stale) {
       const active = this.reviews.get(review.id);
       if (active) this.reportState(active, hunk);
     }
+    const note = staleElsewhereMessage(stale.map((s) => s.hunk));
+    if (note) {
+      this.staleNote?.dispose();
+      this.staleNote = vscode.window.setStatusBarMessage(note, 8000);
+    }
     for (const active of onDocument) this.settleIfDecided(active);
     this.changed.fire();
-  }
-
-  /** Who is changing documents right now: a review applying (or undoing) its hunks, else the user. */
-  private changeSource(): ChangeSource {
-    const applying = this.applying;
-    const by = applying && this.reviews.get(applying.reviewId);
-    if (!applying || !by) return { kind: 'user' };
-    const chatTitle = by.origin?.title();
-    return {
-      kind: 'review',
-      reviewId: applying.reviewId,
-      hunkIds: applying.hunkIds,
-      action: applying.action,
-      ...(by.origin ? { chatId: by.origin.chatId } : {}),
-      ...(chatTitle !== undefined ? { chatTitle } : {}),
-    };
   }
 
   private onFilesGone(uris: readonly vscode.Uri[]): void {
@@ -382,12 +360,8 @@ export class ReviewManager implements vscode.Disposable {
   dispose(): void {
     for (const active of this.reviews.values()) active.resolve?.({ outcome: 'discarded', message: 'Tandem shut down before the change was reviewed; nothing more was written.' });
     this.reviews.clear();
+    this.staleNote?.dispose();
     this.disposables.dispose();
   }
 }
 
-/** Whether `active` is a proposal of chat `chatId`: by its origin, else by its turn id (turn ids start with the chat id). */
-function belongsTo(active: ActiveReview, chatId: string): boolean {
-  if (active.origin) return active.origin.chatId === chatId;
-  return active.review.turnId.startsWith(`${chatId}-`);
-}
