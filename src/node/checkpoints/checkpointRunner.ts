@@ -1,7 +1,9 @@
-// A ProcessRunner around the real one (pty / pipes / sandbox) that tells the turn recorder when a command
+// A ProcessRunner around the real one (pty / pipes / sandbox) that tells a turn recorder when a command
 // starts and when it has exited, so the checkpoint of the turn includes every file a command changed.
-// Outside a turn (nothing is being recorded) it only passes through. A command that runs read-only
-// inside an enforced sandbox cannot change the workspace, so it is not scanned around.
+// Each chat's agent gets one wrapped for that chat's recorder, so a command is its chat's (the shared
+// snapshot sorts out commands of several chats running at once: workspaceSnapshot.ts). Outside a turn
+// (nothing is being recorded) it only passes through. A command that runs read-only inside an enforced
+// sandbox cannot change the workspace, so it is not scanned around.
 import type { ProcessRunner, RunningProcess, SpawnOptions } from '../../core/ports';
 import type { TurnRecorder } from './turnRecorder';
 
