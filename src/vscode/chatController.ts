@@ -276,13 +276,13 @@ export class ChatController implements vscode.Disposable {
         chat.approve(message.approvalId, message.decision, message.note);
         break;
       case 'hunkDecision':
-        void this.reviews.decide(message.changeSetId, message.hunkId, message.decision, message.note);
+        void this.reviews.decideInChat(chat.id, message.changeSetId, message.hunkId, message.decision, message.note); // only this chat's own proposals
         break;
       case 'revealFinding':
         void this.chatReview?.reveal(chat.chatState.entries[chat.chatState.index.get(`review-${message.reviewId}`) ?? -1], message.findingIndex);
         break;
       case 'openDiff':
-        void openProposalDiff(this.reviews, message.changeSetId, message.fileIndex);
+        void openProposalDiff(this.reviews, this.reviews.keyInChat(chat.id, message.changeSetId), message.fileIndex);
         break;
       case 'insertCode':
         void insertCodeAtCursor(message.code);

@@ -151,6 +151,7 @@ async function withKeyFlows(browser: Browser, root: string, api: MockOpenAI, wor
     await checkpointFlows({ flow, page: p, view, api, workspace, shots: SHOTS });
     await accessibilityFlows({ flow, page: p, view, api, workspace, shots: SHOTS });
     await parallelChatFlows({ flow, page: p, view, api, workspace, shots: SHOTS });
+    await (await import('./sameFileFlows.ts')).sameFileFlows({ results, page: p, view, api, workspace, shots: SHOTS }); // two chats, one file (select with 'open the Tandem view|same file')
 
     await flow('streamed markdown answer', p, async () => {
       await api.script([streamed(ANSWER_DELTAS, 20)]);

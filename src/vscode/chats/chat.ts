@@ -285,7 +285,7 @@ export class Chat implements vscode.Disposable {
 
   /** The agent for a turn about to start, or undefined when none can run (the chat or a notification says why). */
   private async agentForTurn(shownText: string): Promise<AgentSession | undefined> {
-    this.env.reviews.finishDecided(); // the user moved on: applied edits are no longer offered for undo
+    this.env.reviews.finishDecided(this.id); // the user moved on: this chat's applied edits are no longer offered for undo
     const apiKey = await apiKeyForTurn(this.env.apiKeys);
     if (!apiKey) {
       const turnId = `${this.id}-nokey-${Date.now()}`;
@@ -377,7 +377,7 @@ export class Chat implements vscode.Disposable {
     this.env.checkpoints()?.notePatch(this.id, changeSet); // before anything is written (in the worktree too)
     if (this.env.worktrees?.isolated(this.id)) return this.env.worktrees.write(this.id, changeSet, options.turnId, (event) => this.record(event)); // its review comes at bring-back
     const needsReview = options.review || this.focused?.mode === 'review'; // a focused fix always ends in the inline review
-    return this.env.reviews.propose(changeSet, { needsReview, turnId: options.turnId, signal: options.signal });
+    return this.env.reviews.propose(changeSet, { needsReview, turnId: options.turnId, signal: options.signal, origin: { chatId: this.id, title: () => this.title } });
   }
 
   /** Applies an event to the chat state and forwards it to the views, the terminal mirror and the listeners. */
