@@ -61,6 +61,11 @@ export interface CleanupOptions {
 const META_SUFFIX = '.tandem';
 const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,40}-[0-9a-f]{8}$/;
 
+/** A worktree folder name Tandem makes (`<label>-<8 hex digits>`). */
+export function isWorktreeName(name: string): boolean {
+  return NAME_PATTERN.test(name);
+}
+
 /** A label safe as a folder name: lower-case letters, digits and dashes, at most 32 characters. */
 export function labelSlug(label: string): string {
   const slug = label

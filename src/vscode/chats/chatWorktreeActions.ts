@@ -37,7 +37,10 @@ export class WorktreeChatActions implements vscode.Disposable {
     reviews: ReviewManager,
     private readonly host: WorktreeChatHost,
   ) {
-    this.worktrees = new ChatWorktrees(context.workspaceState, log);
+    this.worktrees = new ChatWorktrees(context.workspaceState, log, () => {
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      return folder?.uri.scheme === 'file' ? { root: folder.uri.fsPath, trusted: vscode.workspace.isTrusted } : undefined;
+    });
     this.bringBack = new WorktreeBringBack(this.worktrees, reviews);
     const refresh = () => void this.refreshOffer();
     this.disposables.push(

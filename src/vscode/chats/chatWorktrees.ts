@@ -6,13 +6,16 @@
 // The chat's agent works inside the worktree (chatAgent.ts: its cwd and only workspace root); its edits
 // are written there at once (worktreeWriter.ts); "Review changes in workspace" brings them back through
 // the usual per-hunk review (chatWorktreeBringBack.ts).
-import * as vscode from 'vscode';
+// No runtime `vscode` here (the window's folder and trust come in through `folder`), so the unit tests run it
+// against real git repositories.
+import { basename, isAbsolute } from 'node:path';
+import type * as vscode from 'vscode';
 import type { ChangeSet, PatchOutcome } from '../../core/patch/types';
 import { createChangeSetReview } from '../../core/review/changeSetReview';
 import type { AgentEvent } from '../../shared/events';
 import type { Worktree, WorktreeAvailability } from '../../node/worktrees/types';
 import type { WorktreeOffer } from '../../shared/protocol';
-import { WorktreeManager, type WorktreeHandle } from '../../node/worktrees/worktreeManager';
+import { isWorktreeName, WorktreeManager, type WorktreeHandle } from '../../node/worktrees/worktreeManager';
 import { writeInWorktree } from '../../node/worktrees/worktreeWriter';
 
 const STATE_KEY = 'tandem.chatWorktrees';
@@ -21,6 +24,9 @@ const MAX_REMOVED = 200;
 
 /** A chat's worktree record: the handle, or that it was removed (the chat then cannot run: it was isolated). */
 type Record = { handle: WorktreeHandle; createdAt: number } | { removed: true; name: string };
+
+/** The window's workspace folder (a local one) and whether it is trusted; undefined: no folder. */
+export type WorkspaceFolderFacts = () => { root: string; trusted: boolean } | undefined;
 
 /** What the chat's header shows of its worktree. */
 export interface WorktreeFacts {
@@ -35,8 +41,9 @@ export class ChatWorktrees {
   private offered: WorktreeOffer | undefined;
 
   constructor(
-    private readonly state: vscode.Memento,
-    private readonly log: vscode.LogOutputChannel,
+    private readonly state: Pick<vscode.Memento, 'get' | 'update'>,
+    private readonly log: Pick<vscode.LogOutputChannel, 'warn' | 'info'>,
+    private readonly folder: WorkspaceFolderFacts,
     readonly manager = new WorktreeManager(),
   ) {}
 
@@ -54,23 +61,34 @@ export class ChatWorktrees {
     await this.state.update(STATE_KEY, records);
   }
 
+  /** The chat's record; anything stored there that is not a record Tandem writes reads as a removed worktree. */
+  private record(chatId: string): Record | undefined {
+    const raw: unknown = this.records()[chatId];
+    if (raw === undefined) return undefined;
+    if (typeof raw !== 'object' || raw === null || (!('removed' in raw) && !('handle' in raw))) return { removed: true, name: '' };
+    return raw as Record;
+  }
+
   private handle(chatId: string): WorktreeHandle | undefined {
-    const record = this.records()[chatId];
+    const record = this.record(chatId);
     if (!record || 'removed' in record) return undefined;
     const h = record.handle as Partial<WorktreeHandle> | undefined;
-    return typeof h?.id === 'string' && typeof h.path === 'string' && typeof h.workspaceRoot === 'string' ? { id: h.id, path: h.path, workspaceRoot: h.workspaceRoot } : undefined;
+    // Only the shape Tandem writes: a folder it names, at an absolute path ending in that name.
+    if (typeof h?.id !== 'string' || typeof h.path !== 'string' || typeof h.workspaceRoot !== 'string') return undefined;
+    if (!isWorktreeName(h.id) || !isAbsolute(h.path) || basename(h.path) !== h.id) return undefined;
+    return { id: h.id, path: h.path, workspaceRoot: h.workspaceRoot };
   }
 
   /** The chat was made to run in a worktree (whether or not that worktree still exists). */
   isolated(chatId: string): boolean {
-    return this.records()[chatId] !== undefined;
+    return this.record(chatId) !== undefined;
   }
 
   /** The header's facts for the chat's worktree, from the record (never from the worktree itself). */
   facts(chatId: string): WorktreeFacts | undefined {
-    const record = this.records()[chatId];
+    const record = this.record(chatId);
     if (!record) return undefined;
-    if ('removed' in record) return { name: String(record.name), path: '', removed: true };
+    if ('removed' in record) return { name: typeof record.name === 'string' ? record.name : '', path: '', removed: true };
     const handle = this.handle(chatId);
     return handle ? { name: handle.id, path: handle.path } : undefined;
   }
@@ -91,17 +109,17 @@ export class ChatWorktrees {
 
   /** Whether this window's workspace folder can have worktrees; why not when it cannot. */
   async availability(): Promise<WorktreeAvailability> {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    if (!folder || folder.uri.scheme !== 'file') return { available: false, reason: 'no folder is open' };
-    if (!vscode.workspace.isTrusted) return { available: false, reason: 'the workspace is not trusted' };
-    return this.manager.isAvailable(folder.uri.fsPath);
+    const folder = this.folder();
+    if (!folder) return { available: false, reason: 'no folder is open' };
+    if (!folder.trusted) return { available: false, reason: 'the workspace is not trusted' };
+    return this.manager.isAvailable(folder.root);
   }
 
   /** A new worktree of the workspace folder (HEAD plus the user's uncommitted changes). */
   async create(label: string): Promise<Worktree> {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    if (!folder) throw new Error('no folder is open');
-    return this.manager.create(folder.uri.fsPath, label);
+    const folder = this.folder();
+    if (!folder?.trusted) throw new Error('no trusted folder is open');
+    return this.manager.create(folder.root, label);
   }
 
   /** `worktree` is chat `chatId`'s from now on (recorded before the chat can send anything). */
@@ -116,7 +134,7 @@ export class ChatWorktrees {
    * chat was isolated but its worktree is gone: such a chat must never run in the workspace instead.
    */
   async worktreeFor(chatId: string): Promise<Worktree | undefined> {
-    const record = this.records()[chatId];
+    const record = this.record(chatId);
     if (!record) return undefined;
     if ('removed' in record) throw new Error('This chat’s worktree was removed, so it cannot run any more. Start a new chat (in a worktree or not).');
     let loading = this.loaded.get(chatId);
@@ -160,13 +178,13 @@ export class ChatWorktrees {
 
   /** Removes the chat's worktree; the chat stays isolated (it never runs in the workspace instead). */
   async remove(chatId: string): Promise<void> {
-    const record = this.records()[chatId];
+    const record = this.record(chatId);
     if (!record || 'removed' in record) return;
     const worktree = await this.worktreeFor(chatId).catch(() => undefined);
     if (worktree) await this.manager.remove(worktree);
-    else this.log.warn(`Chat ${chatId}: its worktree could not be found again to remove it (${record.handle.path}).`);
+    else this.log.warn(`Chat ${chatId}: its worktree could not be found again to remove it (${this.handle(chatId)?.path ?? 'unreadable record'}).`);
     this.loaded.delete(chatId);
-    await this.save(chatId, { removed: true, name: record.handle.id });
+    await this.save(chatId, { removed: true, name: this.handle(chatId)?.id ?? '' });
   }
 
   /** The chat is deleted for good: its record goes too (with its worktree). */
@@ -181,8 +199,8 @@ export class ChatWorktrees {
    * loses its worktree when that holds nothing.
    */
   async cleanup(neverUsed: (chatId: string) => Promise<boolean>): Promise<void> {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    if (!folder || !vscode.workspace.isTrusted) return;
+    const folder = this.folder();
+    if (!folder?.trusted) return;
     const records = this.records();
     for (const [chatId, record] of Object.entries(records)) {
       if (!record || 'removed' in record || this.loaded.has(chatId)) continue;
@@ -192,7 +210,7 @@ export class ChatWorktrees {
         this.log.warn(`Chat ${chatId}: its worktree could not be checked:`, error);
       }
     }
-    const removed = await this.manager.cleanupStale(folder.uri.fsPath, { chatExists: (id) => this.handle(id) !== undefined });
+    const removed = await this.manager.cleanupStale(folder.root, { chatExists: (id) => this.handle(id) !== undefined });
     if (removed.length) this.log.info(`Removed worktrees left over from an earlier window: ${removed.join(', ')}`);
   }
 }
