@@ -13,7 +13,9 @@
 // Concurrency honesty: when two chats' turns touch the same file while both are open (both had a
 // command running when it changed, or one chat's command changed a file the other chat patched), nobody
 // can tell whose change it was. The file is recorded in both checkpoints, each marked `sharedWith` the
-// other chat; a restore shows it as such and leaves it alone unless the user says otherwise.
+// other chat; a restore shows it as such and leaves it alone unless the user says otherwise. The same
+// goes for a command still running from a chat's earlier, closed turn (a dev server, a watcher): what
+// changes meanwhile may be its doing, so the running turns' records are marked shared with that chat.
 import { randomBytes } from 'node:crypto';
 import { lstatSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -59,6 +61,8 @@ export class WorkspaceSnapshot {
   private scanBudget = Infinity;
   private ignoreRules = new Map<string, IgnoreRules>();
   private readonly openTurns = new Set<OpenTurn>();
+  /** Closed turns with commands still running (background processes): nobody's turn, but maybe their doing. */
+  private readonly lingering = new Set<OpenTurn>();
   /** Names this snapshot in the store (its baseline file), so other windows' clean-ups keep it. */
   private readonly ownerId = `window-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
   private lastCleanUp = 0;
@@ -99,6 +103,7 @@ export class WorkspaceSnapshot {
   close(turn: OpenTurn): void {
     this.refresh();
     this.openTurns.delete(turn);
+    if (turn.running > 0) this.lingering.add(turn);
   }
 
   /** Right before one of `turn`'s commands is spawned (synchronous: spawn is). */
@@ -111,6 +116,7 @@ export class WorkspaceSnapshot {
   commandEnded(turn: OpenTurn): void {
     this.refresh();
     turn.running = Math.max(0, turn.running - 1);
+    if (turn.running === 0) this.lingering.delete(turn);
   }
 
   /**
@@ -145,7 +151,13 @@ export class WorkspaceSnapshot {
 
   private anyRunning(): boolean {
     for (const turn of this.openTurns) if (turn.running > 0) return true;
-    return false;
+    return this.lingering.size > 0;
+  }
+
+  /** `turn` gets `file`; a background command of another chat that was running too makes it shared. */
+  private attribute(turn: OpenTurn, file: string, before: CheckpointFile['before']): void {
+    this.touch(turn, file, before);
+    for (const background of this.lingering) if (background.sessionId !== turn.sessionId) markShared(turn.files.get(file)!, background.sessionId);
   }
 
   private hashes(): string[] {
@@ -181,14 +193,14 @@ export class WorkspaceSnapshot {
       if (old && sameStamp(old.stamp, stamp)) continue;
       // A file the snapshot did not have is new, unless the previous scan stopped at its budget.
       const before: CheckpointFile['before'] = old ? stateOf(old) : wasTruncated ? { skipped: 'the workspace has more files than the snapshot covers' } : { absent: true };
-      for (const turn of takers) this.touch(turn, file, before);
+      for (const turn of takers) this.attribute(turn, file, before);
       if (old && 'hash' in old.content) this.bytes -= old.content.size;
       this.entries.set(file, { stamp, content: this.captureSync(file, stamp) });
     }
     for (const [file, old] of this.entries) {
       if (scan.files.has(file)) continue;
       if (existsAsFile(file)) continue; // beyond the scan's budget or newly ignored, not removed
-      for (const turn of takers) this.touch(turn, file, stateOf(old));
+      for (const turn of takers) this.attribute(turn, file, stateOf(old));
       if ('hash' in old.content) this.bytes -= old.content.size;
       this.entries.delete(file);
     }

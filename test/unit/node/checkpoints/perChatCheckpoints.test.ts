@@ -241,6 +241,29 @@ describe('checkpoints per chat', () => {
     expect(readFileSync(at('build/out.js'), 'utf8')).toBe('built before the turns\n');
   });
 
+  it("marks what changes while another chat's background command (its turn over) still runs as shared with that chat", async () => {
+    seed();
+    await chatB.recorder.beginTurn('chat-b');
+    chatB.recorder.nameTurn('b1');
+    const backgroundB = held(chatB, "printf 'from b in the background\\n' > b-late.txt");
+    expect(names(await chatB.recorder.endTurn())).toEqual([]);
+    await chatA.recorder.beginTurn('chat-a');
+    chatA.recorder.nameTurn('a1');
+    const slowA = held(chatA, "sed -i 's/3/4/' a-config.txt");
+    backgroundB.go();
+    expect(await backgroundB.exited).toBe(0);
+    slowA.go();
+    expect(await slowA.exited).toBe(0);
+    expect(names(await chatA.recorder.endTurn())).toEqual([['a-config.txt', []], ['b-late.txt', ['chat-b']]]);
+    const planA = (await planRestore(store, 'chat-a', 'a1'))!;
+    expect(planA.items.map((i) => [i.path.slice(workspace.length + 1), i.status])).toEqual([
+      ['a-config.txt', 'restore'],
+      ['b-late.txt', 'overlap'],
+    ]);
+    applyRestore(planA, [workspace]);
+    expect(readFileSync(at('b-late.txt'), 'utf8')).toBe('from b in the background\n');
+  });
+
   it('keeps a chat that works in other folders (its worktree) on a snapshot of its own: blamed for nothing in the workspace', async () => {
     seed();
     const worktree = join(base, 'worktree');
