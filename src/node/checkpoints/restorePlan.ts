@@ -53,8 +53,8 @@ export async function planRestore(store: CheckpointStore, sessionId: string, tur
     for (const file of checkpoint.files) {
       if (!before.has(file.path)) before.set(file.path, file.before);
       lastAfter.set(file.path, file.after);
-      for (const other of file.sharedWith ?? []) {
-        if (other === sessionId) continue;
+      for (const other of Array.isArray(file.sharedWith) ? file.sharedWith : []) {
+        if (typeof other !== 'string' || other === sessionId) continue;
         if (!shared.has(file.path)) shared.set(file.path, new Set());
         shared.get(file.path)!.add(other);
       }
