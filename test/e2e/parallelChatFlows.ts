@@ -5,6 +5,9 @@
 // (the sidebar shows another chat) and moves back. A message sent while chat 1 works is queued and withdrawn
 // (its text back in the composer, never sent). axe finds no serious or critical violation in the chat
 // list. Ends with a new, empty chat in the sidebar and no editor open.
+// The second flow reloads the window: a chat in an editor tab comes back in its tab with its messages, the
+// sidebar shows the chat it showed, the list keeps its order, and a chat's own model (picked in the header's
+// picker) is still the one its next request carries, while the other chat stays on the default.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,7 +17,10 @@ import { REPO_ROOT, waitFor } from './harness.ts';
 import type { MockOpenAI, MockResponse } from './mock.ts';
 import type { TandemView } from './tandemView.ts';
 
-export const PARALLEL_CHAT_FLOWS = ['parallel chats: a second chat runs and finishes while the first waits for approval; badge, notification, chat list; a chat in an editor tab'];
+export const PARALLEL_CHAT_FLOWS = [
+  'parallel chats: a second chat runs and finishes while the first waits for approval; badge, notification, chat list; a chat in an editor tab',
+  'parallel chats survive a reload: the editor tab shows its chat, the sidebar its own, the list its order, a chat its own model',
+];
 
 export interface ParallelChatDeps {
   flow: (name: string, page: Page | undefined, body: () => Promise<void>) => Promise<void>;
@@ -33,6 +39,14 @@ const COMMAND = "printf 'written by chat one\\n' > parallel-one.txt"; // a write
 const SLOW = Array.from({ length: 120 }, (_, i) => `step${i + 1} `);
 
 const ACTIVITY_ITEM = '.activitybar .action-item:has(a[aria-label^="Tandem"])';
+const ACTIVE_ACTIVITY_LINK = '.activitybar .action-item.checked a[aria-label^="Tandem"]';
+
+const RELOAD_A = 'reload chat A: stay in the sidebar';
+const RELOAD_B = 'reload chat B: go to a tab';
+const AFTER_A = 'reload chat A: still here?';
+const AFTER_B = 'reload chat B: still here?';
+/** Typed into "Tandem: Choose Model" for chat B (the mock serves no /models, so the picker asks for an id). */
+const CHOSEN_MODEL = 'tandem-reload-model';
 
 /** The document of each Tandem webview whose chat app has loaded: the sidebar's has the chat list. */
 async function chatFrames(page: Page): Promise<{ sidebar?: Frame; editors: Frame[] }> {
@@ -44,6 +58,20 @@ async function chatFrames(page: Page): Promise<{ sidebar?: Frame; editors: Frame
     else if (kind === 'editor') found.editors.push(frame);
   }
   return found;
+}
+
+/** The chat list's titles, top to bottom, and the one marked as shown in the sidebar. */
+async function listedChats(frame: Frame): Promise<{ titles: string[]; current: string | undefined }> {
+  return frame.evaluate(() => {
+    const items = [...document.querySelectorAll('nav.chat-list button.chat-item')];
+    const title = (item: Element) => item.querySelector('.chat-item-title')?.textContent ?? '';
+    return { titles: items.map(title), current: items.filter((i) => i.getAttribute('aria-current') === 'true').map(title)[0] };
+  });
+}
+
+/** What a chat's requests to the mock carried: the model and whether a text was in them. */
+function modelOf(body: unknown): unknown {
+  return (body as { model?: unknown } | undefined)?.model;
 }
 
 /** Serious and critical axe violations inside the chat list of `frame`. */
@@ -92,7 +120,7 @@ export async function parallelChatFlows({ flow, page: p, view, api, workspace, s
     await view.composer.fill('');
 
     // Chat 2, from the chat list's New Chat: chat 1 keeps running in the background.
-    await list.getByRole('button', { name: 'New Chat' }).click();
+    await list.getByRole('button', { name: 'New Chat', exact: true }).click();
     await view.frame.getByRole('heading', { name: 'Tandem' }).waitFor(); // the new chat's empty state
     await view.send(SECOND);
     await view.waitForText('Chat two is done.');
@@ -150,6 +178,111 @@ export async function parallelChatFlows({ flow, page: p, view, api, workspace, s
 
     fs.rmSync(written, { force: true });
     await view.runCommand('View: Close All Editors');
+    await view.runCommand('Tandem: New Chat');
+    await view.frame.getByRole('heading', { name: 'Tandem' }).waitFor();
+  });
+
+  await flow(PARALLEL_CHAT_FLOWS[1]!, p, async () => {
+    const text = (words: string): MockResponse => ({ steps: [{ type: 'text', text: words, deltas: [words] }] });
+    // In request order: chat A, chat B, then after the reload chat B (from its tab), chat A (the sidebar).
+    await api.script([text('Answer for A.'), text('Answer for B.'), text('B again, on its own model.'), text('A again, on the default model.')]);
+    const before = (await api.requests()).length;
+
+    // Chat A in the sidebar (the new chat the first flow left), then chat B from New Chat.
+    await view.send(RELOAD_A);
+    await view.waitForText('Answer for A.');
+    await view.sendButton.waitFor({ timeout: 30_000 });
+    await view.runCommand('Tandem: New Chat');
+    await view.frame.getByRole('heading', { name: 'Tandem' }).waitFor();
+    await view.send(RELOAD_B);
+    await view.waitForText('Answer for B.');
+    await view.sendButton.waitFor({ timeout: 30_000 });
+
+    // Chat B's own model, from the header's picker: the mock has no model list, so the picker asks for the id.
+    await view.runCommand('Tandem: Choose Model', { opensQuickInput: true });
+    await p.locator('.quick-input-widget .quick-input-title', { hasText: /^Tandem: Model$/ }).waitFor({ timeout: 20_000 });
+    await view.quickInput.fill(CHOSEN_MODEL);
+    await view.quickInput.press('Enter');
+    await view.quickInput.waitFor({ state: 'hidden' });
+    await view.frame.getByRole('button', { name: new RegExp(CHOSEN_MODEL) }).first().waitFor({ timeout: 15_000 }); // B's header shows it
+
+    // Chat B into an editor tab: the sidebar moves on to chat A.
+    await view.runCommand('Tandem: Open Chat in Editor');
+    const tab = await waitFor('chat B in an editor tab', async () => (await chatFrames(p)).editors[0], 30_000, 250);
+    await tab.getByText('Answer for B.').first().waitFor({ timeout: 20_000 });
+    const sidebarBefore = await waitFor('the sidebar showing chat A', async () => {
+      const sidebar = (await chatFrames(p)).sidebar;
+      return sidebar && (await sidebar.getByText('Answer for A.').count()) > 0 ? sidebar : undefined;
+    }, 20_000, 250);
+    const listBefore = await listedChats(sidebarBefore);
+    assert.equal(listBefore.current, RELOAD_A, 'before the reload the sidebar shows chat A');
+    assert.ok(listBefore.titles.indexOf(RELOAD_A) >= 0 && listBefore.titles.indexOf(RELOAD_A) < listBefore.titles.indexOf(RELOAD_B), `A listed before B: ${listBefore.titles.join(' | ')}`);
+    await screenshot(p, path.join(shots, '43-reload-before.png'));
+
+    // Reload the window as "Developer: Reload Window" does (the workbench saves its editors' state first).
+    await view.page.locator('.monaco-workbench .part.editor').click({ position: { x: 5, y: 5 } });
+    await p.keyboard.press('F1');
+    await view.quickInput.fill('>Developer: Reload Window');
+    await p.locator('.quick-input-list .monaco-list-row', { hasText: 'Developer: Reload Window' }).first().waitFor();
+    await Promise.all([p.waitForEvent('load', { timeout: 60_000 }), view.quickInput.press('Enter')]);
+    await view.waitForWorkbench();
+    const restored = await waitFor('the restored tab and the sidebar, each showing its chat', async () => {
+      // The workbench restores the side bar a moment after it renders: open it only while it is not open.
+      if ((await p.locator(ACTIVE_ACTIVITY_LINK).count()) === 0) {
+        await p.locator(`${ACTIVITY_ITEM} a`).click({ timeout: 10_000 });
+        await p.mouse.move(900, 450); // no hover tooltip over the activity bar in screenshots
+      }
+      const frames = await chatFrames(p);
+      const [editor] = frames.editors;
+      if (!editor || !frames.sidebar || frames.editors.length !== 1) return undefined;
+      const tabShowsB = (await editor.getByText('Answer for B.').count()) > 0;
+      const sidebarShowsA = (await frames.sidebar.getByText('Answer for A.').count()) > 0;
+      return tabShowsB && sidebarShowsA ? { editor, sidebar: frames.sidebar } : undefined;
+    }, 90_000, 1_000);
+    await p.locator('.tab', { hasText: RELOAD_B }).first().waitFor({ timeout: 15_000 }); // the tab is named by its chat
+    assert.equal(await restored.editor.getByText(RELOAD_A).count(), 0, "the tab shows none of chat A's messages");
+    assert.equal(await restored.sidebar.getByText('Answer for B.').count(), 0, "the sidebar shows none of chat B's messages (only its list item)");
+    await restored.sidebar.getByRole('button', { name: new RegExp(`^${RELOAD_B}\\sDone · open in an editor tab$`) }).waitFor({ timeout: 15_000 });
+    const listAfter = await listedChats(restored.sidebar);
+    assert.deepEqual(listAfter, listBefore, 'the chat list keeps its order and the chat the sidebar shows');
+    await restored.editor.getByRole('button', { name: new RegExp(CHOSEN_MODEL) }).first().waitFor({ timeout: 15_000 }); // the tab's header: B's model
+    assert.equal(await restored.sidebar.getByRole('button', { name: new RegExp(CHOSEN_MODEL) }).count(), 0, "chat A's header does not show B's model");
+    await screenshot(p, path.join(shots, '44-reload-tab-restored.png'));
+
+    // The next message of chat B (from its tab) goes to its own model, with its conversation; chat A stays on the default.
+    const tabComposer = restored.editor.getByRole('textbox', { name: 'Message Tandem' });
+    await tabComposer.fill(AFTER_B);
+    await tabComposer.press('Enter');
+    await restored.editor.getByText('B again, on its own model.').first().waitFor({ timeout: 30_000 });
+    await restored.editor.getByRole('button', { name: 'Send', exact: true }).waitFor({ timeout: 30_000 });
+    const sidebarComposer = restored.sidebar.getByRole('textbox', { name: 'Message Tandem' });
+    await sidebarComposer.fill(AFTER_A);
+    await sidebarComposer.press('Enter');
+    await restored.sidebar.getByText('A again, on the default model.').first().waitFor({ timeout: 30_000 });
+    await restored.sidebar.getByRole('button', { name: 'Send', exact: true }).waitFor({ timeout: 30_000 });
+    await screenshot(p, path.join(shots, '45-reload-model-kept.png'));
+
+    const requests = (await api.requests()).slice(before).filter((r) => /\/responses$|\/chat\/completions$/.test(r.path));
+    const of = (words: string) => requests.filter((r) => JSON.stringify(r.body).includes(words));
+    const [firstA, firstB, afterB, afterA] = [of(RELOAD_A).filter((r) => !JSON.stringify(r.body).includes(AFTER_A)), of(RELOAD_B).filter((r) => !JSON.stringify(r.body).includes(AFTER_B)), of(AFTER_B), of(AFTER_A)];
+    assert.equal(requests.length, 4, `four model requests (A, B, then B and A after the reload); got ${requests.length}`);
+    assert.equal(firstA.length, 1, "chat A's first request");
+    assert.equal(firstB.length, 1, "chat B's first request");
+    assert.equal(afterB.length, 1, "chat B's request after the reload");
+    assert.equal(afterA.length, 1, "chat A's request after the reload");
+    const defaultModel = modelOf(firstA[0]!.body);
+    assert.notEqual(defaultModel, CHOSEN_MODEL);
+    assert.equal(modelOf(firstB[0]!.body), defaultModel, 'chat B started on the default model');
+    assert.equal(modelOf(afterB[0]!.body), CHOSEN_MODEL, "after the reload chat B's request carries its own model");
+    assert.equal(modelOf(afterA[0]!.body), defaultModel, 'chat A stays on the default model');
+    const afterBBody = JSON.stringify(afterB[0]!.body);
+    assert.ok(afterBBody.includes(RELOAD_B) && afterBBody.includes('Answer for B.'), "chat B's request carries its conversation from before the reload");
+    assert.ok(!afterBBody.includes('reload chat A'), "chat B's request carries none of chat A's");
+    assert.ok(JSON.stringify(afterA[0]!.body).includes('Answer for A.') && !JSON.stringify(afterA[0]!.body).includes('reload chat B'), "chat A's request carries its own conversation only");
+
+    // Back to what the later flows expect: no editor, a new empty chat in the sidebar.
+    await view.runCommand('View: Close All Editors');
+    await waitFor('the chat tab closed', async () => (await chatFrames(p)).editors.length === 0, 20_000, 250);
     await view.runCommand('Tandem: New Chat');
     await view.frame.getByRole('heading', { name: 'Tandem' }).waitFor();
   });

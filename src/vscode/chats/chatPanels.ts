@@ -78,7 +78,7 @@ export class ChatPanels implements ChatPlacement, vscode.Disposable {
       panel.dispose();
       return;
     }
-    if (!restored) this.log.warn(id === undefined ? 'A restored chat tab named no chat: it shows a new chat.' : `The chat of a restored tab (${id}) could not be read: it shows a new chat.`);
+    if (!restored) this.log.warn(id === undefined ? `A restored chat tab named no chat (its state: ${JSON.stringify(state)?.slice(0, 120)}): it shows a new chat.` : `The chat of a restored tab (${id}) could not be read: it shows a new chat.`);
     const chat = restored ?? this.controller.registry.create();
     this.controller.showOtherThan(chat); // a chat is never shown in two places
     this.attach(chat, panel);
