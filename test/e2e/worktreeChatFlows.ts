@@ -5,7 +5,8 @@
 // "Review changes in workspace" proposes what changed through the usual per-hunk review, and after the
 // accepts the workspace's files are byte-exact the worktree's; a second bring-back offers nothing (the
 // baseline moved); after a reload the restored chat is still isolated and its commands run in the worktree;
-// closing the chat removes the worktree and git forgets it.
+// closing the chat removes the worktree and git forgets it; a protected file (.vscode/settings.json) comes
+// back only if the user says so; "Discard worktree" asks first when the worktree holds changes.
 // Called from run.ts with its shared results list.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -26,6 +27,7 @@ export const WORKTREE_CHAT_FLOWS = [
   'worktree chat: Review changes in workspace brings the edits back hunk by hunk',
   'worktree chat: after a reload the chat still works in its worktree',
   'worktree chat: closing the chat removes its worktree',
+  'worktree chat: protected files are asked about; Discard asks first, then removes the worktree',
 ];
 
 export interface WorktreeChatFlowDeps {
@@ -202,6 +204,43 @@ export async function worktreeChatFlows({ browser, root, vsix, shots, only, resu
       assert.equal(read(workspace, 'calc.ts'), CALC_AFTER, 'what was brought back stays');
       await bar.waitFor({ state: 'detached' });
       await screenshot(p, path.join(shots, '66-worktree-chat-closed.png'));
+    });
+
+    await flow(WORKTREE_CHAT_FLOWS[5]!, p, async () => {
+      await view.frame.getByRole('navigation', { name: 'Chats' }).getByRole('button', { name: 'New Chat in Worktree' }).click();
+      await bar.waitFor({ timeout: 60_000 });
+      const second = path.join(container, (await bar.getAttribute('aria-label'))!.replace('Isolated in worktree ', ''));
+      assert.notEqual(second, worktree, 'a new worktree');
+      await api.script([
+        { steps: [{ type: 'custom_tool_call', name: 'apply_patch', input: '*** Begin Patch\n*** Add File: todo.md\n+- ship it\n*** Add File: .vscode/settings.json\n+{ "task.autoDetect": "on" }\n*** End Patch\n' }] },
+        { steps: [{ type: 'text', text: 'Added a todo and settings.' }] },
+      ]);
+      await view.send('add a todo');
+      await view.waitForText('Added a todo and settings.', 60_000);
+      await view.sendButton.waitFor({ timeout: 30_000 });
+      assert.equal(read(second, 'todo.md'), '- ship it\n');
+      assert.equal(fs.existsSync(path.join(workspace, '.vscode')), false, 'nothing in the workspace');
+      // Bring-back: the protected file is asked about, and left out unless included.
+      await bar.getByRole('button', { name: 'Review changes in workspace' }).click();
+      const question = p.locator('.monaco-dialog-box', { hasText: 'protected files: .vscode/settings.json' });
+      await question.waitFor({ timeout: 20_000 });
+      await screenshot(p, path.join(shots, '67-worktree-chat-protected.png'));
+      await question.getByRole('button', { name: 'Leave Them Out', exact: true }).click();
+      const card = view.patchCard('todo.md');
+      await card.getByRole('button', { name: 'Reject all', exact: true }).waitFor({ timeout: 20_000 });
+      assert.equal(await card.getByText('settings.json').count(), 0, 'the protected file is not in the review');
+      await card.getByRole('button', { name: 'Reject all', exact: true }).click();
+      await card.getByText('Rejected').first().waitFor();
+      // Discard: asked first (the worktree still holds both files), then removed.
+      await bar.getByRole('button', { name: 'Discard worktree' }).click();
+      const ask = p.locator('.monaco-dialog-box', { hasText: 'holds changes to 2 file(s)' });
+      await ask.waitFor({ timeout: 20_000 });
+      await screenshot(p, path.join(shots, '68-worktree-chat-discard-asks.png'));
+      await ask.getByRole('button', { name: 'Remove Worktree', exact: true }).click();
+      await waitFor('the second worktree to be removed', () => !fs.existsSync(second), 30_000);
+      await view.frame.getByRole('status').filter({ hasText: 'Worktree removed: this chat no longer runs' }).waitFor();
+      assert.equal(fs.existsSync(path.join(workspace, 'todo.md')) || fs.existsSync(path.join(workspace, '.vscode')), false, 'nothing reached the workspace');
+      await screenshot(p, path.join(shots, '69-worktree-chat-discarded.png'));
     });
   } finally {
     await page?.close().catch(() => undefined);

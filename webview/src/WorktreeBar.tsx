@@ -13,7 +13,7 @@ export function WorktreeBar({ worktree }: { worktree: NonNullable<ViewConfig['wo
     return (
       <div className="worktree-bar removed" role="status">
         <span className="codicon codicon-worktree" aria-hidden="true" />
-        {t('worktree.removed')}
+        <span className="worktree-removed-text">{t('worktree.removed')}</span>
       </div>
     );
   }

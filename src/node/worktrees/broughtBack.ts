@@ -4,12 +4,24 @@
 // set itself, not read back from the workspace: the user's own unsaved or later edits there are not what
 // came back, and must keep showing as changes of theirs (stale) rather than be taken for the agent's.
 import { relative } from 'node:path';
+import { protectedPart } from '../../core/approvals/paths';
 import { createChangeSetReview, stripBom } from '../../core/review/changeSetReview';
 import { applyHunks } from '../../core/review/hunks';
 import type { ChangeSet } from '../../core/patch/types';
 import type { RebaselineEntry } from './worktreeRecords';
 
 const BOM = '\uFEFF';
+
+/**
+ * Why a repository-relative path must not come back without the user saying so: core's protected names
+ * (protectedNames.ts: .git, .vscode, .tandem, .agents, AGENTS.md, .mcp.json, at any depth, any case) and
+ * any `.git*` name (.gitattributes, .gitmodules, .github workflows: git and CI act on them).
+ */
+export function protectedName(repoRelative: string): string | undefined {
+  const part = protectedPart(repoRelative);
+  if (part !== undefined) return part;
+  return repoRelative.split('/').find((name) => name.toLowerCase().startsWith('.git'));
+}
 
 /**
  * The new baseline of every path where the user accepted something. `accepted`: the accepted hunk ids of

@@ -111,9 +111,9 @@ export class WorktreeChatActions implements vscode.Disposable {
       return;
     }
     const uri = vscode.Uri.file(facts.path);
-    const open = vscode.l10n.t('Open in New Window');
-    const reveal = vscode.l10n.t('Reveal in File Explorer');
-    const copy = vscode.l10n.t('Copy Path');
+    const open = { label: vscode.l10n.t('Open in New Window'), detail: vscode.l10n.t('Its files were written by the agent: its settings and tasks apply in that window once you trust it.') };
+    const reveal = { label: vscode.l10n.t('Reveal in File Explorer') };
+    const copy = { label: vscode.l10n.t('Copy Path') };
     const choice = await vscode.window.showQuickPick([open, reveal, copy], { title: vscode.l10n.t('Worktree {0}', facts.path) });
     if (choice === open) await vscode.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: true });
     else if (choice === reveal) await vscode.commands.executeCommand('revealFileInOS', uri);

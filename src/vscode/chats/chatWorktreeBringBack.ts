@@ -7,11 +7,10 @@
 // what the workspace took (broughtBack.ts), so the next bring-back offers only what is new.
 import { relative } from 'node:path';
 import * as vscode from 'vscode';
-import { protectedPart } from '../../core/approvals/paths';
 import { summarizeChangeSet } from '../../core/patch/summary';
 import type { ChangeSet, FileChange } from '../../core/patch/types';
 import { createChangeSetReview, pendingCount, withHunkSummaries } from '../../core/review/changeSetReview';
-import { broughtBackEntries } from '../../node/worktrees/broughtBack';
+import { broughtBackEntries, protectedName } from '../../node/worktrees/broughtBack';
 import type { SkippedFile } from '../../node/worktrees/types';
 import type { AgentEvent } from '../../shared/events';
 import type { ReviewManager } from '../review/reviewManager';
@@ -22,13 +21,6 @@ export interface BringBackTarget {
   readonly id: string;
   readonly title: string;
   record(event: AgentEvent): void;
-}
-
-/** Names that run code or steer an agent when they change: core's protected names, and git's own dot files. */
-export function protectedName(repoRelative: string): string | undefined {
-  const part = protectedPart(repoRelative);
-  if (part !== undefined) return part;
-  return repoRelative.split('/').find((name) => name.toLowerCase().startsWith('.git'));
 }
 
 const list = (files: readonly SkippedFile[]) => files.map((f) => `${f.path} (${f.reason})`).join('; ');
@@ -64,11 +56,12 @@ export class WorktreeBringBack implements vscode.Disposable {
     if (guarded.length > 0) {
       const include = vscode.l10n.t('Include Them');
       const names = guarded.map((c) => rel(c.movePath ?? c.path)).join(', ');
+      // Leaving them out comes first (the dialog's default button), so Enter never includes them.
       const choice = await vscode.window.showWarningMessage(
         vscode.l10n.t('The worktree also changes protected files: {0}', names),
         { modal: true, detail: vscode.l10n.t('These run code or steer agents (settings, tasks, git files, AGENTS.md, MCP servers). Include them in the review, or leave them out?') },
-        include,
         vscode.l10n.t('Leave Them Out'),
+        include,
       );
       if (choice !== include) {
         changes = changes.filter((c) => !guarded.includes(c));

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { broughtBackEntries } from '../../../../src/node/worktrees/broughtBack';
+import { broughtBackEntries, protectedName } from '../../../../src/node/worktrees/broughtBack';
 import { WorktreeManager } from '../../../../src/node/worktrees/worktreeManager';
 import { cleanupFolders, makeRepo, read, userGit, write } from './gitFixture';
 
@@ -181,5 +181,16 @@ describe('what a bring-back left in the workspace (broughtBackEntries)', () => {
     expect(changedPaths(next, repo)).toEqual(['add rejected.txt', 'update a.txt']);
     expect(next.conflicts).toEqual([]);
     expect(next.changeSet.changes.find((c) => c.kind === 'update')).toMatchObject({ oldText: '\uFEFFA1\na2\na3\na4\na5\na6\na7\na8\n', newText: '\uFEFFA1\na2\na3\na4\na5\na6\na7\nA8\n' });
+  });
+});
+
+describe('protected names in a bring-back', () => {
+  it('are core’s protected names at any depth and case, and every .git* name; ordinary files are not', () => {
+    for (const p of ['.vscode/settings.json', 'sub/.VSCode/tasks.json', 'AGENTS.md', 'pkg/agents.md', '.mcp.json', 'x/.MCP.JSON', '.tandem/skills/a/SKILL.md', '.agents/skills/x.md', '.gitattributes', 'lib/.gitmodules', '.github/workflows/ci.yml', '.GitIgnore']) {
+      expect(protectedName(p), p).toBeDefined();
+    }
+    for (const p of ['src/vscode.ts', 'docs/agents.md.txt', 'mcp.json', 'my.git/file', 'src/git.ts', 'notes/.vscodeignore-not']) {
+      expect(protectedName(p), p).toBeUndefined();
+    }
   });
 });
