@@ -6,7 +6,10 @@
 // comparison, two chats each with a snapshot of its own. The TypeScript sources are bundled on the fly
 // with esbuild (the recorder is not part of any shipped entry point on its own).
 //
-//   node bench/checkpoints.mjs [files=10000] [runs=15]
+// Each scenario is measured `repeats` times, interleaved, and the medians are shown; CPU milliseconds next to
+// wall milliseconds, because the wall clock on a shared machine measures the neighbours too.
+//
+//   node bench/checkpoints.mjs [files=10000] [runs=15] [repeats=3]
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +20,7 @@ import * as esbuild from 'esbuild';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FILES = Number(process.argv[2] ?? 10_000);
 const RUNS = Number(process.argv[3] ?? 15);
+const REPEATS = Number(process.argv[4] ?? 3);
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
@@ -57,19 +61,23 @@ try {
     const snapshot = shared ? new WorkspaceSnapshot(store, () => [ws]) : undefined;
     const recorders = Array.from({ length: chats }, () => new TurnRecorder(store, snapshot ?? (() => [ws])));
     let t = performance.now();
+    const cpu = process.cpuUsage();
     await Promise.all(recorders.map((r, i) => r.beginTurn(`bench-${run}-${i}`)));
     const primeMs = performance.now() - t;
+    const primeCpu = process.cpuUsage(cpu);
     recorders.forEach((r, i) => r.nameTurn(`turn-${i}`));
     // With two chats, the other chat has a command running throughout (a watcher, a long build).
     const background = recorders.slice(1).map((r) => [r, r.commandStarting()]);
 
     const idle = [];
+    const idleCpu = process.cpuUsage();
     for (let i = 0; i < RUNS; i++) {
       const recorder = recorders[i % chats];
       t = performance.now();
       recorder.commandEnded(recorder.commandStarting());
       idle.push(performance.now() - t);
     }
+    const idleCpuUsed = process.cpuUsage(idleCpu);
     const sed = [];
     for (let i = 0; i < RUNS; i++) {
       const recorder = recorders[i % chats];
@@ -89,22 +97,30 @@ try {
     for (const recorder of recorders) checkpoints.push(await recorder.endTurn());
     const endMs = performance.now() - t;
     const snapshots = new Set(recorders.map((r) => r.snapshot));
+    const storeBytes = du(storeDir);
+    fs.rmSync(storeDir, { recursive: true, force: true });
     return {
       scenario: label,
       firstSnapshotMs: Math.round(primeMs),
+      firstSnapshotCpuMs: Math.round((primeCpu.user + primeCpu.system) / 1000),
       scanAroundIdleCommandMs: +median(idle).toFixed(1),
+      idleCommandCpuMs: +((idleCpuUsed.user + idleCpuUsed.system) / 1000 / RUNS).toFixed(1),
       scanAroundSedCommandMs: +median(sed).toFixed(1),
       endTurnMs: Math.round(endMs),
       checkpointFiles: checkpoints.map((c) => c.files.length).join('+'),
       sharedFiles: checkpoints.reduce((n, c) => n + c.files.filter((f) => f.sharedWith).length, 0),
       snapshotEntries: [...snapshots].reduce((n, s) => n + s.stats.files, 0),
       scans: [...snapshots].reduce((n, s) => n + s.stats.scans, 0),
-      storeBytes: du(storeDir),
+      storeBytes,
     };
   }
 
-  console.log(`${FILES} files, ${workspaceBytes} bytes (not counting the ignored build folder), ${RUNS} commands per measure`);
-  console.table([await measure('1 chat', 1, true), await measure('2 chats, shared snapshot', 2, true), await measure('2 chats, own snapshots', 2, false)]);
+  const scenarios = [['1 chat', 1, true], ['2 chats, shared snapshot', 2, true], ['2 chats, own snapshots', 2, false]];
+  const results = scenarios.map(() => []);
+  for (let r = 0; r < REPEATS; r++) for (const [i, [label, chats, shared]] of scenarios.entries()) results[i].push(await measure(label, chats, shared));
+  const medianOf = (rows) => Object.fromEntries(Object.keys(rows[0]).map((key) => [key, typeof rows[0][key] === 'number' ? median(rows.map((row) => row[key])) : rows[0][key]]));
+  console.log(`${FILES} files, ${workspaceBytes} bytes (not counting the ignored build folder), ${RUNS} commands per measure, medians of ${REPEATS}`);
+  console.table(results.map(medianOf));
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });
 }
