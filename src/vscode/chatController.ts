@@ -226,6 +226,7 @@ export class ChatController implements vscode.Disposable {
   async onReady(): Promise<void> {
     await this.active.show(this.sidebar);
     this.postChatList();
+    void this.worktreeChats.refreshOffer(); // the repository may have been made (or lost its git) since
   }
 
   /** A message from the sidebar. */

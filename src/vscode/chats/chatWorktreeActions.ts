@@ -65,6 +65,7 @@ export class WorktreeChatActions implements vscode.Disposable {
 
   /** A new chat whose agent works in a new worktree of the workspace, shown in the sidebar. */
   async newChat(): Promise<void> {
+    void this.refreshOffer(); // git may have been set up since: the entry follows
     const availability = await this.worktrees.availability();
     if (!availability.available) {
       void vscode.window.showWarningMessage(vscode.l10n.t('Tandem: a chat in a worktree is not available here: {0}.', availability.reason));
