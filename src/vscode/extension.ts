@@ -73,7 +73,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   controller.attachView(view);
   // Chats in editor tabs, and the badge / notification for chats that wait for the user (src/vscode/chats).
-  const panels = disposables.add(new ChatPanels(context.extensionUri, controller, log));
+  const panels = disposables.add(new ChatPanels(context.extensionUri, controller, log, context.workspaceState));
   controller.attachPanels(panels);
   disposables.add(registerChatPanelCommands(panels, controller, () => view.reveal()));
   disposables.add(new ChatAttention(controller, view));

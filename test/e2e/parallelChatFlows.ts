@@ -69,7 +69,26 @@ async function listedChats(frame: Frame): Promise<{ titles: string[]; current: s
   });
 }
 
-/** What a chat's requests to the mock carried: the model and whether a text was in them. */
+/**
+ * After a reload: the one chat tab and the sidebar, once the tab shows `inTab` and the sidebar `inSidebar`.
+ * The workbench restores the side bar a moment after it renders, so it is opened only while it is not open.
+ */
+async function tabAndSidebar(page: Page, inTab: string, inSidebar: string): Promise<{ editor: Frame; sidebar: Frame }> {
+  return waitFor(`the restored tab showing "${inTab}" and the sidebar "${inSidebar}"`, async () => {
+    if ((await page.locator(ACTIVE_ACTIVITY_LINK).count()) === 0) {
+      await page.locator(`${ACTIVITY_ITEM} a`).click({ timeout: 10_000 });
+      await page.mouse.move(900, 450); // no hover tooltip over the activity bar in screenshots
+    }
+    const frames = await chatFrames(page);
+    const [editor] = frames.editors;
+    if (!editor || !frames.sidebar || frames.editors.length !== 1) return undefined;
+    const tabShows = (await editor.getByText(inTab).count()) > 0;
+    const sidebarShows = (await frames.sidebar.getByText(inSidebar).count()) > 0;
+    return tabShows && sidebarShows ? { editor, sidebar: frames.sidebar } : undefined;
+  }, 90_000, 1_000);
+}
+
+/** The model a request to the mock asked for. */
 function modelOf(body: unknown): unknown {
   return (body as { model?: unknown } | undefined)?.model;
 }
@@ -226,19 +245,7 @@ export async function parallelChatFlows({ flow, page: p, view, api, workspace, s
     await p.locator('.quick-input-list .monaco-list-row', { hasText: 'Developer: Reload Window' }).first().waitFor();
     await Promise.all([p.waitForEvent('load', { timeout: 60_000 }), view.quickInput.press('Enter')]);
     await view.waitForWorkbench();
-    const restored = await waitFor('the restored tab and the sidebar, each showing its chat', async () => {
-      // The workbench restores the side bar a moment after it renders: open it only while it is not open.
-      if ((await p.locator(ACTIVE_ACTIVITY_LINK).count()) === 0) {
-        await p.locator(`${ACTIVITY_ITEM} a`).click({ timeout: 10_000 });
-        await p.mouse.move(900, 450); // no hover tooltip over the activity bar in screenshots
-      }
-      const frames = await chatFrames(p);
-      const [editor] = frames.editors;
-      if (!editor || !frames.sidebar || frames.editors.length !== 1) return undefined;
-      const tabShowsB = (await editor.getByText('Answer for B.').count()) > 0;
-      const sidebarShowsA = (await frames.sidebar.getByText('Answer for A.').count()) > 0;
-      return tabShowsB && sidebarShowsA ? { editor, sidebar: frames.sidebar } : undefined;
-    }, 90_000, 1_000);
+    const restored = await tabAndSidebar(p, 'Answer for B.', 'Answer for A.');
     await p.locator('.tab', { hasText: RELOAD_B }).first().waitFor({ timeout: 15_000 }); // the tab is named by its chat
     assert.equal(await restored.editor.getByText(RELOAD_A).count(), 0, "the tab shows none of chat A's messages");
     assert.equal(await restored.sidebar.getByText('Answer for B.').count(), 0, "the sidebar shows none of chat B's messages (only its list item)");
@@ -261,6 +268,15 @@ export async function parallelChatFlows({ flow, page: p, view, api, workspace, s
     await restored.sidebar.getByText('A again, on the default model.').first().waitFor({ timeout: 30_000 });
     await restored.sidebar.getByRole('button', { name: 'Send', exact: true }).waitFor({ timeout: 30_000 });
     await screenshot(p, path.join(shots, '45-reload-model-kept.png'));
+
+    // A browser reload of the page too (the workbench may not get to save the tab's page state): same result.
+    await view.reload();
+    const again = await tabAndSidebar(p, 'B again, on its own model.', 'A again, on the default model.');
+    await p.locator('.tab', { hasText: RELOAD_B }).first().waitFor({ timeout: 15_000 });
+    assert.equal(await again.editor.getByText('A again, on the default model.').count(), 0, "after a page reload the tab shows none of chat A's messages");
+    assert.deepEqual(await listedChats(again.sidebar), listBefore, 'after a page reload the list and the sidebar chat are the same');
+    await again.editor.getByRole('button', { name: new RegExp(CHOSEN_MODEL) }).first().waitFor({ timeout: 15_000 });
+    await screenshot(p, path.join(shots, '46-page-reload-tab-restored.png'));
 
     const requests = (await api.requests()).slice(before).filter((r) => /\/responses$|\/chat\/completions$/.test(r.path));
     const of = (words: string) => requests.filter((r) => JSON.stringify(r.body).includes(words));

@@ -3,13 +3,15 @@
 // brings it back. Closing the tab only stops showing the chat: it keeps running and stays in the chat list.
 // Messages from a tab are validated like the sidebar's and go to the chat the tab shows. After a window
 // reload VS Code restores the tabs (registerChatPanelSerializer): each shows the chat its page last showed,
-// named in the page's saved state, which is checked like any outside data.
+// named in the page's saved state, which is checked like any outside data (a tab that comes back without it
+// shows a chat that was in a tab and that no tab shows yet: openChats.ts TabbedChats).
 import * as vscode from 'vscode';
 import { parseWebviewMessage, type HostToWebview } from '../../shared/protocol';
 import type { ChatController, ChatPlacement } from '../chatController';
 import { DisposableStore } from '../disposables';
 import type { Chat, ChatSurface } from './chat';
 import { chatIdOfTabState } from './chatIds';
+import { TabbedChats } from './openChats';
 import { chatHtml, chatResourceRoots } from './webviewHtml';
 
 export const CHAT_PANEL_TYPE = 'tandem.chatEditor';
@@ -25,12 +27,21 @@ export class ChatPanels implements ChatPlacement, vscode.Disposable {
   private readonly panels = new Map<string, OpenPanel>();
   /** The tab focused last, for "Move Chat to Sidebar" run from the palette or the tab's title bar. */
   private lastActive: string | undefined;
+  private readonly tabbed: TabbedChats;
+  /** The chats in tabs before the reload, for a restored tab without its page state; each is taken once. */
+  private readonly unclaimed: string[];
+  /** Shutting down: the tabs close with the window, they are still remembered. */
+  private disposing = false;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly controller: ChatController,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+    workspaceState: vscode.Memento,
+  ) {
+    this.tabbed = new TabbedChats(workspaceState);
+    this.unclaimed = this.tabbed.read();
+  }
 
   has(chatId: string): boolean {
     return this.panels.has(chatId);
@@ -63,14 +74,17 @@ export class ChatPanels implements ChatPlacement, vscode.Disposable {
 
   /**
    * A tab VS Code restored after a reload: it shows the chat named in its page's saved state, restored from
-   * its session log. A state that names no chat (none saved, damaged, forged) or a chat whose log is gone
-   * gets a new chat; a chat another tab already shows is not shown twice (this tab closes). The sidebar
-   * moves on if it showed that chat.
+   * its session log. Without a state that names a chat (none saved, damaged, forged) it shows the first chat
+   * that was in a tab and that no tab shows yet; failing that, or when the chat's log is gone, a new chat. A
+   * chat another tab already shows is not shown twice (this tab closes). The sidebar moves on if it showed
+   * that chat.
    */
   async revive(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     let closed = false;
     const closing = panel.onDidDispose(() => (closed = true));
-    const id = chatIdOfTabState(state);
+    const named = chatIdOfTabState(state);
+    const id = named !== undefined ? this.claim(named) : this.takeUnclaimed();
+    if (named === undefined && id !== undefined) this.log.info(`A chat tab came back without its page state: it shows ${id}, which was in a tab before the reload.`);
     const restored = id !== undefined ? await this.controller.registry.open(id) : undefined;
     closing.dispose();
     if (closed) return;
@@ -83,6 +97,22 @@ export class ChatPanels implements ChatPlacement, vscode.Disposable {
     this.controller.showOtherThan(chat); // a chat is never shown in two places
     this.attach(chat, panel);
     this.controller.panelsChanged();
+  }
+
+  /** `id` is named by its tab's state: no tab without a state takes it. */
+  private claim(id: string): string {
+    const at = this.unclaimed.indexOf(id);
+    if (at >= 0) this.unclaimed.splice(at, 1);
+    return id;
+  }
+
+  /** A chat that was in a tab before the reload and that no tab shows or claimed yet (nor the sidebar). */
+  private takeUnclaimed(): string | undefined {
+    while (this.unclaimed.length) {
+      const id = this.unclaimed.shift()!;
+      if (!this.panels.has(id) && id !== this.controller.activeChat.id) return id;
+    }
+    return undefined;
   }
 
   /** Binds `panel` (new, or restored after a reload) to `chat`. */
@@ -101,6 +131,7 @@ export class ChatPanels implements ChatPlacement, vscode.Disposable {
     };
     const open: OpenPanel = { chat, panel, surface, disposables };
     this.panels.set(chat.id, open);
+    this.tabbed.write([...this.panels.keys()]);
     this.lastActive = chat.id;
     disposables.add(
       panel.webview.onDidReceiveMessage((raw: unknown) => {
@@ -143,6 +174,7 @@ export class ChatPanels implements ChatPlacement, vscode.Disposable {
     const open = this.panels.get(chatId);
     if (!open) return;
     this.panels.delete(chatId);
+    if (!this.disposing) this.tabbed.write([...this.panels.keys()]);
     if (this.lastActive === chatId) this.lastActive = undefined;
     open.chat.hide(open.surface);
     open.disposables.dispose();
@@ -150,6 +182,7 @@ export class ChatPanels implements ChatPlacement, vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposing = true;
     for (const open of [...this.panels.values()]) open.panel.dispose();
   }
 }

@@ -37,3 +37,31 @@ export class OpenChats {
     void this.state.update(ACTIVE_KEY, active);
   }
 }
+
+const TABS_KEY = 'tandem.tabSessionIds';
+/** More tabs than this are not remembered (each is restored by VS Code; this only backs up their page state). */
+const MAX_TABS = 20;
+
+/**
+ * The chats shown in editor tabs. A restored tab names its chat in its page's state (chatPanels.ts), but a
+ * browser reload of a web workbench can come back with the tab and without that state (the page is gone
+ * before the workbench saved it); such a tab then shows a chat that was in a tab and that no tab shows yet.
+ */
+export class TabbedChats {
+  private last = '';
+
+  constructor(private readonly state: vscode.Memento) {}
+
+  read(): string[] {
+    const ids = this.state.get<unknown>(TABS_KEY);
+    return Array.isArray(ids) ? [...new Set(ids.filter(isChatSessionId))].slice(-MAX_TABS) : [];
+  }
+
+  write(ids: readonly string[]): void {
+    const kept = ids.filter(isChatSessionId).slice(-MAX_TABS);
+    const key = JSON.stringify(kept);
+    if (key === this.last) return;
+    this.last = key;
+    void this.state.update(TABS_KEY, kept.length ? kept : undefined);
+  }
+}

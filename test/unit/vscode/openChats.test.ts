@@ -1,8 +1,9 @@
 // Which chats a reload reopens: what is stored is read back in order, junk in the workspace state reads as
 // nothing (an id not of a chat's form never reaches the session store), an empty chat is never remembered
-// as the one shown, and the list is bounded.
+// as the one shown, and the list is bounded. The chats in editor tabs likewise (the backup for a tab that
+// comes back without its page state).
 import { describe, expect, it } from 'vitest';
-import { OpenChats } from '../../../src/vscode/chats/openChats';
+import { OpenChats, TabbedChats } from '../../../src/vscode/chats/openChats';
 import { MemoryMemento } from './memoryMemento';
 
 const open = (memento: MemoryMemento) => new OpenChats(memento.memento);
@@ -49,6 +50,37 @@ describe('OpenChats', () => {
     expect(open(memento).read()).toEqual({ ids: ids.slice(5), activeId: id(24) });
     const writes = memento.updates;
     chats.write(ids, id(24));
+    expect(memento.updates).toBe(writes);
+  });
+});
+
+describe('TabbedChats', () => {
+  const tabs = (memento: MemoryMemento) => new TabbedChats(memento.memento);
+
+  it('reads back the chats in tabs, in order; none once the last tab closed', () => {
+    const memento = new MemoryMemento();
+    tabs(memento).write([B, A]);
+    expect(tabs(memento).read()).toEqual([B, A]);
+    tabs(memento).write([]);
+    expect(tabs(memento).read()).toEqual([]);
+    expect(memento.values.has('tandem.tabSessionIds')).toBe(false);
+  });
+
+  it('reads junk as nothing and drops ids not of a chat id form, and repeats', () => {
+    const memento = new MemoryMemento();
+    memento.values.set('tandem.tabSessionIds', [A, '../x', 7, null, A, { id: B }, C]);
+    expect(tabs(memento).read()).toEqual([A, C]);
+    memento.values.set('tandem.tabSessionIds', { [A]: true });
+    expect(tabs(memento).read()).toEqual([]);
+  });
+
+  it('never stores an id of no chat, and writes only when something changed', () => {
+    const memento = new MemoryMemento();
+    const store = tabs(memento);
+    store.write(['../../etc/passwd', A]);
+    expect(memento.values.get('tandem.tabSessionIds')).toEqual([A]);
+    const writes = memento.updates;
+    store.write([A]);
     expect(memento.updates).toBe(writes);
   });
 });
