@@ -277,6 +277,7 @@ export class ChatController implements vscode.Disposable {
         chat.approve(message.approvalId, message.decision, message.note);
         break;
       case 'hunkDecision':
+        if (this.worktreeChats.explainEditInWorktree(chat, this.reviews.keyInChat(chat.id, message.changeSetId) !== undefined)) break; // an edit in its worktree
         void this.reviews.decideInChat(chat.id, message.changeSetId, message.hunkId, message.decision, message.note); // only this chat's own proposals
         break;
       case 'revealFinding':

@@ -104,6 +104,18 @@ export class WorktreeChatActions implements vscode.Disposable {
     });
   }
 
+  /**
+   * A decision on a card of a chat in a worktree that is not under review: the agent's own edit, written in
+   * the worktree. Says where it is decided instead; true when it was such a card.
+   */
+  explainEditInWorktree(chat: Chat, underReview: boolean): boolean {
+    if (underReview || !this.worktrees.isolated(chat.id)) return false;
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Tandem: this edit is in the chat’s worktree, not in your workspace. “Review changes in workspace” brings the worktree’s changes here for review; ask the agent to undo it in the worktree.'),
+    );
+    return true;
+  }
+
   /** Opens the chat's worktree folder (the path Tandem recorded when it made it) in a new window, or reveals it. */
   async openFolder(chat: Chat): Promise<void> {
     const facts = this.worktrees.facts(chat.id);
