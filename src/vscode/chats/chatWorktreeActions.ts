@@ -51,7 +51,7 @@ export class WorktreeChatActions implements vscode.Disposable {
       vscode.commands.registerCommand('tandem.openWorktreeFolder', (chatId?: unknown) => this.openFolder(this.target(chatId))),
       vscode.commands.registerCommand('tandem.discardWorktree', (chatId?: unknown) => this.discard(this.target(chatId))),
     );
-    refresh();
+    // First asked when a view is ready (ChatController.onReady), not during activation: git is a process to start.
   }
 
   async refreshOffer(): Promise<void> {
@@ -174,6 +174,7 @@ export class WorktreeChatActions implements vscode.Disposable {
 
   /** The chat was closed or deleted (after `mayRemove`): its worktree goes. */
   async removed(chatId: string, forget = false): Promise<void> {
+    if (!this.worktrees.isolated(chatId)) return;
     this.bringBack.cancel(chatId);
     try {
       await (forget ? this.worktrees.forget(chatId) : this.worktrees.remove(chatId));
