@@ -149,8 +149,9 @@ export function shownRange(range: Range, count: number): Range {
 /**
  * Whether the rendered rows [range.start, range.end) need re-windowing for the viewport [top, bottom]: they
  * leave less than min(refill, overscan) pixels beyond an edge that has more content ("short"), or render more
- * than three overscans (at least three refill margins) beyond an edge ("excess"). Before the first frame
- * (overscan 0) a row reaching above the viewport is not excess: dropping it would render that frame twice.
+ * than three overscans beyond an edge ("excess"). Before the first frame (overscan 0) nothing is excess: the
+ * rows reaching above the viewport are there because the guesses were a little low, and dropping them would
+ * render that frame twice; the first re-window with an overscan trims them.
  */
 export function needsRewindow(offsets: Float64Array, range: Range, top: number, bottom: number, overscan: number, refill: number): boolean {
   const n = offsets.length - 1;
@@ -158,8 +159,7 @@ export function needsRewindow(offsets: Float64Array, range: Range, top: number, 
   const renderedBottom = offsets[range.end] ?? offsets[n]!;
   const margin = Math.min(refill, overscan);
   const short = renderedTop > Math.max(0, top - margin) || renderedBottom < Math.min(offsets[n]!, bottom + margin);
-  const slack = 3 * Math.max(overscan, refill);
-  const excess = renderedTop < top - slack || renderedBottom > bottom + slack;
+  const excess = overscan > 0 && (renderedTop < top - 3 * overscan || renderedBottom > bottom + 3 * overscan);
   return short || excess;
 }
 
