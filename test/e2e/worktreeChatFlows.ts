@@ -6,7 +6,8 @@
 // accepts the workspace's files are byte-exact the worktree's; a second bring-back offers nothing (the
 // baseline moved); after a reload the restored chat is still isolated and its commands run in the worktree;
 // closing the chat removes the worktree and git forgets it; a protected file (.vscode/settings.json) comes
-// back only if the user says so; "Discard worktree" asks first when the worktree holds changes.
+// back only if the user says so, a file the user made meanwhile comes back stale (theirs stays);
+// "Discard worktree" asks first when the worktree holds changes.
 // Called from run.ts with its shared results list.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -27,7 +28,7 @@ export const WORKTREE_CHAT_FLOWS = [
   'worktree chat: Review changes in workspace brings the edits back hunk by hunk',
   'worktree chat: after a reload the chat still works in its worktree',
   'worktree chat: closing the chat removes its worktree',
-  'worktree chat: protected files are asked about; Discard asks first, then removes the worktree',
+  'worktree chat: protected files are asked about, the user’s own file stays; Discard asks first, then removes the worktree',
 ];
 
 export interface WorktreeChatFlowDeps {
@@ -225,6 +226,8 @@ export async function worktreeChatFlows({ browser, root, vsix, shots, only, resu
       await view.sendButton.waitFor({ timeout: 30_000 });
       assert.equal(read(second, 'todo.md'), '- ship it\n');
       assert.equal(fs.existsSync(path.join(workspace, '.vscode')), false, 'nothing in the workspace');
+      // The user makes their own todo.md meanwhile: the worktree's comes back stale, never over theirs.
+      fs.writeFileSync(path.join(workspace, 'todo.md'), 'mine\n');
       // Bring-back: the protected file is asked about, and left out unless included.
       await bar.getByRole('button', { name: 'Review changes in workspace' }).click();
       const question = p.locator('.monaco-dialog-box', { hasText: 'protected files: .vscode/settings.json' });
@@ -232,10 +235,11 @@ export async function worktreeChatFlows({ browser, root, vsix, shots, only, resu
       await screenshot(p, path.join(shots, '67-worktree-chat-protected.png'));
       await question.getByRole('button', { name: 'Leave Them Out', exact: true }).click();
       const card = view.patchCard('todo.md');
-      await card.getByRole('button', { name: 'Reject all', exact: true }).waitFor({ timeout: 20_000 });
+      await card.getByText(/^Stale, not applied/).first().waitFor({ timeout: 20_000 });
+      await p.getByText('Changed in the workspace meanwhile (stale, not applied): todo.md').first().waitFor();
       assert.equal(await card.getByText('settings.json').count(), 0, 'the protected file is not in the review');
-      await card.getByRole('button', { name: 'Reject all', exact: true }).click();
-      await card.getByText('Rejected').first().waitFor();
+      assert.equal(await card.getByRole('button', { name: 'Accept all', exact: true }).count(), 0, 'nothing to accept over the user’s file');
+      assert.equal(read(workspace, 'todo.md'), 'mine\n', 'the user’s file is untouched');
       // Discard: asked first (the worktree still holds both files), then removed.
       await bar.getByRole('button', { name: 'Discard worktree' }).click();
       const ask = p.locator('.monaco-dialog-box', { hasText: 'holds changes to 2 file(s)' });
@@ -244,7 +248,8 @@ export async function worktreeChatFlows({ browser, root, vsix, shots, only, resu
       await ask.getByRole('button', { name: 'Remove Worktree', exact: true }).click();
       await waitFor('the second worktree to be removed', () => !fs.existsSync(second), 30_000);
       await view.frame.getByRole('status').filter({ hasText: 'Worktree removed: this chat no longer runs' }).waitFor();
-      assert.equal(fs.existsSync(path.join(workspace, 'todo.md')) || fs.existsSync(path.join(workspace, '.vscode')), false, 'nothing reached the workspace');
+      assert.equal(read(workspace, 'todo.md'), 'mine\n', 'the user’s todo.md stays theirs');
+      assert.equal(fs.existsSync(path.join(workspace, '.vscode')), false, 'the protected file never reached the workspace');
       await screenshot(p, path.join(shots, '69-worktree-chat-discarded.png'));
     });
   } finally {
