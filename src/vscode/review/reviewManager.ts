@@ -23,7 +23,7 @@ import { staleReason, type StaleCause } from '../../core/review/staleCause';
 import { isUndoable } from '../../core/review/transform';
 import type { AgentEvent } from '../../shared/events';
 import { DisposableStore } from '../disposables';
-import { buildAcceptEdit, buildUndoEdit, saveIfClean, wholeFileUris } from './reviewEdits';
+import { buildAcceptEdit, buildUndoEdit, changedSinceBuilt, cleanResults, saveUntouched, wholeFileResults } from './reviewEdits';
 import { belongsTo, causeAtAccept, changeSourceOf, staleElsewhereMessage, type Applying } from './reviewOrigins';
 
 /** The chat a change set came from: who may decide it from a chat view, and whose title other chats' stale hunks give. */
@@ -179,15 +179,21 @@ export class ReviewManager implements vscode.Disposable {
 
   private async acceptHunks(active: ActiveReview, hunkIds: readonly string[]): Promise<void> {
     const wanted = new Set(hunkIds);
-    // Two tries: the workbench refuses an edit made against a version the user has typed past.
+    // Two tries: the user may type while the edit is built (then it is built again), and the workbench
+    // refuses an edit made against a version the user has typed past.
     for (let attempt = 0; attempt < 2; attempt++) {
       const targets = active.review.files.flatMap((file) => file.hunks.filter((h) => wanted.has(h.id) && h.state === 'pending').map((hunk) => ({ file, hunk })));
       if (targets.length === 0) return;
       const built = await buildAcceptEdit(targets);
       for (const stale of built.stale) this.markStale(active, stale.hunk, causeAtAccept(this.all, active, stale.file));
       if (built.targets.length === 0) return;
+      if (changedSinceBuilt(built)) {
+        this.log.info(`Review ${active.review.id}: a file changed while the edit was built; building it again.`);
+        continue;
+      }
+      // From here to applyEdit nothing awaits: which documents are clean, and their text, are what the edit applies to.
       const uris = new Set(built.targets.filter((t) => !t.file.wholeFile).map((t) => vscode.Uri.file(t.file.path).toString()));
-      const cleanBefore = new Set(vscode.workspace.textDocuments.filter((d) => uris.has(d.uri.toString()) && !d.isDirty).map((d) => d.uri.toString()));
+      const results = new Map([...cleanResults(built.edit, uris), ...wholeFileResults(built.targets)]);
       this.applying = { reviewId: active.review.id, hunkIds: new Set(built.targets.map((t) => t.hunk.id)), action: active.autoApplied ? 'applied' : 'accepted' };
       let ok: boolean;
       try {
@@ -205,7 +211,7 @@ export class ReviewManager implements vscode.Disposable {
       }
       // The CodeLens, decorations and counter show the decision now, not after the save below.
       this.changed.fire();
-      await saveIfClean([...uris], cleanBefore, [...wholeFileUris(built.targets)]);
+      await saveUntouched(results);
       return;
     }
     void vscode.window.showWarningMessage(vscode.l10n.t('Tandem: VS Code refused the edit twice (the file kept changing); the hunk is still pending.'));
@@ -219,19 +225,26 @@ export class ReviewManager implements vscode.Disposable {
     }
     const built = await buildUndoEdit(targets);
     if (built.targets.length === 0) return;
+    if (changedSinceBuilt(built)) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Tandem: the file changed while the undo was prepared; nothing was undone. Try again.'));
+      return;
+    }
+    // As for an accept: only documents without unsaved changes are saved after the undo, and only while
+    // they hold exactly what the undo made (the user's unsaved typing is never saved for them).
+    const uris = new Set(built.targets.map((t) => vscode.Uri.file(t.file.path).toString()));
+    const results = cleanResults(built.edit, uris);
     this.applying = { reviewId: active.review.id, hunkIds: new Set(built.targets.map((t) => t.hunk.id)), action: 'undone' };
     try {
       if (!(await vscode.workspace.applyEdit(built.edit))) return;
     } finally {
       this.applying = undefined;
     }
-    const uris = new Set(built.targets.map((t) => vscode.Uri.file(t.file.path).toString()));
     for (const { hunk } of built.targets) {
       hunk.end = hunk.start + hunk.oldText.length;
       this.setState(active, hunk, 'undone');
     }
     this.changed.fire();
-    await saveIfClean([...uris], uris, []);
+    await saveUntouched(results);
   }
 
   /**

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { ChangeSet, PatchOutcome } from '../../../src/core/patch/types';
 import type { AgentEvent } from '../../../src/shared/events';
 import { ReviewManager } from '../../../src/vscode/review/reviewManager';
+import { autoSaveOffForSuite, revertAndCloseAllEditors } from './reviewWorkbench';
 
 const lines = (...l: string[]) => l.map((x) => `${x}\n`).join('');
 const ORIGINAL_A = lines('one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight');
@@ -38,6 +39,8 @@ suite('review (real WorkspaceEdit)', () => {
     assert.ok(check(), what);
   };
 
+  // Whether the user's typing is saved must be the review's doing alone, not the web workbench's auto-save.
+  autoSaveOffForSuite();
   suiteSetup(() => {
     log = vscode.window.createOutputChannel('Tandem review test', { log: true });
   });
@@ -54,7 +57,7 @@ suite('review (real WorkspaceEdit)', () => {
 
   teardown(async () => {
     reviews.dispose();
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await revertAndCloseAllEditors();
   });
 
   test('Accept all applies every hunk of every file in one atomic edit and tells the agent', async () => {
@@ -99,6 +102,48 @@ suite('review (real WorkspaceEdit)', () => {
     assert.equal(read('a.txt'), ORIGINAL_A, 'the disk still has what the user last saved');
     const stale = events.find((e) => e.type === 'patch.hunk' && e.state === 'stale');
     assert.ok(stale && stale.type === 'patch.hunk' && /edited these lines/.test(stale.reason ?? ''), 'the card says why');
+  });
+
+  test('typing that lands while an accept is applied is not saved with it, though the file was clean before', async () => {
+    void propose(changeSet());
+    await waitUntil('the review is open', () => reviews.pendingTotal === 3);
+    const id = reviews.all[0]!.review.id;
+    // The review opens its first file by itself; opening b.txt while it does would cancel one of the two.
+    await waitUntil('the review shows a.txt', () => vscode.window.visibleTextEditors.some((e) => e.document.uri.fsPath === file('a.txt')));
+    const b = await vscode.workspace.openTextDocument(vscode.Uri.file(file('b.txt')));
+    const editor = await vscode.window.showTextDocument(b);
+    // The keystroke is sent the moment the accepted text shows in b.txt, before the workbench answers the
+    // accept's applyEdit: it lands after the review decided b.txt was clean and before b.txt's save (a.txt,
+    // opened first, is saved first, and that round trip brings the keystroke's change event back).
+    let typed: Thenable<boolean> | undefined;
+    const listener = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (typed || e.document !== b || !b.getText().includes('BETA')) return;
+      typed = editor.edit((edit) => edit.insert(new vscode.Position(0, 0), 'typed '));
+    });
+    try {
+      await reviews.decide(id, undefined, 'accept');
+    } finally {
+      listener.dispose();
+    }
+    assert.ok(typed, "the accepted text showed in b.txt, and the user's keystroke was sent then");
+    assert.equal(await typed, true, 'the keystroke was applied');
+    assert.equal(b.getText(), lines('typed alpha', 'BETA'));
+    assert.equal(b.isDirty, true, "the user's unsaved typing is not saved for them");
+    assert.equal(read('b.txt'), ORIGINAL_B, 'the disk still has what the user last saved');
+    assert.equal(read('a.txt'), PROPOSED_A, 'the file nobody typed into is saved with the accepted change');
+  });
+
+  test("Undo of an applied hunk leaves the user's unsaved typing unsaved", async () => {
+    assert.equal((await propose(changeSet(), false)).outcome, 'applied');
+    await waitUntil('applied on disk', () => read('a.txt') === PROPOSED_A);
+    const id = reviews.all[0]!.review.id;
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file('a.txt')));
+    const editor = await vscode.window.showTextDocument(document);
+    await editor.edit((b) => b.insert(new vscode.Position(4, 0), 'typed\n')); // between the two hunks
+    await reviews.decide(id, '1.1', 'undo');
+    assert.equal(document.getText(), lines('one', 'two', 'three', 'four', 'typed', 'five', 'six', 'seven', 'EIGHT'));
+    assert.equal(document.isDirty, true, "the user's unsaved typing is not saved for them");
+    assert.equal(read('a.txt'), PROPOSED_A, 'the disk still has what was last saved');
   });
 
   test('one undo in the editor reverts one accept', async () => {

@@ -10,6 +10,7 @@ import type { ChangeSet } from '../../../src/core/patch/types';
 import { ProposalDocuments } from '../../../src/vscode/review/proposalDocuments';
 import { ReviewCodeLensProvider } from '../../../src/vscode/review/reviewCodeLens';
 import { ReviewManager } from '../../../src/vscode/review/reviewManager';
+import { autoSaveOffForSuite, revertAndCloseAllEditors } from './reviewWorkbench';
 
 const lines = (...l: string[]) => l.map((x) => `${x}\n`).join('');
 const ORIGINAL = lines('one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight');
@@ -28,6 +29,8 @@ suite('review: what the editor shows is true', () => {
   };
   const titles = (lenses: vscode.CodeLens[]) => lenses.map((l) => l.command?.title ?? '');
 
+  // "Before the save" must mean before the review's save, not before the web workbench's auto-save.
+  autoSaveOffForSuite();
   suiteSetup(() => {
     log = vscode.window.createOutputChannel('Tandem review truth test', { log: true });
   });
@@ -40,7 +43,7 @@ suite('review: what the editor shows is true', () => {
   });
   teardown(async () => {
     reviews.dispose();
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await revertAndCloseAllEditors();
   });
 
   test('after Accept the CodeLens show the decision at once: no Accept for that hunk, the new count, before the save', async () => {
