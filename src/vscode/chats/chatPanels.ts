@@ -4,14 +4,14 @@
 // Messages from a tab are validated like the sidebar's and go to the chat the tab shows. After a window
 // reload VS Code restores the tabs (registerChatPanelSerializer): each shows the chat its page last showed,
 // named in the page's saved state, which is checked like any outside data (a tab that comes back without it
-// shows a chat that was in a tab and that no tab shows yet: openChats.ts TabbedChats).
+// shows a chat that was in a tab and that no tab shows yet: openChats.ts TabbedChats, restoredTabs.ts).
 import * as vscode from 'vscode';
 import { parseWebviewMessage, type HostToWebview } from '../../shared/protocol';
 import type { ChatController, ChatPlacement } from '../chatController';
 import { DisposableStore } from '../disposables';
 import type { Chat, ChatSurface } from './chat';
-import { chatIdOfTabState } from './chatIds';
 import { TabbedChats } from './openChats';
+import { closesAsDuplicate, RestoredTabs } from './restoredTabs';
 import { chatHtml, chatResourceRoots } from './webviewHtml';
 
 export const CHAT_PANEL_TYPE = 'tandem.chatEditor';
@@ -28,8 +28,8 @@ export class ChatPanels implements ChatPlacement, vscode.Disposable {
   /** The tab focused last, for "Move Chat to Sidebar" run from the palette or the tab's title bar. */
   private lastActive: string | undefined;
   private readonly tabbed: TabbedChats;
-  /** The chats in tabs before the reload, for a restored tab without its page state; each is taken once. */
-  private readonly unclaimed: string[];
+  /** Which chat each tab VS Code restores shows (the chats in tabs before the reload back a tab without state). */
+  private readonly restoredTabs: RestoredTabs;
   /** Shutting down: the tabs close with the window, they are still remembered. */
   private disposing = false;
 
@@ -40,7 +40,7 @@ export class ChatPanels implements ChatPlacement, vscode.Disposable {
     workspaceState: vscode.Memento,
   ) {
     this.tabbed = new TabbedChats(workspaceState);
-    this.unclaimed = this.tabbed.read();
+    this.restoredTabs = new RestoredTabs(this.tabbed.read());
   }
 
   has(chatId: string): boolean {
@@ -82,13 +82,12 @@ export class ChatPanels implements ChatPlacement, vscode.Disposable {
   async revive(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     let closed = false;
     const closing = panel.onDidDispose(() => (closed = true));
-    const named = chatIdOfTabState(state);
-    const id = named !== undefined ? this.claim(named) : this.takeUnclaimed();
-    if (named === undefined && id !== undefined) this.log.info(`A chat tab came back without its page state: it shows ${id}, which was in a tab before the reload.`);
+    const { id, named } = this.restoredTabs.choose(state, { inTab: (chatId) => this.panels.has(chatId), inSidebar: (chatId) => chatId === this.controller.activeChat.id });
+    if (!named && id !== undefined) this.log.info(`A chat tab came back without its page state: it shows ${id}, which was in a tab before the reload.`);
     const restored = id !== undefined ? await this.controller.registry.open(id) : undefined;
     closing.dispose();
     if (closed) return;
-    if (restored && this.panels.has(restored.id)) {
+    if (closesAsDuplicate(restored?.id, (chatId) => this.panels.has(chatId))) {
       panel.dispose();
       return;
     }
@@ -97,22 +96,6 @@ export class ChatPanels implements ChatPlacement, vscode.Disposable {
     this.controller.showOtherThan(chat); // a chat is never shown in two places
     this.attach(chat, panel);
     this.controller.panelsChanged();
-  }
-
-  /** `id` is named by its tab's state: no tab without a state takes it. */
-  private claim(id: string): string {
-    const at = this.unclaimed.indexOf(id);
-    if (at >= 0) this.unclaimed.splice(at, 1);
-    return id;
-  }
-
-  /** A chat that was in a tab before the reload and that no tab shows or claimed yet (nor the sidebar). */
-  private takeUnclaimed(): string | undefined {
-    while (this.unclaimed.length) {
-      const id = this.unclaimed.shift()!;
-      if (!this.panels.has(id) && id !== this.controller.activeChat.id) return id;
-    }
-    return undefined;
   }
 
   /** Binds `panel` (new, or restored after a reload) to `chat`. */

@@ -11,6 +11,7 @@ import { unfinishedReviewEvents } from '../codeReview/chatReview';
 import { DisposableStore } from '../disposables';
 import { Chat, type ChatEnvironment } from './chat';
 import { newSessionId } from './chatIds';
+import { moveToEnd } from './chatOrder';
 import { ChatModelChoices } from './chatModelChoices';
 
 export type RegistryEnvironment = Omit<ChatEnvironment, 'onDidChange'> & { store: SessionStore };
@@ -107,10 +108,7 @@ export class ChatRegistry implements vscode.Disposable {
 
   /** `chat` goes to the end of the list (the empty chat made before a reload's restore, back after the restored ones). */
   moveToEnd(chat: Chat): void {
-    if (this.chats.get(chat.id) !== chat) return;
-    this.chats.delete(chat.id);
-    this.chats.set(chat.id, chat);
-    this.changed.fire(undefined);
+    if (moveToEnd(this.chats, chat.id, chat)) this.changed.fire(undefined);
   }
 
   dispose(): void {
