@@ -61,7 +61,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const reviews = disposables.add(new ReviewManager((event) => controller.recordReviewEvent(event), log));
   // Checkpoints of every turn in the extension's storage (never in the workspace); commands are scanned around.
   const checkpoints = disposables.add(new CheckpointService(vscode.Uri.joinPath(context.globalStorageUri, 'checkpoints').fsPath, store.dir, log));
-  const controller = disposables.add(new ChatController(context, store, apiKeys, checkpoints.wrapRunner(runner), terminal, log, reviews));
+  const controller = disposables.add(new ChatController(context, store, apiKeys, runner, terminal, log, reviews));
   controller.attachCheckpoints(checkpoints);
   disposables.add(vscode.languages.registerCodeLensProvider({ scheme: 'file' }, new ReviewCodeLensProvider(reviews)));
   disposables.add(new ReviewDecorations(reviews));

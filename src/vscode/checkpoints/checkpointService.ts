@@ -55,14 +55,6 @@ export class CheckpointService implements vscode.Disposable {
   }
 
   /**
-   * The window's runner: left as it is. Commands are recorded per chat, through the runner each chat's
-   * agent gets (runnerFor); a spawn that is no chat's (the header's facts) is nobody's turn.
-   */
-  wrapRunner(runner: ProcessRunner): ProcessRunner {
-    return runner;
-  }
-
-  /**
    * The runner chat `chatId`'s agent gets: its commands are scanned around and are its turn's. `roots`:
    * the only folders the agent works in, when they are not the workspace's (a chat in a worktree).
    */
