@@ -5,7 +5,8 @@
 // .git, .vscode, AGENTS.md, .mcp.json …, plus any `.git*` file) run code or steer agents: they are left
 // out unless the user says to include them. When the review is decided, the worktree's baseline moves to
 // what the workspace took (broughtBack.ts), so the next bring-back offers only what is new.
-import { relative } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { isAbsolute, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { summarizeChangeSet } from '../../core/patch/summary';
 import type { ChangeSet, FileChange } from '../../core/patch/types';
@@ -50,9 +51,19 @@ export class WorktreeBringBack implements vscode.Disposable {
     const found = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Tandem: reading the worktree’s changes…') }, () => this.worktrees.manager.changes(worktree));
     const top = worktree.repo.toplevel;
     const rel = (path: string) => relative(top, path);
-    const guarded = found.changeSet.changes.filter((c) => [c.path, c.movePath].some((p) => p !== undefined && protectedName(rel(p)) !== undefined));
+    // Only the workspace folder's files come back (the repository around it is not the user's workspace).
+    const folder = realpathSync(worktree.workspaceRoot);
+    const inFolder = (path: string) => {
+      const inside = relative(folder, path);
+      return inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside);
+    };
     const left: SkippedFile[] = [...found.skipped];
-    let changes: FileChange[] = found.changeSet.changes;
+    let changes: FileChange[] = [];
+    for (const change of found.changeSet.changes) {
+      if ([change.path, change.movePath].every((p) => p === undefined || inFolder(p))) changes.push(change);
+      else left.push({ path: rel(change.movePath ?? change.path), reason: 'outside the workspace folder' });
+    }
+    const guarded = changes.filter((c) => [c.path, c.movePath].some((p) => p !== undefined && protectedName(rel(p)) !== undefined));
     if (guarded.length > 0) {
       const include = vscode.l10n.t('Include Them');
       const names = guarded.map((c) => rel(c.movePath ?? c.path)).join(', ');
@@ -80,7 +91,7 @@ export class WorktreeBringBack implements vscode.Disposable {
     const stamp = Date.now();
     const changeSet: ChangeSet = { id: `${found.changeSet.id}-${stamp.toString(36)}`, changes };
     const turnId = `${chat.id}-worktree-${stamp}`;
-    const files = withHunkSummaries(summarizeChangeSet(changeSet, worktree.workspaceRoot), createChangeSetReview(changeSet, turnId, (path) => path));
+    const files = withHunkSummaries(summarizeChangeSet(changeSet, folder), createChangeSetReview(changeSet, turnId, (path) => path));
     chat.record({ type: 'patch.proposed', turnId, callId: `bring-back-${stamp}`, changeSetId: changeSet.id, files });
     const stop = new AbortController();
     this.running.set(chat.id, { changeSetId: changeSet.id, stop });
