@@ -127,7 +127,11 @@ export function cleanResults(edit: vscode.WorkspaceEdit, uris: ReadonlySet<strin
     const key = document.uri.toString();
     if (!uris.has(key) || document.isDirty) continue;
     const replacements = edit.get(document.uri).map((e) => ({ start: document.offsetAt(e.range.start), end: document.offsetAt(e.range.end), text: e.newText }));
-    results.set(key, textAfterEdit(document.getText(), replacements, document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n'));
+    try {
+      results.set(key, textAfterEdit(document.getText(), replacements, document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n'));
+    } catch {
+      // Replacements that overlap cannot say what the document will hold: it is not saved (the edit still applies).
+    }
   }
   return results;
 }
