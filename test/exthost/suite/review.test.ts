@@ -133,6 +133,20 @@ suite('review (real WorkspaceEdit)', () => {
     assert.equal(read('a.txt'), PROPOSED_A, 'the file nobody typed into is saved with the accepted change');
   });
 
+  test('a CRLF file is saved after an accept like any other (the editor writes the hunk with the file\'s line ending)', async () => {
+    const crlf = (...l: string[]) => l.map((x) => `${x}\r\n`).join('');
+    fs.writeFileSync(file('crlf.txt'), crlf('one', 'two', 'three'));
+    const cs: ChangeSet = { id: `cs-${++counter}`, changes: [{ path: file('crlf.txt'), kind: 'update', oldText: crlf('one', 'two', 'three'), newText: crlf('ONE', 'two', 'THREE') }] };
+    const outcome = propose(cs);
+    await waitUntil('the review is open', () => reviews.pendingTotal === 2);
+    await reviews.decide(reviews.all[0]!.review.id, undefined, 'accept');
+    assert.equal((await outcome).outcome, 'applied');
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file('crlf.txt')));
+    assert.equal(document.eol, vscode.EndOfLine.CRLF);
+    assert.equal(document.isDirty, false, 'saved by the review');
+    assert.equal(read('crlf.txt'), crlf('ONE', 'two', 'THREE'));
+  });
+
   test("Undo of an applied hunk leaves the user's unsaved typing unsaved", async () => {
     assert.equal((await propose(changeSet(), false)).outcome, 'applied');
     await waitUntil('applied on disk', () => read('a.txt') === PROPOSED_A);
