@@ -57,6 +57,8 @@ export interface WorktreeLimits {
   maxCopyFiles: number;
   /** Changed files carried back from one worktree. */
   maxChangedFiles: number;
+  /** Bytes of changed files (old and new text) held and carried back from one worktree at once. */
+  maxChangedBytes: number;
   /** Worktrees of one repository at once (each is a full checkout). */
   maxWorktrees: number;
 }
@@ -66,6 +68,7 @@ export const DEFAULT_WORKTREE_LIMITS: WorktreeLimits = {
   maxCopyBytes: 128 * 1024 * 1024,
   maxCopyFiles: 10_000,
   maxChangedFiles: 2_000,
+  maxChangedBytes: 64 * 1024 * 1024,
   maxWorktrees: 16,
 };
 

@@ -10,7 +10,10 @@
 // in the workspace becomes an update of an empty file (stale unless that file is empty, when nothing is
 // lost), and a move whose source changed or whose destination appeared is split into a delete and an add.
 // Binary files, links, oversized files and anything reached through a link are not carried: they are
-// named in `skipped` so the agent and the user hear of them.
+// named in `skipped` so the agent and the user hear of them. The same holds on the workspace's side: a
+// path that is a link there, or lies under one (a `lib -> /elsewhere` the user has), is never proposed,
+// since the review would write through it to wherever it points. Everything held in memory at once is
+// bounded by `maxChangedBytes` (an agent can make thousands of files of the largest size allowed).
 import * as fs from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ChangeSet, FileChange } from '../../core/patch/types';
@@ -81,10 +84,10 @@ async function changedSinceBase(wt: Worktree, git?: string): Promise<string[]> {
 }
 
 /** The blobs' bytes, by object id, in one `cat-file --batch` (object ids only: no path ever goes on a line). */
-async function readBlobs(wt: Worktree, oids: readonly string[], git?: string): Promise<Map<string, Buffer>> {
+async function readBlobs(wt: Worktree, oids: readonly string[], bytes: number, git?: string): Promise<Map<string, Buffer>> {
   const blobs = new Map<string, Buffer>();
   if (oids.length === 0) return blobs;
-  const output = await gitRaw(['cat-file', '--batch'], { cwd: wt.path, gitDir: wt.gitDir, input: `${oids.join('\n')}\n`, maxBuffer: 1024 * 1024 * 1024, ...(git ? { git } : {}) });
+  const output = await gitRaw(['cat-file', '--batch'], { cwd: wt.path, gitDir: wt.gitDir, input: `${oids.join('\n')}\n`, maxBuffer: bytes + oids.length * 128 + 4096, ...(git ? { git } : {}) });
   let at = 0;
   while (at < output.length) {
     const eol = output.indexOf(10, at);
@@ -129,6 +132,8 @@ export async function worktreeChanges(wt: Worktree, limits: WorktreeLimits, git?
   const candidates = [...new Set([...status.entries.map((e) => e.path), ...committed, ...Object.keys(wt.baseline)])].sort();
   const tree = await headTree(wt, git);
   const realWorktree = fs.realpathSync(wt.path);
+  const overBudget = `past the limit of ${limits.maxChangedBytes} bytes of changes`;
+  let budget = limits.maxChangedBytes;
 
   // The baseline of each candidate: the copied-in state, else HEAD's blob (fetched in one batch below).
   const base = new Map<string, State>();
@@ -141,9 +146,13 @@ export async function worktreeChanges(wt: Worktree, limits: WorktreeLimits, git?
     else if (copied?.kind === 'symlink') base.set(path, { kind: 'link', target: copied.target });
     else if (head && head.mode !== '100644' && head.mode !== '100755' && head.mode !== '120000') base.set(path, { kind: 'unsupported', reason: 'not a regular file in HEAD' });
     else if (head && head.size > limits.maxFileBytes) base.set(path, { kind: 'unsupported', reason: `larger than the limit (${head.size} bytes)` });
-    else if (head) wanted.set(path, head);
+    else if (head && head.size > budget) base.set(path, { kind: 'unsupported', reason: overBudget });
+    else if (head) {
+      budget -= head.size;
+      wanted.set(path, head);
+    }
   }
-  const blobs = await readBlobs(wt, [...new Set([...wanted.values()].map((h) => h.oid))], git);
+  const blobs = await readBlobs(wt, [...new Set([...wanted.values()].map((h) => h.oid))], limits.maxChangedBytes, git);
   for (const [path, head] of wanted) {
     const bytes = blobs.get(head.oid);
     // A link's blob is its target's text.
@@ -155,6 +164,11 @@ export async function worktreeChanges(wt: Worktree, limits: WorktreeLimits, git?
   for (const path of candidates) {
     if (isInsideGitDir(path)) continue;
     const before = base.get(path)!;
+    // Past the budget nothing more is read (a path whose committed text was fetched is paid for already).
+    if (budget <= 0 && !wanted.has(path)) {
+      skipped.push({ path, reason: overBudget });
+      continue;
+    }
     const after = stateOf(readEntry(wt.path, realWorktree, path, limits.maxFileBytes));
     if (before.kind === 'absent' && after.kind === 'absent') continue;
     if (before.kind === 'file' && after.kind === 'file' && before.bytes.equals(after.bytes)) continue;
@@ -167,7 +181,15 @@ export async function worktreeChanges(wt: Worktree, limits: WorktreeLimits, git?
       skipped.push({ path, reason: before.kind === 'link' ? LINK_REASON : before.reason });
       continue;
     }
-    raw.push({ path, base: before.kind === 'file' ? before.bytes : undefined, current: after.kind === 'file' ? after.bytes : undefined });
+    const current = after.kind === 'file' ? after.bytes : undefined;
+    // What is kept costs the budget (the base of a HEAD file was counted when its blob was fetched).
+    const cost = (current?.length ?? 0) + (before.kind === 'file' && !wanted.has(path) ? before.bytes.length : 0);
+    if (cost > budget) {
+      skipped.push({ path, reason: overBudget });
+      continue;
+    }
+    budget -= cost;
+    raw.push({ path, base: before.kind === 'file' ? before.bytes : undefined, current });
   }
   const textual = raw.filter((change) => {
     const binary = (change.base !== undefined && text(change.base) === undefined) || (change.current !== undefined && text(change.current) === undefined);
@@ -177,8 +199,8 @@ export async function worktreeChanges(wt: Worktree, limits: WorktreeLimits, git?
   if (textual.length > limits.maxChangedFiles) {
     for (const change of textual.splice(limits.maxChangedFiles)) skipped.push({ path: change.path, reason: `past the limit of ${limits.maxChangedFiles} changed files` });
   }
-  const { changes, conflicts } = againstWorkspace(pairMoves(textual), wt, limits);
-  return { changeSet: { id: `worktree-${wt.id}`, changes }, conflicts, skipped };
+  const { changes, conflicts, throughLinks } = againstWorkspace(pairMoves(textual), wt, limits);
+  return { changeSet: { id: `worktree-${wt.id}`, changes }, conflicts, skipped: [...skipped, ...throughLinks] };
 }
 
 interface Planned {
@@ -211,9 +233,15 @@ function pairMoves(changes: RawChange[]): Planned[] {
 }
 
 /** The FileChanges on the workspace's paths, with what the user changed there since made visible to the review. */
-function againstWorkspace(planned: Planned[], wt: Worktree, limits: WorktreeLimits): { changes: FileChange[]; conflicts: SkippedFile[] } {
+function againstWorkspace(planned: Planned[], wt: Worktree, limits: WorktreeLimits): { changes: FileChange[]; conflicts: SkippedFile[]; throughLinks: SkippedFile[] } {
   const top = wt.repo.toplevel;
   const realTop = fs.realpathSync(top);
+  const throughLinks: SkippedFile[] = [];
+  // A link in the workspace (at the path or on the way): the review would write wherever it points.
+  const linked = (path: string) => {
+    const kind = readEntry(top, realTop, path, 0).kind;
+    return kind === 'symlink' || kind === 'under-link';
+  };
   // In the workspace a folder where a file would go is something there (never "absent": an add must not replace it).
   const now = (path: string): State => {
     const entry = readEntry(top, realTop, path, limits.maxFileBytes);
@@ -236,6 +264,11 @@ function againstWorkspace(planned: Planned[], wt: Worktree, limits: WorktreeLimi
   };
   for (const change of planned) {
     const { path, base, current } = change;
+    const link = [path, change.movePath].find((p) => p !== undefined && linked(p));
+    if (link !== undefined) {
+      throughLinks.push({ path: link, reason: 'a symbolic link in the workspace, or under one (never written through)' });
+      continue;
+    }
     if (change.movePath !== undefined) {
       if (onBase(path, base!) && now(change.movePath).kind === 'absent') {
         changes.push({ path: join(top, path), kind: 'update', movePath: join(top, change.movePath), oldText: text(base!)!, newText: text(current!)! });
@@ -253,5 +286,5 @@ function againstWorkspace(planned: Planned[], wt: Worktree, limits: WorktreeLimi
     if (current === undefined) changes.push({ path: join(top, path), kind: 'delete', oldText: text(base)!, newText: undefined });
     else if (!same(base, current)) changes.push({ path: join(top, path), kind: 'update', oldText: text(base)!, newText: text(current)! });
   }
-  return { changes, conflicts };
+  return { changes, conflicts, throughLinks };
 }

