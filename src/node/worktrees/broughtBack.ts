@@ -13,14 +13,30 @@ import type { RebaselineEntry } from './worktreeRecords';
 const BOM = '\uFEFF';
 
 /**
+ * A path component as the file systems the workspace may sit on would resolve it: NTFS drops trailing dots
+ * and spaces and reads `name:stream` as `name`; HFS+ ignores zero-width and direction marks; both ignore
+ * case, and macOS Unicode normalization. So `.git./hooks`, `.vsco\u200Cde` and `AGENTS.md::$DATA` are the
+ * protected names they spell there.
+ */
+function asResolved(component: string): string {
+  const name = component.replace(/\p{Default_Ignorable_Code_Point}/gu, '').normalize('NFC').toLowerCase().split(':', 1)[0]!;
+  return name.replace(/[. ]+$/, '') || name;
+}
+
+/** An NTFS short (8.3) name such as `GIT~1` or `VSCODE~1`: it may stand for any long name in that folder. */
+const SHORT_NAME = /~\d/;
+
+/**
  * Why a repository-relative path must not come back without the user saying so: core's protected names
  * (protectedNames.ts: .git, .vscode, .tandem, .agents, AGENTS.md, .mcp.json, at any depth, any case) and
- * any `.git*` name (.gitattributes, .gitmodules, .github workflows: git and CI act on them).
+ * any `.git*` name (.gitattributes, .gitmodules, .github workflows: git and CI act on them), also in the
+ * spellings that reach them on Windows or macOS (asResolved), and any short name (`GIT~1`).
  */
 export function protectedName(repoRelative: string): string | undefined {
-  const part = protectedPart(repoRelative);
+  const components = repoRelative.split('/');
+  const part = protectedPart(components.map(asResolved).join('/'));
   if (part !== undefined) return part;
-  return repoRelative.split('/').find((name) => name.toLowerCase().startsWith('.git'));
+  return components.find((name) => asResolved(name).startsWith('.git') || SHORT_NAME.test(name));
 }
 
 /**

@@ -274,6 +274,10 @@ export class WorktreeManager {
     if (!isInside(join(fs.realpathSync(availability.repo.commonDir), 'worktrees'), gitDir) || gitDir === join(fs.realpathSync(availability.repo.commonDir), 'worktrees')) {
       throw new Error('git no longer knows the worktree');
     }
+    // And it is git's record of THIS worktree (its `gitdir` file, in the repository, names the worktree's
+    // `.git`), not another worktree's: changes would otherwise be read from that one's index and HEAD.
+    const recorded = fs.readFileSync(join(gitDir, 'gitdir'), 'utf8').replace(/\n$/, '');
+    if (recorded !== join(handle.path, '.git') && recorded !== join(fs.realpathSync(handle.path), '.git')) throw new Error('git records another folder for the worktree');
     const baseline = readBaseline(metaDir);
     const inside = relative(availability.repo.toplevel, fs.realpathSync(handle.workspaceRoot));
     const workspacePath = inside ? join(handle.path, inside) : handle.path;

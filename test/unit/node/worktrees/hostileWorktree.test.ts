@@ -4,12 +4,17 @@
 //   - a link in the WORKSPACE (a `lib -> /elsewhere` folder link, a `run.sh -> ~/x` file link) at a path
 //     the agent changed: the change was proposed on the workspace path, so accepting it wrote through the
 //     link outside the workspace; now it is named and never proposed;
+//   - protected names spelled the way Windows or macOS resolve them (`.git./hooks`, `GIT~1`, `.vsco\u200Cde`,
+//     `AGENTS.md::$DATA`, `.mcp.json `) came back without the protected-name question;
+//   - an owner record (next to the worktree) naming ANOTHER worktree's git folder was accepted by attach,
+//     so the chat's changes were read from that worktree's index and commit;
 //   - thousands of changed files of the largest size allowed: all of them were read and held at once (and
 //     every deleted file's committed blob fetched); now the bytes held are bounded (maxChangedBytes).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChangeSet } from '../../../../src/core/patch/types';
+import { protectedName } from '../../../../src/node/worktrees/broughtBack';
 import { WorktreeManager } from '../../../../src/node/worktrees/worktreeManager';
 import { cleanupFolders, makeRepo, read, write } from './gitFixture';
 
@@ -86,5 +91,33 @@ describe('what a bring-back holds in memory is bounded', () => {
     // Every one of the 20 changed files is either proposed or named.
     expect(changeSet.changes.length + past.length).toBe(20);
     await manager.remove(wt);
+  });
+});
+
+describe('protected names in the spellings other file systems resolve', () => {
+  it('NTFS trailing dots, spaces and streams, short names, and HFS+ ignorable characters still ask first', () => {
+    for (const p of ['.git./hooks/post-checkout', '.git /config', 'git~1/hooks/x', 'sub/GIT~1/config', '.vscode./settings.json', 'VSCODE~1/tasks.json', '.vsco\u200Cde/tasks.json', '.V\u200Dscode/launch.json', 'AGENTS.md.', 'docs/AGENTS.md::$DATA', '.mcp.json ', '.tandem\uFEFF/skills/x/SKILL.md', 'Ａgents.md'.normalize('NFKC')]) {
+      expect(protectedName(p), JSON.stringify(p)).toBeDefined();
+    }
+    for (const p of ['src/vscode.ts', 'docs/agents.md.txt', 'notes/.vscodeignore-not', 'a..b/c.txt', 'approx~ish.txt']) expect(protectedName(p), p).toBeUndefined();
+  });
+});
+
+describe('attach after a reload', () => {
+  it('refuses an owner record naming another worktree’s git folder', async () => {
+    const { repo } = makeRepo({ 'a.txt': 'a\n' });
+    const manager = new WorktreeManager();
+    const mine = await manager.create(repo, 'mine');
+    const theirs = await manager.create(repo, 'theirs');
+    manager.claim(mine, 'chat-1');
+    const ownerFile = path.join(mine.metaDir, 'owner.json');
+    const owner = JSON.parse(fs.readFileSync(ownerFile, 'utf8')) as Record<string, unknown>;
+    const handle = { id: mine.id, path: mine.path, workspaceRoot: repo };
+    // The control: the record as Tandem wrote it attaches.
+    expect((await new WorktreeManager().attach(handle, 'chat-1')).gitDir).toBe(mine.gitDir);
+    fs.writeFileSync(ownerFile, JSON.stringify({ ...owner, worktreeGitDir: theirs.gitDir }));
+    await expect(new WorktreeManager().attach(handle, 'chat-1')).rejects.toThrow(/records another folder/);
+    await manager.remove(mine);
+    await manager.remove(theirs);
   });
 });
