@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChangeSet, PatchOutcome } from '../../../src/core/patch/types';
 import type { AgentEvent } from '../../../src/shared/events';
+import { buildAcceptEdit, changedSinceBuilt } from '../../../src/vscode/review/reviewEdits';
 import { ReviewManager } from '../../../src/vscode/review/reviewManager';
 import { autoSaveOffForSuite, revertAndCloseAllEditors } from './reviewWorkbench';
 
@@ -145,6 +146,23 @@ suite('review (real WorkspaceEdit)', () => {
     assert.equal(document.eol, vscode.EndOfLine.CRLF);
     assert.equal(document.isDirty, false, 'saved by the review');
     assert.equal(read('crlf.txt'), crlf('ONE', 'two', 'THREE'));
+  });
+
+  test('an accept edit built before the user typed is known to be out of date (the workbench would still take it, at the old place)', async () => {
+    void propose(changeSet());
+    await waitUntil('the review is open', () => reviews.pendingTotal === 3);
+    await waitUntil('the review shows a.txt', () => vscode.window.visibleTextEditors.some((e) => e.document.uri.fsPath === file('a.txt')));
+    const a = reviews.all[0]!.review.files[0]!;
+    const built = await buildAcceptEdit([{ file: a, hunk: a.hunks[1]! }]); // "eight" -> "EIGHT", on line 8
+    assert.equal(changedSinceBuilt(built), false, 'nothing changed yet');
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file('a.txt')));
+    const editor = await vscode.window.showTextDocument(document);
+    await editor.edit((b) => b.insert(new vscode.Position(0, 0), 'zero\n')); // typed while the edit was being built
+    assert.equal(changedSinceBuilt(built), true, 'the accept builds its edit again instead of applying this one');
+    // Why: the workbench checks an edit against the version the extension host knows when it is applied,
+    // so this stale edit is taken, and writes EIGHT over "seven".
+    assert.equal(await vscode.workspace.applyEdit(built.edit), true);
+    assert.equal(document.getText(), lines('zero', 'one', 'two', 'three', 'four', 'five', 'six', 'EIGHT', 'eight'));
   });
 
   test("Undo of an applied hunk leaves the user's unsaved typing unsaved", async () => {
