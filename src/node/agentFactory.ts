@@ -61,6 +61,8 @@ export interface AgentFactoryOptions {
   files: FileReader;
   handleChangeSet: AgentSessionOptions['handleChangeSet'];
   recorder?: AgentSessionOptions['recorder'];
+  /** Around every turn of this session (checkpoints); a sub-agent's turns are inside its parent's, so it gets none. */
+  turnHooks?: AgentSessionOptions['turnHooks'];
   history?: AgentSessionOptions['history'];
   /** Load AGENTS.md (off in untrusted workspaces). */
   loadProjectInstructions?: boolean;
@@ -121,6 +123,7 @@ export async function createAgentSession(options: AgentFactoryOptions): Promise<
     },
     handleChangeSet: options.handleChangeSet,
     ...(options.recorder ? { recorder: options.recorder } : {}),
+    ...(options.turnHooks ? { turnHooks: options.turnHooks } : {}),
     ...(options.history ? { history: options.history } : {}),
     ...(projectInstructions ? { projectInstructions } : {}),
     limits: { ...options.limits, ...(options.subagents ? { maxParallelTools: options.subagents.maxParallel ?? DEFAULT_SUBAGENT_PARALLEL } : {}) },
@@ -158,6 +161,7 @@ async function subagentTools(options: AgentFactoryOptions): Promise<Tool[]> {
         recorder,
         handleChangeSet,
         history: undefined,
+        turnHooks: undefined,
         onSkills: undefined,
         subagents: { ...settings, depth: depth + 1 },
       }),

@@ -25,7 +25,7 @@ import { executeToolCall } from './toolCall';
 import { runLimited, toolBatches } from './toolBatches';
 import { outputsForDanglingCalls } from './danglingCalls';
 import { PendingApprovals } from './pendingApprovals';
-import { DEFAULT_LIMITS, type AgentSessionOptions, type Operation, type TurnLimits } from './types';
+import { DEFAULT_LIMITS, type AgentSessionOptions, type Operation, type TurnInfo, type TurnLimits } from './types';
 import { TurnQueue, type QueuedTurn, type TurnOperation } from './turnQueue';
 
 /** Thrown inside a turn to end it with a classified, user-facing error. */
@@ -219,19 +219,39 @@ export class AgentSession {
     this.stream.joinTurn(submissionId, turnId);
 
     const emit = (event: AgentEvent) => this.publish(submissionId, event);
-    const run = op.type === 'compact' ? this.runCompaction(turnId, submissionId, controller.signal, emit) : this.runTurn(turnId, submissionId, op, controller.signal, emit);
-    void run.finally(() => {
-      clearTimeout(wallTimer);
-      outerSignal?.removeEventListener('abort', onOuterAbort);
-      this.pendingApprovals.denyAll('The turn ended.');
-      this.activeTurn = undefined;
-      this.stream.endTurn(turnId);
-      this.startNextQueued();
-    });
+    const turn = { turnId, submissionId, kind: op.type };
+    // turn.started goes out synchronously (the chat shows the message at once); the host's begin hook is
+    // awaited before the turn does anything else, its end hook before the next turn may start.
+    emit({ type: 'turn.started', turnId, text: op.type === 'compact' ? '/compact' : (op.display ?? op.text), at: Date.now(), submissionId });
+    const run = (async () => {
+      await this.turnHook('begin', turn);
+      if (op.type === 'compact') await this.runCompaction(turnId, controller.signal, emit);
+      else await this.runTurn(turnId, op, controller.signal, emit);
+    })();
+    void run
+      .finally(() => {
+        clearTimeout(wallTimer);
+        outerSignal?.removeEventListener('abort', onOuterAbort);
+        this.pendingApprovals.denyAll('The turn ended.');
+        return this.turnHook('end', turn);
+      })
+      .finally(() => {
+        this.activeTurn = undefined;
+        this.stream.endTurn(turnId);
+        this.startNextQueued();
+      });
   }
 
-  private async runTurn(turnId: string, submissionId: string, op: Extract<Operation, { type: 'user_turn' }>, signal: AbortSignal, emit: (e: AgentEvent) => void): Promise<void> {
-    emit({ type: 'turn.started', turnId, text: op.display ?? op.text, at: Date.now(), submissionId });
+  /** Calls the host's turn hook; its failure is the host's to report, never the turn's. */
+  private async turnHook(which: 'begin' | 'end', turn: TurnInfo): Promise<void> {
+    try {
+      await this.options.turnHooks?.[which](turn);
+    } catch {
+      // a hook is a recording around the turn, not a gate on it
+    }
+  }
+
+  private async runTurn(turnId: string, op: Extract<Operation, { type: 'user_turn' }>, signal: AbortSignal, emit: (e: AgentEvent) => void): Promise<void> {
     const env = environmentBlock(this.options.environment());
     this.appendItem({ type: 'user', text: `${op.text}\n\n${env}`, ...(op.images?.length ? { images: op.images } : {}) });
     const repeats = new RepeatDetector(this.limits.maxRepeats);
@@ -351,8 +371,7 @@ export class AgentSession {
   }
 
   /** `/compact`: a turn of its own that only compacts. */
-  private async runCompaction(turnId: string, submissionId: string, signal: AbortSignal, emit: (e: AgentEvent) => void): Promise<void> {
-    emit({ type: 'turn.started', turnId, text: '/compact', at: Date.now(), submissionId });
+  private async runCompaction(turnId: string, signal: AbortSignal, emit: (e: AgentEvent) => void): Promise<void> {
     try {
       await this.compactNow(turnId, 'manual', signal, emit);
       emit({ type: 'turn.completed', turnId, stopped: false, at: Date.now() });

@@ -38,6 +38,27 @@ export interface SessionRecorder {
   item(item: ConversationItem): void;
 }
 
+/** A turn as the host's turn hooks see it. */
+export interface TurnInfo {
+  turnId: string;
+  submissionId: string;
+  kind: TurnOperationKind;
+}
+
+export type TurnOperationKind = Extract<Operation, { type: 'user_turn' | 'compact' }>['type'];
+
+/**
+ * Told when each turn begins and ends, whatever started it (a message, a message that waited in the queue
+ * until the turn before ended, `/compact`, Continue), so the host can record around every turn (checkpoints).
+ * Both are awaited: `begin` runs after `turn.started` and before the turn's first model request; the session
+ * stays busy until `end` has returned, and the next queued turn starts only then. A hook that throws never
+ * fails the turn (the host reports its own failures).
+ */
+export interface TurnHooks {
+  begin(turn: TurnInfo): Promise<void>;
+  end(turn: TurnInfo): Promise<void>;
+}
+
 export interface TurnLimits {
   /** Model requests per turn before the turn pauses (code 'limit' with a Continue action); `tandem.maxStepsPerTurn`. */
   maxSteps: number;
@@ -66,6 +87,8 @@ export interface AgentSessionOptions {
   environment: () => EnvironmentInfo;
   handleChangeSet: ChangeSetHandler;
   recorder?: SessionRecorder;
+  /** Around every turn (see TurnHooks). */
+  turnHooks?: TurnHooks;
   /** Conversation restored from the session log (append-only). */
   history?: ConversationItem[];
   limits?: Partial<TurnLimits>;

@@ -325,6 +325,12 @@ export class Chat implements vscode.Disposable {
         history,
         approvalPolicy: () => (this.focused?.mode === 'read-only' ? 'read-only' : readConfig().approvalPolicy),
         handleChangeSet: (changeSet, options) => this.handleChangeSet(changeSet, options),
+        // Every turn has its checkpoint, whatever started it: a message that waited in the queue and started
+        // a turn of its own after the running one ended too (the agent calls these, not runTurn).
+        turnHooks: {
+          begin: async ({ turnId }) => this.env.checkpoints()?.beginTurn(this.id, turnId),
+          end: async () => this.env.checkpoints()?.endTurn(this.id),
+        },
         ...(worktree ? { placement: { cwd: worktree.workspacePath, workspaceRoots: [worktree.workspacePath] } } : {}),
       },
       apiKey,
@@ -352,14 +358,11 @@ export class Chat implements vscode.Disposable {
 
   /** Submits one turn and waits for its end; its events arrive through the stream. */
   private async runTurn(agent: AgentSession, op: Extract<Operation, { type: 'user_turn' | 'compact' }>): Promise<void> {
-    const checkpoints = this.env.checkpoints();
-    await checkpoints?.beginTurn(this.id); // every chat's turn has its own checkpoint, whatever else runs
     try {
-      await drain(agent.submit(op));
+      await drain(agent.submit(op)); // its checkpoint is opened and saved by the agent's turn hooks (ensureAgent)
     } catch (error) {
       this.env.log.error('Turn crashed:', error);
     } finally {
-      await checkpoints?.endTurn(this.id);
       await this.flush();
     }
   }
@@ -383,7 +386,6 @@ export class Chat implements vscode.Disposable {
   /** Applies an event to the chat state and forwards it to the views, the terminal mirror and the listeners. */
   private publish(event: AgentEvent): void {
     applyEvent(this.state, event);
-    this.env.checkpoints()?.onEvent(this.id, event);
     this.env.terminal.onEvent(event);
     this.postAll({ type: 'event', sessionId: this.id, event });
     this.focused?.onEvent(event);
@@ -409,6 +411,8 @@ export class Chat implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     this.dropAgent();
+    // Its recorder goes (after a turn still open is saved); its checkpoints stay for a reopened chat.
+    this.env.checkpoints()?.dropChat(this.id);
     this.surfaces.clear();
     void this.flush();
   }

@@ -4,7 +4,7 @@
 // loadAgentFactory).
 import * as vscode from 'vscode';
 import type { AgentSession } from '../../core/agent/agentSession';
-import type { ChangeSetHandler } from '../../core/agent/types';
+import type { ChangeSetHandler, TurnHooks } from '../../core/agent/types';
 import type { ProcessRunner } from '../../core/ports';
 import type * as AgentFactory from '../../node/agentFactory';
 import type { createAgentSession } from '../../node/agentFactory';
@@ -56,6 +56,8 @@ export async function createChatAgent(
     history: AgentHistory;
     approvalPolicy: () => ReturnType<typeof readConfig>['approvalPolicy'];
     handleChangeSet: ChangeSetHandler;
+    /** Around every turn, whatever started it (the chat's checkpoints). */
+    turnHooks?: TurnHooks;
     /** A chat in a worktree: its cwd and only workspace root (what approvals, the sandbox and patches are confined to). */
     placement?: { cwd: string; workspaceRoots: string[] };
   },
@@ -78,6 +80,7 @@ export async function createChatAgent(
     runner: env.runner,
     files: env.files,
     recorder: session.writer,
+    ...(session.turnHooks ? { turnHooks: session.turnHooks } : {}),
     history: session.history,
     loadProjectInstructions: vscode.workspace.isTrusted,
     limits: { maxSteps: config.maxStepsPerTurn },

@@ -1,22 +1,19 @@
-// The extension's side of checkpoints: one turn recorder per chat (its checkpoints are filed under that
-// chat's session), the runner each chat's agent gets (scanned around its commands, so a command's changes
-// are its chat's), and "Restore checkpoint" on a user message: a preview, then code, conversation or both
-// (restoreView.ts).
+// The extension's side of checkpoints: one turn recorder per open chat (its checkpoints are filed under
+// that chat's session; chatRecorders.ts keeps them and the snapshots they share), the runner each chat's
+// agent gets (scanned around its commands, so a command's changes are its chat's), and "Restore checkpoint"
+// on a user message: a preview, then code, conversation or both (restoreView.ts).
 //
-// Recorders that record the same folders share one snapshot (workspaceSnapshot.ts): every chat in the
-// workspace shares the workspace folders' snapshot, so a command costs one scan however many chats run,
-// and a file two chats changed at the same time is known as such. A chat whose agent works elsewhere (a
-// chat in a worktree of its own) records against a snapshot of its own folders: its commands are not
-// blamed for what happens in the workspace meanwhile, and a restore writes only inside its folders.
+// Every turn of a chat is recorded, whatever started it: the chat's agent calls beginTurn / endTurn through
+// its turn hooks (core/agent/types.ts TurnHooks), so a message that waited in the queue and then started a
+// turn of its own has its checkpoint like the first. A closed chat's recorder is dropped (dropChat); its
+// checkpoints stay in the store for when the chat is reopened from the history.
 import * as vscode from 'vscode';
 import type { ChangeSet } from '../../core/patch/types';
 import type { ProcessRunner } from '../../core/ports';
-import type { AgentEvent } from '../../shared/events';
-import { checkpointRunner } from '../../node/checkpoints/checkpointRunner';
+import { ChatRecorders } from '../../node/checkpoints/chatRecorders';
 import { CheckpointStore, type CheckpointLimits } from '../../node/checkpoints/checkpointStore';
 import { forkSessionBefore } from '../../node/checkpoints/conversationFork';
 import { planRestore, type RestoreItem } from '../../node/checkpoints/restorePlan';
-import { TurnRecorder } from '../../node/checkpoints/turnRecorder';
 import { WorkspaceSnapshot } from '../../node/checkpoints/workspaceSnapshot';
 import { CHECKPOINT_SCHEME, CheckpointDocuments } from './checkpointDocuments';
 import { currentContent, otherChats, previewRestore, restoreFiles } from './restoreView';
@@ -35,12 +32,8 @@ export class CheckpointService implements vscode.Disposable {
   readonly store: CheckpointStore;
   /** The workspace folders' snapshot, shared by every chat's recorder that records the workspace. */
   readonly snapshot: WorkspaceSnapshot;
-  /** Snapshots of other folders (chats in worktrees), by their folders. */
-  private readonly otherSnapshots = new Map<string, WorkspaceSnapshot>();
-  /** Each chat's recorder, by chat (session) id. */
-  private readonly recorders = new Map<string, TurnRecorder>();
-  /** The folders a chat's agent works in, where they are not the workspace's (see runnerFor). */
-  private readonly chatRoots = new Map<string, readonly string[]>();
+  /** The open chats' recorders and the snapshots of the folders they work in. */
+  readonly recorders: ChatRecorders;
   private readonly registration: vscode.Disposable;
 
   constructor(
@@ -51,6 +44,7 @@ export class CheckpointService implements vscode.Disposable {
   ) {
     this.store = new CheckpointStore(storeDir, limits);
     this.snapshot = new WorkspaceSnapshot(this.store, workspaceRoots, (m) => log.info(m));
+    this.recorders = new ChatRecorders(this.store, this.snapshot, (m) => log.info(m));
     this.registration = vscode.workspace.registerTextDocumentContentProvider(CHECKPOINT_SCHEME, new CheckpointDocuments(this.store.blobs));
   }
 
@@ -59,26 +53,12 @@ export class CheckpointService implements vscode.Disposable {
    * the only folders the agent works in, when they are not the workspace's (a chat in a worktree).
    */
   runnerFor(chatId: string, runner: ProcessRunner, roots?: readonly string[]): ProcessRunner {
-    if (roots?.length) this.chatRoots.set(chatId, [...roots]);
-    else this.chatRoots.delete(chatId);
-    return checkpointRunner(runner, () => this.recorders.get(chatId));
+    return this.recorders.runnerFor(chatId, runner, roots);
   }
 
-  /** The chat's recorder, on the snapshot of the folders it works in (moved there between turns). */
-  private recorderFor(chatId: string): TurnRecorder {
-    const snapshot = this.snapshotOf(chatId);
-    let recorder = this.recorders.get(chatId);
-    if (!recorder || (recorder.snapshot !== snapshot && !recorder.activeTurn)) this.recorders.set(chatId, (recorder = new TurnRecorder(this.store, snapshot)));
-    return recorder;
-  }
-
-  private snapshotOf(chatId: string): WorkspaceSnapshot {
-    const roots = this.chatRoots.get(chatId);
-    if (!roots) return this.snapshot;
-    const key = JSON.stringify(roots);
-    let snapshot = this.otherSnapshots.get(key);
-    if (!snapshot) this.otherSnapshots.set(key, (snapshot = new WorkspaceSnapshot(this.store, () => roots, (m) => this.log.info(m))));
-    return snapshot;
+  /** Chat `chatId` was closed: its recorder goes (its checkpoints stay, for a restore after it is reopened). */
+  dropChat(chatId: string): void {
+    this.recorders.drop(chatId);
   }
 
   /** The chat view opened: take the first snapshot now, so the first message does not wait for it. */
@@ -91,13 +71,12 @@ export class CheckpointService implements vscode.Disposable {
     );
   }
 
-  /** Before a turn of chat `chatId` starts; never fails the turn (a checkpoint is a convenience, not a gate). */
-  async beginTurn(chatId: string): Promise<void> {
+  /** Before turn `turnId` of chat `chatId` does anything; never fails the turn (a checkpoint is a convenience, not a gate). */
+  async beginTurn(chatId: string, turnId: string): Promise<void> {
     if (!this.recording()) return;
     try {
       const started = performance.now();
-      const recorder = this.recorderFor(chatId);
-      await recorder.beginTurn(chatId);
+      const recorder = await this.recorders.beginTurn(chatId, turnId);
       const s = recorder.stats;
       this.log.info(`Checkpoint opened in ${Math.round(performance.now() - started)} ms (${s.files} files in the snapshot, ${s.baselineBytes} bytes${s.truncated ? ', file budget reached' : ''}).`);
     } catch (error) {
@@ -110,15 +89,10 @@ export class CheckpointService implements vscode.Disposable {
     return vscode.workspace.isTrusted && readConfig().approvalPolicy !== 'read-only' && (vscode.workspace.workspaceFolders?.length ?? 0) > 0;
   }
 
-  /** An event of chat `chatId` (its turn's id names its checkpoint). */
-  onEvent(chatId: string, event: AgentEvent): void {
-    if (event.type === 'turn.started') this.recorders.get(chatId)?.nameTurn(event.turnId);
-  }
-
   /** Chat `chatId` proposes `changeSet` (before anything is written). */
   notePatch(chatId: string, changeSet: ChangeSet): void {
     try {
-      this.recorders.get(chatId)?.notePatch(changeSet);
+      this.recorders.notePatch(chatId, changeSet);
     } catch (error) {
       this.log.error('Could not record the patch in the checkpoint:', error);
     }
@@ -126,7 +100,7 @@ export class CheckpointService implements vscode.Disposable {
 
   async endTurn(chatId: string): Promise<void> {
     try {
-      const checkpoint = await this.recorders.get(chatId)?.endTurn(currentContent);
+      const checkpoint = await this.recorders.endTurn(chatId, currentContent);
       const shared = checkpoint?.files.filter((f) => f.sharedWith?.length).length ?? 0;
       if (checkpoint) this.log.info(`Checkpoint of ${checkpoint.turnId}: ${checkpoint.files.length} file(s) changed${shared ? `, ${shared} of them by another chat at the same time` : ''}.`);
     } catch (error) {
@@ -149,7 +123,7 @@ export class CheckpointService implements vscode.Disposable {
     if (choice !== 'conversation' && plan) {
       // Only inside the folders the chat works in (a chat in a worktree: there; unknown after a reload
       // until its agent is made again: the workspace's, and its worktree's files are refused).
-      const result = await restoreFiles(plan, this.chatRoots.get(sessionId) ?? workspaceRoots(), others, this.log);
+      const result = await restoreFiles(plan, this.recorders.rootsOf(sessionId) ?? workspaceRoots(), others, this.log);
       if (result === undefined) {
         void vscode.window.showInformationMessage(vscode.l10n.t('Tandem: restore cancelled; nothing was changed.'));
         return false;
