@@ -329,6 +329,8 @@ export class ChatController implements vscode.Disposable {
     return {
       currentSessionId: chat.id,
       isBusy: chat.isBusy,
+      // A chat in a worktree restores code only there, and its conversation is not forked out of it.
+      place: this.worktreeChats.worktrees.isolated(chat.id) ? { kind: 'worktree', path: this.worktreeChats.worktrees.facts(chat.id)?.path ?? '' } : { kind: 'workspace' },
       titleOf: (id) => this.registry.get(id)?.title,
       openSession: async (id) => {
         const fork = await this.registry.open(id);

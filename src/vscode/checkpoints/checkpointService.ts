@@ -13,10 +13,11 @@ import type { ProcessRunner } from '../../core/ports';
 import { ChatRecorders } from '../../node/checkpoints/chatRecorders';
 import { CheckpointStore, type CheckpointLimits } from '../../node/checkpoints/checkpointStore';
 import { forkSessionBefore } from '../../node/checkpoints/conversationFork';
+import { choiceAllowed, offeredChoices, restoreRoots, type ChatPlace } from '../../node/checkpoints/restoreChoices';
 import { planRestore, type RestoreItem } from '../../node/checkpoints/restorePlan';
 import { WorkspaceSnapshot } from '../../node/checkpoints/workspaceSnapshot';
 import { CHECKPOINT_SCHEME, CheckpointDocuments } from './checkpointDocuments';
-import { currentContent, otherChats, previewRestore, restoreFiles } from './restoreView';
+import { conversationRefusedText, currentContent, otherChats, previewRestore, restoreFiles } from './restoreView';
 import { readConfig } from '../config';
 
 /** What the restore needs from the chat (ChatController has these). */
@@ -24,6 +25,8 @@ export interface CheckpointChat {
   readonly currentSessionId: string;
   readonly isBusy: boolean;
   openSession(id: string): Promise<void>;
+  /** Where the chat works: its own worktree is never left by a restore (restoreChoices.ts). Absent: the workspace. */
+  readonly place?: ChatPlace;
   /** Another chat's title, for a file it changed at the same time (undefined: closed or unknown). */
   titleOf?(sessionId: string): string | undefined;
 }
@@ -115,15 +118,26 @@ export class CheckpointService implements vscode.Disposable {
       return false;
     }
     const sessionId = chat.currentSessionId;
+    const place = chat.place ?? { kind: 'workspace' };
     const plan = await planRestore(this.store, sessionId, turnId, currentContent);
+    const offered = offeredChoices(plan, place);
+    if (offered.choices.length === 0) {
+      const why = plan ? vscode.l10n.t('No file changed since this message.') : vscode.l10n.t('No checkpoint of files was recorded for this message.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Tandem: nothing to restore. {0} {1}', why, offered.conversationRefused ? conversationRefusedText() : ''));
+      return false;
+    }
     const others = (item: RestoreItem) => otherChats(item, chat.titleOf?.bind(chat));
-    const choice = await previewRestore(plan, others, this.log);
+    const choice = await previewRestore(plan, offered, others, this.log);
     if (!choice) return false;
+    if (!choiceAllowed(choice, place)) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('Tandem: {0}', conversationRefusedText()));
+      return false;
+    }
     const summary: string[] = [];
     if (choice !== 'conversation' && plan) {
-      // Only inside the folders the chat works in (a chat in a worktree: there; unknown after a reload
-      // until its agent is made again: the workspace's, and its worktree's files are refused).
-      const result = await restoreFiles(plan, this.recorders.rootsOf(sessionId) ?? workspaceRoots(), others, this.log);
+      // Only inside the folders the chat works in: its worktree (the agent's folder in it once known),
+      // else the workspace's.
+      const result = await restoreFiles(plan, this.recorders.rootsOf(sessionId) ?? restoreRoots(place, workspaceRoots()), others, this.log);
       if (result === undefined) {
         void vscode.window.showInformationMessage(vscode.l10n.t('Tandem: restore cancelled; nothing was changed.'));
         return false;

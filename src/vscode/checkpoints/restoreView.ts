@@ -9,25 +9,30 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { lstatSync, readFileSync, realpathSync } from 'node:fs';
 import { contentHash } from '../../node/checkpoints/blobStore';
+import type { OfferedChoices, RestoreChoice } from '../../node/checkpoints/restoreChoices';
 import { applyRestore, type RestoreItem, type RestorePlan } from '../../node/checkpoints/restorePlan';
 import { checkpointUri } from './checkpointDocuments';
 
-export type RestoreChoice = 'both' | 'code' | 'conversation';
+export type { RestoreChoice };
 
-/** The preview: what each file would become, with a diff per file; resolves with the user's choice. */
-export function previewRestore(plan: RestorePlan | undefined, others: (item: RestoreItem) => string, log: vscode.LogOutputChannel): Promise<RestoreChoice | undefined> {
+/** The preview: what each file would become, with a diff per file; resolves with the user's choice among `offered`. */
+export function previewRestore(plan: RestorePlan | undefined, offered: OfferedChoices, others: (item: RestoreItem) => string, log: vscode.LogOutputChannel): Promise<RestoreChoice | undefined> {
   type Item = vscode.QuickPickItem & { choice?: RestoreChoice; file?: RestoreItem };
   const changes = plan?.items.filter((i) => i.status !== 'same') ?? [];
   const actions: Item[] = [];
-  if (changes.length > 0) {
-    actions.push({ label: vscode.l10n.t('Restore code and conversation'), choice: 'both', detail: describe(changes) });
-    actions.push({ label: vscode.l10n.t('Restore code only'), choice: 'code', detail: vscode.l10n.t('The chat stays as it is.') });
+  if (offered.choices.includes('both')) actions.push({ label: vscode.l10n.t('Restore code and conversation'), choice: 'both', detail: describe(changes) });
+  if (offered.choices.includes('code')) {
+    actions.push({ label: vscode.l10n.t('Restore code only'), choice: 'code', detail: offered.conversationRefused ? `${describe(changes)} ${vscode.l10n.t('The chat stays as it is.')}` : vscode.l10n.t('The chat stays as it is.') });
   }
-  actions.push({
-    label: vscode.l10n.t('Restore conversation only'),
-    choice: 'conversation',
-    detail: changes.length > 0 ? vscode.l10n.t('Files stay as they are.') : plan ? vscode.l10n.t('No file changed since this message.') : vscode.l10n.t('No checkpoint of files was recorded for this message.'),
-  });
+  if (offered.choices.includes('conversation')) {
+    actions.push({
+      label: vscode.l10n.t('Restore conversation only'),
+      choice: 'conversation',
+      detail: changes.length > 0 ? vscode.l10n.t('Files stay as they are.') : plan ? vscode.l10n.t('No file changed since this message.') : vscode.l10n.t('No checkpoint of files was recorded for this message.'),
+    });
+  }
+  // Why the conversation is not offered, where the choices are (picking it does nothing).
+  if (offered.conversationRefused) actions.push({ label: vscode.l10n.t('Conversation not restored'), iconPath: new vscode.ThemeIcon('info'), detail: conversationRefusedText() });
   const files: Item[] = changes.map((file) => ({ label: relative(file.path), description: statusText(file, others), file, iconPath: new vscode.ThemeIcon(file.status === 'conflict' || file.status === 'overlap' ? 'warning' : 'diff') }));
   const picker = vscode.window.createQuickPick<Item>();
   picker.title = vscode.l10n.t('Restore checkpoint');
@@ -52,6 +57,13 @@ export function previewRestore(plan: RestorePlan | undefined, others: (item: Res
     picker.onDidHide(() => finish(undefined));
     picker.show();
   });
+}
+
+/** Why a chat in a worktree is offered the code only (restoreChoices.ts). */
+export function conversationRefusedText(): string {
+  return vscode.l10n.t(
+    'This chat works in its own worktree: restoring its conversation would start a chat outside that worktree, whose earlier messages name files it does not have. Restore the code here, or start a New Chat in Worktree.',
+  );
 }
 
 /** Restores the files; undefined when the user cancelled at a conflict (then nothing was written). */
