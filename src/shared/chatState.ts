@@ -215,7 +215,7 @@ export function applyEvent(state: ChatState, event: AgentEvent): string[] {
         ...e,
         files: e.files.map((file) =>
           file.hunks?.some((h) => h.id === event.hunkId)
-            ? { ...file, hunks: file.hunks.map((h) => (h.id === event.hunkId ? { ...h, state: event.state, ...(event.reason ? { reason: event.reason } : {}) } : h)) }
+            ? { ...file, hunks: file.hunks.map((h) => (h.id === event.hunkId ? { ...h, state: event.state, ...(event.reason ? { reason: event.reason } : {}), ...(event.inWorktree ? { inWorktree: true } : {}) } : h)) }
             : file,
         ),
       }));

@@ -82,6 +82,8 @@ export interface HunkSummary {
   state: 'pending' | 'accepted' | 'rejected' | 'stale' | 'undone';
   /** Why a stale hunk went stale (the user edited those lines, the file changed on disk or was deleted). */
   reason?: string;
+  /** Applied in the chat's own worktree, not the workspace: nothing here to undo (it is decided at bring-back). */
+  inWorktree?: boolean;
 }
 
 /** One finding of a code review as the chat shows it (Codex's fields, the path relative to `CodeReviewSummary.root`). */
@@ -187,7 +189,7 @@ export type AgentEvent =
   /** The model proposed a change set; nothing is on disk yet. */
   | { type: 'patch.proposed'; turnId: string; callId: string; changeSetId: string; files: FileChangeSummary[] }
   /** A hunk of a change set under review changed state (the user accepted, rejected or undid it, or edited it stale). */
-  | { type: 'patch.hunk'; turnId: string; changeSetId: string; hunkId: string; state: HunkSummary['state']; note?: string; reason?: string }
+  | { type: 'patch.hunk'; turnId: string; changeSetId: string; hunkId: string; state: HunkSummary['state']; note?: string; reason?: string; inWorktree?: boolean }
   /**
    * The change set is decided: every hunk `applied`, none (`discarded`), some (`partial`), or writing
    * `failed` (nothing written). `message` is what the model was told.

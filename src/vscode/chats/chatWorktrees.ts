@@ -153,8 +153,9 @@ export class ChatWorktrees {
   }
 
   /**
-   * An edit of the chat's agent, written in its worktree. Its card's hunks are reported applied (`report`),
-   * so the card offers nothing to decide: the decision comes when the worktree's changes are brought back.
+   * An edit of the chat's agent, written in its worktree. Its card's hunks are reported applied in the
+   * worktree (`report`), so the card offers nothing to decide, Undo included: the decision comes when the
+   * worktree's changes are brought back.
    */
   async write(chatId: string, changeSet: ChangeSet, turnId: string, report: (event: AgentEvent) => void): Promise<PatchOutcome> {
     const worktree = await this.worktreeFor(chatId);
@@ -162,7 +163,7 @@ export class ChatWorktrees {
     const outcome = await writeInWorktree(changeSet, worktree, 'Applied in this chat’s worktree. The user brings the worktree’s changes to the workspace with “Review changes in workspace” and reviews them there.');
     if (outcome.outcome === 'applied') {
       for (const file of createChangeSetReview(changeSet, turnId, (path) => path).files) {
-        for (const hunk of file.hunks) report({ type: 'patch.hunk', turnId, changeSetId: changeSet.id, hunkId: hunk.id, state: 'accepted' });
+        for (const hunk of file.hunks) report({ type: 'patch.hunk', turnId, changeSetId: changeSet.id, hunkId: hunk.id, state: 'accepted', inWorktree: true });
       }
     }
     return outcome;

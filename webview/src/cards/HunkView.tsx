@@ -1,5 +1,6 @@
 // One reviewable hunk of a proposed file change: its diff lines (syntax-coloured by the file's language)
-// and, while pending, "Accept" / "Reject"; once decided, its state (and "Undo" for accepted hunks).
+// and, while pending, "Accept" / "Reject"; once decided, its state (and "Undo" for accepted hunks, except
+// those applied in a chat's own worktree: nothing of the workspace to undo, they are decided at bring-back).
 import { memo, useMemo } from 'react';
 import type { HunkSummary } from '../../../src/shared/events';
 import { VscodeButton } from '../elements';
@@ -51,7 +52,7 @@ export const HunkView = memo(function HunkView({ hunk, fileLabel, language, onDe
           <span className={`hunk-state ${hunk.state}`} role="status">
             <span className={`codicon codicon-${state.icon}`} aria-hidden="true" />
             {hunk.state === 'stale' && hunk.reason ? t('hunk.staleBecause', hunk.reason) : state.text}
-            {hunk.state === 'accepted' && (
+            {hunk.state === 'accepted' && !hunk.inWorktree && (
               <VscodeButton secondary aria-label={t('hunk.undo.label', where)} onClick={() => onDecide('undo')}>
                 {t('hunk.undo')}
               </VscodeButton>

@@ -33,7 +33,8 @@ export const PatchCard = memo(function PatchCard({ entry }: { entry: PatchEntry 
   const removed = entry.files.reduce((n, f) => n + f.removed, 0);
   const hunks = entry.files.flatMap((f) => f.hunks ?? []);
   const pending = hunks.filter((h) => h.state === 'pending').length;
-  const accepted = hunks.filter((h) => h.state === 'accepted').length;
+  // Hunks the agent applied in its worktree are not the workspace's to undo (decided at bring-back).
+  const accepted = hunks.filter((h) => h.state === 'accepted' && !h.inWorktree).length;
   const decide = useCallback(
     (decision: 'accept' | 'reject' | 'undo', hunkId?: string) => post({ type: 'hunkDecision', changeSetId: entry.id, decision, ...(hunkId ? { hunkId } : {}) }),
     [post, entry.id],
