@@ -39,6 +39,20 @@ export function protectedName(repoRelative: string): string | undefined {
   return components.find((name) => asResolved(name).startsWith('.git') || SHORT_NAME.test(name));
 }
 
+/** Control and text-direction characters: in a name they could forge or reorder the words of a question. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const UNSAFE_IN_TEXT = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+
+/**
+ * A file name as it is put into a message or the protected-name question: plain when it holds only
+ * printable characters, otherwise quoted with each control or direction character spelled as `\uXXXX`
+ * (a name `x\n\nNothing protected here.` must not write its own lines into a modal).
+ */
+export function shownPath(name: string): string {
+  const escaped = name.replace(UNSAFE_IN_TEXT, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escaped === name ? name : `"${escaped}"`;
+}
+
 /**
  * The new baseline of every path where the user accepted something. `accepted`: the accepted hunk ids of
  * the change set's review (`<file index>.<hunk index>`, as createChangeSetReview numbers them).

@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import { summarizeChangeSet } from '../../core/patch/summary';
 import type { ChangeSet, FileChange } from '../../core/patch/types';
 import { createChangeSetReview, pendingCount, withHunkSummaries } from '../../core/review/changeSetReview';
-import { broughtBackEntries, protectedName } from '../../node/worktrees/broughtBack';
+import { broughtBackEntries, protectedName, shownPath } from '../../node/worktrees/broughtBack';
 import type { SkippedFile } from '../../node/worktrees/types';
 import type { AgentEvent } from '../../shared/events';
 import type { ReviewManager } from '../review/reviewManager';
@@ -24,7 +24,8 @@ export interface BringBackTarget {
   record(event: AgentEvent): void;
 }
 
-const list = (files: readonly SkippedFile[]) => files.map((f) => `${f.path} (${f.reason})`).join('; ');
+// Names are the agent's: shown escaped where they hold control or direction characters (shownPath).
+const list = (files: readonly SkippedFile[]) => files.map((f) => `${shownPath(f.path)} (${f.reason})`).join('; ');
 
 export class WorktreeBringBack implements vscode.Disposable {
   /** Per chat, its bring-back under review. */
@@ -66,7 +67,7 @@ export class WorktreeBringBack implements vscode.Disposable {
     const guarded = changes.filter((c) => [c.path, c.movePath].some((p) => p !== undefined && protectedName(rel(p)) !== undefined));
     if (guarded.length > 0) {
       const include = vscode.l10n.t('Include Them');
-      const names = guarded.map((c) => rel(c.movePath ?? c.path)).join(', ');
+      const names = guarded.map((c) => shownPath(rel(c.movePath ?? c.path))).join(', ');
       // Leaving them out comes first (the dialog's default button), so Enter never includes them.
       const choice = await vscode.window.showWarningMessage(
         vscode.l10n.t('The worktree also changes protected files: {0}', names),

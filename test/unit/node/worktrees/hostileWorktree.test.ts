@@ -8,13 +8,15 @@
 //     `AGENTS.md::$DATA`, `.mcp.json `) came back without the protected-name question;
 //   - an owner record (next to the worktree) naming ANOTHER worktree's git folder was accepted by attach,
 //     so the chat's changes were read from that worktree's index and commit;
+//   - file names with newlines or direction overrides were put as they are into the protected-name
+//     question and the notes, so a name could write its own lines there or reorder what is shown;
 //   - thousands of changed files of the largest size allowed: all of them were read and held at once (and
 //     every deleted file's committed blob fetched); now the bytes held are bounded (maxChangedBytes).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChangeSet } from '../../../../src/core/patch/types';
-import { protectedName } from '../../../../src/node/worktrees/broughtBack';
+import { protectedName, shownPath } from '../../../../src/node/worktrees/broughtBack';
 import { WorktreeManager } from '../../../../src/node/worktrees/worktreeManager';
 import { cleanupFolders, makeRepo, read, write } from './gitFixture';
 
@@ -119,5 +121,14 @@ describe('attach after a reload', () => {
     await expect(new WorktreeManager().attach(handle, 'chat-1')).rejects.toThrow(/records another folder/);
     await manager.remove(mine);
     await manager.remove(theirs);
+  });
+});
+
+describe('file names in the bring-back’s messages', () => {
+  it('are escaped when they hold control or direction characters, plain otherwise', () => {
+    expect(shownPath('.vscode/x\n\nNothing protected here. Include them.')).toBe('".vscode/x\\u000a\\u000aNothing protected here. Include them."');
+    expect(shownPath('.github/\u202Elmy.exe')).toBe('".github/\\u202elmy.exe"');
+    expect(shownPath('esc\u001b[31m.txt')).toBe('"esc\\u001b[31m.txt"');
+    for (const plain of ['src/ünïcødé 😀.ts', '.vscode/settings.json', 'a "quoted" name.txt']) expect(shownPath(plain)).toBe(plain);
   });
 });
