@@ -8,6 +8,10 @@
 // command runs while chat 1's is still running, so the file it appends to is in both checkpoints, shown as
 // "also changed by" the other chat and left alone by default; chat 1's own file and the untouched file
 // are not touched by chat 2's restore.
+// The third flow sends a message while a turn waits for an approval: it is queued, the turn ends (a loop
+// of the same command) before the model could take it, and it starts a turn of its own inside the agent
+// session. That turn has its checkpoint too: "Restore checkpoint" on that message lists exactly the file
+// its command made and removes it; the first turn's file stays.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -20,6 +24,7 @@ import type { TandemView } from './tandemView.ts';
 export const CHECKPOINT_FLOWS = [
   'checkpoints: restore code and conversation after an accepted edit and a command; a file the user changed since is asked about',
   "checkpoints per chat: two chats' turns at once each get a checkpoint; a file changed while both ran a command is shown as shared and left by default",
+  'checkpoints of a queued message: a message that waited while a turn ran and then started a turn of its own is restored like any other',
 ];
 
 export interface CheckpointDeps {
@@ -46,6 +51,11 @@ const CHAT_TWO = 'ckpt chat two: patch and append';
 const GO_FLAG = 'node_modules/.tandem-ckpt-go';
 const COMMAND_ONE = `while [ ! -e ${GO_FLAG} ]; do sleep 0.1; done; printf 'one\\n' > ckpt-one.txt`;
 const COMMAND_TWO = "printf 'appended by two\\n' >> ckpt-shared.txt";
+
+/** Run five times in one response with the same (empty) output: the loop detector ends the turn (repeatDetector.ts). */
+const LOOP_COMMAND = "printf 'loop\\n' > ckpt-loop.txt";
+const QUEUED_COMMAND = "printf 'queued\\n' > ckpt-queued.txt";
+const QUEUED_MESSAGE = 'ckpt queued: then write another file';
 
 export async function checkpointFlows({ flow, page: p, view, api, workspace, shots }: CheckpointDeps): Promise<void> {
   await flow(CHECKPOINT_FLOWS[0]!, p, async () => {
@@ -204,6 +214,51 @@ export async function checkpointFlows({ flow, page: p, view, api, workspace, sho
 
     for (const name of [...Object.keys(files), 'ckpt-one.txt', GO_FLAG]) fs.rmSync(at(name), { force: true });
     if (!hadModules) fs.rmSync(at('node_modules'), { recursive: true, force: true });
+    await view.runCommand('View: Close All Editors');
+    await view.runCommand('Tandem: New Chat');
+    await view.frame.getByRole('heading', { name: 'Tandem' }).waitFor();
+  });
+
+  await flow(CHECKPOINT_FLOWS[2]!, p, async () => {
+    const at = (name: string) => path.join(workspace, name);
+    const loopCall = { type: 'function_call' as const, name: 'exec_command', arguments: JSON.stringify({ cmd: LOOP_COMMAND }) };
+    await api.script([{ steps: Array.from({ length: 5 }, () => loopCall) }, toolCall('exec_command', { cmd: QUEUED_COMMAND }), streamed('The queued message is done.')]);
+    await view.send('ckpt loop: write the loop file');
+    // Sent while the first command waits for approval: queued (the turn runs), shown as pending.
+    await view.approvalCard(LOOP_COMMAND).waitFor({ timeout: 30_000 });
+    await view.composer.fill(QUEUED_MESSAGE);
+    await view.composer.press('Enter');
+    await view.frame.getByRole('list', { name: 'Queued messages' }).getByText(QUEUED_MESSAGE).waitFor();
+    for (let i = 0; i < 5; i++) {
+      const approval = view.approvalCard(LOOP_COMMAND);
+      await approval.waitFor({ timeout: 30_000 });
+      await approval.getByRole('button', { name: 'Approve', exact: true }).click();
+      await approval.waitFor({ state: 'detached', timeout: 20_000 });
+    }
+    // The loop ends turn 1 before the model took the message: it starts a turn of its own.
+    await view.waitForText(/looks like a loop/);
+    const approval = view.approvalCard(QUEUED_COMMAND);
+    await approval.waitFor({ timeout: 30_000 });
+    await approval.getByRole('button', { name: 'Approve', exact: true }).click();
+    await view.waitForText('The queued message is done.');
+    await view.sendButton.waitFor({ timeout: 30_000 });
+    assert.equal(fs.readFileSync(at('ckpt-queued.txt'), 'utf8'), 'queued\n');
+    assert.equal(fs.readFileSync(at('ckpt-loop.txt'), 'utf8'), 'loop\n');
+
+    // "Restore checkpoint" on the queued message (the chat's second user message): its own turn's file only.
+    const restoreButtons = view.frame.getByRole('button', { name: 'Restore checkpoint' });
+    assert.equal(await restoreButtons.count(), 2, 'both messages offer a restore');
+    await restoreButtons.last().click();
+    const rows = (text: string) => p.locator('.quick-input-list .monaco-list-row', { hasText: text });
+    await rows('ckpt-queued.txt').filter({ hasText: 'created by Tandem: will be removed' }).first().waitFor({ timeout: 30_000 });
+    assert.equal(await rows('ckpt-loop.txt').count(), 0, "the first turn's file is not in the queued message's checkpoint");
+    await screenshot(p, path.join(shots, '36-restore-checkpoint-queued-message.png'));
+    await rows('Restore code only').first().click();
+    await waitFor('the queued turn\'s file removed', () => !fs.existsSync(at('ckpt-queued.txt')), 20_000);
+    assert.equal(fs.readFileSync(at('ckpt-loop.txt'), 'utf8'), 'loop\n', "the first turn's file stays");
+    await screenshot(p, path.join(shots, '37-restore-checkpoint-queued-message-done.png'));
+
+    fs.rmSync(at('ckpt-loop.txt'), { force: true });
     await view.runCommand('View: Close All Editors');
     await view.runCommand('Tandem: New Chat');
     await view.frame.getByRole('heading', { name: 'Tandem' }).waitFor();
