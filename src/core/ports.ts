@@ -76,6 +76,12 @@ export interface SpawnOptions {
    * workspace-write. `unconfined` only after the user approved exactly this command to run outside.
    */
   confinement?: CommandConfinement;
+  /**
+   * Paths a sandboxed command may not write whatever its confinement (full access included): for a chat
+   * in a git worktree, the repository it was made from (its folder and git dir), so neither its files nor
+   * its hooks and config can be changed from the worktree. Not applied to `unconfined` (the user approved it).
+   */
+  readOnlyPaths?: readonly string[];
 }
 
 export interface ProcessRunner {

@@ -15,6 +15,7 @@ import { realpathSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { AgentSession } from '../core/agent/agentSession';
 import type { ChangeSetHandler, SessionRecorder } from '../core/agent/types';
+import type { ProcessRunner } from '../core/ports';
 import { summarizeChangeSet } from '../core/patch/summary';
 import type { ChangeSet, PatchOutcome } from '../core/patch/types';
 import { createChangeSetReview, withHunkSummaries } from '../core/review/changeSetReview';
@@ -24,6 +25,7 @@ import type { ToolContext } from '../core/tools/types';
 import { confinedWriterFs } from './confinedWriterFs';
 import { writeChangeSetAtomically } from './fsChangeSetWriter';
 import type { Worktree } from './worktrees/types';
+import { keepingRepositoryReadOnly } from './worktrees/worktreeRunner';
 import type { WorktreeManager } from './worktrees/worktreeManager';
 
 export interface SubagentSettings {
@@ -46,6 +48,8 @@ export const DEFAULT_SUBAGENT_PARALLEL = 4;
 export interface ChildPlacement {
   cwd: string;
   workspaceRoots: string[];
+  /** The parent's runner keeping the repository the worktree was made from read-only (worktreeRunner.ts). */
+  runner: ProcessRunner;
 }
 
 /**
@@ -112,7 +116,8 @@ export class ChildAgents implements SubagentLauncher {
       return { sessionId, status: 'failed', finalResponse: '', error: `its worktree could not be made: ${error instanceof Error ? error.message : String(error)}` };
     }
     try {
-      const placement: ChildPlacement = { cwd: placeInWorktree(ctx.cwd, worktree), workspaceRoots: [worktree.workspacePath] };
+      // Its commands cannot write the repository the worktree came from, full access included (red-team P10).
+      const placement: ChildPlacement = { cwd: placeInWorktree(ctx.cwd, worktree), workspaceRoots: [worktree.workspacePath], runner: keepingRepositoryReadOnly(ctx.runner, worktree) };
       const result = await this.runChild(sessionId, task, ctx, (changeSet) => writeInWorktree(changeSet, worktree), new Map(), placement);
       if (result.status !== 'completed') {
         return { ...result, worktreeReport: `The sub-agent did not finish, so nothing it changed in its worktree was kept (the worktree is removed).` };

@@ -130,6 +130,8 @@ export interface PlanInput {
   scan?: ProtectedScan;
   /** Placeholders made for missing protected names (placeholders.ts), mounted read-only too. */
   placeholders?: readonly string[];
+  /** Kept read-only besides the protected entries (SpawnOptions.readOnlyPaths); missing ones are left out. */
+  readOnlyPaths?: readonly string[];
 }
 
 function realOrUndefined(p: string): string | undefined {
@@ -155,6 +157,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     ? unique([
         ...scan!.entries.flatMap((e) => (e.kind === 'link' ? [realOrUndefined(e.path)] : [e.path])),
         ...(input.placeholders ?? []),
+        ...(input.readOnlyPaths ?? []).map(realOrUndefined),
         ...(confinement === 'protected-only' ? GIT_GLOBAL_CONFIG.map((p) => path.join(input.homeDir, p)).filter((p) => existsSync(p)).map(realOrUndefined) : []),
       ])
     : [];

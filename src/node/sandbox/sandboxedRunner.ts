@@ -159,6 +159,7 @@ export class SandboxedRunner implements ProcessRunner {
         privateTmp,
         ...(before ? { scan: before } : {}),
         placeholders: held,
+        ...(options.readOnlyPaths?.length ? { readOnlyPaths: options.readOnlyPaths } : {}),
         ...(platform === 'linux' && process.env.XDG_RUNTIME_DIR ? { runtimeDir: process.env.XDG_RUNTIME_DIR } : {}),
         ...(this.options.maxProcesses !== undefined ? { maxProcesses: this.options.maxProcesses } : {}),
       });

@@ -14,6 +14,7 @@ import { newestPage } from '../../shared/chatHistoryPages';
 import type { AgentEvent } from '../../shared/events';
 import type { ChatStatus, HostToWebview, ViewConfig } from '../../shared/protocol';
 import type { SessionWriter } from '../../node/sessionStore';
+import { keepingRepositoryReadOnly } from '../../node/worktrees/worktreeRunner';
 import type { ReviewManager } from '../review/reviewManager';
 import type { CheckpointService } from '../checkpoints/checkpointService';
 import type { ChatReview } from '../codeReview/chatReview';
@@ -317,7 +318,8 @@ export class Chat implements vscode.Disposable {
     const worktree = await this.env.worktrees?.worktreeFor(this.id);
     this.dropAgent();
     const agent = await createChatAgent(
-      { ...this.env, runner: this.checkpointedRunner(worktree ? [worktree.workspacePath] : undefined) },
+      // In a worktree, the repository it was made from stays read-only to its commands (full access too).
+      { ...this.env, runner: worktree ? keepingRepositoryReadOnly(this.checkpointedRunner([worktree.workspacePath]), worktree) : this.checkpointedRunner() },
       {
         id: this.id,
         model,

@@ -18,7 +18,7 @@ import { NodeFileReader } from '../../../src/node/nodeFileReader';
 import { WorktreeManager } from '../../../src/node/worktrees/worktreeManager';
 import type { AgentEvent, ApprovalSubject } from '../../../src/shared/events';
 import { mock, startMockOpenAI, type MockOpenAI, type MockResponse } from '../../fixtures/mockOpenAI';
-import { describeWithBwrap } from './sandbox/sandboxTestUtils';
+import { describeWithBwrap, tempDir } from './sandbox/sandboxTestUtils';
 import { cleanupFolders, makeRepo, read, tempFolder, userGit, write } from './worktrees/gitFixture';
 
 let server: MockOpenAI;
@@ -67,13 +67,14 @@ async function parentSession(cwd: string, policy: ApprovalPolicy, onChangeSet: (
 }
 
 /** Runs one parent turn; `approve` answers every approval card (a child's arrive as the parent's). */
-async function runParent(session: AgentSession, approve = false): Promise<ParentRun> {
+async function runParent(session: AgentSession, approve: boolean | ((subject: ApprovalSubject) => boolean) = false): Promise<ParentRun> {
   const asked: ApprovalSubject[] = [];
   const reading = (async () => {
     for await (const { event } of session.events()) {
       if (event.type !== 'approval.requested') continue;
       asked.push(event.subject);
-      session.submit({ type: 'approval', approvalId: event.approvalId, decision: approve ? 'approve' : 'deny' });
+      const yes = typeof approve === 'function' ? approve(event.subject) : approve;
+      session.submit({ type: 'approval', approvalId: event.approvalId, decision: yes ? 'approve' : 'deny' });
     }
   })();
   const events: AgentEvent[] = [];
@@ -229,15 +230,39 @@ describeWithBwrap('spawn_agent with a worktree, sandboxed', () => {
     const changeSets: ChangeSet[] = [];
     const runner = createProcessRunner({ sandbox: { settings: () => ({ mode: 'workspace-write', network: false }) } });
     // The command writes outside the child's workspace (its worktree), so it is asked; even approved, it
-    // runs with the worktree as the only writable root.
-    const { events, asked } = await runParent(await parentSession(repo, 'auto', async (c) => void changeSets.push(c), runner), true);
-    expect(asked).toEqual([expect.objectContaining({ kind: 'command', command: `echo inside > inside.txt; echo escaped > ${escape}` })]);
+    // runs with the worktree as the only writable root. Its failed write is then offered to run outside the
+    // sandbox, which the user declines.
+    const runOutside = (subject: ApprovalSubject) => subject.kind === 'command' && /Failed inside the sandbox/.test(subject.reason ?? '');
+    const { events, asked } = await runParent(await parentSession(repo, 'auto', async (c) => void changeSets.push(c), runner), (subject) => !runOutside(subject));
+    expect(asked[0]).toMatchObject({ kind: 'command', command: `echo inside > inside.txt; echo escaped > ${escape}` });
+    expect(asked.slice(1).every(runOutside)).toBe(true);
     expect(fs.existsSync(escape)).toBe(false);
     const childSaw = JSON.stringify(server.requests.find((r) => JSON.stringify(r.body).includes('"call_id":"cmd-1","output"'))!.body);
-    // Outside its writable roots the main workspace is read-only (or, under /tmp, not there at all: bwrap's private /tmp).
+    // Outside its writable roots the main workspace is read-only.
     expect(childSaw).toMatch(/Process exited with code 1\\nOutput:\\n[^"]*escape\.txt: (Read-only file system|No such file or directory)/);
     expect(changeSets.map((c) => c.changes.map((f) => [f.path, f.kind, f.newText]))).toEqual([[[path.join(repo, 'inside.txt'), 'add', 'inside\n']]]);
     expect(read(repo, 'inside.txt')).toBe('inside\n');
+    expect(events.at(-1)).toMatchObject({ type: 'turn.completed', stopped: false });
+  });
+
+  it('in full access, the child cannot write the repository its worktree came from: no hook, no config, no file (red-team P10)', async () => {
+    // Under /var/tmp: full access keeps the real /tmp, but the fixture should stand for a real checkout.
+    const { repo } = makeRepo({ 'a.txt': 'a\n' }, tempDir('tandem-subagent-p10-', true));
+    const hook = path.join(repo, '.git', 'hooks', 'post-checkout');
+    const config = read(repo, '.git/config');
+    const cmd = `echo touch /var/tmp/pwned > ${hook}; echo "[alias] st = !touch /var/tmp/pwned" >> ${path.join(repo, '.git', 'config')}; echo changed > ${path.join(repo, 'a.txt')}; echo inside > inside.txt`;
+    answer = (body) => {
+      if (isParent(body)) return answered(body) ? { steps: [mock.text('ok')] } : { steps: [mock.call('spawn_agent', { task: 'child task', worktree: true }, 'spawn-1')] };
+      if (answered(body)) return { steps: [mock.text('child done')] };
+      return { steps: [mock.call('exec_command', { cmd }, 'cmd-1')] };
+    };
+    const changeSets: ChangeSet[] = [];
+    const runner = createProcessRunner({ sandbox: { settings: () => ({ mode: 'workspace-write', network: false }) } });
+    const { events } = await runParent(await parentSession(repo, 'full-access', async (c) => void changeSets.push(c), runner), true);
+    expect(fs.existsSync(hook)).toBe(false);
+    expect(read(repo, '.git/config')).toBe(config);
+    expect(changeSets.map((c) => c.changes.map((f) => [path.relative(repo, f.path), f.kind]))).toEqual([[['inside.txt', 'add']]]);
+    expect(read(repo, 'a.txt')).toBe('a\n');
     expect(events.at(-1)).toMatchObject({ type: 'turn.completed', stopped: false });
   });
 });
