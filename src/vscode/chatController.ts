@@ -6,31 +6,26 @@
 // then one delta per event of that chat.
 import * as vscode from 'vscode';
 import type { ProcessRunner } from '../core/ports';
-import { answerLoadOlder } from '../shared/chatHistoryPages';
 import type { AgentEvent } from '../shared/events';
-import type { ChatListItem, ContextChip, WebviewToHost } from '../shared/protocol';
+import type { ChatListItem, ContextChip } from '../shared/protocol';
 import type { SessionStore, StoredSessionSummary } from '../node/sessionStore';
 import type { ApiKeyStore } from './apiKey';
 import type { ChatViewProvider } from './chatViewProvider';
 import { DisposableStore } from './disposables';
 import type { TerminalMirror } from './terminalMirror';
-import { openProposalDiff } from './review/proposalDocuments';
 import type { ReviewManager } from './review/reviewManager';
 import type { ChatReview } from './codeReview/chatReview';
-import { disposeRerunTerminal, insertCodeAtCursor, openLink, putInTerminal } from './viewActions';
+import { disposeRerunTerminal } from './viewActions';
 import { VscodeFileReader } from './vscodeFileReader';
 import type { AttachedImage } from './fix/pendingContext';
-import { saveSetup } from './setup/pickers';
-import type { CheckpointChat, CheckpointService } from './checkpoints/checkpointService';
+import type { CheckpointService } from './checkpoints/checkpointService';
 import type { Chat, ChatSurface, FocusedTurn } from './chats/chat';
 import { ChatRegistry } from './chats/chatRegistry';
 import { OpenChats } from './chats/openChats';
 import { WorktreeChatActions } from './chats/chatWorktreeActions';
+import { handleViewMessage, type ChatWindow, type ViewMessage } from './chatMessages';
 
 export type { FocusedTurn } from './chats/chat';
-
-/** The view's commands that act on the chat that view shows (its id is passed). */
-const CHAT_COMMANDS = new Set<string>(['tandem.pickModel', 'tandem.reviewWorktreeChanges', 'tandem.openWorktreeFolder', 'tandem.discardWorktree']);
 
 const worktreeName = (facts: { name: string; removed?: boolean } | undefined) => (facts && !facts.removed ? { worktree: facts.name } : {});
 
@@ -59,6 +54,8 @@ export class ChatController implements vscode.Disposable {
   readonly sidebar: ChatSurface;
   /** Chats in worktrees of their own: New Chat in Worktree, bring-back, removal (chats/chatWorktreeActions.ts). */
   private readonly worktreeChats: WorktreeChatActions;
+  /** What a view's messages act on (chatMessages.ts). */
+  private readonly window: ChatWindow;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -103,6 +100,20 @@ export class ChatController implements vscode.Disposable {
     this.disposables.add(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('tandem') && void this.postConfig()));
     this.disposables.add(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.postConfig()));
     this.disposables.add(this.apiKeys.onDidChange(() => void this.postConfig()));
+    this.window = {
+      registry: this.registry,
+      reviews,
+      worktreeChats: this.worktreeChats,
+      apiKeys,
+      log,
+      chatReview: () => this.chatReview,
+      checkpoints: () => this.checkpoints,
+      setReviewTarget: (chat) => (this.reviewTarget = chat),
+      newChat: () => this.newChat(),
+      select: (chat) => this.select(chat),
+      switchTo: (chat) => this.switchTo(chat),
+      closeChat: (id) => this.closeChat(id),
+    };
   }
 
   attachView(view: ChatViewProvider): void {
@@ -230,115 +241,13 @@ export class ChatController implements vscode.Disposable {
   }
 
   /** A message from the sidebar. */
-  onMessage(message: Exclude<WebviewToHost, { type: 'ready' }>): void {
+  onMessage(message: ViewMessage): void {
     this.handle(this.sidebar, this.active, message);
   }
 
-  /** A message from a view showing `chat` (the sidebar, or an editor tab). */
-  handle(surface: ChatSurface, chat: Chat, message: Exclude<WebviewToHost, { type: 'ready' }>): void {
-    switch (message.type) {
-      case 'send': {
-        this.reviewTarget = chat; // a `/review` it starts reports to this chat
-        if (this.chatReview?.handleSend(message.text)) break; // `/review …`: a review, not a message to the model
-        if (chat.handleCompactCommand(message.text)) break; // `/compact`: a compaction, not a message to the model
-        const { text, images } = chat.attachments.take(message.text, message.contextIds);
-        void chat.send(text, undefined, images, message.text);
-        break;
-      }
-      case 'loadOlder': {
-        const reply = answerLoadOlder(chat.chatState, chat.id, message);
-        if (reply) surface.post(reply);
-        break;
-      }
-      case 'removeContext':
-      case 'mentionQuery':
-      case 'mentionPick':
-      case 'attachImage':
-        chat.attachments.handle(message);
-        break;
-      case 'stop':
-        chat.stop();
-        break;
-      case 'withdrawInput':
-        chat.withdraw(message.submissionId);
-        break;
-      case 'newChat':
-        void this.newChat();
-        break;
-      case 'selectChat': {
-        const chosen = this.registry.get(message.chatId);
-        if (chosen) this.select(chosen);
-        break;
-      }
-      case 'closeChat':
-        void this.closeChat(message.chatId);
-        break;
-      case 'approval':
-        chat.approve(message.approvalId, message.decision, message.note);
-        break;
-      case 'hunkDecision':
-        if (this.worktreeChats.explainEditInWorktree(chat, this.reviews.keyInChat(chat.id, message.changeSetId) !== undefined)) break; // an edit in its worktree
-        void this.reviews.decideInChat(chat.id, message.changeSetId, message.hunkId, message.decision, message.note); // only this chat's own proposals
-        break;
-      case 'revealFinding':
-        void this.chatReview?.reveal(chat.chatState.entries[chat.chatState.index.get(`review-${message.reviewId}`) ?? -1], message.findingIndex);
-        break;
-      case 'openDiff':
-        void openProposalDiff(this.reviews, this.reviews.keyInChat(chat.id, message.changeSetId), message.fileIndex);
-        break;
-      case 'insertCode':
-        void insertCodeAtCursor(message.code);
-        break;
-      case 'openLink':
-        void openLink(message.url);
-        break;
-      case 'runInTerminal':
-        putInTerminal(message.command, message.cwd);
-        break;
-      case 'runCommand':
-        // The header's model picker chooses for the chat that view shows (a tab's chat, not the sidebar's).
-        // The worktree buttons act on that view's chat too.
-        void vscode.commands.executeCommand(message.command, ...(message.command === 'workbench.action.openSettings' ? ['tandem'] : CHAT_COMMANDS.has(message.command) ? [chat.id] : []));
-        break;
-      case 'restoreCheckpoint':
-        // Restored files no longer hold the accepted hunks: stop offering them for undo.
-        void this.checkpoints?.restore(this.checkpointChat(chat), message.turnId).then((codeRestored) => codeRestored && this.reviews.finishDecided()).catch((error: unknown) => {
-          this.log.error('Restore checkpoint failed:', error);
-          void vscode.window.showErrorMessage(vscode.l10n.t('Tandem could not restore the checkpoint: {0}', error instanceof Error ? error.message : String(error)));
-        });
-        break;
-      case 'saveSetup':
-        // The setup panel sets the default model; the chat it was used in takes it (drops a model of its own).
-        chat.followDefaultModel();
-        void saveSetup(message.setup, this.apiKeys).catch((error: unknown) => {
-          this.log.error('Could not save the provider settings:', error);
-          void vscode.window.showErrorMessage(vscode.l10n.t('Tandem could not save the settings: {0}', error instanceof Error ? error.message : String(error)));
-        });
-        break;
-      case 'retry':
-        chat.retry();
-        break;
-    }
-  }
-
-  /**
-   * Restore checkpoint works on the chat whose message it is on. A restored conversation (a copy cut before
-   * the message) takes that chat's place in the list; the full chat stays in the history.
-   */
-  private checkpointChat(chat: Chat): CheckpointChat {
-    return {
-      currentSessionId: chat.id,
-      isBusy: chat.isBusy,
-      // A chat in a worktree restores code only there, and its conversation is not forked out of it.
-      place: this.worktreeChats.worktrees.isolated(chat.id) ? { kind: 'worktree', path: this.worktreeChats.worktrees.facts(chat.id)?.path ?? '' } : { kind: 'workspace' },
-      titleOf: (id) => this.registry.get(id)?.title,
-      openSession: async (id) => {
-        const fork = await this.registry.open(id);
-        if (!fork) return;
-        this.switchTo(fork);
-        if (!chat.isBusy) this.registry.close(chat.id);
-      },
-    };
+  /** A message from a view showing `chat` (the sidebar, or an editor tab): chatMessages.ts. */
+  handle(surface: ChatSurface, chat: Chat, message: ViewMessage): void {
+    handleViewMessage(this.window, surface, chat, message);
   }
 
   /** A message to the sidebar's chat (queued when it works); the chat shows `display` instead when given. */
