@@ -229,11 +229,14 @@ export async function checkpointFlows({ flow, page: p, view, api, workspace, sho
     await view.composer.fill(QUEUED_MESSAGE);
     await view.composer.press('Enter');
     await view.frame.getByRole('list', { name: 'Queued messages' }).getByText(QUEUED_MESSAGE).waitFor();
+    // The same command five times: each approved card turns into a command card saying so. Counted, not
+    // waited on by text: the next card for the same command may appear before the last one has changed.
+    const approvedLoops = view.frame.locator('.card.tool', { hasText: LOOP_COMMAND }).filter({ hasText: 'Approved' });
     for (let i = 0; i < 5; i++) {
       const approval = view.approvalCard(LOOP_COMMAND);
       await approval.waitFor({ timeout: 30_000 });
       await approval.getByRole('button', { name: 'Approve', exact: true }).click();
-      await approval.waitFor({ state: 'detached', timeout: 20_000 });
+      await waitFor(`approval ${i + 1} of the loop command taken`, async () => (await approvedLoops.count()) >= i + 1, 20_000);
     }
     // The loop ends turn 1 before the model took the message: it starts a turn of its own.
     await view.waitForText(/looks like a loop/);
