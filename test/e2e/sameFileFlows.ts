@@ -87,7 +87,7 @@ export async function sameFileFlows({ results, page: p, view, api, workspace, sh
     await p.locator('.monaco-editor .codelens-decoration', { hasText: `«${CHAT_A}»` }).first().waitFor();
     await p.locator('.monaco-editor .codelens-decoration', { hasText: `«${CHAT_B}»` }).first().waitFor();
     assert.equal(fs.readFileSync(shared, 'utf8'), ORIGINAL, 'nothing is written while both are pending');
-    await screenshot(p, path.join(shots, '45-same-file-two-chats-in-editor.png'));
+    await screenshot(p, path.join(shots, '70-same-file-two-chats-in-editor.png'));
 
     // Back in chat A: accept its hunk from its own card.
     await listItem(CHAT_A).click();
@@ -103,7 +103,7 @@ export async function sameFileFlows({ results, page: p, view, api, workspace, sh
     await cardB.locator('.hunk').nth(0).getByText(staleText).waitFor({ timeout: 20_000 });
     await cardB.getByRole('button', { name: 'Accept hunk at line 9 of shared.ts' }).waitFor();
     await p.locator('.statusbar-item', { hasText: '1 Tandem edit to review' }).waitFor({ timeout: 20_000 });
-    await screenshot(p, path.join(shots, '46-same-file-stale-in-second-chat.png'));
+    await screenshot(p, path.join(shots, '71-same-file-stale-in-second-chat.png'));
 
     await cardB.getByRole('button', { name: 'Accept hunk at line 9 of shared.ts' }).click();
     await view.waitForText('B is done.');
@@ -114,7 +114,7 @@ export async function sameFileFlows({ results, page: p, view, api, workspace, sh
     await waitFor('the Accept lenses to go once every hunk is decided', async () => (await view.codeLens('Accept').count()) === 0, 15_000);
     await waitFor("an Undo lens for A's and for B's applied hunk", async () => (await view.codeLens('Undo Tandem edit').count()) === 2, 15_000);
     await p.locator('.statusbar-item', { hasText: /Tandem edits? to review/ }).waitFor({ state: 'hidden', timeout: 15_000 });
-    await screenshot(p, path.join(shots, '47-same-file-second-chat-decided.png'));
+    await screenshot(p, path.join(shots, '72-same-file-second-chat-decided.png'));
 
     // What each agent was told: B hears that another chat's accepted edit changed its lines, and to redo.
     const bodies = (await api.requests()).slice(before).map((r) => JSON.stringify(r.body));
