@@ -30,9 +30,12 @@ export interface WorktreeChanges {
   skipped: SkippedFile[];
 }
 
-type State = { kind: 'absent' } | { kind: 'file'; bytes: Buffer } | { kind: 'link'; target: string } | { kind: 'unsupported'; reason: string };
+type State = { kind: 'absent' } | { kind: 'file'; bytes: Buffer; executable: boolean } | { kind: 'link'; target: string } | { kind: 'unsupported'; reason: string };
 
 const LINK_REASON = 'a symbolic link (links are not carried back)';
+/** File modes are not carried back (the review edits text); a change of the executable bit is said, not dropped. */
+const MADE_EXECUTABLE = 'made executable in the worktree: the review carries text only, so it comes back without the executable bit (chmod +x it yourself if you want it)';
+const MADE_PLAIN = 'made non-executable in the worktree: file modes are not carried back, so yours keeps its executable bit';
 
 interface RawChange {
   path: string;
@@ -107,7 +110,7 @@ function stateOf(entry: Entry): State {
     case 'absent':
       return { kind: 'absent' };
     case 'file':
-      return { kind: 'file', bytes: entry.bytes };
+      return { kind: 'file', bytes: entry.bytes, executable: (entry.mode & 0o111) !== 0 };
     case 'symlink':
       return { kind: 'link', target: entry.target };
     case 'too-large':
@@ -142,7 +145,7 @@ export async function worktreeChanges(wt: Worktree, limits: WorktreeLimits, git?
     const copied = wt.baseline[path];
     const head = tree.get(path);
     if (copied?.kind === 'absent' || (!copied && !head)) base.set(path, { kind: 'absent' });
-    else if (copied?.kind === 'file') base.set(path, { kind: 'file', bytes: fs.readFileSync(join(wt.metaDir, 'baseline', copied.blob)) });
+    else if (copied?.kind === 'file') base.set(path, { kind: 'file', bytes: fs.readFileSync(join(wt.metaDir, 'baseline', copied.blob)), executable: (copied.mode & 0o111) !== 0 });
     else if (copied?.kind === 'symlink') base.set(path, { kind: 'link', target: copied.target });
     else if (head && head.mode !== '100644' && head.mode !== '100755' && head.mode !== '120000') base.set(path, { kind: 'unsupported', reason: 'not a regular file in HEAD' });
     else if (head && head.size > limits.maxFileBytes) base.set(path, { kind: 'unsupported', reason: `larger than the limit (${head.size} bytes)` });
@@ -157,7 +160,7 @@ export async function worktreeChanges(wt: Worktree, limits: WorktreeLimits, git?
     const bytes = blobs.get(head.oid);
     // A link's blob is its target's text.
     if (!bytes) base.set(path, { kind: 'unsupported', reason: 'its committed content could not be read' });
-    else base.set(path, head.mode === '120000' ? { kind: 'link', target: bytes.toString('utf8') } : { kind: 'file', bytes });
+    else base.set(path, head.mode === '120000' ? { kind: 'link', target: bytes.toString('utf8') } : { kind: 'file', bytes, executable: head.mode === '100755' });
   }
 
   const raw: RawChange[] = [];
@@ -171,6 +174,9 @@ export async function worktreeChanges(wt: Worktree, limits: WorktreeLimits, git?
     }
     const after = stateOf(readEntry(wt.path, realWorktree, path, limits.maxFileBytes));
     if (before.kind === 'absent' && after.kind === 'absent') continue;
+    // An executable bit the agent set or cleared is named (the text, if it changed too, still comes back).
+    const wasExecutable = before.kind === 'file' && before.executable;
+    if (after.kind === 'file' && after.executable !== wasExecutable) skipped.push({ path, reason: after.executable ? MADE_EXECUTABLE : MADE_PLAIN });
     if (before.kind === 'file' && after.kind === 'file' && before.bytes.equals(after.bytes)) continue;
     if (before.kind === 'link' && after.kind === 'link' && before.target === after.target) continue;
     if (after.kind === 'unsupported' || after.kind === 'link') {

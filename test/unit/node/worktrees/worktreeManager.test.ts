@@ -171,6 +171,30 @@ describe('WorktreeManager.changes', () => {
     await manager.remove(wt);
   });
 
+  it('names an executable bit the agent set or cleared (modes are not carried), and still carries the text', async () => {
+    const { repo } = makeRepo({ 'run.sh': 'echo run\n', 'tool.sh': 'echo tool\n', 'same.txt': 'same\n' });
+    fs.chmodSync(path.join(repo, 'tool.sh'), 0o755);
+    userGit(repo, ['add', 'tool.sh']);
+    userGit(repo, ['commit', '-q', '--no-verify', '-m', 'tool is executable']);
+    const manager = new WorktreeManager();
+    const wt = await manager.create(repo, 'modes');
+    fs.chmodSync(path.join(wt.path, 'run.sh'), 0o755); // mode only
+    fs.chmodSync(path.join(wt.path, 'tool.sh'), 0o644); // mode only, the other way
+    fs.writeFileSync(path.join(wt.path, 'new.sh'), 'echo new\n', { mode: 0o755 }); // a new executable script
+    write(wt.path, 'same.txt', 'same\nmore\n'); // text only: no note
+    const { changeSet, skipped } = await manager.changes(wt);
+    expect(changeSet.changes.map((c) => [path.relative(repo, c.path), c.kind]).sort()).toEqual([
+      ['new.sh', 'add'],
+      ['same.txt', 'update'],
+    ]);
+    const reasons = Object.fromEntries(skipped.map((s) => [s.path, s.reason]));
+    expect(Object.keys(reasons).sort()).toEqual(['new.sh', 'run.sh', 'tool.sh']);
+    expect(reasons['run.sh']).toMatch(/^made executable in the worktree/);
+    expect(reasons['new.sh']).toMatch(/^made executable in the worktree/);
+    expect(reasons['tool.sh']).toMatch(/^made non-executable in the worktree/);
+    await manager.remove(wt);
+  });
+
   it('carries names with newlines, quotes and non-ASCII letters both ways', async () => {
     const odd = ['dir with space/ünïcødé 😀.txt', 'new\nline.txt', 'quote"back\\slash.txt'];
     const { repo } = makeRepo({ [odd[0]!]: 'one\n' });
