@@ -38,7 +38,7 @@ describe('a chat bound to a worktree', () => {
     expect(written.outcome).toBe('applied');
     expect(read(wt.path, 'calc.ts')).toBe('one\n2\n');
     expect(read(repo, 'calc.ts')).toBe('one\ntwo\n');
-    expect(events).toEqual([{ type: 'patch.hunk', turnId: 'c1-t1', changeSetId: 'call_1', hunkId: '1.1', state: 'accepted' }]);
+    expect(events).toEqual([{ type: 'patch.hunk', turnId: 'c1-t1', changeSetId: 'call_1', hunkId: '1.1', state: 'accepted', inWorktree: true }]);
     // The model naming the workspace's own file (or anything outside the worktree) is refused, nothing written.
     const outside = await first.write('c1', update(path.join(repo, 'calc.ts'), 'one\ntwo\n', 'hacked\n', 'call_2'), 'c1-t1', (e) => events.push(e));
     expect(outside).toMatchObject({ outcome: 'failed' });
