@@ -133,6 +133,8 @@ export async function sameFileFlows({ results, page: p, view, api, workspace, sh
     await view.runCommand('View: Close All Editors');
     await view.runCommand('Tandem: New Chat');
     await view.frame.getByRole('heading', { name: 'Tandem' }).waitFor();
-    fs.rmSync(shared, { force: true });
+    // shared.ts stays: a later flow's page reload can restore editors from state saved before Close All
+    // Editors, and a tab of a deleted file took focus when the next palette command clicked the tab bar
+    // (the palette then closed under the test: 'agent runs commands' failed in CI 83).
   });
 }
