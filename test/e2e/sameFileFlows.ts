@@ -62,6 +62,13 @@ export async function sameFileFlows({ results, page: p, view, api, workspace, sh
     fs.writeFileSync(shared, ORIGINAL);
     const list = view.frame.getByRole('navigation', { name: 'Chats' });
     const listItem = (title: string) => list.getByRole('button', { name: new RegExp(`^${title}\\s`) });
+    // Switching chats: the view shows the chosen chat once its own message is there and the other's is gone
+    // (until then a card found by file name can be the other chat's, which also has a hunk at line 3).
+    const showChat = async (title: string, other: string) => {
+      await listItem(title).click();
+      await view.frame.locator('.message.user', { hasText: title }).first().waitFor({ timeout: 30_000 });
+      await view.frame.locator('.message.user', { hasText: other }).first().waitFor({ state: 'detached', timeout: 30_000 });
+    };
     const patch = (input: string): MockResponse => ({ steps: [{ type: 'custom_tool_call', name: 'apply_patch', input, callId: SHARED_CALL_ID }] });
     const text = (words: string): MockResponse => ({ steps: [{ type: 'text', text: words, deltas: [words] }] });
     // In request order: A proposes, B proposes, A hears its outcome, B hears its outcome.
@@ -90,14 +97,14 @@ export async function sameFileFlows({ results, page: p, view, api, workspace, sh
     await screenshot(p, path.join(shots, '70-same-file-two-chats-in-editor.png'));
 
     // Back in chat A: accept its hunk from its own card.
-    await listItem(CHAT_A).click();
+    await showChat(CHAT_A, CHAT_B);
     const cardA = view.patchCard('shared.ts');
     await cardA.getByRole('button', { name: 'Accept hunk at line 3 of shared.ts' }).click();
     await view.waitForText('A is done.');
     await view.sendButton.waitFor({ timeout: 30_000 });
 
     // Chat B: its hunk on line 3 is stale and says which chat changed those lines; its other one is pending.
-    await listItem(CHAT_B).click();
+    await showChat(CHAT_B, CHAT_A);
     const cardB = view.patchCard('shared.ts');
     const staleText = `Stale, not applied: Another chat («${CHAT_A}») changed these lines (accepted edit).`;
     await cardB.locator('.hunk').nth(0).getByText(staleText).waitFor({ timeout: 20_000 });
